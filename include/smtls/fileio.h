@@ -1,0 +1,42 @@
+/* fileio.h: careful reading and atomic writing of the user's files. */
+#ifndef SMTLS_FILEIO_H
+#define SMTLS_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+enum file_status {
+	FILE_OK = 0,
+	FILE_MISSING,		/* ENOENT or a dangling symlink */
+	FILE_UNREADABLE,	/* EACCES, ELOOP, I/O error, ... (see err) */
+	FILE_NOT_REGULAR,	/* a directory, FIFO, socket or device */
+	FILE_TOO_LARGE,		/* larger than the caller's limit */
+};
+
+/*
+ * Reads a whole regular file of at most max bytes. Never blocks on a FIFO (opened
+ * O_NONBLOCK, then refused by fstat). On failure returns -1, sets *status and, when err is
+ * not NULL, a message naming the file (caller frees). *data is NUL-terminated.
+ */
+int file_read(const char *path, size_t max, char **data, size_t *len,
+    enum file_status *status, char **err);
+
+/*
+ * Writes data to path atomically: a temp file in the same directory (mode mode, or the
+ * existing file's mode and owner when keep_owner is set and the file exists), write,
+ * fsync, rename, fsync of the directory. Never writes through a symlink at path. On
+ * failure nothing is left behind and path is unchanged.
+ */
+int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    int keep_owner, char **err);
+
+/*
+ * Creates a new file exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) with mode from its first
+ * byte, writes data and fsyncs. Fails when path exists. On failure the file is removed.
+ */
+int file_write_new(const char *path, const void *data, size_t len, mode_t mode, char **err);
+
+/* Directory part of path (caller frees); "." when there is none. */
+char *path_dirname(const char *path);
+
+#endif

@@ -1,0 +1,69 @@
+/* plan.h: the TLS settings under consideration (struct tls_plan) and sendmail's names for them. */
+#ifndef SMTLS_PLAN_H
+#define SMTLS_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Where a setting came from, for messages ("set in sendmail.mc line 12"). */
+struct setting_origin {
+	char	*file;		/* NULL for the command line */
+	int	 line;		/* 0 when unknown */
+};
+
+enum plan_field {
+	PF_SERVER_CERT,
+	PF_SERVER_KEY,
+	PF_CLIENT_CERT,
+	PF_CLIENT_KEY,
+	PF_CA_CERT,
+	PF_CA_PATH,
+	PF_CRL,
+	PF_CRL_PATH,
+	PF_DH_PARAMS,
+	PF_CIPHER_LIST,
+	PF_SERVER_SSL_OPTIONS,
+	PF_CLIENT_SSL_OPTIONS,
+	PF_TLS_SRV_OPTIONS,
+	PF_TO_STARTTLS,
+	PF_DANE,
+	PF_LOG_LEVEL,
+	PF_DONT_BLAME,
+	PF_COUNT
+};
+
+/* One sendmail TLS option: its m4 macro, its cf option name and the plan field it fills. */
+struct tls_option {
+	enum plan_field	 field;
+	const char	*macro;		/* "confCACERT_PATH" */
+	const char	*cf_name;	/* "CACertPath" */
+	bool		 is_path;	/* a file or directory name (comma-separated pairs allowed) */
+	bool		 tls;		/* a TLS option (scanned for dnl/duplicates) */
+	const char	*what;		/* short description (untranslated; mark with N_) */
+};
+
+extern const struct tls_option tls_options[];
+extern const size_t tls_options_count;
+const struct tls_option *tls_option_by_macro(const char *macro);
+const struct tls_option *tls_option_by_cf(const char *cf_name);
+const struct tls_option *tls_option_by_field(enum plan_field f);
+
+struct tls_plan {
+	char			*value[PF_COUNT];	/* NULL = not set */
+	struct setting_origin	 origin[PF_COUNT];
+	bool			 no_client_cert;	/* --no-client-cert: deliver without a client certificate */
+	char			*hostname;		/* our FQDN, checked against the certificate */
+	char			*public_roots;		/* file or dir peers are assumed to trust */
+	char			*mc_path;		/* sendmail.mc the settings came from, or NULL */
+	char			*cf_path;		/* sendmail.cf to compare with, or NULL */
+	char			*sendmail_path;		/* the sendmail binary, or NULL */
+	time_t			 now;			/* judge validity at this time */
+};
+
+void plan_init(struct tls_plan *p, time_t now);
+void plan_set(struct tls_plan *p, enum plan_field f, const char *value, const char *file, int line);
+const char *plan_get(const struct tls_plan *p, enum plan_field f);
+void plan_free(struct tls_plan *p);
+
+#endif

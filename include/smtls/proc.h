@@ -1,0 +1,29 @@
+/* proc.h: running helper programs (m4, sendmail) with a timeout and captured output. */
+#ifndef SMTLS_PROC_H
+#define SMTLS_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct proc_result {
+	char	*out;		/* captured stdout, NUL-terminated */
+	size_t	 out_len;
+	char	*err;		/* captured stderr, NUL-terminated */
+	size_t	 err_len;
+	int	 status;	/* exit code, or 128+signal */
+	bool	 timed_out;	/* killed after timeout_ms */
+	bool	 exec_failed;	/* the program could not be started (errno_exec) */
+	int	 errno_exec;
+};
+
+/*
+ * Runs argv[0] (a path, or a name looked up in PATH) with argv, stdin from in (may be NULL:
+ * /dev/null), capturing stdout and stderr (each at most max_out bytes; more is discarded).
+ * Kills the whole process group after timeout_ms. Returns 0 when the program ran (see
+ * status), -1 when it could not be started or timed out.
+ */
+int proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms,
+    size_t max_out, struct proc_result *res);
+void proc_result_free(struct proc_result *res);
+
+#endif

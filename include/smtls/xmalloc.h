@@ -1,0 +1,34 @@
+/* xmalloc.h: allocation wrappers that abort on out-of-memory, as tmux does. */
+#ifndef SMTLS_XMALLOC_H
+#define SMTLS_XMALLOC_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a newly allocated formatted string. */
+char *xstrprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* A growable byte buffer; always NUL-terminated after the data. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+void buf_append(struct buf *b, const void *data, size_t len);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the data (caller frees) and resets the buffer. */
+char *buf_release(struct buf *b);
+void buf_free(struct buf *b);
+
+/* Frees *p and sets it to NULL. */
+#define xfree(p) do { free(p); (p) = NULL; } while (0)
+
+#endif

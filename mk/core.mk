@@ -1,0 +1,22 @@
+# mk/core.mk: the core library, the CLI frame, `check`, and their tests.
+libsmtls_a_SOURCES += \
+	include/smtls/cert.h src/core/cert.c \
+	include/smtls/cf.h src/core/cf.c \
+	include/smtls/check.h src/core/check.c \
+	include/smtls/fileio.h src/core/fileio.c \
+	include/smtls/finding.h src/core/finding.c \
+	include/smtls/i18n.h \
+	include/smtls/m4.h src/core/m4.c \
+	include/smtls/plan.h src/core/plan.c \
+	include/smtls/proc.h src/core/proc.c \
+	include/smtls/sendmail.h src/core/sendmail.c \
+	include/smtls/xmalloc.h src/core/xmalloc.c
+
+smtls_SOURCES += \
+	src/cli/main.c src/cli/settings.c src/cli/json.c src/cli/report.c \
+	src/cli/cmd-check.c
+
+MAN_PARTS += doc/head.8 doc/cmd-check.8
+# doc/tail.8 must come last: modules add their parts before it (see mk/zz-tail.mk)
+
+TESTS += tests/cli.test tests/check.test

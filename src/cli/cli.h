@@ -1,0 +1,90 @@
+/* cli.h: the subcommand table and the helpers that subcommands share. */
+#ifndef SMTLS_CLI_H
+#define SMTLS_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "smtls/finding.h"
+#include "smtls/plan.h"
+
+/* Exit codes (DESIGN.md §3). */
+enum {
+	EXIT_DONE = 0,		/* done, no error finding */
+	EXIT_FINDINGS = 1,	/* at least one error finding, or the command failed */
+	EXIT_USAGE = 2,		/* could not run: bad usage or bad value */
+};
+
+struct cmd_entry {
+	const char	*name;		/* "check", or "ca new" for a two-word command */
+	const char	*usage;		/* argument synopsis after the name */
+	const char	*summary;	/* one line for `smtls --help` (mark with N_) */
+	int		(*run)(int argc, char **argv);	/* argv[0] is the command name */
+};
+
+extern const struct cmd_entry cmd_check_entry;
+
+/* Settings flags shared by check, emit, apply and probe (DESIGN.md §3). */
+struct cli_settings {
+	struct tls_plan	 plan;
+	bool		 json;
+	bool		 any_file_flag;	/* a --server-cert/--ca-cert/... flag was given */
+	char		*cf_m4;		/* --cf-m4 DIR, or NULL */
+	bool		 at_given;
+};
+
+/* getopt_long ids of the settings flags; commands use values below 256 for their own. */
+enum {
+	OPT_LETSENCRYPT = 1000, OPT_SERVER_CERT, OPT_SERVER_KEY, OPT_CLIENT_CERT,
+	OPT_CLIENT_KEY, OPT_NO_CLIENT_CERT, OPT_CA_CERT, OPT_CA_PATH, OPT_HOSTNAME, OPT_MC,
+	OPT_CF, OPT_PUBLIC_ROOTS, OPT_SENDMAIL, OPT_AT, OPT_JSON, OPT_CF_M4, OPT_HELP,
+};
+
+#define SETTINGS_LONGOPTS \
+	{ "letsencrypt", required_argument, NULL, OPT_LETSENCRYPT }, \
+	{ "server-cert", required_argument, NULL, OPT_SERVER_CERT }, \
+	{ "server-key", required_argument, NULL, OPT_SERVER_KEY }, \
+	{ "client-cert", required_argument, NULL, OPT_CLIENT_CERT }, \
+	{ "client-key", required_argument, NULL, OPT_CLIENT_KEY }, \
+	{ "no-client-cert", no_argument, NULL, OPT_NO_CLIENT_CERT }, \
+	{ "ca-cert", required_argument, NULL, OPT_CA_CERT }, \
+	{ "ca-path", required_argument, NULL, OPT_CA_PATH }, \
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME }, \
+	{ "mc", required_argument, NULL, OPT_MC }, \
+	{ "cf", required_argument, NULL, OPT_CF }, \
+	{ "cf-m4", required_argument, NULL, OPT_CF_M4 }, \
+	{ "public-roots", required_argument, NULL, OPT_PUBLIC_ROOTS }, \
+	{ "sendmail", required_argument, NULL, OPT_SENDMAIL }, \
+	{ "at", required_argument, NULL, OPT_AT }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+/* Help text for the settings flags, for the commands' --help. */
+extern const char settings_help[];
+
+void settings_init(struct cli_settings *s);
+/* Handles one settings option. Returns 1 when handled, 0 when not a settings option, -1 on a bad value (message printed). */
+int settings_option(struct cli_settings *s, int opt, const char *arg);
+/* Applies defaults after parsing: client cert/key from the server's, hostname. */
+void settings_finish(struct cli_settings *s);
+void settings_free(struct cli_settings *s);
+
+/* Prints "smtls: " + message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "Try 'smtls CMD --help'." and returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd);
+/* The system's fully qualified host name (caller frees), or NULL. */
+char *cli_fqdn(void);
+
+/* JSON output. */
+void json_string(FILE *f, const char *s);	/* a quoted, escaped string, or null */
+void json_finding(FILE *f, const struct finding *fd);
+void json_findings(FILE *f, const struct findings *fs);	/* "findings": [...], "errors": N, "warnings": N */
+
+/* Human output: findings grouped by file, errors first, and a one-line verdict. */
+bool cli_use_color(FILE *f);
+void report_findings(FILE *f, const struct findings *fs, bool color, bool show_ok);
+void report_verdict(FILE *f, const struct findings *fs, bool color);
+
+#endif

@@ -1,0 +1,196 @@
+/* settings.c: the settings flags shared by check, emit, apply and probe, and small CLI helpers. */
+#include "config.h"
+
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "smtls/cert.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+const char settings_help[] = N_(
+    "Settings:\n"
+    "      --letsencrypt DIR   a Let's Encrypt live directory: DIR/cert.pem as server\n"
+    "                          cert, DIR/chain.pem as CA cert, DIR/privkey.pem as key\n"
+    "      --server-cert FILE  our certificate (confSERVER_CERT, ServerCertFile)\n"
+    "      --server-key FILE   its private key (confSERVER_KEY, ServerKeyFile)\n"
+    "      --client-cert FILE  certificate for outgoing mail (default: the server's)\n"
+    "      --client-key FILE   its key (default: the server key)\n"
+    "      --no-client-cert    send no certificate when delivering to other servers\n"
+    "      --ca-cert FILE      our issuer, sent to clients as acceptable CA (confCACERT)\n"
+    "      --ca-path DIR       hashed directory of trusted roots (confCACERT_PATH)\n"
+    "      --hostname FQDN     the name the certificate must cover (default: this host)\n"
+    "      --mc FILE           read the settings from this sendmail.mc (runs m4)\n"
+    "      --cf FILE           read the settings from this sendmail.cf\n"
+    "      --cf-m4 DIR         the sendmail-cf directory holding m4/cf.m4\n"
+    "      --public-roots F|D  roots peers are assumed to trust (default: system bundle)\n"
+    "      --sendmail PATH     the sendmail binary to inspect\n"
+    "      --at TIME           judge validity at this UTC time (2021-10-01[T00:00:00Z])\n"
+    "      --json              machine-readable output\n");
+
+void
+settings_init(struct cli_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	plan_init(&s->plan, time(NULL));
+}
+
+static void
+set_file(struct cli_settings *s, enum plan_field f, const char *arg)
+{
+	plan_set(&s->plan, f, arg, NULL, 0);
+	s->any_file_flag = true;
+}
+
+int
+settings_option(struct cli_settings *s, int opt, const char *arg)
+{
+	char *p;
+
+	switch (opt) {
+	case OPT_LETSENCRYPT:
+		p = xstrprintf("%s/cert.pem", arg);
+		set_file(s, PF_SERVER_CERT, p);
+		free(p);
+		p = xstrprintf("%s/privkey.pem", arg);
+		set_file(s, PF_SERVER_KEY, p);
+		free(p);
+		p = xstrprintf("%s/chain.pem", arg);
+		set_file(s, PF_CA_CERT, p);
+		free(p);
+		return 1;
+	case OPT_SERVER_CERT:
+		set_file(s, PF_SERVER_CERT, arg);
+		return 1;
+	case OPT_SERVER_KEY:
+		set_file(s, PF_SERVER_KEY, arg);
+		return 1;
+	case OPT_CLIENT_CERT:
+		set_file(s, PF_CLIENT_CERT, arg);
+		return 1;
+	case OPT_CLIENT_KEY:
+		set_file(s, PF_CLIENT_KEY, arg);
+		return 1;
+	case OPT_NO_CLIENT_CERT:
+		s->plan.no_client_cert = true;
+		s->any_file_flag = true;
+		return 1;
+	case OPT_CA_CERT:
+		set_file(s, PF_CA_CERT, arg);
+		return 1;
+	case OPT_CA_PATH:
+		set_file(s, PF_CA_PATH, arg);
+		return 1;
+	case OPT_HOSTNAME:
+		free(s->plan.hostname);
+		s->plan.hostname = xstrdup(arg);
+		return 1;
+	case OPT_MC:
+		free(s->plan.mc_path);
+		s->plan.mc_path = xstrdup(arg);
+		return 1;
+	case OPT_CF:
+		free(s->plan.cf_path);
+		s->plan.cf_path = xstrdup(arg);
+		return 1;
+	case OPT_CF_M4:
+		free(s->cf_m4);
+		s->cf_m4 = xstrdup(arg);
+		return 1;
+	case OPT_PUBLIC_ROOTS:
+		free(s->plan.public_roots);
+		s->plan.public_roots = xstrdup(arg);
+		return 1;
+	case OPT_SENDMAIL:
+		free(s->plan.sendmail_path);
+		s->plan.sendmail_path = xstrdup(arg);
+		return 1;
+	case OPT_AT:
+		if (time_parse_iso(arg, &s->plan.now) == -1) {
+			cli_error(_("--at: '%s' is not a UTC time like 2021-10-01 or "
+			    "2021-10-01T00:00:00Z"), arg);
+			return -1;
+		}
+		s->at_given = true;
+		return 1;
+	case OPT_JSON:
+		s->json = true;
+		return 1;
+	}
+	return 0;
+}
+
+void
+settings_finish(struct cli_settings *s)
+{
+	struct tls_plan *p = &s->plan;
+
+	if (s->any_file_flag && !p->no_client_cert) {
+		if (p->value[PF_CLIENT_CERT] == NULL && p->value[PF_SERVER_CERT] != NULL)
+			plan_set(p, PF_CLIENT_CERT, p->value[PF_SERVER_CERT], NULL, 0);
+		if (p->value[PF_CLIENT_KEY] == NULL && p->value[PF_SERVER_KEY] != NULL)
+			plan_set(p, PF_CLIENT_KEY, p->value[PF_SERVER_KEY], NULL, 0);
+	}
+	if (p->hostname == NULL)
+		p->hostname = cli_fqdn();
+}
+
+void
+settings_free(struct cli_settings *s)
+{
+	plan_free(&s->plan);
+	free(s->cf_m4);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", PACKAGE);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_usage_error(const char *cmd)
+{
+	fprintf(stderr, _("Try '%s %s --help'.\n"), PACKAGE, cmd);
+	return EXIT_USAGE;
+}
+
+char *
+cli_fqdn(void)
+{
+	char host[256];
+	struct addrinfo hints, *ai = NULL;
+	char *r;
+
+	if (gethostname(host, sizeof(host)) == -1)
+		return NULL;
+	host[sizeof(host) - 1] = '\0';
+	if (strchr(host, '.') != NULL)
+		return xstrdup(host);
+	/* only the local resolver (files): getaddrinfo with AI_CANONNAME */
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_CANONNAME;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &ai) == 0 && ai && ai->ai_canonname &&
+	    strchr(ai->ai_canonname, '.')) {
+		r = xstrdup(ai->ai_canonname);
+		freeaddrinfo(ai);
+		return r;
+	}
+	if (ai)
+		freeaddrinfo(ai);
+	return xstrdup(host);
+}

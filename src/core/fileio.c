@@ -1,0 +1,231 @@
+/* fileio.c: reading files without blocking or crashing, and writing them atomically. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "smtls/fileio.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+static void
+set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+set_err(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	*err = xvstrprintf(fmt, ap);
+	va_end(ap);
+}
+
+int
+file_read(const char *path, size_t max, char **data, size_t *len, enum file_status *status,
+    char **err)
+{
+	struct stat st;
+	struct buf b = { 0 };
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	*data = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		int e = errno;
+
+		*status = (e == ENOENT || e == ENOTDIR) ? FILE_MISSING : FILE_UNREADABLE;
+		if (e == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			set_err(err, _("%s: a symbolic link to a file that does not exist"), path);
+		else
+			set_err(err, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		*status = FILE_UNREADABLE;
+		set_err(err, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*status = FILE_NOT_REGULAR;
+		set_err(err, S_ISDIR(st.st_mode) ? _("%s: is a directory, not a file") :
+		    _("%s: not a regular file"), path);
+		close(fd);
+		return -1;
+	}
+	if ((size_t)st.st_size > max) {
+		*status = FILE_TOO_LARGE;
+		set_err(err, _("%s: too large (%lld bytes; at most %zu expected)"), path,
+		    (long long)st.st_size, max);
+		close(fd);
+		return -1;
+	}
+	/* a regular file never blocks; clear O_NONBLOCK anyway for odd file systems */
+	(void)fcntl(fd, F_SETFL, 0);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*status = FILE_UNREADABLE;
+			set_err(err, "%s: %s", path, strerror(errno));
+			buf_free(&b);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			*status = FILE_TOO_LARGE;
+			set_err(err, _("%s: too large (more than %zu bytes)"), path, max);
+			buf_free(&b);
+			close(fd);
+			return -1;
+		}
+		buf_append(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	*data = buf_release(&b);
+	*status = FILE_OK;
+	return 0;
+}
+
+char *
+path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+fsync_dir(const char *path)
+{
+	char *dir = path_dirname(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, int keep_owner,
+    char **err)
+{
+	struct stat st;
+	char *dir, *tmp;
+	int fd, have_old;
+
+	have_old = lstat(path, &st) == 0;
+	if (have_old && S_ISLNK(st.st_mode)) {
+		set_err(err, _("%s: is a symbolic link; refusing to write through it"), path);
+		return -1;
+	}
+	if (have_old && !S_ISREG(st.st_mode)) {
+		set_err(err, _("%s: exists and is not a regular file"), path);
+		return -1;
+	}
+	dir = path_dirname(path);
+	tmp = xstrprintf("%s/.%s.smtls-XXXXXX", dir,
+	    strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	free(dir);
+	fd = mkstemp(tmp);
+	if (fd == -1) {
+		set_err(err, _("%s: cannot create a temporary file beside it: %s"), path,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (keep_owner && have_old) {
+		if (fchmod(fd, st.st_mode & 07777) == -1 ||
+		    (fchown(fd, st.st_uid, st.st_gid) == -1 && errno != EPERM))
+			goto fail;
+	} else if (fchmod(fd, mode) == -1)
+		goto fail;
+	if (write_all(fd, data, len) == -1)
+		goto fail;
+	if (fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	fsync_dir(path);
+	free(tmp);
+	return 0;
+fail:
+	set_err(err, _("%s: cannot write: %s"), path, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+int
+file_write_new(const char *path, const void *data, size_t len, mode_t mode, char **err)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			set_err(err, _("%s: already exists"), path);
+		else
+			set_err(err, _("%s: cannot create: %s"), path, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+		set_err(err, _("%s: cannot write: %s"), path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	if (close(fd) == -1) {
+		set_err(err, _("%s: cannot write: %s"), path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	fsync_dir(path);
+	return 0;
+}

@@ -1,0 +1,161 @@
+/* proc.c: fork/exec with pipes, poll and a deadline; the child gets its own process group. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "smtls/proc.h"
+#include "smtls/xmalloc.h"
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms, size_t max_out,
+    struct proc_result *res)
+{
+	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, pexec[2] = { -1, -1 };
+	struct buf out = { 0 }, err = { 0 };
+	long long deadline = now_ms() + timeout_ms;
+	size_t in_off = 0;
+	pid_t pid;
+	int wstatus = 0, e;
+	ssize_t n;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe2(pin, O_CLOEXEC) == -1 || pipe2(pout, O_CLOEXEC) == -1 ||
+	    pipe2(perr, O_CLOEXEC) == -1 || pipe2(pexec, O_CLOEXEC) == -1) {
+		res->exec_failed = true;
+		res->errno_exec = errno;
+		goto close_all;
+	}
+	pid = fork();
+	if (pid == -1) {
+		res->exec_failed = true;
+		res->errno_exec = errno;
+		goto close_all;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);
+		dup2(pin[0], 0);
+		dup2(pout[1], 1);
+		dup2(perr[1], 2);
+		execvp(argv[0], argv);
+		e = errno;
+		(void)!write(pexec[1], &e, sizeof(e));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(pin[0]);
+	close(pout[1]);
+	close(perr[1]);
+	close(pexec[1]);
+	pin[0] = pout[1] = perr[1] = pexec[1] = -1;
+	n = read(pexec[0], &e, sizeof(e));
+	if (n == (ssize_t)sizeof(e)) {
+		res->exec_failed = true;
+		res->errno_exec = e;
+		waitpid(pid, NULL, 0);
+		goto close_all;
+	}
+	if (in == NULL || in_len == 0) {
+		close(pin[1]);
+		pin[1] = -1;
+	} else
+		fcntl(pin[1], F_SETFL, O_NONBLOCK);
+	while (pout[0] != -1 || perr[0] != -1) {
+		struct pollfd pfd[3];
+		int nfd = 0, left = (int)(deadline - now_ms()), i;
+		char chunk[16384];
+
+		if (left <= 0) {
+			res->timed_out = true;
+			break;
+		}
+		if (pout[0] != -1)
+			pfd[nfd++] = (struct pollfd){ .fd = pout[0], .events = POLLIN };
+		if (perr[0] != -1)
+			pfd[nfd++] = (struct pollfd){ .fd = perr[0], .events = POLLIN };
+		if (pin[1] != -1)
+			pfd[nfd++] = (struct pollfd){ .fd = pin[1], .events = POLLOUT };
+		if (poll(pfd, (nfds_t)nfd, left) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < nfd; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (pfd[i].fd == pin[1]) {
+				n = write(pin[1], in + in_off, in_len - in_off);
+				if (n > 0)
+					in_off += (size_t)n;
+				if ((n == -1 && errno != EAGAIN) || in_off == in_len) {
+					close(pin[1]);
+					pin[1] = -1;
+				}
+				continue;
+			}
+			n = read(pfd[i].fd, chunk, sizeof(chunk));
+			if (n == -1 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				if (pfd[i].fd == pout[0]) {
+					close(pout[0]);
+					pout[0] = -1;
+				} else {
+					close(perr[0]);
+					perr[0] = -1;
+				}
+				continue;
+			}
+			if (pfd[i].fd == pout[0]) {
+				if (out.len < max_out)
+					buf_append(&out, chunk, (size_t)n);
+			} else if (err.len < max_out)
+				buf_append(&err, chunk, (size_t)n);
+		}
+	}
+	if (res->timed_out) {
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(wstatus))
+		res->status = WEXITSTATUS(wstatus);
+	else if (WIFSIGNALED(wstatus))
+		res->status = 128 + WTERMSIG(wstatus);
+close_all:
+	for (int *fd = (int[]){ pin[0], pin[1], pout[0], pout[1], perr[0], perr[1], pexec[0],
+	    pexec[1] }, i = 0; i < 8; i++)
+		if (fd[i] != -1)
+			close(fd[i]);
+	res->out_len = out.len;
+	res->out = buf_release(&out);
+	res->err_len = err.len;
+	res->err = buf_release(&err);
+	return (res->exec_failed || res->timed_out) ? -1 : 0;
+}
+
+void
+proc_result_free(struct proc_result *res)
+{
+	free(res->out);
+	free(res->err);
+	res->out = res->err = NULL;
+}

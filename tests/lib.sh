@@ -1,0 +1,62 @@
+# tests/lib.sh: TAP helpers for the shell tests. Source it; call done_testing at the end.
+# Each test gets a private scratch directory $T that is removed on exit.
+set -u
+: "${SMTLS:?SMTLS must name the smtls binary (run through make check)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/smtls-test.XXXXXX")
+_tap_n=0
+_tap_fail=0
+_tap_cleanup_hooks=""
+at_exit() { _tap_cleanup_hooks="$_tap_cleanup_hooks
+$*"; }
+_tap_exit() {
+	local rc=$?
+	eval "$_tap_cleanup_hooks" >/dev/null 2>&1 || true
+	rm -rf "$T"
+	return $rc
+}
+trap _tap_exit EXIT
+
+ok() { # ok COND_STATUS NAME
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+pass() { ok 0 "$1"; }
+fail() { ok 1 "$1"; [ $# -gt 1 ] && diag "$2"; return 0; }
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP ${2:-}"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# run CMD...: runs it, stores stdout in $OUT, stderr in $ERR, status in $RC
+run() {
+	set +e
+	"$@" > "$T/.out" 2> "$T/.err"
+	RC=$?
+	set -e 2>/dev/null; set +e
+	OUT=$(cat "$T/.out"); ERR=$(cat "$T/.err")
+}
+is() { # is GOT WANT NAME
+	if [ "$1" = "$2" ]; then pass "$3"; else fail "$3"; diag "got:  $1" "want: $2"; fi
+}
+like() { # like TEXT REGEX NAME (grep -E)
+	if printf '%s\n' "$1" | grep -qE -- "$2"; then pass "$3"; else fail "$3"; diag "no match for /$2/ in:" "$1"; fi
+}
+unlike() {
+	if printf '%s\n' "$1" | grep -qE -- "$2"; then fail "$3"; diag "unexpected /$2/ in:" "$1"; else pass "$3"; fi
+}
+# has_finding JSON ID [FILE]: the JSON output has a finding with this id (and file)
+has_finding() {
+	python3 - "$@" <<'PY'
+import json, sys
+doc = json.loads(sys.argv[1]); fid = sys.argv[2]; f = sys.argv[3] if len(sys.argv) > 3 else None
+sys.exit(0 if any(x["id"] == fid and (f is None or x["file"] == f) for x in doc["findings"]) else 1)
+PY
+}
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_fail" -eq 0 ]
+}
