@@ -63,7 +63,8 @@ report_findings(FILE *f, const struct findings *fs, bool color, bool show_ok)
 
 	/* work on a sorted view: errors first, stable within each severity */
 	sorted.v = xreallocarray(NULL, fs->n ? fs->n : 1, sizeof(*fs->v));
-	memcpy(sorted.v, fs->v, fs->n * sizeof(*fs->v));
+	if (fs->n)
+		memcpy(sorted.v, fs->v, fs->n * sizeof(*fs->v));
 	sorted.n = fs->n;
 	findings_sort(&sorted);
 	/* the order of files: by their first (most severe) finding */
