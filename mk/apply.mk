@@ -1,0 +1,1 @@
+# mk/apply.mk: this module's part of Makefile.am (empty until the module lands).

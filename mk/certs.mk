@@ -1,0 +1,1 @@
+# mk/certs.mk: this module's part of Makefile.am (empty until the module lands).

@@ -1,0 +1,1 @@
+# mk/logs.mk: this module's part of Makefile.am (empty until the module lands).
