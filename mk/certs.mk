@@ -1,1 +1,11 @@
-# mk/certs.mk: this module's part of Makefile.am (empty until the module lands).
+# mk/certs.mk: certificates from every source: selfsigned, ca new/issue, csr, import, letsencrypt,
+# rehash, hook install (issue 4), their man page parts, tests and the renewal-hook template.
+libsmtls_a_SOURCES += \
+	include/smtls/pki.h src/core/pki.c
+
+smtls_SOURCES += \
+	src/cli/certs-cli.h src/cli/certs-cli.c \
+	src/cli/cmd-selfsigned.c src/cli/cmd-ca.c
+
+MAN_PARTS += doc/cmd-selfsigned.8 doc/cmd-ca.8
+

@@ -13,6 +13,9 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
+	&cmd_selfsigned_entry,
+	&cmd_ca_new_entry,
+	&cmd_ca_issue_entry,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 
