@@ -5,7 +5,9 @@ libsmtls_a_SOURCES += \
 
 smtls_SOURCES += \
 	src/cli/certs-cli.h src/cli/certs-cli.c \
-	src/cli/cmd-selfsigned.c src/cli/cmd-ca.c
+	src/cli/cmd-selfsigned.c src/cli/cmd-ca.c src/cli/cmd-csr.c src/cli/cmd-import.c
 
-MAN_PARTS += doc/cmd-selfsigned.8 doc/cmd-ca.8
+MAN_PARTS += doc/cmd-selfsigned.8 doc/cmd-ca.8 doc/cmd-csr.8 doc/cmd-import.8
+
+TESTS += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test
 

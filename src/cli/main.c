@@ -16,6 +16,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_selfsigned_entry,
 	&cmd_ca_new_entry,
 	&cmd_ca_issue_entry,
+	&cmd_csr_entry,
+	&cmd_import_entry,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 

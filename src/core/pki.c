@@ -713,6 +713,12 @@ pki_bundle_sort(const struct certlist *pool, const struct key *key,
 		certlist_free(&uniq);
 		return -1;
 	}
+	if (best->is_ca) {
+		set_err(err, _("the only certificate that belongs to the key is a CA certificate "
+		    "(%s), not a server certificate"), best->subject);
+		certlist_free(&uniq);
+		return -1;
+	}
 	cert_dup(&out->leaf, best);
 	cur = &out->leaf;
 	for (j = 0; j < 16 && !cur->self_signed; j++) {
