@@ -18,6 +18,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_ca_issue_entry,
 	&cmd_csr_entry,
 	&cmd_import_entry,
+	&cmd_rehash_entry,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 

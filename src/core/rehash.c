@@ -1,0 +1,669 @@
+/* rehash.c: split bundles into a CACertPath and make the HASH.N links exactly as `openssl rehash` names them. */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "smtls/cert.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+#include "smtls/rehash.h"
+#include "smtls/xmalloc.h"
+
+#define SHA1_LEN	20
+#define MAX_IDS		256	/* as openssl rehash: at most 256 files per hash */
+
+enum entry_kind {
+	ENTRY_OTHER,	/* not a certificate file for us: never linked */
+	ENTRY_CERT,
+	ENTRY_CRL,
+};
+
+/* A file of the directory (or one this run writes). */
+struct entry {
+	char		*name;
+	enum entry_kind	 kind;
+	bool		 linkable;	/* one CA certificate or one CRL */
+	bool		 dup;		/* same fingerprint as an earlier file */
+	unsigned long	 hash;
+	unsigned char	 sha1[SHA1_LEN];
+	int		 link_id;	/* the id of its link, -1 while it has none */
+};
+
+/* A HASH.N or HASH.rN symbolic link found in the directory. */
+struct hlink {
+	char		*name;
+	char		*target;
+	enum entry_kind	 kind;
+	unsigned long	 hash;
+	int		 id;
+	bool		 keep;
+};
+
+struct state {
+	int		 dirfd;
+	const char	*dir;
+	struct entry	*e;
+	size_t		 ne;
+	struct hlink	*l;
+	size_t		 nl;
+	char		**made_files;	/* created by this run, removed on failure */
+	size_t		 n_made_files;
+	char		**made_links;
+	size_t		 n_made_links;
+	struct rehash_result *res;
+	const struct rehash_progress *prog;
+	size_t		 done, total;
+};
+
+static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct rehash_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_err(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	*err = xvstrprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void
+note(struct rehash_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->notes = xreallocarray(r->notes, r->n_notes + 1, sizeof(*r->notes));
+	va_start(ap, fmt);
+	r->notes[r->n_notes++] = xvstrprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void
+tick(struct state *st)
+{
+	st->done++;
+	if (st->prog != NULL && st->prog->fn != NULL)
+		st->prog->fn(st->prog->arg, st->done, st->total);
+}
+
+/* A CA certificate, or a self-signed one (a trust anchor OpenSSL uses all the same). */
+static bool
+x509_is_anchor(X509 *x)
+{
+	uint32_t fl = X509_get_extension_flags(x);
+
+	return (fl & EXFLAG_CA) != 0 || (fl & EXFLAG_SS) != 0;
+}
+
+static bool
+has_cert_ext(const char *name)
+{
+	static const char *const exts[] = { "pem", "crt", "cer", "crl" };
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot == NULL)
+		return false;
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strcasecmp(dot + 1, exts[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Parses "1a2b3c4d.0" or "1a2b3c4d.r0" as openssl rehash does. */
+static bool
+parse_link_name(const char *name, unsigned long *hash, enum entry_kind *kind, int *id)
+{
+	char *end;
+	long v;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (!isxdigit((unsigned char)name[i]))
+			return false;
+	if (name[8] != '.')
+		return false;
+	*hash = strtoul(name, NULL, 16);
+	name += 9;
+	*kind = ENTRY_CERT;
+	if (*name == 'r' || *name == 'R') {
+		*kind = ENTRY_CRL;
+		name++;
+	}
+	if (!isdigit((unsigned char)*name))
+		return false;
+	v = strtol(name, &end, 10);
+	if (*end != '\0' || v < 0 || v > 100000)
+		return false;
+	*id = (int)v;
+	return true;
+}
+
+/* Reads a file of the directory: one certificate or one CRL makes it an entry. */
+static void
+scan_file(struct state *st, struct entry *en)
+{
+	STACK_OF(X509_INFO) *inf = NULL;
+	X509_INFO *xi;
+	BIO *b = NULL;
+	int fd, n;
+
+	fd = openat(st->dirfd, en->name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		note(st->res, _("%s/%s: skipped: %s"), st->dir, en->name, strerror(errno));
+		st->res->skipped++;
+		return;
+	}
+	b = BIO_new_fd(fd, BIO_CLOSE);
+	if (b != NULL)
+		inf = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
+	BIO_free(b);
+	ERR_clear_error();
+	n = inf ? sk_X509_INFO_num(inf) : 0;
+	if (n != 1) {
+		if (n > 1)
+			note(st->res, _("%s/%s: skipped: it holds %d certificates or CRLs; a hashed "
+			    "directory needs one per file (openssl rehash skips it too)"), st->dir,
+			    en->name, n);
+		else
+			note(st->res, _("%s/%s: skipped: no PEM certificate or CRL in it"), st->dir,
+			    en->name);
+		st->res->skipped++;
+		sk_X509_INFO_pop_free(inf, X509_INFO_free);
+		return;
+	}
+	xi = sk_X509_INFO_value(inf, 0);
+	if (xi->x509 != NULL) {
+		en->kind = ENTRY_CERT;
+		en->hash = X509_subject_name_hash(xi->x509);
+		X509_digest(xi->x509, EVP_sha1(), en->sha1, NULL);
+		en->linkable = x509_is_anchor(xi->x509);
+		if (!en->linkable) {
+			note(st->res, _("%s/%s: not linked: not a CA certificate (a server's own "
+			    "certificate does not belong in CACertPath)"), st->dir, en->name);
+			st->res->skipped++;
+		}
+	} else if (xi->crl != NULL) {
+		en->kind = ENTRY_CRL;
+		en->hash = X509_NAME_hash_ex(X509_CRL_get_issuer(xi->crl), NULL, NULL, NULL);
+		X509_CRL_digest(xi->crl, EVP_sha1(), en->sha1, NULL);
+		en->linkable = true;
+	}
+	ERR_clear_error();
+	sk_X509_INFO_pop_free(inf, X509_INFO_free);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+scan_dir(struct state *st, char **err)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat sb;
+	char **names = NULL, target[4096];
+	size_t n = 0, i;
+	int dfd = dup(st->dirfd);
+	ssize_t len;
+
+	if (dfd == -1 || (d = fdopendir(dfd)) == NULL) {
+		set_err(err, "%s: %s", st->dir, strerror(errno));
+		if (dfd != -1)
+			close(dfd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);	/* openssl rehash's order */
+	st->total += n;
+	for (i = 0; i < n; i++) {
+		struct hlink hl;
+
+		memset(&hl, 0, sizeof(hl));
+		if (fstatat(st->dirfd, names[i], &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+			free(names[i]);
+			continue;
+		}
+		if (S_ISLNK(sb.st_mode) && parse_link_name(names[i], &hl.hash, &hl.kind, &hl.id)) {
+			len = readlinkat(st->dirfd, names[i], target, sizeof(target) - 1);
+			if (len >= 0) {
+				target[len] = '\0';
+				hl.name = names[i];
+				hl.target = xstrdup(target);
+				st->l = xreallocarray(st->l, st->nl + 1, sizeof(*st->l));
+				st->l[st->nl++] = hl;
+				tick(st);
+				continue;
+			}
+		}
+		st->e = xreallocarray(st->e, st->ne + 1, sizeof(*st->e));
+		memset(&st->e[st->ne], 0, sizeof(*st->e));
+		st->e[st->ne].name = names[i];
+		st->e[st->ne].link_id = -1;
+		if (has_cert_ext(names[i]))
+			scan_file(st, &st->e[st->ne]);
+		st->ne++;
+		tick(st);
+	}
+	free(names);
+	return 0;
+}
+
+static struct entry *
+entry_by_name(struct state *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->ne; i++)
+		if (strcmp(st->e[i].name, name) == 0)
+			return &st->e[i];
+	return NULL;
+}
+
+static const struct entry *
+entry_by_sha1(const struct state *st, const unsigned char *sha1)
+{
+	size_t i;
+
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].kind == ENTRY_CERT && memcmp(st->e[i].sha1, sha1, SHA1_LEN) == 0)
+			return &st->e[i];
+	return NULL;
+}
+
+/* A file name from the certificate's CN (else O): "ISRG Root X1" -> "ISRG_Root_X1.pem". */
+static char *
+file_name_for(struct state *st, const struct cert *c)
+{
+	const char *src = c->subject_cn;
+	char base[64], *name;
+	size_t i, o = 0;
+	int n;
+
+	if (src == NULL || *src == '\0')
+		src = "ca";
+	for (i = 0; src[i] != '\0' && o < sizeof(base) - 1; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		if (isalnum(ch) || ch == '.' || ch == '-')
+			base[o++] = (char)ch;
+		else if (o > 0 && base[o - 1] != '_')
+			base[o++] = '_';
+	}
+	while (o > 0 && (base[o - 1] == '_' || base[o - 1] == '.'))
+		o--;
+	base[o] = '\0';
+	if (o == 0)
+		snprintf(base, sizeof(base), "ca");
+	name = xstrprintf("%s.pem", base);
+	for (n = 2; entry_by_name(st, name) != NULL ||
+	    faccessat(st->dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0; n++) {
+		free(name);
+		name = xstrprintf("%s_%d.pem", base, n);
+	}
+	return name;
+}
+
+static int
+write_file(struct state *st, const char *name, const char *data, size_t len, char **err)
+{
+	int fd;
+	ssize_t w;
+	size_t off = 0;
+
+	fd = openat(st->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		set_err(err, _("%s/%s: cannot create: %s"), st->dir, name, strerror(errno));
+		return -1;
+	}
+	st->made_files = xreallocarray(st->made_files, st->n_made_files + 1,
+	    sizeof(*st->made_files));
+	st->made_files[st->n_made_files++] = xstrdup(name);
+	while (off < len) {
+		w = write(fd, data + off, len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			set_err(err, _("%s/%s: cannot write: %s"), st->dir, name, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) == -1) {
+		set_err(err, _("%s/%s: cannot write: %s"), st->dir, name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the bundles' CA certificates the directory does not hold yet. */
+static int
+add_bundles(struct state *st, const struct certlist *certs, char **err)
+{
+	struct buf pem = { 0 };
+	unsigned char sha1[SHA1_LEN];
+	size_t i;
+
+	for (i = 0; i < certs->n; i++) {
+		const struct cert *c = &certs->v[i];
+		struct entry en;
+
+		tick(st);
+		if (!c->is_ca && !c->self_signed) {
+			note(st->res, _("%s: skipped: not a CA certificate"), c->subject);
+			st->res->skipped++;
+			continue;
+		}
+		X509_digest(c->x509, EVP_sha1(), sha1, NULL);
+		if (entry_by_sha1(st, sha1) != NULL) {
+			st->res->present++;
+			continue;
+		}
+		memset(&en, 0, sizeof(en));
+		en.name = file_name_for(st, c);
+		en.kind = ENTRY_CERT;
+		en.linkable = true;
+		en.hash = c->subject_hash;
+		en.link_id = -1;
+		memcpy(en.sha1, sha1, SHA1_LEN);
+		pem.len = 0;
+		pki_cert_pem(&pem, c);
+		if (write_file(st, en.name, pem.data, pem.len, err) == -1) {
+			free(en.name);
+			buf_free(&pem);
+			return -1;
+		}
+		st->e = xreallocarray(st->e, st->ne + 1, sizeof(*st->e));
+		st->e[st->ne++] = en;
+		st->res->written++;
+	}
+	buf_free(&pem);
+	/* the data of all new files reaches the disk before any link names them */
+	for (i = 0; i < st->n_made_files; i++) {
+		int fd = openat(st->dirfd, st->made_files[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd == -1 || fsync(fd) == -1) {
+			set_err(err, _("%s/%s: cannot write: %s"), st->dir, st->made_files[i],
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/* Marks duplicates (same fingerprint as an earlier file in name order). */
+static void
+mark_dups(struct state *st)
+{
+	size_t i, j;
+
+	for (i = 0; i < st->ne; i++) {
+		if (!st->e[i].linkable)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (st->e[j].linkable && !st->e[j].dup && st->e[j].kind == st->e[i].kind &&
+			    memcmp(st->e[j].sha1, st->e[i].sha1, SHA1_LEN) == 0) {
+				st->e[i].dup = true;
+				note(st->res, _("%s/%s: not linked: the same certificate as %s"),
+				    st->dir, st->e[i].name, st->e[j].name);
+				break;
+			}
+		}
+	}
+}
+
+/* How many files of this bucket need a link (openssl keeps old ids below this). */
+static int
+bucket_needed(const struct state *st, enum entry_kind kind, unsigned long hash)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].linkable && !st->e[i].dup && st->e[i].kind == kind &&
+		    st->e[i].hash == hash)
+			n++;
+	return n;
+}
+
+/* Decides which existing links stay: right target, right hash, not a second link. */
+static void
+judge_links(struct state *st)
+{
+	size_t i, j;
+
+	for (i = 0; i < st->nl; i++) {
+		struct hlink *hl = &st->l[i];
+		struct entry *en = strchr(hl->target, '/') ? NULL : entry_by_name(st, hl->target);
+		struct stat sb;
+
+		if (en == NULL) {
+			/* a target outside the directory: only judge whether it dangles */
+			hl->keep = fstatat(st->dirfd, hl->name, &sb, 0) == 0;
+			continue;
+		}
+		if (en->kind != hl->kind || en->hash != hl->hash) {
+			hl->keep = false;
+		} else if (!en->linkable && en->kind == ENTRY_CERT) {
+			hl->keep = true;	/* someone linked a non-CA certificate: leave it */
+		} else if (en->dup || en->link_id != -1 ||
+		    hl->id >= bucket_needed(st, en->kind, en->hash)) {
+			hl->keep = false;
+		} else {
+			hl->keep = true;
+			en->link_id = hl->id;
+		}
+	}
+	/* two links with one name cannot exist; two kept links to one file were handled above */
+	for (i = 0; i < st->nl; i++)
+		for (j = i + 1; j < st->nl; j++)
+			if (st->l[i].keep && st->l[j].keep && st->l[i].kind == st->l[j].kind &&
+			    st->l[i].hash == st->l[j].hash && st->l[i].id == st->l[j].id)
+				st->l[j].keep = false;
+}
+
+static bool
+id_taken(const struct state *st, enum entry_kind kind, unsigned long hash, int id)
+{
+	char name[32];
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < st->nl; i++)
+		if (st->l[i].keep && st->l[i].kind == kind && st->l[i].hash == hash &&
+		    st->l[i].id == id)
+			return true;
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].link_id == id && st->e[i].kind == kind && st->e[i].hash == hash)
+			return true;
+	/* a regular file with a link's name is never replaced */
+	snprintf(name, sizeof(name), "%08lx.%s%d", hash, kind == ENTRY_CRL ? "r" : "", id);
+	return fstatat(st->dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISLNK(sb.st_mode);
+}
+
+static void
+rollback(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_made_links; i++)
+		(void)unlinkat(st->dirfd, st->made_links[i], 0);
+	for (i = 0; i < st->n_made_files; i++)
+		(void)unlinkat(st->dirfd, st->made_files[i], 0);
+}
+
+static int
+apply_links(struct state *st, char **err)
+{
+	struct stat sb;
+	char name[32];
+	size_t i;
+	int id;
+
+	for (i = 0; i < st->nl; i++) {
+		if (st->l[i].keep) {
+			st->res->kept++;
+			continue;
+		}
+		/* only a symbolic link is ever removed */
+		if (fstatat(st->dirfd, st->l[i].name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(sb.st_mode) && unlinkat(st->dirfd, st->l[i].name, 0) == 0)
+			st->res->removed++;
+	}
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].linkable && !st->e[i].dup && st->e[i].link_id == -1)
+			st->total++;
+	for (i = 0; i < st->ne; i++) {
+		struct entry *en = &st->e[i];
+
+		if (!en->linkable || en->dup || en->link_id != -1)
+			continue;
+		for (id = 0; id < MAX_IDS && id_taken(st, en->kind, en->hash, id); id++)
+			;
+		if (id == MAX_IDS) {
+			note(st->res, _("%s/%s: not linked: more than %d files with hash %08lx"),
+			    st->dir, en->name, MAX_IDS, en->hash);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%08lx.%s%d", en->hash,
+		    en->kind == ENTRY_CRL ? "r" : "", id);
+		if (symlinkat(en->name, st->dirfd, name) == -1) {
+			set_err(err, _("%s/%s: cannot make the link: %s"), st->dir, name,
+			    strerror(errno));
+			return -1;
+		}
+		st->made_links = xreallocarray(st->made_links, st->n_made_links + 1,
+		    sizeof(*st->made_links));
+		st->made_links[st->n_made_links++] = xstrdup(name);
+		en->link_id = id;
+		st->res->linked++;
+		tick(st);
+	}
+	return 0;
+}
+
+static void
+state_free(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->ne; i++)
+		free(st->e[i].name);
+	free(st->e);
+	for (i = 0; i < st->nl; i++) {
+		free(st->l[i].name);
+		free(st->l[i].target);
+	}
+	free(st->l);
+	for (i = 0; i < st->n_made_files; i++)
+		free(st->made_files[i]);
+	free(st->made_files);
+	for (i = 0; i < st->n_made_links; i++)
+		free(st->made_links[i]);
+	free(st->made_links);
+	if (st->dirfd != -1)
+		close(st->dirfd);
+}
+
+int
+rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
+    const struct rehash_progress *prog, struct rehash_result *res, char **err)
+{
+	struct state st;
+	struct certlist certs = { 0 };
+	bool created = false;
+	size_t i;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&st, 0, sizeof(st));
+	st.dirfd = -1;
+	st.dir = dir;
+	st.res = res;
+	st.prog = prog;
+	for (i = 0; i < n_bundles; i++)
+		if (pki_load_certs(bundles[i], &certs, err) == -1)
+			goto out;
+	st.total = certs.n;
+	if (pki_outdir_prepare(dir, 0755, &created, err) == -1)
+		goto out;
+	st.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (st.dirfd == -1) {
+		set_err(err, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (scan_dir(&st, err) == -1)
+		goto out;
+	if (add_bundles(&st, &certs, err) == -1) {
+		rollback(&st);
+		goto out;
+	}
+	if (st.ne > 0)
+		qsort(st.e, st.ne, sizeof(*st.e), entry_cmp);
+	mark_dups(&st);
+	judge_links(&st);
+	if (apply_links(&st, err) == -1) {
+		rollback(&st);
+		goto out;
+	}
+	if (st.n_made_files > 0 || st.n_made_links > 0 || res->removed > 0)
+		(void)fsync(st.dirfd);
+	rc = 0;
+out:
+	if (rc == -1 && created)
+		(void)rmdir(dir);
+	certlist_free(&certs);
+	state_free(&st);
+	return rc;
+}
+
+void
+rehash_result_free(struct rehash_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_notes; i++)
+		free(res->notes[i]);
+	free(res->notes);
+	memset(res, 0, sizeof(*res));
+}
