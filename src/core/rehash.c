@@ -20,6 +20,7 @@
 #include <openssl/x509v3.h>
 
 #include "smtls/cert.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
@@ -159,6 +160,37 @@ parse_link_name(const char *name, unsigned long *hash, enum entry_kind *kind, in
 	return true;
 }
 
+/* Reads a whole (small) file of the directory into memory: PEM parsing on an fd BIO reads byte by byte. */
+static char *
+slurp_at(int dirfd, const char *name, size_t *len)
+{
+	struct buf b = { 0 };
+	char chunk[16384];
+	ssize_t n;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return NULL;
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0 || b.len + (size_t)n > CERT_FILE_MAX)
+			break;
+		buf_append(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	if (n != 0) {
+		if (n > 0)
+			errno = EFBIG;
+		buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.data ? buf_release(&b) : xstrdup("");
+}
+
 /* Reads a file of the directory: one certificate or one CRL makes it an entry. */
 static void
 scan_file(struct state *st, struct entry *en)
@@ -166,18 +198,21 @@ scan_file(struct state *st, struct entry *en)
 	STACK_OF(X509_INFO) *inf = NULL;
 	X509_INFO *xi;
 	BIO *b = NULL;
-	int fd, n;
+	char *data;
+	size_t len = 0;
+	int n;
 
-	fd = openat(st->dirfd, en->name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd == -1) {
+	data = slurp_at(st->dirfd, en->name, &len);
+	if (data == NULL) {
 		note(st->res, _("%s/%s: skipped: %s"), st->dir, en->name, strerror(errno));
 		st->res->skipped++;
 		return;
 	}
-	b = BIO_new_fd(fd, BIO_CLOSE);
+	b = BIO_new_mem_buf(data, (int)len);
 	if (b != NULL)
 		inf = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
 	BIO_free(b);
+	free(data);
 	ERR_clear_error();
 	n = inf ? sk_X509_INFO_num(inf) : 0;
 	if (n != 1) {
@@ -301,25 +336,29 @@ entry_by_sha1(const struct state *st, const unsigned char *sha1)
 	return NULL;
 }
 
-/* A file name from the certificate's CN (else O): "ISRG Root X1" -> "ISRG_Root_X1.pem". */
+/* A file name from the certificate's CN: "ISRG Root X1" -> "ISRG_Root_X1.pem". */
 static char *
-file_name_for(struct state *st, const struct cert *c)
+file_name_for(struct state *st, X509 *x)
 {
-	const char *src = c->subject_cn;
+	const X509_NAME *subj = X509_get_subject_name(x);
+	int idx = X509_NAME_get_index_by_NID(subj, NID_commonName, -1);
+	unsigned char *cn = NULL;
 	char base[64], *name;
 	size_t i, o = 0;
-	int n;
+	int n, len = -1;
 
-	if (src == NULL || *src == '\0')
-		src = "ca";
-	for (i = 0; src[i] != '\0' && o < sizeof(base) - 1; i++) {
-		unsigned char ch = (unsigned char)src[i];
+	if (idx >= 0)
+		len = ASN1_STRING_to_UTF8(&cn, X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(subj, idx)));
+	for (i = 0; len > 0 && i < (size_t)len && o < sizeof(base) - 1; i++) {
+		unsigned char ch = cn[i];
 
 		if (isalnum(ch) || ch == '.' || ch == '-')
 			base[o++] = (char)ch;
 		else if (o > 0 && base[o - 1] != '_')
 			base[o++] = '_';
 	}
+	OPENSSL_free(cn);
 	while (o > 0 && (base[o - 1] == '_' || base[o - 1] == '.'))
 		o--;
 	base[o] = '\0';
@@ -360,6 +399,10 @@ write_file(struct state *st, const char *name, const char *data, size_t len, cha
 		}
 		off += (size_t)w;
 	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* start the write-back now; add_bundles() waits for all files with one fsync each */
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
 	if (close(fd) == -1) {
 		set_err(err, _("%s/%s: cannot write: %s"), st->dir, name, strerror(errno));
 		return -1;
@@ -367,54 +410,115 @@ write_file(struct state *st, const char *name, const char *data, size_t len, cha
 	return 0;
 }
 
+/*
+ * Loads a bundle's certificates as bare X509s: PEM parsed directly (no struct cert, whose
+ * fields a rehash does not need), anything else (DER, PKCS#7) through pki_load_certs().
+ */
+static int
+load_bundle(const char *path, STACK_OF(X509) *out, char **err)
+{
+	struct certlist l = { 0 };
+	enum file_status fst;
+	char *data = NULL;
+	size_t len = 0, i;
+	X509 *x;
+
+	if (file_read(path, CERT_FILE_MAX, &data, &len, &fst, err) == -1)
+		return -1;
+	if (strstr(data, "-----BEGIN CERTIFICATE-----") != NULL) {
+		BIO *b = BIO_new_mem_buf(data, (int)len);
+		int before = sk_X509_num(out);
+
+		while (b != NULL && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
+			sk_X509_push(out, x);
+		BIO_free(b);
+		ERR_clear_error();
+		if (sk_X509_num(out) > before) {
+			free(data);
+			return 0;
+		}
+	}
+	free(data);
+	if (pki_load_certs(path, &l, err) == -1)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		X509_up_ref(l.v[i].x509);
+		sk_X509_push(out, l.v[i].x509);
+	}
+	certlist_free(&l);
+	return 0;
+}
+
+static char *
+subject_text(X509 *x)
+{
+	char *s = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0);
+	char *r = xstrdup(s ? s : "?");
+
+	OPENSSL_free(s);
+	return r;
+}
+
 /* Writes the bundles' CA certificates the directory does not hold yet. */
 static int
-add_bundles(struct state *st, const struct certlist *certs, char **err)
+add_bundles(struct state *st, STACK_OF(X509) *certs, char **err)
 {
-	struct buf pem = { 0 };
 	unsigned char sha1[SHA1_LEN];
-	size_t i;
+	BIO *bio = NULL;
+	BUF_MEM *mem;
+	size_t j;
+	int i;
 
-	for (i = 0; i < certs->n; i++) {
-		const struct cert *c = &certs->v[i];
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		X509 *x = sk_X509_value(certs, i);
 		struct entry en;
 
 		tick(st);
-		if (!c->is_ca && !c->self_signed) {
-			note(st->res, _("%s: skipped: not a CA certificate"), c->subject);
+		if (!x509_is_anchor(x)) {
+			char *subj = subject_text(x);
+
+			note(st->res, _("%s: skipped: not a CA certificate"), subj);
+			free(subj);
 			st->res->skipped++;
 			continue;
 		}
-		X509_digest(c->x509, EVP_sha1(), sha1, NULL);
+		X509_digest(x, EVP_sha1(), sha1, NULL);
 		if (entry_by_sha1(st, sha1) != NULL) {
 			st->res->present++;
 			continue;
 		}
 		memset(&en, 0, sizeof(en));
-		en.name = file_name_for(st, c);
+		en.name = file_name_for(st, x);
 		en.kind = ENTRY_CERT;
 		en.linkable = true;
-		en.hash = c->subject_hash;
+		en.hash = X509_subject_name_hash(x);
 		en.link_id = -1;
 		memcpy(en.sha1, sha1, SHA1_LEN);
-		pem.len = 0;
-		pki_cert_pem(&pem, c);
-		if (write_file(st, en.name, pem.data, pem.len, err) == -1) {
+		BIO_free(bio);
+		bio = BIO_new(BIO_s_mem());
+		if (bio == NULL || !PEM_write_bio_X509(bio, x)) {
+			set_err(err, _("%s/%s: cannot encode the certificate"), st->dir, en.name);
 			free(en.name);
-			buf_free(&pem);
+			BIO_free(bio);
+			return -1;
+		}
+		BIO_get_mem_ptr(bio, &mem);
+		if (write_file(st, en.name, mem->data, mem->length, err) == -1) {
+			free(en.name);
+			BIO_free(bio);
 			return -1;
 		}
 		st->e = xreallocarray(st->e, st->ne + 1, sizeof(*st->e));
 		st->e[st->ne++] = en;
 		st->res->written++;
 	}
-	buf_free(&pem);
+	BIO_free(bio);
 	/* the data of all new files reaches the disk before any link names them */
-	for (i = 0; i < st->n_made_files; i++) {
-		int fd = openat(st->dirfd, st->made_files[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	for (j = 0; j < st->n_made_files; j++) {
+		int fd = openat(st->dirfd, st->made_files[j], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (fd == -1 || fsync(fd) == -1) {
-			set_err(err, _("%s/%s: cannot write: %s"), st->dir, st->made_files[i],
+			set_err(err, _("%s/%s: cannot write: %s"), st->dir, st->made_files[j],
 			    strerror(errno));
 			if (fd != -1)
 				close(fd);
@@ -610,7 +714,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
     const struct rehash_progress *prog, struct rehash_result *res, char **err)
 {
 	struct state st;
-	struct certlist certs = { 0 };
+	STACK_OF(X509) *certs = sk_X509_new_null();
 	bool created = false;
 	size_t i;
 	int rc = -1;
@@ -622,9 +726,9 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
 	st.res = res;
 	st.prog = prog;
 	for (i = 0; i < n_bundles; i++)
-		if (pki_load_certs(bundles[i], &certs, err) == -1)
+		if (load_bundle(bundles[i], certs, err) == -1)
 			goto out;
-	st.total = certs.n;
+	st.total = (size_t)sk_X509_num(certs);
 	if (pki_outdir_prepare(dir, 0755, &created, err) == -1)
 		goto out;
 	st.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -634,7 +738,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
 	}
 	if (scan_dir(&st, err) == -1)
 		goto out;
-	if (add_bundles(&st, &certs, err) == -1) {
+	if (add_bundles(&st, certs, err) == -1) {
 		rollback(&st);
 		goto out;
 	}
@@ -652,7 +756,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
 out:
 	if (rc == -1 && created)
 		(void)rmdir(dir);
-	certlist_free(&certs);
+	sk_X509_pop_free(certs, X509_free);
 	state_free(&st);
 	return rc;
 }
