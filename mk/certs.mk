@@ -9,7 +9,8 @@ smtls_SOURCES += \
 	src/cli/cmd-selfsigned.c src/cli/cmd-ca.c src/cli/cmd-csr.c src/cli/cmd-import.c \
 	src/cli/cmd-rehash.c
 
-MAN_PARTS += doc/cmd-selfsigned.8 doc/cmd-ca.8 doc/cmd-csr.8 doc/cmd-import.8
+MAN_PARTS += doc/cmd-selfsigned.8 doc/cmd-ca.8 doc/cmd-csr.8 doc/cmd-import.8 doc/cmd-rehash.8
 
-TESTS += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test
+TESTS += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test tests/certs-rehash.test
 
+EXTRA_DIST += bench/rehash.sh
