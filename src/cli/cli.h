@@ -30,6 +30,7 @@ extern const struct cmd_entry cmd_ca_issue_entry;
 extern const struct cmd_entry cmd_csr_entry;
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_rehash_entry;
+extern const struct cmd_entry cmd_letsencrypt_entry;
 
 /* Settings flags shared by check, emit, apply and probe (DESIGN.md §3). */
 struct cli_settings {

@@ -19,6 +19,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_csr_entry,
 	&cmd_import_entry,
 	&cmd_rehash_entry,
+	&cmd_letsencrypt_entry,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 
