@@ -21,3 +21,8 @@ EXTRA_DIST += tests/lib-letsencrypt.sh tests/data/letsencrypt-certs/README \
 	tests/data/letsencrypt-certs/isrg-root-x1-cross-signed.pem tests/data/letsencrypt-certs/isrg-root-x1.pem
 
 dist_snippets_DATA += snippets/certbot-deploy-hook.in
+
+check_PROGRAMS += tests/unit_certs
+tests_unit_certs_SOURCES = tests/unit_certs.c
+tests_unit_certs_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_certs
