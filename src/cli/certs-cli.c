@@ -237,6 +237,17 @@ certs_abs_dir(const char *dir)
 }
 
 void
+certs_key_text(const struct cert *c, char *buf, size_t size)
+{
+	if (c->key_curve[0] != '\0')
+		snprintf(buf, size, "%s %s", c->key_type,
+		    strcmp(c->key_curve, "prime256v1") == 0 ? "P-256" :
+		    strcmp(c->key_curve, "secp384r1") == 0 ? "P-384" : c->key_curve);
+	else
+		snprintf(buf, size, "%s %d", c->key_type, c->key_bits);
+}
+
+void
 certs_print_names(const struct certs_names *names)
 {
 	size_t i;

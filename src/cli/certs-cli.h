@@ -86,6 +86,8 @@ int certs_make_and_write(const struct certs_opts *o, const struct pki_cert_param
 
 /* The absolute path of dir for the instructions printed (caller frees). */
 char *certs_abs_dir(const char *dir);
+/* "EC P-256", "RSA 3072": the key of a certificate, for people. */
+void certs_key_text(const struct cert *c, char *buf, size_t size);
 /* Prints "Names: a, b, c". */
 void certs_print_names(const struct certs_names *names);
 

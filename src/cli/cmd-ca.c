@@ -67,7 +67,7 @@ ca_new_run(int argc, char **argv)
 	struct buf certpem = { 0 };
 	struct pki_out_file files[2];
 	const char *name = "smtls private mail CA";
-	char *err = NULL, *keypem = NULL, *abs, until[32];
+	char *err = NULL, *keypem = NULL, *abs, until[32], keydesc[64];
 	size_t keylen = 0;
 	int opt, r, rc = EXIT_USAGE;
 
@@ -116,9 +116,9 @@ ca_new_run(int argc, char **argv)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	time_format_iso(cert.not_after, until, sizeof(until));
-	printf(_("Wrote %s/ca.pem (CA \"%s\", %s %d, valid until %s)\n"
-	    "  and %s/ca-key.pem (mode 0600).\n"), abs, name, cert.key_type, cert.key_bits, until,
-	    abs);
+	certs_key_text(&cert, keydesc, sizeof(keydesc));
+	printf(_("Wrote %s/ca.pem (CA \"%s\", %s, valid until %s)\n"
+	    "  and %s/ca-key.pem (mode 0600).\n"), abs, name, keydesc, until, abs);
 	printf(_("Next, for each mail server:\n  %s ca issue --ca %s --hostname FQDN --out DIR\n"
 	    "and give every member %s/ca.pem as its CACertFile, so they verify each other.\n"),
 	    PACKAGE, abs, abs);
@@ -194,7 +194,7 @@ ca_issue_run(int argc, char **argv)
 	struct buf capem = { 0 };
 	struct pki_out_file extra[1];
 	const char *cadir = NULL;
-	char *abs, until[32];
+	char *abs, until[32], key[64];
 	bool client = false;
 	int opt, rc = EXIT_USAGE;
 
@@ -244,10 +244,11 @@ ca_issue_run(int argc, char **argv)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	time_format_iso(cert.not_after, until, sizeof(until));
-	printf(_("Wrote %s/cert.pem (%s, %s %d, valid until %s, issued by %s),\n"
+	certs_key_text(&cert, key, sizeof(key));
+	printf(_("Wrote %s/cert.pem (%s, %s, valid until %s, issued by %s),\n"
 	    "  %s/privkey.pem (mode 0600) and %s/ca.pem.\n"), abs,
-	    client ? _("client only") : _("server and client"), cert.key_type, cert.key_bits,
-	    until, ca.subject_cn ? ca.subject_cn : ca.subject, abs, abs);
+	    client ? _("client only") : _("server and client"), key, until,
+	    ca.subject_cn ? ca.subject_cn : ca.subject, abs, abs);
 	certs_print_names(&names);
 	printf(_("For sendmail.mc on %s:\n"), o.hostname);
 	if (!client)

@@ -36,11 +36,12 @@ import_usage(FILE *f)
 static void
 print_cert_line(const char *what, const struct cert *c)
 {
-	char until[32];
+	char until[32], key[64];
 
 	time_format_iso(c->not_after, until, sizeof(until));
-	printf("  %-13s %s (%s %d, until %s)\n", what, c->subject_cn ? c->subject_cn : c->subject,
-	    c->key_type, c->key_bits, until);
+	certs_key_text(c, key, sizeof(key));
+	printf("  %-13s %s (%s, until %s)\n", what, c->subject_cn ? c->subject_cn : c->subject,
+	    key, until);
 }
 
 static int

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "certs-cli.h"
 #include "cli.h"
 #include "smtls/i18n.h"
 #include "smtls/lineage.h"
@@ -27,17 +28,6 @@ le_usage(FILE *f)
 	    "Exit status: 0 listed, no error; 1 a lineage has an error (expired, broken link,\n"
 	    "key mismatch, expired CA in chain.pem) or DIR/live cannot be read; 2 bad usage.\n"),
 	    f);
-}
-
-static void
-key_text(const struct cert *c, char *buf, size_t size)
-{
-	if (c->key_curve[0] != '\0')
-		snprintf(buf, size, "%s %s", c->key_type,
-		    strcmp(c->key_curve, "prime256v1") == 0 ? "P-256" :
-		    strcmp(c->key_curve, "secp384r1") == 0 ? "P-384" : c->key_curve);
-	else
-		snprintf(buf, size, "%s %d", c->key_type, c->key_bits);
 }
 
 static void
@@ -77,7 +67,7 @@ le_json(const char *dir, time_t now, const struct lineage *v, size_t n)
 			time_format_iso(c->not_before, t, sizeof(t));
 			printf(", \"not_before\": \"%s\"", t);
 			time_format_iso(c->not_after, t, sizeof(t));
-			key_text(c, key, sizeof(key));
+			certs_key_text(c, key, sizeof(key));
 			printf(", \"not_after\": \"%s\", \"days_left\": %lld, \"key\": ", t,
 			    (long long)((c->not_after - now) / 86400));
 			json_string(stdout, key);
@@ -138,7 +128,7 @@ le_human(const char *dir, time_t now, const struct lineage *v, size_t n)
 			for (j = 0; j < c->n_dns; j++)
 				printf("%s%s", j ? ", " : "", c->dns_names[j]);
 			time_format_iso(c->not_after, t, sizeof(t));
-			key_text(c, key, sizeof(key));
+			certs_key_text(c, key, sizeof(key));
 			printf(_("\n  expires:  %s (%lld days left)\n  key:      %s\n  issuer:   %s\n"),
 			    t, (long long)((c->not_after - now) / 86400), key, c->issuer);
 			printf(_("  chain:    %s (%s)\n"), l->via ? l->via : "-", gen_text(l->gen));

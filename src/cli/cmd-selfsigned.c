@@ -35,7 +35,7 @@ selfsigned_run(int argc, char **argv)
 	struct certs_names names = { 0 };
 	struct pki_cert_params p;
 	struct cert cert = { 0 };
-	char *abs, until[32];
+	char *abs, until[32], key[64];
 	int opt, rc = EXIT_USAGE;
 
 	certs_opts_init(&o, SELFSIGNED_DAYS);
@@ -60,8 +60,9 @@ selfsigned_run(int argc, char **argv)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	time_format_iso(cert.not_after, until, sizeof(until));
-	printf(_("Wrote %s/cert.pem (self-signed, %s %d, valid until %s)\n"
-	    "  and %s/privkey.pem (mode 0600).\n"), abs, cert.key_type, cert.key_bits, until, abs);
+	certs_key_text(&cert, key, sizeof(key));
+	printf(_("Wrote %s/cert.pem (self-signed, %s, valid until %s)\n"
+	    "  and %s/privkey.pem (mode 0600).\n"), abs, key, until, abs);
 	certs_print_names(&names);
 	printf(_("\nPeers cannot verify a self-signed certificate (verify=FAIL in their logs);\n"
 	    "mail still flows encrypted. For sendmail.mc:\n"));
