@@ -114,24 +114,29 @@ one_line(const char *flag, const char *v)
 	return true;
 }
 
-/* Creates DIR/renewal-hooks/deploy (not DIR itself), refusing symlinks on the way. */
+/*
+ * Creates DIR/renewal-hooks/deploy (not DIR itself), refusing symlinks on the way;
+ * made[0] and made[1] say which of the two this call created.
+ */
 static char *
-hook_dir(const char *le_dir)
+hook_dir(const char *le_dir, bool made[2])
 {
 	char *hooks = xstrprintf("%s/renewal-hooks", le_dir), *deploy, *err = NULL;
 	struct stat st;
-	bool created;
 
+	made[0] = made[1] = false;
 	if (stat(le_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		cli_error(_("%s: no such directory: is certbot installed (--dir)?"), le_dir);
 		free(hooks);
 		return NULL;
 	}
 	deploy = xstrprintf("%s/deploy", hooks);
-	if (pki_outdir_prepare(hooks, 0755, &created, &err) == -1 ||
-	    pki_outdir_prepare(deploy, 0755, &created, &err) == -1) {
+	if (pki_outdir_prepare(hooks, 0755, &made[0], &err) == -1 ||
+	    pki_outdir_prepare(deploy, 0755, &made[1], &err) == -1) {
 		cli_error("%s", err);
 		free(err);
+		if (made[0])
+			(void)rmdir(hooks);
 		free(hooks);
 		free(deploy);
 		return NULL;
@@ -161,7 +166,7 @@ hook_install_run(int argc, char **argv)
 	struct buf script = { 0 };
 	struct pki_out_file file;
 	struct stat st;
-	bool force = false;
+	bool force = false, made[2] = { false, false };
 	int opt, rc = EXIT_USAGE;
 
 	optind = 1;
@@ -220,7 +225,8 @@ hook_install_run(int argc, char **argv)
 		cli_error(_("%s: not an executable smtls (--smtls)"), self ? self : "smtls");
 		goto out;
 	}
-	if ((tmpl = hook_template(&tmpl_path)) == NULL || (deploy = hook_dir(le_dir)) == NULL)
+	if ((tmpl = hook_template(&tmpl_path)) == NULL ||
+	    (deploy = hook_dir(le_dir, made)) == NULL)
 		goto out;
 	{
 		const char *const keys[][2] = {
@@ -235,6 +241,14 @@ hook_install_run(int argc, char **argv)
 	if (pki_write_files(deploy, &file, 1, force, &err) == -1) {
 		cli_error("%s", err);
 		free(err);
+		if (made[1])
+			(void)rmdir(deploy);
+		if (made[0]) {
+			char *hooks = path_dirname(deploy);
+
+			(void)rmdir(hooks);
+			free(hooks);
+		}
 		goto out;
 	}
 	printf(_("Installed %s/" HOOK_NAME " (from %s).\n"), deploy, tmpl_path);
