@@ -3,7 +3,8 @@
 libsmtls_a_SOURCES += \
 	include/smtls/pki.h src/core/pki.c \
 	include/smtls/rehash.h src/core/rehash.c \
-	include/smtls/lineage.h src/core/lineage.c
+	include/smtls/lineage.h src/core/lineage.c \
+	include/smtls/hook.h src/core/hook.c
 
 smtls_SOURCES += \
 	src/cli/certs-cli.h src/cli/certs-cli.c \

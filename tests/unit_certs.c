@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "smtls/hook.h"
 #include "smtls/lineage.h"
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
@@ -251,6 +252,29 @@ test_lineage(void)
 	    strcmp(lineage_gen_name(LINEAGE_GEN_LEGACY), "legacy") == 0, "generation names");
 }
 
+static void
+test_hook(const char *dir)
+{
+	struct hook_params p = { .le_dir = dir, .smtls = "/opt/it's/smtls", .lineage = "m",
+	    .restart = "true" };
+	char *r, *path = NULL, *err = NULL;
+
+	r = hook_render("S='@SMTLS@' L='@LINEAGE@' C='@COPY_TO@' x@y @OTHER@", &p);
+	ok(strcmp(r, "S='/opt/it'\\''s/smtls' L='m' C='' x@y @OTHER@") == 0,
+	    "hook_render quotes values for sh and leaves unknown @words@ alone: %s", r);
+	free(r);
+	p.smtls = "/bin/sh";
+	p.restart = "";
+	ok(hook_install(&p, &path, &err) == -1 && err && strstr(err, "restart"),
+	    "hook_install refuses an empty restart command");
+	xfree(err);
+	p.restart = "true";
+	p.copy_to = "relative/dir";
+	ok(hook_install(&p, &path, &err) == -1 && err && strstr(err, "absolute"),
+	    "hook_install refuses a relative copy directory");
+	xfree(err);
+}
+
 int
 main(void)
 {
@@ -265,6 +289,7 @@ main(void)
 	test_write_files(dir);
 	test_rehash(dir);
 	test_lineage();
+	test_hook(dir);
 	cmd = xstrprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		n_fail++;

@@ -1,0 +1,34 @@
+/* hook.h: the certbot deploy hook: filled in from its template and installed, for the CLI and the wizard. */
+#ifndef SMTLS_HOOK_H
+#define SMTLS_HOOK_H
+
+#include <stdbool.h>
+
+#define HOOK_NAME	"smtls-sendmail"	/* in DIR/renewal-hooks/deploy */
+#define HOOK_TEMPLATE	"certbot-deploy-hook.in"
+
+struct hook_params {
+	const char	*le_dir;	/* certbot's directory, e.g. /etc/letsencrypt */
+	const char	*smtls;		/* the smtls the hook runs (absolute path) */
+	const char	*lineage;	/* act only on live/NAME; "" or NULL: every lineage */
+	const char	*copy_to;	/* absolute directory sendmail reads copies from; "" or NULL: none */
+	const char	*restart;	/* the restart command */
+	const char	*hostname;	/* checked against the certificate; "" or NULL: first domain */
+	bool		 force;		/* replace an installed hook */
+};
+
+/*
+ * The template's path: $SMTLS_SNIPPETS_DIR, else the installed snippets directory, else
+ * snippets/ beside the running binary (a build tree). Caller frees.
+ */
+char *hook_template_path(void);
+/* The hook script for p from the template text: values are quoted for sh. Caller frees. */
+char *hook_render(const char *tmpl, const struct hook_params *p);
+/*
+ * Checks p, reads the template, creates DIR/renewal-hooks/deploy when missing and writes
+ * the hook (0755) all or nothing; on failure the directories it made are removed again.
+ * *path is the installed hook (caller frees). Returns -1 with err naming the file.
+ */
+int hook_install(const struct hook_params *p, char **path, char **err);
+
+#endif

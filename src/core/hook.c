@@ -1,0 +1,170 @@
+/* hook.c: fill in the certbot deploy-hook template and install it under renewal-hooks/deploy. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "smtls/fileio.h"
+#include "smtls/hook.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+#include "smtls/xmalloc.h"
+
+#define HOOK_MAX	(64 * 1024)
+
+char *
+hook_template_path(void)
+{
+	const char *env = getenv("SMTLS_SNIPPETS_DIR");
+	char *path, *exe, *dir;
+
+	if (env != NULL && *env != '\0')
+		return xstrprintf("%s/" HOOK_TEMPLATE, env);
+	path = xstrprintf("%s/" HOOK_TEMPLATE, SNIPPETSDIR);
+	if (access(path, R_OK) == 0 || (exe = realpath("/proc/self/exe", NULL)) == NULL)
+		return path;
+	free(path);
+	dir = path_dirname(exe);
+	path = xstrprintf("%s/snippets/" HOOK_TEMPLATE, dir);
+	free(dir);
+	free(exe);
+	return path;
+}
+
+static const char *
+or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+char *
+hook_render(const char *tmpl, const struct hook_params *p)
+{
+	const char *const keys[][2] = {
+		{ "SMTLS", or_empty(p->smtls) }, { "LINEAGE", or_empty(p->lineage) },
+		{ "COPY_TO", or_empty(p->copy_to) }, { "RESTART", or_empty(p->restart) },
+		{ "HOSTNAME", or_empty(p->hostname) },
+	};
+	struct buf out = { 0 };
+	const char *at, *v;
+	size_t i, klen, n = sizeof(keys) / sizeof(keys[0]);
+
+	while ((at = strchr(tmpl, '@')) != NULL) {
+		buf_append(&out, tmpl, (size_t)(at - tmpl));
+		for (i = 0; i < n; i++) {
+			klen = strlen(keys[i][0]);
+			if (strncmp(at + 1, keys[i][0], klen) == 0 && at[1 + klen] == '@')
+				break;
+		}
+		if (i == n) {
+			buf_append(&out, "@", 1);
+			tmpl = at + 1;
+			continue;
+		}
+		/* the template puts each value inside '...': a ' ends it, so it is spelled '\'' */
+		for (v = keys[i][1]; *v != '\0'; v++) {
+			if (*v == '\'')
+				buf_puts(&out, "'\\''");
+			else
+				buf_append(&out, v, 1);
+		}
+		tmpl = at + 2 + klen;
+	}
+	buf_puts(&out, tmpl);
+	return buf_release(&out);
+}
+
+static bool
+one_line(const char *s)
+{
+	return s == NULL || strpbrk(s, "\n\r") == NULL;
+}
+
+static int
+hook_check(const struct hook_params *p, char **err)
+{
+	struct stat st;
+
+	if (!one_line(p->smtls) || !one_line(p->lineage) || !one_line(p->copy_to) ||
+	    !one_line(p->restart) || !one_line(p->hostname)) {
+		*err = xstrdup(_("hook values must each fit on one line"));
+		return -1;
+	}
+	if (p->restart == NULL || *p->restart == '\0') {
+		*err = xstrdup(_("the hook needs a restart command"));
+		return -1;
+	}
+	if (p->lineage != NULL && strchr(p->lineage, '/') != NULL) {
+		*err = xstrprintf(_("'%s': a lineage is a name under live/, not a path"), p->lineage);
+		return -1;
+	}
+	if (p->copy_to != NULL && *p->copy_to != '\0') {
+		if (p->lineage == NULL || *p->lineage == '\0') {
+			*err = xstrdup(_("copying needs a lineage name, so that another lineage's "
+			    "renewal is never copied where sendmail reads"));
+			return -1;
+		}
+		if (p->copy_to[0] != '/' || lstat(p->copy_to, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			*err = xstrprintf(_("%s: the copy directory must be an existing directory, "
+			    "given by its absolute path (not a symlink)"), p->copy_to);
+			return -1;
+		}
+	}
+	if (p->hostname != NULL && *p->hostname != '\0' && !pki_name_valid(p->hostname, NULL)) {
+		*err = xstrprintf(_("'%s' is not a host name"), p->hostname);
+		return -1;
+	}
+	if (p->smtls == NULL || p->smtls[0] != '/' || access(p->smtls, X_OK) != 0) {
+		*err = xstrprintf(_("%s: not an executable smtls (an absolute path is needed)"),
+		    or_empty(p->smtls));
+		return -1;
+	}
+	if (stat(p->le_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		*err = xstrprintf(_("%s: no such directory: is certbot installed?"), p->le_dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+hook_install(const struct hook_params *p, char **path, char **err)
+{
+	struct pki_out_file file;
+	enum file_status fst;
+	char *tpath, *tmpl = NULL, *script = NULL, *hooks, *deploy;
+	bool made_hooks = false, made_deploy = false;
+	size_t len;
+	int rc = -1;
+
+	*path = NULL;
+	if (hook_check(p, err) == -1)
+		return -1;
+	tpath = hook_template_path();
+	if (file_read(tpath, HOOK_MAX, &tmpl, &len, &fst, err) == -1) {
+		free(tpath);
+		return -1;
+	}
+	free(tpath);
+	script = hook_render(tmpl, p);
+	hooks = xstrprintf("%s/renewal-hooks", p->le_dir);
+	deploy = xstrprintf("%s/deploy", hooks);
+	file = (struct pki_out_file){ HOOK_NAME, script, strlen(script), 0755 };
+	if (pki_outdir_prepare(hooks, 0755, &made_hooks, err) == 0 &&
+	    pki_outdir_prepare(deploy, 0755, &made_deploy, err) == 0 &&
+	    pki_write_files(deploy, &file, 1, p->force, err) == 0) {
+		*path = xstrprintf("%s/" HOOK_NAME, deploy);
+		rc = 0;
+	} else {
+		if (made_deploy)
+			(void)rmdir(deploy);
+		if (made_hooks)
+			(void)rmdir(hooks);
+	}
+	free(hooks);
+	free(deploy);
+	free(script);
+	free(tmpl);
+	return rc;
+}
