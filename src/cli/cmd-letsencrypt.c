@@ -130,7 +130,8 @@ le_human(const char *dir, time_t now, const struct lineage *v, size_t n)
 			time_format_iso(c->not_after, t, sizeof(t));
 			certs_key_text(c, key, sizeof(key));
 			printf(_("\n  expires:  %s (%lld days left)\n  key:      %s\n  issuer:   %s\n"),
-			    t, (long long)((c->not_after - now) / 86400), key, c->issuer);
+			    t, (long long)((c->not_after - now) / 86400), key,
+			    strstr(c->issuer, "/CN=") ? strstr(c->issuer, "/CN=") + 4 : c->issuer);
 			printf(_("  chain:    %s (%s)\n"), l->via ? l->via : "-", gen_text(l->gen));
 			printf(_("  files:    %s\n"), l->cert_file);
 		}
