@@ -13,7 +13,9 @@ smtls_SOURCES += \
 
 MAN_PARTS += doc/cmd-selfsigned.8 doc/cmd-ca.8 doc/cmd-csr.8 doc/cmd-import.8 doc/cmd-rehash.8 doc/cmd-letsencrypt.8 doc/cmd-hook.8
 
-TESTS += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test tests/certs-rehash.test tests/certs-letsencrypt.test tests/certs-hook.test tests/certs-bad-input.test tests/certs-e2e.test
+TESTS += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test \
+	tests/certs-rehash.test tests/certs-letsencrypt.test tests/certs-hook.test \
+	tests/certs-bad-input.test tests/certs-e2e.test tests/certs-cli.test
 
 EXTRA_DIST += bench/rehash.sh
 EXTRA_DIST += tests/lib-letsencrypt.sh tests/data/letsencrypt-certs/README \
@@ -29,4 +31,4 @@ tests_unit_certs_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_certs
 EXTRA_DIST += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test \
 	tests/certs-rehash.test tests/certs-letsencrypt.test tests/certs-hook.test \
-	tests/certs-bad-input.test tests/certs-e2e.test
+	tests/certs-bad-input.test tests/certs-e2e.test tests/certs-cli.test
