@@ -167,13 +167,19 @@ static char *
 slurp_at(int dirfd, const char *name, size_t *len)
 {
 	struct buf b = { 0 };
+	struct stat sb;
 	char chunk[16384];
-	ssize_t n;
+	ssize_t n = 0;
 	int fd;
 
 	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1)
 		return NULL;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;	/* a FIFO or device: never read */
+		close(fd);
+		return NULL;
+	}
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n == -1 && errno == EINTR)
@@ -206,7 +212,8 @@ scan_file(struct state *st, struct entry *en)
 
 	data = slurp_at(st->dirfd, en->name, &len);
 	if (data == NULL) {
-		note(st->res, _("%s/%s: skipped: %s"), st->dir, en->name, strerror(errno));
+		note(st->res, _("%s/%s: skipped: %s"), st->dir, en->name, errno == EINVAL ?
+		    _("not a regular file (a FIFO or a device is never read)") : strerror(errno));
 		st->res->skipped++;
 		return;
 	}
