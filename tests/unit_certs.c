@@ -118,23 +118,23 @@ test_issue_and_sort(void)
 
 	certlist_add(&pool, &ca);
 	certlist_add(&pool, &leaf);
-	ok(pki_bundle_sort(&pool, &key, NULL, &b, NULL) == 0 && cert_equal(&b.leaf, &leaf) &&
+	ok(pki_bundle_sort(&pool, &key, NULL, NOW, &b, NULL) == 0 && cert_equal(&b.leaf, &leaf) &&
 	    b.chain.n == 0 && b.root_given && !b.incomplete,
 	    "CA then leaf: the leaf is found, the root is dropped");
 	pki_bundle_free(&b);
-	ok(pki_bundle_sort(&pool, &other, NULL, &b, &err) == -1 && err != NULL,
+	ok(pki_bundle_sort(&pool, &other, NULL, NOW, &b, &err) == -1 && err != NULL,
 	    "a key that matches no certificate is an error");
 	xfree(err);
-	ok(pki_bundle_sort(&pool, &cakey, NULL, &b, &err) == -1 && strstr(err, "CA certificate"),
+	ok(pki_bundle_sort(&pool, &cakey, NULL, NOW, &b, &err) == -1 && strstr(err, "CA certificate"),
 	    "a key that matches only the CA is an error");
 	xfree(err);
 	certlist_free(&pool);
 	certlist_add(&pool, &leaf);
-	ok(pki_bundle_sort(&pool, &key, NULL, &b, NULL) == 0 && b.incomplete && b.missing &&
+	ok(pki_bundle_sort(&pool, &key, NULL, NOW, &b, NULL) == 0 && b.incomplete && b.missing &&
 	    strstr(b.missing, "Unit CA"), "the leaf alone: incomplete, naming the missing issuer");
 	pki_bundle_free(&b);
 	certlist_add(&roots, &ca);
-	ok(pki_bundle_sort(&pool, &key, &roots, &b, NULL) == 0 && !b.incomplete && !b.root_given &&
+	ok(pki_bundle_sort(&pool, &key, &roots, NOW, &b, NULL) == 0 && !b.incomplete && !b.root_given &&
 	    b.root.x509 != NULL, "the leaf alone, the CA among the known roots: complete");
 	pki_bundle_free(&b);
 	certlist_free(&pool);

@@ -105,12 +105,15 @@ struct pki_bundle {
 };
 
 /*
- * Finds the leaf that matches key among pool, then its issuers leaf-to-root. A chain that
- * stops at a certificate whose issuer is neither in pool nor in roots (may be NULL) is
- * incomplete. Returns -1 with err when no certificate matches the key.
+ * Finds the leaf that matches key among pool, then its issuers leaf-to-root. Where two
+ * certificates could be the issuer, one valid at now wins over an expired one (an old
+ * cross-sign), then an intermediate or cross-sign over a self-signed root (the chain as
+ * the CA sent it). A chain that stops at a certificate whose issuer is neither in pool
+ * nor in roots (may be NULL) is incomplete. Returns -1 with err when no certificate
+ * matches the key, or only a CA certificate does.
  */
 int pki_bundle_sort(const struct certlist *pool, const struct key *key,
-    const struct certlist *roots, struct pki_bundle *out, char **err);
+    const struct certlist *roots, time_t now, struct pki_bundle *out, char **err);
 void pki_bundle_free(struct pki_bundle *b);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "certs-cli.h"
@@ -123,7 +124,7 @@ import_run(int argc, char **argv)
 		cli_error("--roots: %s", err);
 		goto out;
 	}
-	if (pki_bundle_sort(&pool, &key, &roots, &b, &err) == -1) {
+	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, &err) == -1) {
 		cli_error("%s: %s", keypath, err);
 		goto out;
 	}

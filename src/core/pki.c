@@ -688,7 +688,7 @@ in_list(const struct certlist *l, const struct cert *c)
 
 int
 pki_bundle_sort(const struct certlist *pool, const struct key *key,
-    const struct certlist *roots, struct pki_bundle *out, char **err)
+    const struct certlist *roots, time_t now, struct pki_bundle *out, char **err)
 {
 	struct certlist uniq = { 0 };
 	const struct cert *cur, *best;
@@ -722,8 +722,9 @@ pki_bundle_sort(const struct certlist *pool, const struct key *key,
 	cert_dup(&out->leaf, best);
 	cur = &out->leaf;
 	for (j = 0; j < 16 && !cur->self_signed; j++) {
-		/* prefer an issuer that is itself issued (an intermediate or cross-sign, as the
-		 * CA sent it) over a self-signed root; prefer a later expiry among equals */
+		/* prefer a valid issuer over an expired one, then one that is itself issued (an
+		 * intermediate or cross-sign, as the CA sent it) over a self-signed root, then
+		 * the later expiry */
 		best = NULL;
 		best_score = -1;
 		for (i = 0; i < uniq.n; i++) {
@@ -732,7 +733,8 @@ pki_bundle_sort(const struct certlist *pool, const struct key *key,
 			if (cert_equal(c, &out->leaf) || in_list(&out->chain, c) ||
 			    !cert_issued_by(cur, c))
 				continue;
-			score = c->self_signed ? 0 : 1;
+			score = (now >= c->not_before && now < c->not_after ? 2 : 0) +
+			    (c->self_signed ? 0 : 1);
 			if (score > best_score || (score == best_score &&
 			    c->not_after > best->not_after)) {
 				best = c;
