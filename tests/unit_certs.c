@@ -257,9 +257,10 @@ test_hook(const char *dir)
 {
 	struct hook_params p = { .le_dir = dir, .smtls = "/opt/it's/smtls", .lineage = "m",
 	    .restart = "true" };
+	struct hook_copy c;
 	char *r, *path = NULL, *err = NULL;
 
-	r = hook_render("S='@SMTLS@' L='@LINEAGE@' C='@COPY_TO@' x@y @OTHER@", &p);
+	r = hook_render("S='@SMTLS@' L='@LINEAGE@' C='@COPIES@' x@y @OTHER@", &p);
 	ok(strcmp(r, "S='/opt/it'\\''s/smtls' L='m' C='' x@y @OTHER@") == 0,
 	    "hook_render quotes values for sh and leaves unknown @words@ alone: %s", r);
 	free(r);
@@ -269,10 +270,26 @@ test_hook(const char *dir)
 	    "hook_install refuses an empty restart command");
 	xfree(err);
 	p.restart = "true";
-	p.copy_to = "relative/dir";
-	ok(hook_install(&p, &path, &err) == -1 && err && strstr(err, "absolute"),
-	    "hook_install refuses a relative copy directory");
+	ok(hook_copy_parse("privkey=relative/key.pem", &c, &err) == -1 && err &&
+	    strstr(err, "absolute"), "a relative copy destination is refused");
 	xfree(err);
+	ok(hook_copy_parse("secret=/etc/mail/x", &c, &err) == -1 && err,
+	    "an unknown file to copy is refused");
+	xfree(err);
+	ok(hook_copy_parse("fullchain=/etc/mail/tls/full.pem", &c, NULL) == 0 &&
+	    strcmp(c.what, "fullchain") == 0 && strcmp(c.dest, "/etc/mail/tls/full.pem") == 0,
+	    "fullchain=PATH is parsed");
+	c.dest = "/nonexistent-dir/key.pem";
+	c.what = "privkey";
+	p.copies = &c;
+	p.n_copies = 1;
+	ok(hook_install(&p, &path, &err) == -1 && err && strstr(err, "/nonexistent-dir"),
+	    "hook_install refuses a copy into a missing directory");
+	xfree(err);
+	r = hook_render("C='@COPIES@'", &p);
+	ok(strcmp(r, "C='privkey:/nonexistent-dir/key.pem'") == 0, "copies render as WHAT:DEST: %s",
+	    r);
+	free(r);
 }
 
 int

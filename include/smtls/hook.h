@@ -3,15 +3,23 @@
 #define SMTLS_HOOK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define HOOK_NAME	"smtls-sendmail"	/* in DIR/renewal-hooks/deploy */
 #define HOOK_TEMPLATE	"certbot-deploy-hook.in"
+
+/* One copy the hook makes after a good renewal: live/NAME/WHAT.pem to dest. */
+struct hook_copy {
+	const char	*what;		/* "cert", "chain", "fullchain" or "privkey" (0600) */
+	const char	*dest;		/* absolute path of the file sendmail reads */
+};
 
 struct hook_params {
 	const char	*le_dir;	/* certbot's directory, e.g. /etc/letsencrypt */
 	const char	*smtls;		/* the smtls the hook runs (absolute path) */
 	const char	*lineage;	/* act only on live/NAME; "" or NULL: every lineage */
-	const char	*copy_to;	/* absolute directory sendmail reads copies from; "" or NULL: none */
+	const struct hook_copy *copies;	/* none: sendmail reads live/NAME itself */
+	size_t		 n_copies;
 	const char	*restart;	/* the restart command */
 	const char	*hostname;	/* checked against the certificate; "" or NULL: first domain */
 	bool		 force;		/* replace an installed hook */
@@ -22,6 +30,8 @@ struct hook_params {
  * snippets/ beside the running binary (a build tree). Caller frees.
  */
 char *hook_template_path(void);
+/* Parses "WHAT=DEST" (a --copy value); -1 with err when WHAT is unknown or DEST not absolute. */
+int hook_copy_parse(const char *s, struct hook_copy *out, char **err);
 /* The hook script for p from the template text: values are quoted for sh. Caller frees. */
 char *hook_render(const char *tmpl, const struct hook_params *p);
 /*

@@ -39,12 +39,50 @@ or_empty(const char *s)
 	return s ? s : "";
 }
 
+static const char *const hook_whats[] = { "cert", "chain", "fullchain", "privkey" };
+
+int
+hook_copy_parse(const char *s, struct hook_copy *out, char **err)
+{
+	const char *eq = strchr(s, '=');
+	size_t i;
+
+	for (i = 0; eq != NULL && i < sizeof(hook_whats) / sizeof(hook_whats[0]); i++) {
+		if (strlen(hook_whats[i]) == (size_t)(eq - s) &&
+		    strncmp(s, hook_whats[i], (size_t)(eq - s)) == 0) {
+			out->what = hook_whats[i];
+			out->dest = eq + 1;
+			if (out->dest[0] != '/') {
+				*err = xstrprintf(_("'%s': the destination must be an absolute path"), s);
+				return -1;
+			}
+			return 0;
+		}
+	}
+	*err = xstrprintf(_("'%s': expected cert=PATH, chain=PATH, fullchain=PATH or "
+	    "privkey=PATH"), s);
+	return -1;
+}
+
+/* "cert:/etc/mail/tls/cert.pem|privkey:..." for the template's COPIES. */
+static char *
+copies_text(const struct hook_params *p)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < p->n_copies; i++)
+		buf_printf(&b, "%s%s:%s", i ? "|" : "", p->copies[i].what, p->copies[i].dest);
+	return b.data ? buf_release(&b) : xstrdup("");
+}
+
 char *
 hook_render(const char *tmpl, const struct hook_params *p)
 {
+	char *copies = copies_text(p);
 	const char *const keys[][2] = {
 		{ "SMTLS", or_empty(p->smtls) }, { "LINEAGE", or_empty(p->lineage) },
-		{ "COPY_TO", or_empty(p->copy_to) }, { "RESTART", or_empty(p->restart) },
+		{ "COPIES", copies }, { "RESTART", or_empty(p->restart) },
 		{ "HOSTNAME", or_empty(p->hostname) },
 	};
 	struct buf out = { 0 };
@@ -73,6 +111,7 @@ hook_render(const char *tmpl, const struct hook_params *p)
 		tmpl = at + 2 + klen;
 	}
 	buf_puts(&out, tmpl);
+	free(copies);
 	return buf_release(&out);
 }
 
@@ -83,12 +122,39 @@ one_line(const char *s)
 }
 
 static int
+check_copy(const struct hook_copy *c, char **err)
+{
+	struct stat st;
+	char *dir;
+	int rc = 0;
+
+	if (strpbrk(c->dest, "|>\n\r") != NULL) {
+		*err = xstrprintf(_("%s: a copy destination may not contain '|' or '>'"), c->dest);
+		return -1;
+	}
+	if (lstat(c->dest, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*err = xstrprintf(_("%s: a symlink or not a regular file; the hook would refuse "
+		    "to write through it"), c->dest);
+		return -1;
+	}
+	dir = path_dirname(c->dest);
+	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		*err = xstrprintf(_("%s: the directory of a copy must exist (and not be a "
+		    "symlink)"), dir);
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+static int
 hook_check(const struct hook_params *p, char **err)
 {
 	struct stat st;
+	size_t i, j;
 
-	if (!one_line(p->smtls) || !one_line(p->lineage) || !one_line(p->copy_to) ||
-	    !one_line(p->restart) || !one_line(p->hostname)) {
+	if (!one_line(p->smtls) || !one_line(p->lineage) || !one_line(p->restart) ||
+	    !one_line(p->hostname)) {
 		*err = xstrdup(_("hook values must each fit on one line"));
 		return -1;
 	}
@@ -100,16 +166,25 @@ hook_check(const struct hook_params *p, char **err)
 		*err = xstrprintf(_("'%s': a lineage is a name under live/, not a path"), p->lineage);
 		return -1;
 	}
-	if (p->copy_to != NULL && *p->copy_to != '\0') {
-		if (p->lineage == NULL || *p->lineage == '\0') {
-			*err = xstrdup(_("copying needs a lineage name, so that another lineage's "
-			    "renewal is never copied where sendmail reads"));
+	if (p->n_copies > 0 && (p->lineage == NULL || *p->lineage == '\0')) {
+		*err = xstrdup(_("copying needs a lineage name, so that another lineage's "
+		    "renewal is never copied where sendmail reads"));
+		return -1;
+	}
+	for (i = 0; i < p->n_copies; i++) {
+		if (p->copies[i].dest[0] != '/') {
+			*err = xstrprintf(_("%s: a copy destination must be an absolute path"),
+			    p->copies[i].dest);
 			return -1;
 		}
-		if (p->copy_to[0] != '/' || lstat(p->copy_to, &st) == -1 || !S_ISDIR(st.st_mode)) {
-			*err = xstrprintf(_("%s: the copy directory must be an existing directory, "
-			    "given by its absolute path (not a symlink)"), p->copy_to);
+		if (check_copy(&p->copies[i], err) == -1)
 			return -1;
+		for (j = 0; j < i; j++) {
+			if (strcmp(p->copies[i].dest, p->copies[j].dest) == 0) {
+				*err = xstrprintf(_("%s: two copies to the same file"),
+				    p->copies[i].dest);
+				return -1;
+			}
 		}
 	}
 	if (p->hostname != NULL && *p->hostname != '\0' && !pki_name_valid(p->hostname, NULL)) {
