@@ -2,11 +2,14 @@
 libsmtls_a_SOURCES += \
 	include/smtls/cert.h src/core/cert.c \
 	include/smtls/cf.h src/core/cf.c \
-	include/smtls/check.h src/core/check.c \
+	include/smtls/chain.h src/core/chain.c \
+	include/smtls/check.h src/core/check.c src/core/check-int.h \
+	src/core/check-cert.c src/core/check-files.c src/core/check-store.c \
 	include/smtls/fileio.h src/core/fileio.c \
 	include/smtls/finding.h src/core/finding.c \
 	include/smtls/i18n.h \
 	include/smtls/m4.h src/core/m4.c \
+	include/smtls/mc.h src/core/mc.c \
 	include/smtls/plan.h src/core/plan.c \
 	include/smtls/proc.h src/core/proc.c \
 	include/smtls/sendmail.h src/core/sendmail.c \
