@@ -119,7 +119,8 @@ check_client_eku(struct check_ctx *c, const char *path, const struct cert *leaf)
 	finding_set_reproduce(f, "openssl x509 -in %s -noout -ext extendedKeyUsage", path);
 }
 
-static void
+/* Returns -1 when the certificate is not ours at all (cert.is-ca): no chain to judge. */
+static int
 check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
     const struct certlist *certs)
 {
@@ -127,7 +128,9 @@ check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
 	const char *host = c->plan->hostname;
 	struct finding *f;
 
-	if (leaf->is_ca) {
+	/* "openssl req -x509" marks self-signed server certificates CA:TRUE: those are ours */
+	if (leaf->is_ca && (!leaf->self_signed || (host != NULL && *host != '\0' &&
+	    !cert_matches_host(leaf, host)))) {
 		f = findings_add(c->out, "cert.is-ca", SEV_ERROR, path,
 		    _("the first certificate here is a CA certificate (%s), not ours: sendmail would "
 		    "present it as its own and %s fail ('unsupported certificate purpose' or a "
@@ -137,7 +140,7 @@ check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
 		    check_macro(id->fc));
 		finding_set_reproduce(f, "openssl x509 -in %s -noout -subject -ext basicConstraints",
 		    path);
-		return;
+		return -1;
 	}
 	check_validity(c, id, path, leaf);
 	if (id->server && host != NULL && *host != '\0') {
@@ -187,6 +190,7 @@ check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
 		    "Encrypt: cert.pem, not fullchain.pem) and put the intermediate(s) in "
 		    "confCACERT (Let's Encrypt: chain.pem)"), check_macro(id->fc));
 	}
+	return 0;
 }
 
 /* The chain peers receive, judged as peers judge it. */
@@ -368,11 +372,9 @@ check_identity(struct check_ctx *c, enum plan_field fc, enum plan_field fk)
 			free(err);
 		}
 		if (have && same_cert) {
-			if (!certs.v[0].is_ca)
-				check_client_eku(c, cpaths[i], &certs.v[0]);
+			check_client_eku(c, cpaths[i], &certs.v[0]);
 		} else if (have) {
-			check_leaf(c, &id, cpaths[i], &certs);
-			if (!certs.v[0].is_ca)
+			if (check_leaf(c, &id, cpaths[i], &certs) == 0)
 				check_chain(c, &id, cpaths[i], &certs);
 		}
 		if (i < nk && !(same_key && same_cert))

@@ -32,17 +32,10 @@ unsafe_dir(struct check_ctx *c, const char *path, const char **why)
 	char *abs = absolute(path), *p;
 	struct stat st;
 
+	/* each slash ends a directory: "/", "/etc", "/etc/mail", ... up to the file's own */
 	for (p = abs; (p = strchr(p, '/')) != NULL; p++) {
-		char save = p[1];
-		char *dir;
+		char *dir = p == abs ? xstrdup("/") : xstrndup(abs, (size_t)(p - abs));
 
-		if (strchr(p + 1, '/') == NULL)	/* the rest is the file name */
-			break;
-		p[1] = '\0';
-		dir = xstrdup(abs);
-		p[1] = save;
-		if (strlen(dir) > 1)
-			dir[strlen(dir) - 1] = '\0';
 		if (stat(dir, &st) == 0) {
 			bool sticky_ok = (st.st_mode & S_ISVTX) && c->trust_sticky;
 
@@ -109,8 +102,15 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 		free(dir);
 		return;
 	}
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode)) {
+		bool sticky_ok = (st.st_mode & S_ISVTX) && c->trust_sticky;
+
+		if ((m & S_IWOTH) && !sticky_ok)
+			report_dir(c, f, path, path, _("World writable directory"));
+		else if ((m & S_IWGRP) && !sticky_ok && !c->group_writable_dir)
+			report_dir(c, f, path, path, _("Group writable directory"));
 		return;
+	}
 	if (m & (S_IWGRP | S_IWOTH)) {
 		fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 		    _("sendmail refuses it: mode %04o lets others than root change it (sendmail logs "
