@@ -22,4 +22,4 @@ smtls_SOURCES += \
 MAN_PARTS += doc/head.8 doc/cmd-check.8
 # doc/tail.8 must come last: modules add their parts before it (see mk/zz-tail.mk)
 
-TESTS += tests/cli.test tests/check.test tests/findings.test tests/mc.test
+TESTS += tests/cli.test tests/check.test tests/findings.test tests/mc.test tests/badinput.test
