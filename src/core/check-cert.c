@@ -267,7 +267,10 @@ check_chain(struct check_ctx *c, const struct identity *id, const char *path,
 			check_ok(c, "chain.untrusted", path, _("peers can verify the chain"));
 			break;
 		case CHAIN_SELF_SIGNED:
-			break;	/* cert.self-signed says it */
+			findings_add(c->out, "chain.untrusted", SEV_INFO, path,
+			    _("the certificate is self-signed: only peers that were given it can "
+			    "verify us (see cert.self-signed)"));
+			break;
 		case CHAIN_PRIVATE_ROOT:
 			f = findings_add(c->out, "chain.untrusted", SEV_INFO, path,
 			    _("the chain ends at %s, a root that is not among the public roots: only "
