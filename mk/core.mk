@@ -29,3 +29,8 @@ EXTRA_DIST += tests/cli.test tests/check.test tests/findings.test tests/mc.test 
 	tests/data/letsencrypt/isrg-root-x1-cross-signed.pem tests/data/letsencrypt/isrg-root-x1.pem \
 	tests/data/letsencrypt/lets-encrypt-r3-cross-signed.pem tests/data/letsencrypt/lets-encrypt-r3.pem \
 	tests/data/letsencrypt/r11.pem tests/data/letsencrypt/root-yr-by-x1.pem bench/check.sh
+
+check_PROGRAMS += tests/unit_check
+tests_unit_check_SOURCES = tests/unit_check.c
+tests_unit_check_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_check

@@ -228,8 +228,8 @@ check_chain(struct check_ctx *c, const struct identity *id, const char *path,
 			else
 				finding_set_fix(f, _("replace the expired CA certificate by its current "
 				    "one where it comes from (%s, CACertFile or CACertPath)"), path);
-			finding_set_reproduce(f, "openssl x509 -noout -subject -enddate (on each "
-			    "certificate of %s)", c->chain_file && extra.n ? path :
+			finding_set_reproduce(f, "openssl storeutl -noout -text -certs %s | grep -E "
+			    "'Subject:|Not After'", c->chain_file && extra.n ? path :
 			    plan_get(c->plan, PF_CA_CERT) ? plan_get(c->plan, PF_CA_CERT) : path);
 		}
 		if (ca->weak_sig && !ca->self_signed) {
