@@ -64,3 +64,16 @@ print(f"smtls check   : median {a_ms:7.1f} ms  peak RSS {mb(a_rss)}  ({runs} run
 print(f"openssl x 8   : median {b_ms:7.1f} ms  peak RSS {mb(b_rss)}  ({runs} runs)")
 print(f"speed-up      : {b_ms / a_ms:.1f}x  (target >= 5x; RSS target < 16 MB)")
 PY
+
+# in-process, as the wizard calls check_plan() on every key (target < 50 ms)
+TOP=$(cd "$(dirname "$SMTLS")" && pwd)
+if [ -f "$TOP/libsmtls.a" ] && command -v cc > /dev/null; then
+	san=""
+	nm "$TOP/libsmtls.a" 2>/dev/null | grep -q __asan && san="-fsanitize=address,undefined"
+	if cc -O2 $san -I"$HERE/../include" -I"$TOP" -I"$HERE/.." -o "$W/check-plan" "$HERE/check-plan.c" \
+	    "$TOP/libsmtls.a" $(pkg-config --libs libssl libcrypto) 2> "$W/cc.log"; then
+		read -r med max < <(ASAN_OPTIONS=detect_leaks=0 "$W/check-plan" "$L/cert.pem" \
+		    "$L/privkey.pem" "$L/chain.pem" /etc/ssl/certs "$HOST" "$RUNS")
+		echo "check_plan()  : median ${med} ms, slowest ${max} ms in-process ($RUNS runs; target < 50 ms)"
+	fi
+fi

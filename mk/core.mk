@@ -28,7 +28,8 @@ EXTRA_DIST += tests/cli.test tests/check.test tests/findings.test tests/mc.test 
 	tests/data/letsencrypt/dst-root-ca-x3.pem tests/data/letsencrypt/int-yr1.pem \
 	tests/data/letsencrypt/isrg-root-x1-cross-signed.pem tests/data/letsencrypt/isrg-root-x1.pem \
 	tests/data/letsencrypt/lets-encrypt-r3-cross-signed.pem tests/data/letsencrypt/lets-encrypt-r3.pem \
-	tests/data/letsencrypt/r11.pem tests/data/letsencrypt/root-yr-by-x1.pem bench/check.sh
+	tests/data/letsencrypt/r11.pem tests/data/letsencrypt/root-yr-by-x1.pem bench/check.sh \
+	bench/check-plan.c
 
 check_PROGRAMS += tests/unit_check
 tests_unit_check_SOURCES = tests/unit_check.c
