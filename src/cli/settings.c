@@ -135,7 +135,8 @@ settings_finish(struct cli_settings *s)
 {
 	struct tls_plan *p = &s->plan;
 
-	if (s->any_file_flag && !p->no_client_cert) {
+	/* sendmail sends no client certificate unless told: defaults only for flag-made plans */
+	if (s->any_file_flag && !p->no_client_cert && p->mc_path == NULL && p->cf_path == NULL) {
 		if (p->value[PF_CLIENT_CERT] == NULL && p->value[PF_SERVER_CERT] != NULL)
 			plan_set(p, PF_CLIENT_CERT, p->value[PF_SERVER_CERT], NULL, 0);
 		if (p->value[PF_CLIENT_KEY] == NULL && p->value[PF_SERVER_KEY] != NULL)
