@@ -60,13 +60,12 @@ static void
 report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char *dir,
     const char *why)
 {
-	const struct tls_option *t = tls_option_by_field(f);
 	struct finding *fd;
 
 	fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 	    _("sendmail refuses it: the directory %s on its path can be written by others than "
-	    "root (sendmail logs 'STARTTLS: %s %s unsafe: %s'), so it uses no STARTTLS with it"),
-	    dir, t ? t->cf_name : "?", path, why);
+	    "root (sendmail logs 'STARTTLS=%s: file %s unsafe: %s'), so it uses no STARTTLS"),
+	    dir, check_side(f), path, why);
 	if (strcmp(why, _("World writable directory")) == 0)
 		finding_set_fix(fd, _("move the file to a directory only root can write (e.g. "
 		    "/etc/mail/tls), or: chmod o-w %s (for a sticky directory such as /tmp, "
@@ -80,8 +79,7 @@ report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char 
 void
 check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool is_key)
 {
-	const struct tls_option *t = tls_option_by_field(f);
-	const char *cf = t ? t->cf_name : "?", *why = NULL;
+	const char *side = check_side(f), *why = NULL;
 	char real[PATH_MAX], *dir;
 	struct finding *fd;
 	struct stat st;
@@ -114,7 +112,7 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 	if (m & (S_IWGRP | S_IWOTH)) {
 		fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 		    _("sendmail refuses it: mode %04o lets others than root change it (sendmail logs "
-		    "'STARTTLS: %s %s unsafe: %s')"), (unsigned)m, cf, path,
+		    "'STARTTLS=%s: file %s unsafe: %s')"), (unsigned)m, side, path,
 		    (m & S_IWOTH) ? _("World writable file") : _("Group writable file"));
 		finding_set_fix(fd, "chmod go-w %s", path);
 		finding_set_reproduce(fd, "stat -c '%%a %%U:%%G %%n' %s", path);
@@ -125,8 +123,8 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 	if (m & S_IROTH) {
 		fd = findings_add(c->out, "key.readable", SEV_ERROR, path,
 		    _("every local user can read this private key (mode %04o); sendmail refuses it "
-		    "('STARTTLS: %s %s unsafe: World readable file') and uses no STARTTLS with it"),
-		    (unsigned)m, cf, path);
+		    "('STARTTLS=%s: file %s unsafe: World readable file') and uses no STARTTLS"),
+		    (unsigned)m, side, path);
 		finding_set_fix(fd, "chmod 600 %s", path);
 		finding_set_reproduce(fd, "stat -c '%%a %%U:%%G %%n' %s", path);
 	} else if (m & S_IRGRP) {
@@ -138,8 +136,8 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 		} else {
 			fd = findings_add(c->out, "key.readable", SEV_ERROR, path,
 			    _("the private key is group readable (mode %04o); sendmail refuses it "
-			    "('STARTTLS: %s %s unsafe: Group readable file') and uses no STARTTLS "
-			    "with it"), (unsigned)m, cf, path);
+			    "('STARTTLS=%s: file %s unsafe: Group readable file') and uses no "
+			    "STARTTLS"), (unsigned)m, side, path);
 			finding_set_fix(fd, _("chmod 600 %s, or (Debian's layout, key root:smmsp "
 			    "0640) define(`confDONT_BLAME_SENDMAIL', `GroupReadableKeyFile')"), path);
 		}

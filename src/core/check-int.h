@@ -23,6 +23,8 @@ struct check_ctx {
 /* Turns a load failure of cert.h into its finding (file.missing, file.not-pem, ...). */
 void check_load_error(struct check_ctx *c, enum plan_field f, enum load_status ls,
     const char *path, const char *err);
+/* "server" or "client": the side sendmail names in its log lines for this setting. */
+const char *check_side(enum plan_field f);
 /* "confSERVER_CERT" for messages and fixes. */
 const char *check_macro(enum plan_field f);
 /* sendmail's file-safety rules: file.unsafe, key.readable (is_key). */

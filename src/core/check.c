@@ -18,6 +18,12 @@ check_macro(enum plan_field f)
 	return t ? t->macro : "?";
 }
 
+const char *
+check_side(enum plan_field f)
+{
+	return f == PF_CLIENT_CERT || f == PF_CLIENT_KEY ? "client" : "server";
+}
+
 void
 check_ok(struct check_ctx *c, const char *id, const char *file, const char *msg)
 {
@@ -36,9 +42,8 @@ check_load_error(struct check_ctx *c, enum plan_field f, enum load_status ls, co
 	switch (ls) {
 	case LOAD_MISSING:
 		fd = findings_add(c->out, "file.missing", SEV_ERROR, path,
-		    _("%s: sendmail logs 'STARTTLS: %s %s unsafe: No such file or directory' and "
-		    "does not use it (no STARTTLS for a missing server certificate or key; mail "
-		    "then flows in clear)"), err, cf, path);
+		    _("%s: sendmail logs 'STARTTLS=%s: file %s unsafe: No such file or directory' "
+		    "and uses no STARTTLS (mail then flows in clear)"), err, check_side(f), path);
 		finding_set_fix(fd, _("create the file, or correct define(`%s', `%s') in "
 		    "sendmail.mc and rebuild sendmail.cf"), check_macro(f), path);
 		finding_set_reproduce(fd, "ls -lL %s", path);
