@@ -44,8 +44,13 @@ check_load_error(struct check_ctx *c, enum plan_field f, enum load_status ls, co
 		fd = findings_add(c->out, "file.missing", SEV_ERROR, path,
 		    _("%s: sendmail logs 'STARTTLS=%s: file %s unsafe: No such file or directory' "
 		    "and uses no STARTTLS (mail then flows in clear)"), err, check_side(f), path);
-		finding_set_fix(fd, _("create the file, or correct define(`%s', `%s') in "
-		    "sendmail.mc and rebuild sendmail.cf"), check_macro(f), path);
+		if (c->plan->origin[f].file != NULL)
+			finding_set_fix(fd, _("create the file, or correct define(`%s', `%s') "
+			    "(%s) and rebuild sendmail.cf"), check_macro(f), path,
+			    c->plan->origin[f].file);
+		else
+			finding_set_fix(fd, _("create the file, or correct the path given for %s"),
+			    check_macro(f));
 		finding_set_reproduce(fd, "ls -lL %s", path);
 		break;
 	case LOAD_UNREADABLE:
