@@ -238,6 +238,42 @@ scan_findings(const struct mc_scan *s, const char *mc_path, struct findings *out
 	}
 }
 
+/*
+ * proto.m4 expands option values unquoted: a path word such as dnl, include or DOMAIN runs as
+ * a macro (`/etc/mail/dnl/host.pem' becomes "/etc/mail/# Server private key", exit 0, no
+ * message). A value written without blanks or '#' that comes out of m4 with them was mangled.
+ */
+static void
+mangled_findings(const struct mc_scan *s, const struct tls_plan *plan, const char *mc_path,
+    struct findings *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n; i++) {
+		const struct mc_define *d = &s->v[i];
+		const struct tls_option *t = tls_option_by_macro(d->macro);
+		const char *got;
+		struct finding *f;
+		bool last = true;
+
+		if (t == NULL || !is_live(d->kind))
+			continue;
+		for (j = i + 1; j < s->n; j++)
+			if (strcmp(s->v[j].macro, d->macro) == 0 && is_live(s->v[j].kind))
+				last = false;
+		got = plan_get(plan, t->field);
+		if (!last || got == NULL || strpbrk(d->value, " \t#") != NULL ||
+		    strpbrk(got, " \t#") == NULL)
+			continue;
+		f = findings_add(out, "mc.m4-error", SEV_ERROR, mc_path,
+		    _("line %d: m4 turned the value '%s' of %s into '%s': a word in it (dnl, "
+		    "include, DOMAIN, ...) is an m4 macro, and sendmail would use the mangled "
+		    "value"), d->line, d->value, d->macro, got);
+		finding_set_fix(f, _("quote the value twice so that m4 leaves it alone: "
+		    "define(`%s', ``%s'')"), d->macro, d->value);
+	}
+}
+
 static int
 read_settings_file(const char *path, char **text, struct findings *out)
 {
@@ -312,6 +348,7 @@ mc_load(const char *mc_path, const char *m4_path, const char *cf_dir, struct tls
 			plan->origin[t->field].line = scan.v[i].line;
 	}
 	scan_findings(&scan, mc_path, out);
+	mangled_findings(&scan, plan, mc_path, out);
 	mc_scan_free(&scan);
 	if (cf_text)
 		*cf_text = res.out;
