@@ -61,18 +61,24 @@ report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char 
     const char *why)
 {
 	struct finding *fd;
+	struct stat st;
+	bool sticky = stat(dir, &st) == 0 && (st.st_mode & S_ISVTX);
 
 	fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 	    _("sendmail refuses it: the directory %s on its path can be written by others than "
 	    "root (sendmail logs 'STARTTLS=%s: file %s unsafe: %s'), so it uses no STARTTLS"),
 	    dir, check_side(f), path, why);
-	if (strcmp(why, _("World writable directory")) == 0)
+	/* never advise chmod on a sticky directory such as /tmp: others rely on it */
+	if (sticky)
 		finding_set_fix(fd, _("move the file to a directory only root can write (e.g. "
-		    "/etc/mail/tls), or: chmod o-w %s (for a sticky directory such as /tmp, "
-		    "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit') also works)"), dir);
+		    "/etc/mail/tls), or accept sticky directories: "
+		    "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')"));
+	else if (strcmp(why, _("World writable directory")) == 0)
+		finding_set_fix(fd, _("chmod o-w %s, or move the file to a directory only root "
+		    "can write (e.g. /etc/mail/tls)"), dir);
 	else
 		finding_set_fix(fd, _("chmod g-w %s, or move the file to a directory only root "
-		    "can write"), dir);
+		    "can write (e.g. /etc/mail/tls)"), dir);
 	finding_set_reproduce(fd, "namei -l %s", path);
 }
 
