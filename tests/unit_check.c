@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "smtls/cert.h"
+#include "smtls/cf.h"
 #include "smtls/chain.h"
 #include "smtls/check.h"
 #include "smtls/mc.h"
@@ -71,6 +72,98 @@ test_scan(void)
 	mc_scan_free(&s);
 }
 
+/* Deterministic mutation of a seed mc: the scanners must survive any text (ASan watches). */
+static void
+test_scan_mutations(void)
+{
+	static const char seed[] =
+	    "divert(-1)dnl\ninclude(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n"
+	    "define(`confSERVER_CERT', `/etc/mail/tls/cert.pem')dnl\n"
+	    "#define(`confCACERT', ``/x'')dnl\ndnl define(`confCACERT_PATH', `/etc/ssl/certs')\n"
+	    "O ServerKeyFile=/etc/mail/tls/key.pem\nO CipherList = HIGH \n";
+	static const char alphabet[] = "`'(),#\n dnlO=define";
+	unsigned long x = 88172645463325252UL;
+	size_t len = sizeof(seed) - 1, i, found = 0;
+	int round;
+
+	for (round = 0; round < 3000; round++) {
+		char *buf = xmalloc(len + 1);
+		struct mc_scan s;
+		struct cf_options o;
+		int k;
+
+		memcpy(buf, seed, len + 1);
+		for (k = 0; k < 1 + round % 8; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			buf[x % len] = (x >> 20) % 3 == 0 ? '\0' : alphabet[(x >> 8) % (sizeof(alphabet) - 1)];
+		}
+		mc_scan_text(buf, &s);
+		found += s.n;
+		for (i = 0; i < s.n; i++)
+			if (s.v[i].macro == NULL || s.v[i].value == NULL)
+				found = 0;
+		mc_scan_free(&s);
+		cf_parse(buf, &o);
+		cf_options_free(&o);
+		free(buf);
+	}
+	ok(found > 0, "scan: 3000 mutated sendmail.mc texts scanned and parsed without a crash");
+}
+
+/* Mutated DER certificates under hash names: the light DER walker must survive them. */
+static void
+test_capath_mutations(const char *fx)
+{
+	char *src = xstrprintf("%s/good.der", fx), *dir = xstrprintf("%s/fuzzpath", fx);
+	char *data = NULL, *cmd = xstrprintf("mkdir -p %s", dir), *err = NULL;
+	struct capath_scan scan;
+	unsigned long x = 2463534242UL;
+	size_t len = 0;
+	FILE *f;
+	int i, r;
+
+	if (system(cmd) != 0 || (f = fopen(src, "rb")) == NULL) {
+		ok(0, "capath: mutated certificates (setup)");
+		goto out;
+	}
+	data = xmalloc(65536);
+	len = fread(data, 1, 65536, f);
+	fclose(f);
+	for (i = 0; i < 300; i++) {
+		char *name = xstrprintf("%s/%08x.%d", dir, (unsigned)(i % 7), i);
+		char *copy = xmalloc(len);
+		size_t cut = len;
+		int k;
+
+		memcpy(copy, data, len);
+		for (k = 0; k < 1 + i % 5; k++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			copy[x % len] = (char)(x >> 11);
+		}
+		if (i % 4 == 0)
+			cut = x % len;		/* truncated too */
+		if ((f = fopen(name, "wb")) != NULL) {
+			fwrite(copy, 1, cut, f);
+			fclose(f);
+		}
+		free(copy);
+		free(name);
+	}
+	r = capath_scan(dir, NULL, 0, &scan, &err);
+	ok(r == 0 && scan.n_stale > 0, "capath: 300 mutated DER certificates scanned without a crash");
+	capath_scan_free(&scan);
+	free(err);
+out:
+	free(data);
+	free(cmd);
+	free(src);
+	free(dir);
+}
+
 static void
 test_check(const char *fx)
 {
@@ -107,6 +200,7 @@ test_check(const char *fx)
 	ok(findings_has(&fs, "chain.incomplete", cert), "check: a subset of settings is checked");
 	findings_free(&fs);
 	plan_free(&p);
+	test_capath_mutations(fx);
 	free(cert);
 	free(key);
 	free(chain);
@@ -121,6 +215,7 @@ main(void)
 	char *dir, *cmd;
 
 	test_scan();
+	test_scan_mutations();
 	if (src == NULL || bld == NULL) {
 		printf("ok %d - check # SKIP top_srcdir/top_builddir not set\n", ++n_tests);
 	} else {
