@@ -61,6 +61,11 @@ struct capath_scan {
 /* Scans dir; pub (may be NULL) is the set of public roots. Returns -1 with *err when unreadable. */
 int capath_scan(const char *dir, const struct trust *pub, time_t now, struct capath_scan *out,
     char **err);
+/*
+ * The same for a CACertFile (a PEM bundle): n_certs, expired_roots, has_public_root.
+ * Returns -1 when it holds no PEM certificate (load it with cert_load_file() to say why).
+ */
+int cafile_scan(const char *path, const struct trust *pub, time_t now, struct capath_scan *out);
 void capath_scan_free(struct capath_scan *s);
 
 #endif

@@ -422,6 +422,62 @@ add_str(char ***v, size_t *n, char *s)
 	(*v)[(*n)++] = s;
 }
 
+/* A self-issued certificate is a root: note it when expired, and when it is a public one. */
+static void
+judge_root(const struct lite *l, const char *label, const struct trust *pub, time_t now,
+    char ***expired, size_t *n_expired, bool *has_public)
+{
+	if (X509_NAME_cmp(l->subject, l->issuer) != 0)
+		return;
+	if (X509_cmp_time(l->not_after, &now) < 0) {
+		char *subj = name_text(l->subject);
+		struct tm tm;
+		char date[32] = "?";
+
+		if (ASN1_TIME_to_tm(l->not_after, &tm) == 1)
+			strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+		add_str(expired, n_expired, label ? xstrprintf(_("%s (%s, expired %s)"), label,
+		    subj, date) : xstrprintf(_("%s (expired %s)"), subj, date));
+		free(subj);
+	}
+	if (pub != NULL && !*has_public && trust_has_lite(pub, l))
+		*has_public = true;
+}
+
+int
+cafile_scan(const char *path, const struct trust *pub, time_t now, struct capath_scan *out)
+{
+	enum file_status st;
+	char *data = NULL, *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	long dlen = 0;
+	BIO *bio;
+
+	memset(out, 0, sizeof(*out));
+	if (file_read(path, CERT_FILE_MAX, &data, &len, &st, NULL) == -1)
+		return -1;
+	bio = BIO_new_mem_buf(data, (int)len);
+	while (bio != NULL && PEM_read_bio(bio, &name, &header, &der, &dlen) == 1) {
+		struct lite l;
+
+		if ((strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0 ||
+		    strcmp(name, PEM_STRING_X509_TRUSTED) == 0) && lite_parse(der, dlen, &l) == 0) {
+			out->n_certs++;
+			judge_root(&l, NULL, pub, now, &out->expired_roots, &out->n_expired_roots,
+			    &out->has_public_root);
+			lite_clear(&l);
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+	}
+	BIO_free(bio);
+	free(data);
+	ERR_clear_error();
+	return out->n_certs > 0 ? 0 : -1;
+}
+
 struct hashed {
 	dev_t		 dev;
 	ino_t		 ino;
@@ -481,21 +537,8 @@ capath_scan(const char *dir, const struct trust *pub, time_t now, struct capath_
 			continue;
 		}
 		out->n_certs++;
-		if (X509_NAME_cmp(l.subject, l.issuer) == 0) {
-			if (X509_cmp_time(l.not_after, &now) < 0) {
-				char *subj = name_text(l.subject);
-				struct tm tm;
-				char date[32] = "?";
-
-				if (ASN1_TIME_to_tm(l.not_after, &tm) == 1)
-					strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-				add_str(&out->expired_roots, &out->n_expired_roots, xstrprintf(
-				    _("%s (%s, expired %s)"), de->d_name, subj, date));
-				free(subj);
-			}
-			if (pub != NULL && !out->has_public_root && trust_has_lite(pub, &l))
-				out->has_public_root = true;
-		}
+		judge_root(&l, de->d_name, pub, now, &out->expired_roots, &out->n_expired_roots,
+		    &out->has_public_root);
 		h = xreallocarray(h, nh + 1, sizeof(*h));
 		h[nh].dev = st.st_dev;
 		h[nh].ino = st.st_ino;

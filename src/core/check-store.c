@@ -55,53 +55,59 @@ expired_root(struct check_ctx *c, const char *file, const char *what, bool manag
 		finding_set_fix(f, _("delete the expired root from %s"), file);
 }
 
+/* Names up to five entries of a list, "; "-separated, for a message. */
+static void
+join_names(struct buf *b, char *const *v, size_t n, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 5; i++)
+		buf_printf(b, "%s%s", i ? sep : "", v[i]);
+	if (n > 5)
+		buf_printf(b, _(" and %zu more"), n - 5);
+}
+
 static void
 check_ca_file(struct check_ctx *c, bool *has_public)
 {
 	const char *path = plan_get(c->plan, PF_CA_CERT);
-	struct certlist certs = { 0 };
-	struct buf expired = { 0 };
-	enum load_status ls;
+	struct capath_scan scan;
 	struct finding *f;
-	char *err = NULL;
-	bool managed;
-	size_t i;
 
 	check_file_safety(c, PF_CA_CERT, path, false);
-	ls = cert_load_file(path, &certs, &err);
-	if (ls != LOAD_OK) {
-		check_load_error(c, PF_CA_CERT, ls, path, err);
+	/* the light scan: a bundle of a hundred roots must not slow the wizard down */
+	if (cafile_scan(path, c->pub, c->plan->now, &scan) == -1) {
+		struct certlist certs = { 0 };
+		enum load_status ls;
+		char *err = NULL;
+
+		ls = cert_load_file(path, &certs, &err);
+		if (ls != LOAD_OK)
+			check_load_error(c, PF_CA_CERT, ls, path, err);
 		free(err);
+		certlist_free(&certs);
+		capath_scan_free(&scan);
 		return;
 	}
-	managed = distribution_managed(path);
-	if (certs.n > CACERT_LARGE) {
+	if (scan.n_certs > CACERT_LARGE) {
 		f = findings_add(c->out, "store.cacert-large", SEV_WARNING, path,
 		    _("CACertFile holds %zu certificates: sendmail sends all their names to every "
 		    "client as acceptable CAs (about %zu KB per handshake), and some clients fail "
-		    "or give up"), certs.n, certs.n * 115 / 1000);
+		    "or give up"), scan.n_certs, scan.n_certs * 115 / 1000);
 		finding_set_fix(f, _("put only our issuer in confCACERT (Let's Encrypt: "
 		    "chain.pem) and the public roots in define(`confCACERT_PATH', `/etc/ssl/certs')"));
 		finding_set_reproduce(f, "grep -c 'BEGIN CERTIFICATE' %s", path);
 	}
-	for (i = 0; i < certs.n; i++) {
-		const struct cert *x = &certs.v[i];
+	if (scan.n_expired_roots > 0) {
+		struct buf names = { 0 };
 
-		if (x->self_signed && c->plan->now > x->not_after) {
-			char d[32];
-
-			time_format_iso(x->not_after, d, sizeof(d));
-			d[10] = '\0';
-			buf_printf(&expired, _("%s%s (expired %s)"), expired.len ? "; " : "",
-			    x->subject, d);
-		}
-		if (!*has_public && x->self_signed && c->pub && trust_has(c->pub, x))
-			*has_public = true;
+		join_names(&names, scan.expired_roots, scan.n_expired_roots, "; ");
+		expired_root(c, path, names.data, distribution_managed(path));
+		buf_free(&names);
 	}
-	if (expired.len > 0)
-		expired_root(c, path, expired.data, managed);
-	buf_free(&expired);
-	certlist_free(&certs);
+	if (scan.has_public_root)
+		*has_public = true;
+	capath_scan_free(&scan);
 }
 
 static void
@@ -113,7 +119,6 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 	struct stat st;
 	char *err = NULL;
 	bool managed;
-	size_t i;
 
 	if (stat(dir, &st) == -1) {
 		f = findings_add(c->out, "file.missing", SEV_ERROR, dir,
@@ -141,10 +146,7 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 	if (scan.n_unhashed > 0) {
 		struct buf names = { 0 };
 
-		for (i = 0; i < scan.n_unhashed && i < 5; i++)
-			buf_printf(&names, "%s%s", i ? ", " : "", scan.unhashed[i]);
-		if (scan.n_unhashed > 5)
-			buf_printf(&names, _(" and %zu more"), scan.n_unhashed - 5);
+		join_names(&names, scan.unhashed, scan.n_unhashed, ", ");
 		f = findings_add(c->out, "store.capath-unhashed", SEV_ERROR, dir,
 		    _("%zu certificate file(s) have no subject-hash link (%s): OpenSSL looks "
 		    "certificates up only by HASH.0 names, so it never finds these"),
@@ -158,8 +160,7 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 	if (scan.n_stale > 0) {
 		struct buf names = { 0 };
 
-		for (i = 0; i < scan.n_stale && i < 5; i++)
-			buf_printf(&names, "%s%s", i ? "; " : "", scan.stale[i]);
+		join_names(&names, scan.stale, scan.n_stale, "; ");
 		f = findings_add(c->out, "store.capath-stale", SEV_WARNING, dir,
 		    _("%zu hash link(s) are stale: %s"), scan.n_stale, names.data);
 		finding_set_fix(f, _("rebuild the links: openssl rehash %s (or smtls rehash %s)"),
@@ -169,8 +170,7 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 	if (scan.n_expired_roots > 0) {
 		struct buf names = { 0 };
 
-		for (i = 0; i < scan.n_expired_roots; i++)
-			buf_printf(&names, "%s%s", i ? "; " : "", scan.expired_roots[i]);
+		join_names(&names, scan.expired_roots, scan.n_expired_roots, "; ");
 		expired_root(c, dir, names.data, managed);
 		buf_free(&names);
 	}
