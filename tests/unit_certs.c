@@ -295,11 +295,16 @@ test_hook(const char *dir)
 int
 main(void)
 {
-	char tmpl[] = "/tmp/unit_certs.XXXXXX", *dir, *cmd;
+	const char *base = getenv("SMTLS_SCRATCH");	/* tests/scratch-dir.sh, under make check */
+	char *tmpl, *dir, *cmd;
 
+	tmpl = xstrprintf("%s/unit_certs.XXXXXX", base && *base ? base :
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	dir = mkdtemp(tmpl);
-	if (dir == NULL)
+	if (dir == NULL) {
+		printf("Bail out! cannot make a scratch directory from %s\n", tmpl);
 		return 1;
+	}
 	test_specs();
 	test_names();
 	test_issue_and_sort();
@@ -311,6 +316,7 @@ main(void)
 	if (system(cmd) != 0)
 		n_fail++;
 	free(cmd);
+	free(tmpl);
 	printf("1..%d\n", n_test);
 	return n_fail ? 1 : 0;
 }
