@@ -3,29 +3,9 @@
 set -u
 : "${SMTLS:?SMTLS must name the smtls binary (run through make check)}"
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-# sendmail refuses TLS files below a group- or world-writable directory (such as /tmp) unless
-# TrustStickyBit is set, so the scratch directory lives where every ancestor is safe: the build
-# tree when it is so placed, else /run/smtls-tests (a build under /tmp, as CI may make).
-_tap_safe_dir() { # true when no directory from $1 up to / is group/world-writable
-	local p
-	p=$(cd "$1" && pwd -P) || return 1
-	while :; do
-		[ -z "$(find "$p" -maxdepth 0 -perm /022 2>/dev/null)" ] || return 1
-		[ "$p" = / ] && return 0
-		p=$(dirname "$p")
-	done
-}
+# the scratch base is where sendmail's file-safety rules accept files (tests/scratch-dir.sh)
 : "${top_builddir:=.}"
-if [ -z "${SMTLS_SCRATCH:-}" ]; then
-	mkdir -p "$top_builddir/tests/scratch" && chmod 755 "$top_builddir/tests/scratch"
-	if _tap_safe_dir "$top_builddir/tests/scratch"; then
-		SMTLS_SCRATCH=$(cd "$top_builddir/tests/scratch" && pwd -P)
-	else
-		SMTLS_SCRATCH=/run/smtls-tests
-		[ -w /run ] || SMTLS_SCRATCH=${HOME:-/root}/.cache/smtls-tests
-		mkdir -p "$SMTLS_SCRATCH" && chmod 755 "$SMTLS_SCRATCH"
-	fi
-fi
+: "${SMTLS_SCRATCH:=$(bash "$top_srcdir/tests/scratch-dir.sh" "$top_builddir")}"
 T=$(mktemp -d "$SMTLS_SCRATCH/smtls-test.XXXXXX")
 chmod 755 "$T"
 TMPDIR=$T/tmp; mkdir -p "$TMPDIR"; export TMPDIR
