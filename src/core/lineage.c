@@ -66,7 +66,11 @@ resolve(struct lineage *l, const char *file)
 
 	real = realpath(path, NULL);
 	if (real == NULL) {
-		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		if (errno == EACCES)
+			findings_add(&l->findings, "file.unreadable", SEV_ERROR, path,
+			    _("%s cannot be reached by this user (certbot keeps archive/ mode "
+			    "0700): run as root"), file);
+		else if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 			findings_add(&l->findings, "file.missing", SEV_ERROR, path,
 			    _("%s is a symbolic link to a file that does not exist (the archive "
 			    "was moved or pruned); certbot and sendmail cannot read it"), file);
