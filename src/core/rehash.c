@@ -71,6 +71,7 @@ struct state {
 	size_t		 n_made_links;
 	struct rehash_result *res;
 	const struct rehash_progress *prog;
+	EVP_MD		*sha1;		/* fetched once: an implicit fetch per digest is slow */
 	size_t		 done, total;
 };
 
@@ -109,13 +110,156 @@ tick(struct state *st)
 		st->prog->fn(st->prog->arg, st->done, st->total);
 }
 
-/* A CA certificate, or a self-signed one (a trust anchor OpenSSL uses all the same). */
-static bool
-x509_is_anchor(X509 *x)
-{
-	uint32_t fl = X509_get_extension_flags(x);
+/*
+ * What a rehash needs of a certificate, read from its DER without decoding it whole (the
+ * public key and every extension, which OpenSSL 3 decodes through its providers, made most
+ * of the time): the subject, the SHA-1 fingerprint, and whether it is a trust anchor.
+ */
+struct lite {
+	X509_NAME	*subject;
+	unsigned long	 hash;		/* X509_NAME_hash(subject), as openssl x509 -hash */
+	unsigned char	 sha1[SHA1_LEN];
+	bool		 anchor;	/* basicConstraints CA:TRUE, or self-issued (a root) */
+	long		 der_len;	/* the Certificate's own length (TRUSTED CERTIFICATE adds aux) */
+};
 
-	return (fl & EXFLAG_CA) != 0 || (fl & EXFLAG_SS) != 0;
+/* Reads one TLV header at *p; with skip, steps over its content too. -1 when malformed. */
+static int
+der_step(const unsigned char **p, const unsigned char *end, bool skip, int *tag, int *cls,
+    long *len)
+{
+	const unsigned char *q = *p;
+	int r;
+
+	if (q >= end)
+		return -1;
+	r = ASN1_get_object(&q, len, tag, cls, end - q);
+	if ((r & 0x80) || *len > end - q)
+		return -1;
+	*p = skip ? q + *len : q;
+	return 0;
+}
+
+static const unsigned char oid_basic_constraints[] = { 0x55, 0x1d, 0x13 };	/* 2.5.29.19 */
+
+/* Looks for basicConstraints CA:TRUE in the content of [3] Extensions. */
+static bool
+lite_bc_ca(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *ext, *ext_end, *v;
+	BASIC_CONSTRAINTS *bc;
+	int tag, cls;
+	long len;
+	bool ca = false;
+
+	if (der_step(&p, end, false, &tag, &cls, &len) == -1)	/* SEQUENCE OF Extension */
+		return false;
+	end = p + len;
+	while (p < end && der_step(&p, end, false, &tag, &cls, &len) == 0) {
+		ext = p;
+		ext_end = p + len;
+		p = ext_end;
+		if (der_step(&ext, ext_end, false, &tag, &cls, &len) == -1 || tag != V_ASN1_OBJECT ||
+		    len != (long)sizeof(oid_basic_constraints) ||
+		    memcmp(ext, oid_basic_constraints, sizeof(oid_basic_constraints)) != 0)
+			continue;
+		ext += len;
+		if (der_step(&ext, ext_end, false, &tag, &cls, &len) == 0 && tag == V_ASN1_BOOLEAN) {
+			ext += len;	/* critical */
+			if (der_step(&ext, ext_end, false, &tag, &cls, &len) == -1)
+				break;
+		}
+		if (tag != V_ASN1_OCTET_STRING)
+			break;
+		v = ext;
+		if ((bc = d2i_BASIC_CONSTRAINTS(NULL, &v, len)) != NULL) {
+			ca = bc->ca != 0;
+			BASIC_CONSTRAINTS_free(bc);
+		}
+		break;
+	}
+	ERR_clear_error();
+	return ca;
+}
+
+static void
+lite_clear(struct lite *l)
+{
+	X509_NAME_free(l->subject);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+lite_parse(const unsigned char *der, long dlen, const EVP_MD *sha1, struct lite *l)
+{
+	const unsigned char *p = der, *end = der + dlen, *q, *iss, *sub;
+	long len, iss_len, sub_len;
+	int tag, cls, ok = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (der_step(&p, end, false, &tag, &cls, &len) == -1)		/* Certificate */
+		return -1;
+	l->der_len = (long)(p - der) + len;
+	end = p + len;
+	if (der_step(&p, end, false, &tag, &cls, &len) == -1)		/* TBSCertificate */
+		return -1;
+	end = p + len;
+	q = p;
+	if (der_step(&q, end, true, &tag, &cls, &len) == -1)
+		return -1;
+	if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0)
+		p = q;							/* [0] version */
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1 ||		/* serialNumber */
+	    der_step(&p, end, true, &tag, &cls, &len) == -1)		/* signature */
+		return -1;
+	iss = p;
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1)		/* issuer */
+		return -1;
+	iss_len = p - iss;
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1)		/* validity */
+		return -1;
+	sub = p;
+	if ((l->subject = d2i_X509_NAME(NULL, &p, end - p)) == NULL)	/* subject */
+		return -1;
+	sub_len = p - sub;
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1)		/* subjectPublicKeyInfo */
+		goto fail;
+	while (p < end) {				/* [1], [2] unique ids, [3] extensions */
+		q = p;
+		if (der_step(&p, end, true, &tag, &cls, &len) == -1)
+			goto fail;
+		if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 3) {
+			der_step(&q, end, false, &tag, &cls, &len);
+			l->anchor = lite_bc_ca(q, q + len);
+		}
+	}
+	l->anchor = l->anchor || (iss_len == sub_len && memcmp(iss, sub, (size_t)iss_len) == 0);
+	l->hash = X509_NAME_hash_ex(l->subject, NULL, NULL, &ok);
+	if (!ok || !EVP_Digest(der, (size_t)l->der_len, l->sha1, NULL, sha1, NULL))
+		goto fail;
+	ERR_clear_error();
+	return 0;
+fail:
+	ERR_clear_error();
+	lite_clear(l);
+	return -1;
+}
+
+static bool
+pem_is_cert(const char *name)
+{
+	return strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0 ||
+	    strcmp(name, PEM_STRING_X509_TRUSTED) == 0;
+}
+
+/* True when the last PEM_read_bio() failure is just the end of the data. */
+static bool
+pem_at_end(void)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	ERR_clear_error();
+	return e == 0 || ERR_GET_REASON(e) == PEM_R_NO_START_LINE;
 }
 
 static bool
@@ -199,16 +343,18 @@ slurp_at(int dirfd, const char *name, size_t *len)
 	return b.data ? buf_release(&b) : xstrdup("");
 }
 
-/* Reads a file of the directory: one certificate or one CRL makes it an entry. */
+/* Reads a file of the directory: one certificate or one CRL (PEM) makes it an entry. */
 static void
 scan_file(struct state *st, struct entry *en)
 {
-	STACK_OF(X509_INFO) *inf = NULL;
-	X509_INFO *xi;
-	BIO *b = NULL;
-	char *data;
+	char *data, *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
 	size_t len = 0;
-	int n;
+	long dlen;
+	int n = 0, bad = 0;
+	struct lite l;
+	X509_CRL *crl = NULL;
+	BIO *b;
 
 	data = slurp_at(st->dirfd, en->name, &len);
 	if (data == NULL) {
@@ -217,44 +363,54 @@ scan_file(struct state *st, struct entry *en)
 		st->res->skipped++;
 		return;
 	}
+	memset(&l, 0, sizeof(l));
 	b = BIO_new_mem_buf(data, (int)len);
-	if (b != NULL)
-		inf = PEM_X509_INFO_read_bio(b, NULL, NULL, NULL);
+	while (b != NULL && PEM_read_bio(b, &name, &header, &der, &dlen) == 1) {
+		const unsigned char *q = der;
+
+		if (pem_is_cert(name)) {
+			if (++n == 1 && lite_parse(der, dlen, st->sha1, &l) == -1)
+				bad = 1;
+		} else if (strcmp(name, PEM_STRING_X509_CRL) == 0) {
+			if (++n == 1 && (crl = d2i_X509_CRL(NULL, &q, dlen)) == NULL)
+				bad = 1;
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+	}
+	if (b == NULL || !pem_at_end())
+		bad = 1;	/* a damaged block: openssl rehash skips the whole file too */
 	BIO_free(b);
 	free(data);
-	ERR_clear_error();
-	n = inf ? sk_X509_INFO_num(inf) : 0;
-	if (n != 1) {
+	if (n != 1 || bad) {
 		if (n > 1)
 			note(st->res, _("%s/%s: skipped: it holds %d certificates or CRLs; a hashed "
 			    "directory needs one per file (openssl rehash skips it too)"), st->dir,
 			    en->name, n);
 		else
-			note(st->res, _("%s/%s: skipped: no PEM certificate or CRL in it"), st->dir,
-			    en->name);
+			note(st->res, _("%s/%s: skipped: no intact PEM certificate or CRL in it"),
+			    st->dir, en->name);
 		st->res->skipped++;
-		sk_X509_INFO_pop_free(inf, X509_INFO_free);
-		return;
-	}
-	xi = sk_X509_INFO_value(inf, 0);
-	if (xi->x509 != NULL) {
+	} else if (l.subject != NULL) {
 		en->kind = ENTRY_CERT;
-		en->hash = X509_subject_name_hash(xi->x509);
-		X509_digest(xi->x509, EVP_sha1(), en->sha1, NULL);
-		en->linkable = x509_is_anchor(xi->x509);
+		en->hash = l.hash;
+		memcpy(en->sha1, l.sha1, SHA1_LEN);
+		en->linkable = l.anchor;
 		if (!en->linkable) {
 			note(st->res, _("%s/%s: not linked: not a CA certificate (a server's own "
 			    "certificate does not belong in CACertPath)"), st->dir, en->name);
 			st->res->skipped++;
 		}
-	} else if (xi->crl != NULL) {
+	} else if (crl != NULL) {
 		en->kind = ENTRY_CRL;
-		en->hash = X509_NAME_hash_ex(X509_CRL_get_issuer(xi->crl), NULL, NULL, NULL);
-		X509_CRL_digest(xi->crl, EVP_sha1(), en->sha1, NULL);
+		en->hash = X509_NAME_hash_ex(X509_CRL_get_issuer(crl), NULL, NULL, NULL);
+		X509_CRL_digest(crl, st->sha1, en->sha1, NULL);
 		en->linkable = true;
 	}
+	lite_clear(&l);
+	X509_CRL_free(crl);
 	ERR_clear_error();
-	sk_X509_INFO_pop_free(inf, X509_INFO_free);
 }
 
 static int
@@ -347,9 +503,8 @@ entry_by_sha1(const struct state *st, const unsigned char *sha1)
 
 /* A file name from the certificate's CN: "ISRG Root X1" -> "ISRG_Root_X1.pem". */
 static char *
-file_name_for(struct state *st, X509 *x)
+file_name_for(struct state *st, const X509_NAME *subj)
 {
-	const X509_NAME *subj = X509_get_subject_name(x);
 	int idx = X509_NAME_get_index_by_NID(subj, NID_commonName, -1);
 	unsigned char *cn = NULL;
 	char base[64], *name;
@@ -472,30 +627,82 @@ write_file(struct state *st, char **name, const char *data, size_t len, char **e
 	return 0;
 }
 
+/* A certificate of a --from bundle: its DER and what the light parse found. */
+struct bcert {
+	unsigned char	*der;
+	struct lite	 l;
+};
+
+struct bcerts {
+	struct bcert	*v;
+	size_t		 n;
+};
+
+static int
+bcert_add(struct bcerts *bs, const unsigned char *der, long dlen, const EVP_MD *sha1)
+{
+	struct bcert b;
+
+	if (lite_parse(der, dlen, sha1, &b.l) == -1)
+		return -1;
+	b.der = xmalloc((size_t)b.l.der_len);
+	memcpy(b.der, der, (size_t)b.l.der_len);
+	bs->v = xreallocarray(bs->v, bs->n + 1, sizeof(*bs->v));
+	bs->v[bs->n++] = b;
+	return 0;
+}
+
+static void
+bcerts_free(struct bcerts *bs)
+{
+	size_t i;
+
+	for (i = 0; i < bs->n; i++) {
+		free(bs->v[i].der);
+		lite_clear(&bs->v[i].l);
+	}
+	free(bs->v);
+	memset(bs, 0, sizeof(*bs));
+}
+
 /*
- * Loads a bundle's certificates as bare X509s: PEM parsed directly (no struct cert, whose
- * fields a rehash does not need), anything else (DER, PKCS#7) through pki_load_certs().
+ * Loads a bundle: PEM certificates the light way; anything else (DER, PKCS#7) through
+ * pki_load_certs(). A damaged PEM certificate fails the whole bundle, naming it.
  */
 static int
-load_bundle(const char *path, STACK_OF(X509) *out, char **err)
+load_bundle(const char *path, const EVP_MD *sha1, struct bcerts *out, char **err)
 {
 	struct certlist l = { 0 };
 	enum file_status fst;
-	char *data = NULL;
-	size_t len = 0, i;
-	X509 *x;
+	char *data = NULL, *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	size_t len = 0, before = out->n, i;
+	long dlen;
+	int bad = 0;
+	BIO *b;
 
 	if (file_read(path, CERT_FILE_MAX, &data, &len, &fst, err) == -1)
 		return -1;
-	if (strstr(data, "-----BEGIN CERTIFICATE-----") != NULL) {
-		BIO *b = BIO_new_mem_buf(data, (int)len);
-		int before = sk_X509_num(out);
-
-		while (b != NULL && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
-			sk_X509_push(out, x);
+	if (strstr(data, "-----BEGIN") != NULL) {
+		b = BIO_new_mem_buf(data, (int)len);
+		while (b != NULL && !bad && PEM_read_bio(b, &name, &header, &der, &dlen) == 1) {
+			if (pem_is_cert(name) && bcert_add(out, der, dlen, sha1) == -1)
+				bad = 1;
+			OPENSSL_free(name);
+			OPENSSL_free(header);
+			OPENSSL_free(der);
+		}
+		if (!bad && out->n > before && !pem_at_end())
+			bad = 1;
 		BIO_free(b);
 		ERR_clear_error();
-		if (sk_X509_num(out) > before) {
+		if (bad) {
+			set_err(err, _("%s: certificate %zu is damaged (truncated or edited?)"), path,
+			    out->n - before + 1);
+			free(data);
+			return -1;
+		}
+		if (out->n > before) {
 			free(data);
 			return 0;
 		}
@@ -504,17 +711,25 @@ load_bundle(const char *path, STACK_OF(X509) *out, char **err)
 	if (pki_load_certs(path, &l, err) == -1)
 		return -1;
 	for (i = 0; i < l.n; i++) {
-		X509_up_ref(l.v[i].x509);
-		sk_X509_push(out, l.v[i].x509);
+		unsigned char *d = NULL;
+		int n = i2d_X509(l.v[i].x509, &d);
+
+		if (n <= 0 || bcert_add(out, d, n, sha1) == -1) {
+			set_err(err, _("%s: certificate %zu cannot be read"), path, i + 1);
+			OPENSSL_free(d);
+			certlist_free(&l);
+			return -1;
+		}
+		OPENSSL_free(d);
 	}
 	certlist_free(&l);
 	return 0;
 }
 
 static char *
-subject_text(X509 *x)
+name_oneline(const X509_NAME *n)
 {
-	char *s = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0);
+	char *s = X509_NAME_oneline(n, NULL, 0);
 	char *r = xstrdup(s ? s : "?");
 
 	OPENSSL_free(s);
@@ -523,41 +738,39 @@ subject_text(X509 *x)
 
 /* Writes the bundles' CA certificates the directory does not hold yet. */
 static int
-add_bundles(struct state *st, STACK_OF(X509) *certs, char **err)
+add_bundles(struct state *st, const struct bcerts *certs, char **err)
 {
-	unsigned char sha1[SHA1_LEN];
 	BIO *bio = NULL;
 	BUF_MEM *mem;
-	int i;
+	size_t i;
 
-	for (i = 0; i < sk_X509_num(certs); i++) {
-		X509 *x = sk_X509_value(certs, i);
+	for (i = 0; i < certs->n; i++) {
+		const struct bcert *bc = &certs->v[i];
 		struct entry en;
 
 		tick(st);
-		if (!x509_is_anchor(x)) {
-			char *subj = subject_text(x);
+		if (!bc->l.anchor) {
+			char *subj = name_oneline(bc->l.subject);
 
 			note(st->res, _("%s: skipped: not a CA certificate"), subj);
 			free(subj);
 			st->res->skipped++;
 			continue;
 		}
-		X509_digest(x, EVP_sha1(), sha1, NULL);
-		if (entry_by_sha1(st, sha1) != NULL) {
+		if (entry_by_sha1(st, bc->l.sha1) != NULL) {
 			st->res->present++;
 			continue;
 		}
 		memset(&en, 0, sizeof(en));
-		en.name = file_name_for(st, x);
+		en.name = file_name_for(st, bc->l.subject);
 		en.kind = ENTRY_CERT;
 		en.linkable = true;
-		en.hash = X509_subject_name_hash(x);
+		en.hash = bc->l.hash;
 		en.link_id = -1;
-		memcpy(en.sha1, sha1, SHA1_LEN);
+		memcpy(en.sha1, bc->l.sha1, SHA1_LEN);
 		BIO_free(bio);
 		bio = BIO_new(BIO_s_mem());
-		if (bio == NULL || !PEM_write_bio_X509(bio, x)) {
+		if (bio == NULL || !PEM_write_bio(bio, PEM_STRING_X509, "", bc->der, bc->l.der_len)) {
 			set_err(err, _("%s/%s: cannot encode the certificate"), st->dir, en.name);
 			free(en.name);
 			BIO_free(bio);
@@ -757,6 +970,7 @@ state_free(struct state *st)
 	free(st->made_links);
 	if (st->dirfd != -1)
 		close(st->dirfd);
+	EVP_MD_free(st->sha1);
 }
 
 int
@@ -764,7 +978,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
     const struct rehash_progress *prog, struct rehash_result *res, char **err)
 {
 	struct state st;
-	STACK_OF(X509) *certs = sk_X509_new_null();
+	struct bcerts certs = { 0 };
 	bool created = false;
 	size_t i;
 	int rc = -1;
@@ -775,10 +989,15 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
 	st.dir = dir;
 	st.res = res;
 	st.prog = prog;
+	st.sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (st.sha1 == NULL) {
+		set_err(err, _("SHA-1 is not available in this OpenSSL"));
+		goto out;
+	}
 	for (i = 0; i < n_bundles; i++)
-		if (load_bundle(bundles[i], certs, err) == -1)
+		if (load_bundle(bundles[i], st.sha1, &certs, err) == -1)
 			goto out;
-	st.total = (size_t)sk_X509_num(certs);
+	st.total = certs.n;
 	if (pki_outdir_prepare(dir, 0755, &created, err) == -1)
 		goto out;
 	st.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -788,7 +1007,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
 	}
 	if (scan_dir(&st, err) == -1)
 		goto out;
-	if (add_bundles(&st, certs, err) == -1) {
+	if (add_bundles(&st, &certs, err) == -1) {
 		rollback(&st);
 		goto out;
 	}
@@ -806,7 +1025,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
 out:
 	if (rc == -1 && created)
 		(void)rmdir(dir);
-	sk_X509_pop_free(certs, X509_free);
+	bcerts_free(&certs);
 	state_free(&st);
 	return rc;
 }
