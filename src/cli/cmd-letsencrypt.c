@@ -134,6 +134,7 @@ le_human(const char *dir, time_t now, const struct lineage *v, size_t n)
 			    strstr(c->issuer, "/CN=") ? strstr(c->issuer, "/CN=") + 4 : c->issuer);
 			printf(_("  chain:    %s (%s)\n"), l->via ? l->via : "-", gen_text(l->gen));
 			printf(_("  files:    %s\n"), l->cert_file);
+			printf(_("  check:    %s check --letsencrypt %s\n"), PACKAGE, l->live);
 		}
 		if (l->not_links)
 			printf(_("  note:     files in %s are not symlinks into archive/; certbot "
