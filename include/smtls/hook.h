@@ -34,6 +34,8 @@ char *hook_template_path(void);
 int hook_copy_parse(const char *s, struct hook_copy *out, char **err);
 /* The hook script for p from the template text: values are quoted for sh. Caller frees. */
 char *hook_render(const char *tmpl, const struct hook_params *p);
+/* Checks p and returns the hook script from the template (caller frees); NULL with err. */
+char *hook_script(const struct hook_params *p, char **err);
 /*
  * Checks p, reads the template, creates DIR/renewal-hooks/deploy when missing and writes
  * the hook (0755) all or nothing; on failure the directories it made are removed again.

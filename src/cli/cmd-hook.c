@@ -12,7 +12,8 @@
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
-enum { HOPT_DIR = COPT_OWN, HOPT_COPY_TO, HOPT_COPY, HOPT_RESTART, HOPT_LINEAGE, HOPT_SMTLS };
+enum { HOPT_DIR = COPT_OWN, HOPT_COPY_TO, HOPT_COPY, HOPT_RESTART, HOPT_LINEAGE, HOPT_SMTLS,
+	HOPT_PRINT };
 
 #define HOOK_MAX_COPIES	8
 
@@ -39,6 +40,7 @@ hook_usage(FILE *f)
 	    "      --hostname FQDN     the name to check the certificate against (default:\n"
 	    "                          the first renewed domain)\n"
 	    "      --smtls PATH        the smtls the hook runs (default: this one)\n"
+	    "      --print             print the hook to standard output; install nothing\n"
 	    "      --force             replace an installed hook\n"
 	    "      --help              display this help and exit\n\n"
 	    "Exit status: 0 installed, 1 failed (nothing written), 2 bad usage.\n"), f);
@@ -52,6 +54,7 @@ hook_install_run(int argc, char **argv)
 		{ "lineage", required_argument, NULL, HOPT_LINEAGE },
 		{ "copy-to", required_argument, NULL, HOPT_COPY_TO },
 		{ "copy", required_argument, NULL, HOPT_COPY },
+		{ "print", no_argument, NULL, HOPT_PRINT },
 		{ "restart", required_argument, NULL, HOPT_RESTART },
 		{ "smtls", required_argument, NULL, HOPT_SMTLS },
 		{ "hostname", required_argument, NULL, COPT_HOSTNAME },
@@ -65,6 +68,7 @@ hook_install_run(int argc, char **argv)
 	char *self = NULL, *copy_dir = NULL, *dests[HOOK_MAX_COPIES], *path = NULL, *err = NULL;
 	const char *copy_to = NULL;
 	size_t n = 0, i;
+	bool print = false;
 	int opt, rc = EXIT_USAGE;
 
 	optind = 1;
@@ -77,6 +81,7 @@ hook_install_run(int argc, char **argv)
 		case HOPT_SMTLS: hp.smtls = optarg; break;
 		case COPT_HOSTNAME: hp.hostname = optarg; break;
 		case COPT_FORCE: hp.force = true; break;
+		case HOPT_PRINT: print = true; break;
 		case HOPT_COPY:
 			if (n == HOOK_MAX_COPIES - 4) {
 				cli_error(_("--copy: at most %d copies"), HOOK_MAX_COPIES - 4);
@@ -122,6 +127,19 @@ hook_install_run(int argc, char **argv)
 		    "systemctl restart sendmail" : "service sendmail restart";
 	if (hp.smtls == NULL)
 		hp.smtls = self = realpath("/proc/self/exe", NULL);
+	if (print) {
+		char *script = hook_script(&hp, &err);
+
+		if (script == NULL) {
+			cli_error("%s", err);
+			free(err);
+			goto out;
+		}
+		fputs(script, stdout);
+		free(script);
+		rc = EXIT_DONE;
+		goto out;
+	}
 	if (hook_install(&hp, &path, &err) == -1) {
 		cli_error("%s", err);
 		free(err);

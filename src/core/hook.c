@@ -203,26 +203,37 @@ hook_check(const struct hook_params *p, char **err)
 	return 0;
 }
 
+char *
+hook_script(const struct hook_params *p, char **err)
+{
+	enum file_status fst;
+	char *tpath, *tmpl = NULL, *script;
+	size_t len;
+
+	if (hook_check(p, err) == -1)
+		return NULL;
+	tpath = hook_template_path();
+	if (file_read(tpath, HOOK_MAX, &tmpl, &len, &fst, err) == -1) {
+		free(tpath);
+		return NULL;
+	}
+	free(tpath);
+	script = hook_render(tmpl, p);
+	free(tmpl);
+	return script;
+}
+
 int
 hook_install(const struct hook_params *p, char **path, char **err)
 {
 	struct pki_out_file file;
-	enum file_status fst;
-	char *tpath, *tmpl = NULL, *script = NULL, *hooks, *deploy;
+	char *script, *hooks, *deploy;
 	bool made_hooks = false, made_deploy = false;
-	size_t len;
 	int rc = -1;
 
 	*path = NULL;
-	if (hook_check(p, err) == -1)
+	if ((script = hook_script(p, err)) == NULL)
 		return -1;
-	tpath = hook_template_path();
-	if (file_read(tpath, HOOK_MAX, &tmpl, &len, &fst, err) == -1) {
-		free(tpath);
-		return -1;
-	}
-	free(tpath);
-	script = hook_render(tmpl, p);
 	hooks = xstrprintf("%s/renewal-hooks", p->le_dir);
 	deploy = xstrprintf("%s/deploy", hooks);
 	file = (struct pki_out_file){ HOOK_NAME, script, strlen(script), 0755 };
@@ -240,6 +251,5 @@ hook_install(const struct hook_params *p, char **path, char **err)
 	free(hooks);
 	free(deploy);
 	free(script);
-	free(tmpl);
 	return rc;
 }
