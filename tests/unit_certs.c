@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "smtls/hook.h"
 #include "smtls/lineage.h"
 #include "smtls/pki.h"
@@ -238,6 +241,68 @@ test_rehash(const char *dir)
 	free(store);
 }
 
+/* Writes der as a one-certificate PEM bundle at path. */
+static void
+write_pem(const char *path, const unsigned char *der, long len)
+{
+	BIO *b = BIO_new_file(path, "w");
+
+	PEM_write_bio(b, "CERTIFICATE", "", der, len);
+	BIO_free(b);
+}
+
+/* The light DER walker of rehash on truncated and bit-flipped certificates (ASan watches). */
+static void
+test_rehash_mutations(const char *dir)
+{
+	struct pki_key_spec ec = { PKI_KEY_EC, 256 };
+	struct pki_cert_params p = params(PKI_PROFILE_CA, "Mutant Root", NULL, 0);
+	struct rehash_result res;
+	struct key k;
+	struct cert c;
+	unsigned char *der = NULL, *m;
+	char *bundle = xstrprintf("%s/mutant.pem", dir), *store = xstrprintf("%s/mstore", dir);
+	const char *bundles[1] = { bundle };
+	int len, i, truncated_refused = 1, ran = 0, r;
+
+	pki_key_generate(&ec, &k, NULL);
+	pki_cert_issue(&p, &k, NULL, NULL, &c, NULL);
+	len = i2d_X509(c.x509, &der);
+	m = xmalloc((size_t)len);
+	for (i = 1; i < len; i += 3) {		/* every third truncation */
+		write_pem(bundle, der, i);
+		r = rehash_dir(store, bundles, 1, NULL, &res, NULL);
+		if (r == 0) {
+			truncated_refused = 0;
+			rehash_result_free(&res);
+		}
+		ran++;
+	}
+	ok(truncated_refused, "%d truncated certificates: each is refused, none crashes", ran);
+	ran = 0;
+	for (i = 0; i < len; i++) {		/* every byte flipped */
+		char *err = NULL;
+
+		memcpy(m, der, (size_t)len);
+		m[i] ^= 0xa5;
+		write_pem(bundle, m, len);
+		if (rehash_dir(store, bundles, 1, NULL, &res, &err) == 0)
+			rehash_result_free(&res);
+		free(err);
+		ran++;
+	}
+	ok(ran == len, "%d certificates with one byte changed: each accepted or refused, none "
+	    "crashes", ran);
+	ok(rehash_dir(store, NULL, 0, NULL, &res, NULL) == 0, "the directory they left rehashes");
+	rehash_result_free(&res);
+	OPENSSL_free(der);
+	free(m);
+	free(bundle);
+	free(store);
+	cert_clear(&c);
+	key_clear(&k);
+}
+
 static void
 test_lineage(void)
 {
@@ -310,6 +375,7 @@ main(void)
 	test_issue_and_sort();
 	test_write_files(dir);
 	test_rehash(dir);
+	test_rehash_mutations(dir);
 	test_lineage();
 	test_hook(dir);
 	cmd = xstrprintf("rm -rf '%s'", dir);
