@@ -1,0 +1,168 @@
+/* emit-flags.c: parsing of the fragment options (--log-level, --min-tls, --smtps, ...) for emit and apply. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emit-flags.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+const char emit_flags_help[] = N_(
+    "Fragment options (each off unless given):\n"
+    "      --log-level N       confLOG_LEVEL (12 or more logs cert-subject, verifymsg)\n"
+    "      --no-client-cert-request  ask clients for no certificate (TLSSrvOptions V)\n"
+    "      --min-tls 1.2|1.3   refuse older protocols (Server/ClientSSLOptions)\n"
+    "      --dh-params FILE    Diffie-Hellman parameters (confDH_PARAMETERS)\n"
+    "      --smtps[=ADDR]      also listen on port 465 with TLS from the first byte (M=s)\n"
+    "      --group-readable-key  add GroupReadableKeyFile to DontBlameSendmail, keeping\n"
+    "                          its other flags (keys 0640 root:smmsp)\n"
+    "A certificate or key option may name two files, RSA and ECDSA: \"rsa.pem,ec.pem\".\n");
+
+/* Single-quotes a word for the shell when it needs it. */
+static void
+shell_word(struct buf *b, const char *w)
+{
+	const char *p;
+
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_./=:,+@%") == strlen(w)) {
+		buf_puts(b, w);
+		return;
+	}
+	buf_puts(b, "'");
+	for (p = w; *p; p++) {
+		if (*p == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_append(b, p, 1);
+	}
+	buf_puts(b, "'");
+}
+
+/* SMTLS_SNIPPETSDIR, else snippets/ beside the binary (the build tree), else SNIPPETSDIR. */
+static char *
+snippets_dir(void)
+{
+	const char *env = getenv("SMTLS_SNIPPETSDIR");
+	char exe[PATH_MAX], *slash, *probe;
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			probe = xstrprintf("%s/snippets/fragment.m4", exe);
+			if (access(probe, R_OK) == 0) {
+				free(probe);
+				return xstrprintf("%s/snippets", exe);
+			}
+			free(probe);
+		}
+	}
+	return xstrdup(SNIPPETSDIR);
+}
+
+void
+emit_flags_init(struct emit_flags *ef, int argc, char **argv, const char *cmd)
+{
+	struct buf b = { 0 };
+	int i;
+
+	memset(ef, 0, sizeof(*ef));
+	buf_printf(&b, "%s %s", PACKAGE, cmd);
+	for (i = 1; i < argc; i++) {
+		buf_puts(&b, " ");
+		shell_word(&b, argv[i]);
+	}
+	ef->command = buf_release(&b);
+	ef->snippets_dir = snippets_dir();
+	ef->eo.command = ef->command;
+	ef->eo.snippets_dir = ef->snippets_dir;
+	ef->eo.version = PACKAGE_VERSION;
+	ef->eo.now = time(NULL);
+}
+
+static int
+set_checked(struct cli_settings *s, enum plan_field f, const char *flag, const char *arg)
+{
+	char *why;
+
+	if (emit_check_value(tls_option_by_field(f), arg, &why) == -1) {
+		cli_error("%s: %s", flag, why);
+		free(why);
+		return -1;
+	}
+	plan_set(&s->plan, f, arg, NULL, 0);
+	return 1;
+}
+
+int
+emit_flags_option(struct emit_flags *ef, struct cli_settings *s, int opt, const char *arg)
+{
+	const char *ssl;
+
+	switch (opt) {
+	case OPT_E_LOG_LEVEL:
+		ef->any = true;
+		return set_checked(s, PF_LOG_LEVEL, "--log-level", arg);
+	case OPT_E_NO_CCR:
+		ef->any = true;
+		plan_set(&s->plan, PF_TLS_SRV_OPTIONS, "V", NULL, 0);
+		return 1;
+	case OPT_E_MIN_TLS:
+		ef->any = true;
+		if ((ssl = emit_min_tls_options(arg)) == NULL) {
+			cli_error(_("--min-tls: '%s' is not 1.2 or 1.3"), arg);
+			return -1;
+		}
+		plan_set(&s->plan, PF_SERVER_SSL_OPTIONS, ssl, NULL, 0);
+		plan_set(&s->plan, PF_CLIENT_SSL_OPTIONS, ssl, NULL, 0);
+		return 1;
+	case OPT_E_DH_PARAMS:
+		ef->any = true;
+		return set_checked(s, PF_DH_PARAMS, "--dh-params", arg);
+	case OPT_E_SMTPS:
+		ef->any = true;
+		ef->eo.smtps = true;
+		ef->eo.smtps_addr = arg;
+		return 1;
+	case OPT_E_GROUP_READABLE_KEY:
+		ef->any = true;
+		ef->eo.group_readable_key = true;
+		return 1;
+	}
+	return 0;
+}
+
+int
+emit_flags_check(const struct cli_settings *s)
+{
+	size_t i;
+
+	for (i = 0; i < tls_options_count; i++) {
+		const char *v = plan_get(&s->plan, tls_options[i].field);
+		char *why;
+
+		if (v != NULL && emit_check_value(&tls_options[i], v, &why) == -1) {
+			cli_error("%s", why);
+			free(why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+emit_flags_free(struct emit_flags *ef)
+{
+	free(ef->command);
+	free(ef->snippets_dir);
+	memset(ef, 0, sizeof(*ef));
+}

@@ -1,0 +1,121 @@
+/* unit_mcedit.c: TAP tests of the sendmail.mc editor (mcedit_merge) and the unified diff (udiff). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtls/mcedit.h"
+#include "smtls/udiff.h"
+
+static int n, failed;
+
+static void
+ok(int cond, const char *name)
+{
+	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, name);
+	if (!cond)
+		failed++;
+}
+
+static void
+is(const char *got, const char *want, const char *name)
+{
+	ok(got != NULL && strcmp(got, want) == 0, name);
+	if (got == NULL || strcmp(got, want) != 0)
+		printf("# got:\n%s\n# want:\n%s\n", got ? got : "(null)", want);
+}
+
+#define BLOCK1 "dnl # BEGIN smtls\ndnl # header 1\ndefine(`confSERVER_CERT', ``/a.pem'')dnl\ndnl # END smtls\n"
+#define BLOCK1B "dnl # BEGIN smtls\ndnl # header 2, another date\ndefine(`confSERVER_CERT', ``/a.pem'')dnl\ndnl # END smtls\n"
+#define BLOCK2 "dnl # BEGIN smtls\ndefine(`confSERVER_CERT', ``/b.pem'')dnl\ndnl # END smtls\n"
+
+int
+main(void)
+{
+	char *macros[] = { (char *)"confSERVER_CERT", (char *)"confCACERT" };
+	struct mcedit_result r, r2;
+	char *err = NULL, *d;
+
+	/* a plain mc: the block goes before the first MAILER line */
+	ok(mcedit_merge("OSTYPE(`linux')dnl\nMAILER(`local')dnl\nMAILER(`smtp')dnl\n", BLOCK1,
+	    macros, 2, &r, &err) == 0, "plain mc merges");
+	is(r.text, "OSTYPE(`linux')dnl\n" BLOCK1 "MAILER(`local')dnl\nMAILER(`smtp')dnl\n",
+	    "block before the first MAILER(");
+	ok(r.block_line == 2 && !r.had_block && r.commented == 0, "block line 2, no old block");
+
+	/* merging the same block again changes nothing, even with another header */
+	ok(mcedit_merge(r.text, BLOCK1B, macros, 2, &r2, &err) == 0, "re-merge");
+	is(r2.text, r.text, "same settings: the old block is kept byte for byte");
+	ok(r2.had_block && r2.same_block, "had_block and same_block set");
+	mcedit_result_free(&r2);
+
+	/* other settings replace the block in place */
+	ok(mcedit_merge(r.text, BLOCK2, macros, 2, &r2, &err) == 0, "merge other settings");
+	is(r2.text, "OSTYPE(`linux')dnl\n" BLOCK2 "MAILER(`local')dnl\nMAILER(`smtp')dnl\n",
+	    "block replaced in place");
+	mcedit_result_free(&r2);
+	mcedit_result_free(&r);
+
+	/* live defines are commented out, all lines of a multi-line one; others are left */
+	ok(mcedit_merge("# define(`confCACERT', `/x') is a comment here\n"
+	    "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n"
+	    "define(`confSERVER_CERT', `/old.pem')dnl\n"
+	    "define(`confCACERT',dnl\n  `/old-ca.pem')dnl\n"
+	    "#define(`confCACERT', `/live-after-include')\n"
+	    "dnl define(`confSERVER_CERT', `/disabled')dnl\n"
+	    "undefine(`confSERVER_CERT')dnl\n"
+	    "define(`confSERVER_CERT_X', `/other')dnl\n"
+	    "MAILER_DEFINITIONS\nMAILER(`local')dnl\n", BLOCK1, macros, 2, &r, &err) == 0,
+	    "mc with conflicting defines merges");
+	is(r.text, "# define(`confCACERT', `/x') is a comment here\n"
+	    "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n"
+	    "dnl smtls: define(`confSERVER_CERT', `/old.pem')dnl\n"
+	    "dnl smtls: define(`confCACERT',dnl\ndnl smtls:   `/old-ca.pem')dnl\n"
+	    "dnl smtls: #define(`confCACERT', `/live-after-include')\n"
+	    "dnl define(`confSERVER_CERT', `/disabled')dnl\n"
+	    "undefine(`confSERVER_CERT')dnl\n"
+	    "define(`confSERVER_CERT_X', `/other')dnl\n"
+	    BLOCK1 "MAILER_DEFINITIONS\nMAILER(`local')dnl\n",
+	    "live defines commented (multi-line too), comments/dnl/undefine/other names kept");
+	ok(r.commented == 4 && r.commented_lines[0] == 3 && r.commented_lines[3] == 6,
+	    "4 lines commented: 3, 4, 5, 6");
+	mcedit_result_free(&r);
+
+	/* no MAILER line: appended, even without a final newline */
+	ok(mcedit_merge("OSTYPE(`linux')dnl", BLOCK1, macros, 2, &r, &err) == 0,
+	    "mc without MAILER merges");
+	is(r.text, "OSTYPE(`linux')dnl\n" BLOCK1, "block appended at the end");
+	mcedit_result_free(&r);
+
+	/* broken blocks and defines are refused */
+	ok(mcedit_merge("dnl # BEGIN smtls\nMAILER(`local')dnl\n", BLOCK1, macros, 2, &r2, &err)
+	    == -1 && err && strstr(err, "without its"), "BEGIN without END refused");
+	free(err);
+	err = NULL;
+	ok(mcedit_merge(BLOCK1 BLOCK1, BLOCK1, macros, 2, &r2, &err) == -1 && err &&
+	    strstr(err, "second"), "two blocks refused");
+	free(err);
+	err = NULL;
+	ok(mcedit_merge("define(`confCACERT', `/x'\nMAILER(`local')dnl\n", BLOCK1, macros, 2, &r2,
+	    &err) == -1 && err && strstr(err, "never closes"), "unclosed define refused");
+	free(err);
+
+	/* udiff */
+	d = udiff("a\nb\nc\n", "a\nb\nc\n", "x", "y");
+	is(d, "", "udiff: equal texts give nothing");
+	free(d);
+	d = udiff("1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\n3\n4\nfive\n6\n7\n8\n9\n", "a/f", "b/f");
+	is(d, "--- a/f\n+++ b/f\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n", "udiff: one hunk");
+	free(d);
+	d = udiff("", "new\n", "/dev/null", "f");
+	is(d, "--- /dev/null\n+++ f\n@@ -0,0 +1,1 @@\n+new\n", "udiff: from nothing");
+	free(d);
+	d = udiff("a\nb", "a\nb\n", "x", "y");
+	is(d, "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n",
+	    "udiff: missing final newline");
+	free(d);
+
+	printf("1..%d\n", n);
+	return failed ? 1 : 0;
+}
