@@ -351,6 +351,23 @@ do_read(struct apply_ctx *c)
 	return 0;
 }
 
+/* s with every from replaced by to (m4 names the temp file; the user knows the mc). */
+static char *
+replace_all(const char *s, const char *from, const char *to)
+{
+	struct buf b = { 0 };
+	size_t fl = strlen(from);
+	const char *p;
+
+	while ((p = strstr(s, from)) != NULL) {
+		buf_append(&b, s, (size_t)(p - s));
+		buf_puts(&b, to);
+		s = p + fl;
+	}
+	buf_puts(&b, s);
+	return buf_release(&b);
+}
+
 static int
 do_m4_verify(struct apply_ctx *c)
 {
@@ -376,8 +393,11 @@ do_m4_verify(struct apply_ctx *c)
 	r = m4_build_cf(rq->m4_path, c->smc.tmp, dir, inc, &pr, &e);
 	free(dir);
 	if (r == -1) {
+		char *msg = replace_all(e, c->smc.tmp, c->res->mc_path);
+
+		free(e);
 		proc_result_free(&pr);
-		return fail_step(c, APPLY_STEP_M4, e);
+		return fail_step(c, APPLY_STEP_M4, msg);
 	}
 	c->new_cf = pr.out;
 	pr.out = NULL;
