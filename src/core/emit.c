@@ -57,6 +57,12 @@ emit_check_value(const struct tls_option *o, const char *value, char **why)
 			    o->macro, *p);
 			return -1;
 		}
+		if ((*p >= 0x80 && *p <= 0x9f) || *p == 0xff) {
+			*why = xstrprintf(_("%s: '%s' contains the byte 0x%02x, one of the bytes "
+			    "0x80-0x9f and 0xff that sendmail uses internally for macros and rule "
+			    "tokens (in UTF-8 many CJK characters hold one)"), o->macro, value, *p);
+			return -1;
+		}
 		if (*p == '`' || *p == '\'') {
 			*why = xstrprintf(_("%s: '%s' contains a quote character (` or '); m4 uses "
 			    "them as quotes, so the value cannot be written safely"), o->macro, value);
