@@ -178,9 +178,8 @@ apply_cmd_run(int argc, char **argv)
 	struct apply_result res;
 	struct apply_view view = { false };
 	struct sendmail_info sm = { 0 };
-	const char *smpath;
 	bool undo = false;
-	int opt, h, rc = EXIT_USAGE;
+	int opt, rc = EXIT_USAGE;
 
 	settings_init(&s);
 	emit_flags_init(&ef, argc, argv, "apply");
@@ -205,21 +204,17 @@ apply_cmd_run(int argc, char **argv)
 			rq.restart = true;
 			continue;
 		}
-		h = emit_flags_option(&ef, &s, opt, optarg);
-		if (h == 0)
-			h = settings_option(&s, opt, optarg);
-		if (h != 1) {
+		if (emit_flags_parse(&ef, &s, opt, optarg) == -1) {
 			rc = cli_usage_error("apply");
 			goto out;
 		}
 	}
-	if (optind < argc) {
-		cli_error(_("apply: unexpected argument '%s'"), argv[optind]);
-		rc = cli_usage_error("apply");
-		goto out;
-	}
 	view.json = s.json;
 	if (undo) {
+		if (emit_flags_no_operand(argc, argv, "apply") == -1) {
+			rc = cli_usage_error("apply");
+			goto out;
+		}
 		if (s.any_file_flag || ef.any || rq.dry_run || rq.force) {
 			cli_error(_("apply: --undo takes only --mc, --cf, --restart and --json"));
 			rc = cli_usage_error("apply");
@@ -239,18 +234,10 @@ apply_cmd_run(int argc, char **argv)
 		apply_result_free(&res);
 		goto out;
 	}
-	if (!s.any_file_flag && !ef.any) {
-		cli_error(_("apply: nothing to apply; give the files (--server-cert, --letsencrypt, "
-		    "...) or fragment options"));
+	if (emit_flags_finish(&ef, &s, argc, argv, "apply", &sm) == -1) {
 		rc = cli_usage_error("apply");
 		goto out;
 	}
-	settings_finish(&s);
-	if (emit_flags_check(&s) == -1)
-		goto out;
-	smpath = s.plan.sendmail_path ? s.plan.sendmail_path : sendmail_default_path();
-	if (smpath != NULL)
-		(void)sendmail_inspect(smpath, &sm, NULL);
 	rq.plan = &s.plan;
 	rq.emit = &ef.eo;
 	rq.sm = sm.found ? &sm : NULL;

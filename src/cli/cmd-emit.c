@@ -55,9 +55,8 @@ emit_run(int argc, char **argv)
 	struct emit_flags ef;
 	struct emit_result r;
 	struct sendmail_info sm = { 0 };
-	const char *smpath;
 	char *err = NULL;
-	int opt, h, rc = EXIT_USAGE;
+	int opt, rc = EXIT_USAGE;
 
 	settings_init(&s);
 	emit_flags_init(&ef, argc, argv, "emit");
@@ -68,31 +67,15 @@ emit_run(int argc, char **argv)
 			rc = EXIT_DONE;
 			goto out;
 		}
-		h = emit_flags_option(&ef, &s, opt, optarg);
-		if (h == 0)
-			h = settings_option(&s, opt, optarg);
-		if (h != 1) {
+		if (emit_flags_parse(&ef, &s, opt, optarg) == -1) {
 			rc = cli_usage_error("emit");
 			goto out;
 		}
 	}
-	if (optind < argc) {
-		cli_error(_("emit: unexpected argument '%s'"), argv[optind]);
+	if (emit_flags_finish(&ef, &s, argc, argv, "emit", &sm) == -1) {
 		rc = cli_usage_error("emit");
 		goto out;
 	}
-	if (!s.any_file_flag && !ef.any) {
-		cli_error(_("emit: nothing to emit; give the files (--server-cert, --letsencrypt, "
-		    "...) or fragment options"));
-		rc = cli_usage_error("emit");
-		goto out;
-	}
-	settings_finish(&s);
-	if (emit_flags_check(&s) == -1)
-		goto out;
-	smpath = s.plan.sendmail_path ? s.plan.sendmail_path : sendmail_default_path();
-	if (smpath != NULL)
-		(void)sendmail_inspect(smpath, &sm, NULL);
 	if (emit_build(&s.plan, &ef.eo, sm.found ? &sm : NULL, &r, &err) == -1) {
 		cli_error("%s", err);
 		free(err);

@@ -142,10 +142,40 @@ emit_flags_option(struct emit_flags *ef, struct cli_settings *s, int opt, const 
 }
 
 int
-emit_flags_check(const struct cli_settings *s)
+emit_flags_parse(struct emit_flags *ef, struct cli_settings *s, int opt, const char *arg)
 {
+	int h = emit_flags_option(ef, s, opt, arg);
+
+	if (h == 0)
+		h = settings_option(s, opt, arg);
+	return h == 1 ? 1 : -1;
+}
+
+int
+emit_flags_no_operand(int argc, char **argv, const char *cmd)
+{
+	if (optind < argc) {
+		cli_error(_("%s: unexpected argument '%s'"), cmd, argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+int
+emit_flags_finish(struct emit_flags *ef, struct cli_settings *s, int argc, char **argv,
+    const char *cmd, struct sendmail_info *sm)
+{
+	const char *smpath;
 	size_t i;
 
+	if (emit_flags_no_operand(argc, argv, cmd) == -1)
+		return -1;
+	if (!s->any_file_flag && !ef->any) {
+		cli_error(_("%s: nothing chosen; give the files (--server-cert, --letsencrypt, "
+		    "...) or fragment options"), cmd);
+		return -1;
+	}
+	settings_finish(s);
 	for (i = 0; i < tls_options_count; i++) {
 		const char *v = plan_get(&s->plan, tls_options[i].field);
 		char *why;
@@ -156,6 +186,9 @@ emit_flags_check(const struct cli_settings *s)
 			return -1;
 		}
 	}
+	smpath = s->plan.sendmail_path ? s->plan.sendmail_path : sendmail_default_path();
+	if (smpath != NULL)
+		(void)sendmail_inspect(smpath, sm, NULL);
 	return 0;
 }
 

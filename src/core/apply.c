@@ -177,42 +177,30 @@ static char *
 backup_write(const char *path, const char *stamp, const char *data, size_t len,
     const struct stat *st, char **err)
 {
+	struct stat ex;
 	char *name = NULL;
-	int fd = -1, i, e;
+	int i;
 
-	for (i = 0; i < 100 && fd == -1; i++) {
+	for (i = 0; i < 100; i++) {
 		free(name);
 		name = i == 0 ? xstrprintf("%s.smtls-%s", path, stamp) :
 		    xstrprintf("%s.smtls-%s-%d", path, stamp, i);
-		fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    st->st_mode & 07777);
-		if (fd == -1 && errno != EEXIST)
+		if (lstat(name, &ex) == -1 && errno == ENOENT)
 			break;
 	}
-	if (fd == -1) {
-		*err = xstrprintf(_("%s: cannot create the backup %s: %s"), path, name,
-		    strerror(errno));
+	/* exclusive, never through a symlink, the original mode from the first byte */
+	if (file_write_new(name, data, len, st->st_mode & 07777, err) == -1) {
 		free(name);
 		return NULL;
 	}
-	if (fchmod(fd, st->st_mode & 07777) == -1 ||
-	    (fchown(fd, st->st_uid, st->st_gid) == -1 && errno != EPERM) ||
-	    write_all(fd, data, len) == -1 || fsync(fd) == -1) {
-		e = errno;
-		close(fd);
-		goto fail;
+	if (lchown(name, st->st_uid, st->st_gid) == -1 && errno != EPERM) {
+		*err = xstrprintf(_("%s: cannot give the backup %s its owner: %s"), path, name,
+		    strerror(errno));
+		unlink(name);
+		free(name);
+		return NULL;
 	}
-	if (close(fd) == -1) {
-		e = errno;
-		goto fail;
-	}
-	fsync_dir_of(name);
 	return name;
-fail:
-	*err = xstrprintf(_("%s: cannot write the backup %s: %s"), path, name, strerror(e));
-	unlink(name);
-	free(name);
-	return NULL;
 }
 
 /* Equal apart from the lines m4 stamps with the build time and directory. */
