@@ -319,7 +319,17 @@ static int
 do_read(struct apply_ctx *c)
 {
 	enum file_status st;
+	struct stat lst;
 	char *e = NULL;
+	const char *paths[] = { c->res->mc_path, c->res->cf_path };
+	size_t i;
+
+	/* the install renames over the path: a symlink there would be replaced, not followed */
+	for (i = 0; i < 2; i++)
+		if (lstat(paths[i], &lst) == 0 && S_ISLNK(lst.st_mode))
+			return fail_step(c, APPLY_STEP_MERGE, xstrprintf(_("%s: is a symbolic link; "
+			    "smtls replaces files by renaming and will not replace a link (name the "
+			    "file it points to)"), paths[i]));
 
 	if (file_read(c->res->mc_path, MC_MAX, &c->old_mc, &c->old_mc_len, &st, &e) == -1 ||
 	    stat(c->res->mc_path, &c->mc_st) == -1)
