@@ -29,4 +29,5 @@ tests_unit_mcedit_LDADD = $(TEST_LIBS)
 
 TESTS += tests/unit_mcedit tests/emit.test tests/emit-values.test tests/apply.test \
 	tests/apply-faults.test tests/e2e-apply.test
-EXTRA_DIST += tests/data/debian-sendmail.mc tests/data/debian-starttls.m4 tests/lib-apply.sh bench/apply.sh
+EXTRA_DIST += tests/data/debian-sendmail.mc tests/data/debian-starttls.m4 tests/lib-apply.sh bench/apply.sh \
+	tests/emit.test tests/emit-values.test tests/apply.test tests/apply-faults.test tests/e2e-apply.test
