@@ -123,6 +123,10 @@ apply_human(const struct apply_result *r)
 {
 	bool color = cli_use_color(stdout);
 
+	/* with --force, or warnings only: show what the check found before the verdict */
+	if (r->outcome != APPLY_REFUSED && (findings_count(&r->findings, SEV_ERROR) > 0 ||
+	    findings_count(&r->findings, SEV_WARNING) > 0))
+		report_findings(stdout, &r->findings, color, false);
 	switch (r->outcome) {
 	case APPLY_CHANGED:
 		printf(_("applied: %s and %s rebuilt and verified\n"), r->mc_path, r->cf_path);
