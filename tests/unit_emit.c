@@ -92,6 +92,22 @@ main(void)
 	    "verify: the 465 listener; a #O line does not count");
 	emit_result_free(&r);
 
+	{
+		char *cl;
+
+		eo.smtps_addr = "127.0.0.1";
+		plan_set(&p, PF_SERVER_KEY, "/e/key.pem", NULL, 0);
+		plan_set(&p, PF_CA_PATH, "/e/my certs", NULL, 0);
+		plan_set(&p, PF_LOG_LEVEL, "12", NULL, 0);
+		plan_set(&p, PF_TLS_SRV_OPTIONS, "V", NULL, 0);
+		plan_set(&p, PF_SERVER_SSL_OPTIONS, emit_min_tls_options("1.2"), NULL, 0);
+		cl = emit_command_line(&p, &eo, "apply", "/etc/mail/it's.mc");
+		ok(strcmp(cl, "smtls apply --server-cert /e/cert.pem --server-key /e/key.pem "
+		    "--ca-path '/e/my certs' --log-level 12 --no-client-cert --no-client-cert-request "
+		    "--min-tls 1.2 --group-readable-key --smtps=127.0.0.1 --mc '/etc/mail/it'\\''s.mc'")
+		    == 0, "the equivalent command line, quoted for the shell");
+		free(cl);
+	}
 	plan_free(&p);
 	plan_init(&p, 0);
 	eo.group_readable_key = eo.smtps = false;

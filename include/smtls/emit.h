@@ -9,6 +9,7 @@
 #include "smtls/cf.h"
 #include "smtls/plan.h"
 #include "smtls/sendmail.h"
+#include "smtls/xmalloc.h"
 
 #define EMIT_BEGIN	"dnl # BEGIN smtls"
 #define EMIT_END	"dnl # END smtls"
@@ -62,6 +63,16 @@ const char *emit_min_tls_options(const char *version);
  */
 int emit_build(const struct tls_plan *plan, const struct emit_options *eo,
     const struct sendmail_info *sm, struct emit_result *out, char **err);
+
+/*
+ * The command line that chooses the same as plan and eo: "smtls VERB --server-cert ...
+ * [--mc MC]", each word quoted for the shell when needed (for the wizard's closing line).
+ * Settings that have no flag (CRL, cipher list, ...) are left out. Caller frees.
+ */
+char *emit_command_line(const struct tls_plan *plan, const struct emit_options *eo,
+    const char *verb, const char *mc_path);
+/* Appends word to a shell command line, single-quoted when it needs quoting. */
+void emit_shell_word(struct buf *b, const char *word);
 
 /* Compares the options of a built cf with what the fragment asked for; -1 with *err on the first difference. */
 int emit_verify_cf(const struct emit_result *r, const struct cf_options *cf, char **err);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "emit-flags.h"
+#include "smtls/emit.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
@@ -21,27 +22,6 @@ const char emit_flags_help[] = N_(
     "      --group-readable-key  add GroupReadableKeyFile to DontBlameSendmail, keeping\n"
     "                          its other flags (keys 0640 root:smmsp)\n"
     "A certificate or key option may name two files, RSA and ECDSA: \"rsa.pem,ec.pem\".\n");
-
-/* Single-quotes a word for the shell when it needs it. */
-static void
-shell_word(struct buf *b, const char *w)
-{
-	const char *p;
-
-	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-_./=:,+@%") == strlen(w)) {
-		buf_puts(b, w);
-		return;
-	}
-	buf_puts(b, "'");
-	for (p = w; *p; p++) {
-		if (*p == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_append(b, p, 1);
-	}
-	buf_puts(b, "'");
-}
 
 /* SMTLS_SNIPPETSDIR, else snippets/ beside the binary (the build tree), else SNIPPETSDIR. */
 static char *
@@ -79,7 +59,7 @@ emit_flags_init(struct emit_flags *ef, int argc, char **argv, const char *cmd)
 	buf_printf(&b, "%s %s", PACKAGE, cmd);
 	for (i = 1; i < argc; i++) {
 		buf_puts(&b, " ");
-		shell_word(&b, argv[i]);
+		emit_shell_word(&b, argv[i]);
 	}
 	ef->command = buf_release(&b);
 	ef->snippets_dir = snippets_dir();

@@ -357,6 +357,87 @@ emit_build(const struct tls_plan *plan, const struct emit_options *eo,
 	return 0;
 }
 
+void
+emit_shell_word(struct buf *b, const char *w)
+{
+	const char *p;
+
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_./=:,+@%") == strlen(w)) {
+		buf_puts(b, w);
+		return;
+	}
+	buf_puts(b, "'");
+	for (p = w; *p; p++) {
+		if (*p == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_append(b, p, 1);
+	}
+	buf_puts(b, "'");
+}
+
+static void
+flag(struct buf *b, const char *name, const char *value)
+{
+	buf_printf(b, " %s", name);
+	if (value != NULL) {
+		buf_puts(b, " ");
+		emit_shell_word(b, value);
+	}
+}
+
+char *
+emit_command_line(const struct tls_plan *plan, const struct emit_options *eo, const char *verb,
+    const char *mc_path)
+{
+	static const struct {
+		enum plan_field	 field;
+		const char	*flag;
+	} flags[] = {
+		{ PF_SERVER_CERT, "--server-cert" }, { PF_SERVER_KEY, "--server-key" },
+		{ PF_CA_CERT, "--ca-cert" }, { PF_CA_PATH, "--ca-path" },
+		{ PF_DH_PARAMS, "--dh-params" }, { PF_LOG_LEVEL, "--log-level" },
+	};
+	const char *sc = plan_get(plan, PF_SERVER_CERT), *sk = plan_get(plan, PF_SERVER_KEY);
+	const char *cc = plan_get(plan, PF_CLIENT_CERT), *ck = plan_get(plan, PF_CLIENT_KEY);
+	const char *sso = plan_get(plan, PF_SERVER_SSL_OPTIONS), *tso;
+	struct buf b = { 0 };
+	size_t i;
+
+	buf_printf(&b, "%s %s", PACKAGE, verb);
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (plan_get(plan, flags[i].field) != NULL)
+			flag(&b, flags[i].flag, plan_get(plan, flags[i].field));
+	/* the client cert and key default to the server's */
+	if (plan->no_client_cert)
+		flag(&b, "--no-client-cert", NULL);
+	else {
+		if (cc != NULL && (sc == NULL || strcmp(cc, sc) != 0))
+			flag(&b, "--client-cert", cc);
+		if (ck != NULL && (sk == NULL || strcmp(ck, sk) != 0))
+			flag(&b, "--client-key", ck);
+	}
+	if ((tso = plan_get(plan, PF_TLS_SRV_OPTIONS)) != NULL && strcmp(tso, "V") == 0)
+		flag(&b, "--no-client-cert-request", NULL);
+	if (sso != NULL && strcmp(sso, emit_min_tls_options("1.3")) == 0)
+		flag(&b, "--min-tls", "1.3");
+	else if (sso != NULL && strcmp(sso, emit_min_tls_options("1.2")) == 0)
+		flag(&b, "--min-tls", "1.2");
+	if (eo != NULL && eo->group_readable_key)
+		flag(&b, "--group-readable-key", NULL);
+	if (eo != NULL && eo->smtps) {
+		buf_puts(&b, " --smtps");
+		if (eo->smtps_addr != NULL)
+			buf_printf(&b, "=%s", eo->smtps_addr);
+	}
+	if (plan->hostname != NULL)
+		flag(&b, "--hostname", plan->hostname);
+	if (mc_path != NULL)
+		flag(&b, "--mc", mc_path);
+	return buf_release(&b);
+}
+
 static bool
 has_item(const char *list, const char *item)
 {
