@@ -24,11 +24,11 @@ tests_fault_shim_so_LDFLAGS = -shared
 tests_fault_shim_so_LDADD = -ldl
 
 check_PROGRAMS += tests/unit_mcedit
-tests_unit_mcedit_SOURCES = tests/unit_mcedit.c
+tests_unit_mcedit_SOURCES = tests/tap.h tests/unit_mcedit.c
 tests_unit_mcedit_LDADD = $(TEST_LIBS)
 
 check_PROGRAMS += tests/unit_emit
-tests_unit_emit_SOURCES = tests/unit_emit.c
+tests_unit_emit_SOURCES = tests/tap.h tests/unit_emit.c
 tests_unit_emit_LDADD = $(TEST_LIBS)
 
 TESTS += tests/unit_mcedit tests/unit_emit tests/emit.test tests/emit-values.test tests/apply.test \

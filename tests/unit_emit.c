@@ -5,17 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tap.h"
 #include "smtls/emit.h"
-
-static int n, failed;
-
-static void
-ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, name);
-	if (!cond)
-		failed++;
-}
 
 static int
 verify(const struct emit_result *r, const char *cf_text, const char *want_in_err)
@@ -115,6 +106,5 @@ main(void)
 	    "an empty plan gives no fragment");
 	free(err);
 	plan_free(&p);
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

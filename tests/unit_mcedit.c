@@ -5,26 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tap.h"
 #include "smtls/mcedit.h"
 #include "smtls/udiff.h"
-
-static int n, failed;
-
-static void
-ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++n, name);
-	if (!cond)
-		failed++;
-}
-
-static void
-is(const char *got, const char *want, const char *name)
-{
-	ok(got != NULL && strcmp(got, want) == 0, name);
-	if (got == NULL || strcmp(got, want) != 0)
-		printf("# got:\n%s\n# want:\n%s\n", got ? got : "(null)", want);
-}
 
 #define BLOCK1 "dnl # BEGIN smtls\ndnl # header 1\ndefine(`confSERVER_CERT', ``/a.pem'')dnl\ndnl # END smtls\n"
 #define BLOCK1B "dnl # BEGIN smtls\ndnl # header 2, another date\ndefine(`confSERVER_CERT', ``/a.pem'')dnl\ndnl # END smtls\n"
@@ -88,6 +71,13 @@ main(void)
 	is(r.text, "OSTYPE(`linux')dnl\n" BLOCK1, "block appended at the end");
 	mcedit_result_free(&r);
 
+	/* a CRLF file: its block is found and replaced, not doubled */
+	ok(mcedit_merge("OSTYPE(`linux')dnl\r\ndnl # BEGIN smtls\r\nold\r\ndnl # END smtls\r\n"
+	    "MAILER(`local')dnl\r\n", BLOCK1, macros, 2, &r, &err) == 0 && r.had_block,
+	    "CRLF: the old block is found");
+	is(r.text, "OSTYPE(`linux')dnl\r\n" BLOCK1 "MAILER(`local')dnl\r\n", "CRLF: replaced in place");
+	mcedit_result_free(&r);
+
 	/* broken blocks and defines are refused */
 	ok(mcedit_merge("dnl # BEGIN smtls\nMAILER(`local')dnl\n", BLOCK1, macros, 2, &r2, &err)
 	    == -1 && err && strstr(err, "without its"), "BEGIN without END refused");
@@ -116,6 +106,5 @@ main(void)
 	    "udiff: missing final newline");
 	free(d);
 
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -48,10 +48,11 @@ lines_free(struct mc_lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Skips blanks (and the \r of a CRLF file, so that its markers are found). */
 static const char *
 skip_ws(const char *s)
 {
-	while (*s == ' ' || *s == '\t')
+	while (*s == ' ' || *s == '\t' || *s == '\r')
 		s++;
 	return s;
 }
