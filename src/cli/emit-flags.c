@@ -156,6 +156,16 @@ emit_flags_finish(struct emit_flags *ef, struct cli_settings *s, int argc, char 
 		return -1;
 	}
 	settings_finish(s);
+	/*
+	 * For emit and apply, --mc and --cf name the files to change, not a source of
+	 * settings: the client certificate and key still default to the server's.
+	 */
+	if (s->any_file_flag && !s->plan.no_client_cert) {
+		if (plan_get(&s->plan, PF_CLIENT_CERT) == NULL && plan_get(&s->plan, PF_SERVER_CERT))
+			plan_set(&s->plan, PF_CLIENT_CERT, plan_get(&s->plan, PF_SERVER_CERT), NULL, 0);
+		if (plan_get(&s->plan, PF_CLIENT_KEY) == NULL && plan_get(&s->plan, PF_SERVER_KEY))
+			plan_set(&s->plan, PF_CLIENT_KEY, plan_get(&s->plan, PF_SERVER_KEY), NULL, 0);
+	}
 	for (i = 0; i < tls_options_count; i++) {
 		const char *v = plan_get(&s->plan, tls_options[i].field);
 		char *why;
