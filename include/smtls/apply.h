@@ -12,11 +12,11 @@
 
 /* The named steps, in order; the wizard shows each with its state. */
 enum apply_step {
-	APPLY_STEP_CHECK,	/* check_plan: refuse on error findings unless forced */
 	APPLY_STEP_EMIT,	/* the fragment */
 	APPLY_STEP_MERGE,	/* the new sendmail.mc text */
 	APPLY_STEP_M4,		/* m4 on the new mc */
 	APPLY_STEP_VERIFY,	/* every TLS option read back from the new cf */
+	APPLY_STEP_CHECK,	/* check_plan on the settings of the new cf: refuse on errors unless forced */
 	APPLY_STEP_SENDMAIL,	/* sendmail -C new.cf -bC */
 	APPLY_STEP_BACKUP,	/* FILE.smtls-YYYYMMDDTHHMMSSZ */
 	APPLY_STEP_INSTALL,	/* rename the new files into place */

@@ -24,8 +24,10 @@ apply_usage(FILE *f)
 	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
 	    "before the first MAILER line, commenting out other definitions of the same\n"
 	    "macros with 'dnl smtls: '. Then build sendmail.cf with m4, read every option\n"
-	    "back, run `sendmail -C NEW -bC', back up both files as FILE.smtls-TIMESTAMP and\n"
-	    "install them (temp file, fsync, rename). On any failure no file changes.\n"
+	    "back, check the files it names (error findings refuse the change unless\n"
+	    "--force), run `sendmail -C NEW -bC', back up both files as\n"
+	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename). On any\n"
+	    "failure no file changes.\n"
 	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n\n"), f);
 	fputs(_(settings_help), f);
 	fputs("\n", f);

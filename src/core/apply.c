@@ -30,11 +30,11 @@ static const struct {
 	const char	*name;
 	const char	*title;
 } step_names[APPLY_STEP_COUNT] = {
-	[APPLY_STEP_CHECK] = { "check", N_("check the chosen files") },
 	[APPLY_STEP_EMIT] = { "emit", N_("write the .mc fragment") },
 	[APPLY_STEP_MERGE] = { "merge", N_("merge it into sendmail.mc") },
 	[APPLY_STEP_M4] = { "m4", N_("build sendmail.cf with m4") },
 	[APPLY_STEP_VERIFY] = { "verify", N_("read every TLS option back") },
+	[APPLY_STEP_CHECK] = { "check", N_("check the files the new sendmail.cf names") },
 	[APPLY_STEP_SENDMAIL] = { "sendmail", N_("sendmail -bC on the new sendmail.cf") },
 	[APPLY_STEP_BACKUP] = { "backup", N_("back up sendmail.mc and sendmail.cf") },
 	[APPLY_STEP_INSTALL] = { "install", N_("install the new files") },
@@ -412,6 +412,43 @@ do_m4_verify(struct apply_ctx *c)
 	return 0;
 }
 
+/*
+ * Judges the settings the new sendmail.cf will hold: the chosen ones (read back equal),
+ * those the mc sets elsewhere, and its DontBlameSendmail (TrustStickyBit and
+ * GroupReadableKeyFile change what sendmail accepts). Refuses on an error unless forced.
+ */
+static int
+do_check(struct apply_ctx *c)
+{
+	const struct apply_request *rq = c->rq;
+	struct tls_plan chosen = *rq->plan;	/* hostname, roots, time: borrowed */
+	struct cf_options cfo;
+	int f;
+
+	step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_RUNNING, NULL);
+	memset(chosen.value, 0, sizeof(chosen.value));
+	memset(chosen.origin, 0, sizeof(chosen.origin));
+	chosen.mc_path = NULL;
+	chosen.cf_path = NULL;
+	cf_parse(c->new_cf, &cfo);
+	cf_to_plan(&cfo, c->res->cf_path, &chosen);
+	cf_options_free(&cfo);
+	check_plan(&chosen, rq->sm && rq->sm->found ? rq->sm : NULL, &c->res->findings);
+	for (f = 0; f < PF_COUNT; f++) {
+		free(chosen.value[f]);
+		free(chosen.origin[f].file);
+	}
+	findings_sort(&c->res->findings);
+	if (findings_count(&c->res->findings, SEV_ERROR) > 0 && !rq->force) {
+		c->res->outcome = APPLY_REFUSED;
+		step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_FAILED,
+		    _("error findings (--force applies anyway)"));
+		return -1;
+	}
+	step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_DONE, NULL);
+	return 0;
+}
+
 static int
 do_sendmail(struct apply_ctx *c)
 {
@@ -552,24 +589,6 @@ apply_steps(struct apply_ctx *c)
 	bool mc_changed, cf_changed;
 	char *e = NULL;
 
-	step_set(rq, res, APPLY_STEP_CHECK, APPLY_ST_RUNNING, NULL);
-	{
-		/* judge the chosen files, not the mc or cf that are about to change */
-		struct tls_plan chosen = *rq->plan;
-
-		chosen.mc_path = NULL;
-		chosen.cf_path = NULL;
-		check_plan(&chosen, rq->sm && rq->sm->found ? rq->sm : NULL, &res->findings);
-	}
-	findings_sort(&res->findings);
-	if (findings_count(&res->findings, SEV_ERROR) > 0 && !rq->force) {
-		res->outcome = APPLY_REFUSED;
-		step_set(rq, res, APPLY_STEP_CHECK, APPLY_ST_FAILED,
-		    _("error findings (--force applies anyway)"));
-		return -1;
-	}
-	step_set(rq, res, APPLY_STEP_CHECK, APPLY_ST_DONE, NULL);
-
 	step_set(rq, res, APPLY_STEP_EMIT, APPLY_ST_RUNNING, NULL);
 	if (emit_build(rq->plan, rq->emit, rq->sm, &c->em, &e) == -1) {
 		fail_step(c, APPLY_STEP_EMIT, e);
@@ -589,7 +608,7 @@ apply_steps(struct apply_ctx *c)
 	mcedit_result_free(&me);
 	step_set(rq, res, APPLY_STEP_MERGE, APPLY_ST_DONE, NULL);
 
-	if (do_m4_verify(c) == -1)
+	if (do_m4_verify(c) == -1 || do_check(c) == -1)
 		return -1;
 	mc_changed = strcmp(c->new_mc, c->old_mc) != 0;
 	cf_changed = !c->have_cf || !cf_same(c->new_cf, c->old_cf);
