@@ -31,7 +31,11 @@ check_PROGRAMS += tests/unit_emit
 tests_unit_emit_SOURCES = tests/tap.h tests/unit_emit.c
 tests_unit_emit_LDADD = $(TEST_LIBS)
 
-TESTS += tests/unit_mcedit tests/unit_emit tests/emit.test tests/emit-values.test tests/apply.test \
+check_PROGRAMS += tests/unit_apply
+tests_unit_apply_SOURCES = tests/tap.h tests/unit_apply.c
+tests_unit_apply_LDADD = $(TEST_LIBS)
+
+TESTS += tests/unit_mcedit tests/unit_emit tests/unit_apply tests/emit.test tests/emit-values.test tests/apply.test \
 	tests/apply-faults.test tests/e2e-apply.test
 EXTRA_DIST += tests/data/debian-sendmail.mc tests/data/debian-starttls.m4 tests/lib-apply.sh bench/apply.sh \
 	tests/emit.test tests/emit-values.test tests/apply.test tests/apply-faults.test tests/e2e-apply.test

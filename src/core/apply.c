@@ -600,8 +600,12 @@ apply_steps(struct apply_ctx *c)
 	step_set(rq, res, APPLY_STEP_MERGE, APPLY_ST_RUNNING, NULL);
 	if (do_read(c) == -1)
 		return -1;
-	if (mcedit_merge(c->old_mc, c->em.fragment, c->em.macros, c->em.nmacros, &me, &e) == -1)
-		return fail_step(c, APPLY_STEP_MERGE, xstrprintf("%s: %s", res->mc_path, e));
+	if (mcedit_merge(c->old_mc, c->em.fragment, c->em.macros, c->em.nmacros, &me, &e) == -1) {
+		char *msg = xstrprintf("%s: %s", res->mc_path, e);
+
+		free(e);
+		return fail_step(c, APPLY_STEP_MERGE, msg);
+	}
 	c->new_mc = me.text;
 	me.text = NULL;
 	res->commented = me.commented;
