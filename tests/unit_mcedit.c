@@ -8,10 +8,103 @@
 #include "tap.h"
 #include "smtls/mcedit.h"
 #include "smtls/udiff.h"
+#include "smtls/xmalloc.h"
 
 #define BLOCK1 "dnl # BEGIN smtls\ndnl # header 1\ndefine(`confSERVER_CERT', ``/a.pem'')dnl\ndnl # END smtls\n"
 #define BLOCK1B "dnl # BEGIN smtls\ndnl # header 2, another date\ndefine(`confSERVER_CERT', ``/a.pem'')dnl\ndnl # END smtls\n"
 #define BLOCK2 "dnl # BEGIN smtls\ndefine(`confSERVER_CERT', ``/b.pem'')dnl\ndnl # END smtls\n"
+
+/* Random sendmail.mc texts from lines that exercise the editor (fixed seed: reproducible). */
+static const char *const vocab[] = {
+	"OSTYPE(`linux')dnl", "define(`confSERVER_CERT', `/x')dnl", "define(`confCACERT',dnl",
+	"`/y')dnl", "#define(`confCACERT', `/z')", "dnl define(`confSERVER_CERT', `/d')dnl",
+	"MAILER(`local')dnl", "MAILER_DEFINITIONS", "dnl # BEGIN smtls", "dnl # END smtls",
+	"include(`/usr/share/sendmail/cf/m4/cf.m4')dnl", "define(`confOTHER', `(')dnl", "",
+	"# a comment: define(`confSERVER_CERT', `/c')", "undefine(`confCACERT')dnl",
+	"  define( `confSERVER_CERT' , `/s')dnl", "define(`confSERVER_CERT_EXTRA', `/e')dnl",
+};
+static unsigned long rnd_state = 12345;
+
+static unsigned
+rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((rnd_state >> 33) % n);
+}
+
+/* The input without its smtls block: what the output must hold around the new block. */
+static char *
+strip_block(const char *text, int uncomment)
+{
+	struct buf b = { 0 };
+	const char *p = text;
+	int in = 0;
+
+	buf_puts(&b, "");
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p + 1) : strlen(p);
+
+		if (strncmp(p, "dnl # BEGIN smtls", 17) == 0)
+			in = 1;
+		if (!in) {
+			if (uncomment && strncmp(p, "dnl smtls: ", 11) == 0)
+				buf_append(&b, p + 11, len - 11);
+			else
+				buf_append(&b, p, len);
+		}
+		if (strncmp(p, "dnl # END smtls", 15) == 0)
+			in = 0;
+		p += len;
+	}
+	return buf_release(&b);
+}
+
+static void
+random_merges(void)
+{
+	char *macros[] = { (char *)"confSERVER_CERT", (char *)"confCACERT" };
+	int i, merged = 0, idem = 0, kept = 0, clean = 0, one_block = 0;
+	const int rounds = 3000;
+
+	for (i = 0; i < rounds; i++) {
+		struct buf mc = { 0 };
+		struct mcedit_result r, r2;
+		char *err = NULL, *a, *b;
+		unsigned k, nl = rnd(14);
+
+		buf_puts(&mc, "");
+		for (k = 0; k < nl; k++)
+			buf_printf(&mc, "%s\n", vocab[rnd(sizeof(vocab) / sizeof(vocab[0]))]);
+		if (mcedit_merge(mc.data, BLOCK1, macros, 2, &r, &err) == -1) {
+			free(err);
+			buf_free(&mc);
+			continue;
+		}
+		merged++;
+		if (mcedit_merge(r.text, BLOCK1B, macros, 2, &r2, &err) == 0) {
+			idem += strcmp(r2.text, r.text) == 0;
+			clean += r2.commented == 0;
+			mcedit_result_free(&r2);
+		} else
+			free(err);
+		a = strip_block(mc.data, 0);
+		b = strip_block(r.text, 1);
+		kept += strcmp(a, b) == 0;
+		free(a);
+		free(b);
+		one_block += strstr(r.text, BLOCK1) != NULL &&
+		    strstr(strstr(r.text, BLOCK1) + 1, "dnl # BEGIN smtls") == NULL;
+		mcedit_result_free(&r);
+		buf_free(&mc);
+	}
+	printf("# %d of %d random mcs merged\n", merged, rounds);
+	ok(merged > rounds / 4, "random mcs: most merge (the others have a broken block or define)");
+	ok(one_block == merged, "random mcs: exactly one smtls block, the new one");
+	ok(idem == merged, "random mcs: merging again changes nothing");
+	ok(clean == merged, "random mcs: no live define of the macros is left outside the block");
+	ok(kept == merged, "random mcs: every other line is kept, in order (commented ones with the prefix)");
+}
 
 int
 main(void)
@@ -90,6 +183,8 @@ main(void)
 	ok(mcedit_merge("define(`confCACERT', `/x'\nMAILER(`local')dnl\n", BLOCK1, macros, 2, &r2,
 	    &err) == -1 && err && strstr(err, "never closes"), "unclosed define refused");
 	free(err);
+
+	random_merges();
 
 	/* udiff */
 	d = udiff("a\nb\nc\n", "a\nb\nc\n", "x", "y");
