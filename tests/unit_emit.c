@@ -78,6 +78,10 @@ main(void)
 	ok(verify(&r, "O ServerCertFile=/e/cert.pem\nO DontBlameSendmail=GroupReadableKeyFileX\n"
 	    "O DaemonPortOptions=Port=465, Name=MTA-SMTPS, M=s\n", "without GroupReadableKeyFile"),
 	    "verify: an item must be whole");
+	ok(verify(&r, "O ServerCertFile=/e/cert.pem\nO DontBlameSendmail=GroupReadableKeyFile\n"
+	    "O DaemonPortOptions=Port=smtps, Name=TLSMTA, M=s\n"
+	    "O DaemonPortOptions=Port=465, Name=MTA-SMTPS, M=s\n", "2 DaemonPortOptions lines for port 465"),
+	    "verify: a second listener on port 465 is refused");
 	ok(verify(&r, "O ServerCertFile=/e/cert.pem\n#O ClientCertFile=/x\n"
 	    "O DontBlameSendmail=GroupReadableKeyFile\n", "no DaemonPortOptions=Port=465"),
 	    "verify: the 465 listener; a #O line does not count");

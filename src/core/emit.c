@@ -498,16 +498,30 @@ emit_verify_cf(const struct emit_result *r, const struct cf_options *cf, char **
 				return -1;
 			}
 			break;
-		case EMIT_ANY_LINE:
-			for (j = 0; j < cf->n && !found; j++)
-				found = strcmp(cf->v[j].name, e->cf_name) == 0 &&
-				    strcmp(cf->v[j].value, e->value) == 0;
+		case EMIT_ANY_LINE: {
+			int port465 = 0;
+
+			for (j = 0; j < cf->n; j++) {
+				if (strcmp(cf->v[j].name, e->cf_name) != 0)
+					continue;
+				found = found || strcmp(cf->v[j].value, e->value) == 0;
+				port465 += strstr(cf->v[j].value, "Port=465") != NULL ||
+				    strstr(cf->v[j].value, "Port=smtps") != NULL;
+			}
 			if (!found) {
 				*err = xstrprintf(_("the built sendmail.cf has no %s=%s line"),
 				    e->cf_name, e->value);
 				return -1;
 			}
+			/* a listener of the mc's own on 465 and ours: the daemon could not bind both */
+			if (port465 > 1) {
+				*err = xstrprintf(_("the built sendmail.cf has %d %s lines for port 465; "
+				    "the mc already has one (drop --smtps, or its DAEMON_OPTIONS line)"),
+				    port465, e->cf_name);
+				return -1;
+			}
 			break;
+		}
 		}
 	}
 	return 0;
