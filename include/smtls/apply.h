@@ -32,10 +32,6 @@ enum apply_state {
 	APPLY_ST_SKIPPED,
 };
 
-/* Called on every state change; detail may be NULL. Never called after apply_run returns. */
-typedef void apply_progress_fn(enum apply_step step, enum apply_state state,
-    const char *detail, void *arg);
-
 struct apply_request {
 	const struct tls_plan		*plan;
 	const struct emit_options	*emit;
@@ -49,7 +45,9 @@ struct apply_request {
 	bool				 force;
 	bool				 restart;
 	time_t				 now;		/* the backups' time stamp */
-	apply_progress_fn		*progress;
+	/* called on every state change (detail may be NULL), never after apply_run returns */
+	void				(*progress)(enum apply_step step, enum apply_state state,
+					    const char *detail, void *arg);
 	void				*progress_arg;
 };
 
