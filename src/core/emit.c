@@ -278,7 +278,10 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 		}
 		if ((t = template_load(eo->snippets_dir, "smtps.m4", err)) == NULL)
 			goto out;
-		addr = eo->smtps_addr ? xstrprintf(", Addr=%s", eo->smtps_addr) : xstrdup("");
+		/* an IPv6 address needs Family=inet6, or sendmail cannot parse it */
+		addr = eo->smtps_addr == NULL ? xstrdup("") : strchr(eo->smtps_addr, ':') ?
+		    xstrprintf(", Family=inet6, Addr=%s", eo->smtps_addr) :
+		    xstrprintf(", Addr=%s", eo->smtps_addr);
 		{
 			const char *kv[] = { "ADDR", addr, NULL };
 
