@@ -3,7 +3,8 @@
  * SMTLS_FAULT=write:N, fsync:N or rename:N makes the Nth such call on a file whose name
  * holds ".smtls-" (smtls's temp files and backups) fail with EIO; SMTLS_FAULT=m4 makes
  * the exec of m4 fail, SMTLS_FAULT=m4-stderr runs a stand-in that exits 0 but complains
- * on stderr. Each injected fault appends a line to $SMTLS_FAULT_LOG.
+ * on stderr, SMTLS_FAULT=sendmail-bC runs one for `sendmail -bC' that rejects the cf as
+ * Debian's sendmail rejects confDANE. Each injected fault appends a line to $SMTLS_FAULT_LOG.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -138,6 +139,13 @@ execvp(const char *file, char *const argv[])
 			note("m4-stderr", file);
 			return real("/bin/sh", sh);
 		}
+	}
+	if (f != NULL && strcmp(f, "sendmail-bC") == 0 && strcmp(base, "sendmail") == 0) {
+		char *const sh[] = { (char *)"sh", (char *)"-c", (char *)"echo '/x/sendmail.cf: line 590: "
+			"readcf: unknown option name DANE' >&2; exit 70", NULL };
+
+		note("sendmail-bC", file);
+		return real("/bin/sh", sh);
 	}
 	return real(file, argv);
 }
