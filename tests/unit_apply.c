@@ -84,14 +84,8 @@ main(void)
 		eo.snippets_dir = sd;
 	}
 	eo.version = "test";
-	memset(&rq, 0, sizeof(rq));
-	rq.plan = &p;
-	rq.emit = &eo;
-	rq.sm = NULL;		/* no sendmail -bC here */
-	rq.mc_path = mc;
-	rq.m4_path = M4_PATH;
-	rq.sendmail_timeout_ms = 10000;
-	rq.now = 1795000000;
+	eo.now = 1795000000;
+	apply_request_init(&rq, &p, &eo, NULL, mc);	/* sm NULL: no sendmail -bC here */
 	rq.progress = progress;
 	rq.progress_arg = &calls;
 

@@ -73,6 +73,12 @@ struct apply_result {
 	enum apply_state	 state[APPLY_STEP_COUNT];
 };
 
+#define APPLY_SENDMAIL_TIMEOUT_MS	20000
+
+/* Fills rq with the defaults: the m4 found at build time, -bC under 20 s, no hook, no flag. */
+void apply_request_init(struct apply_request *rq, const struct tls_plan *plan,
+    const struct emit_options *eo, const struct sendmail_info *sm, const char *mc_path);
+
 const char *apply_step_name(enum apply_step step);	/* "m4", "verify", ... (not translated) */
 const char *apply_step_title(enum apply_step step);	/* a short phrase (mark with N_) */
 
@@ -88,6 +94,8 @@ int apply_undo(const char *mc_path, const char *cf_path, struct apply_result *re
 
 /* The argv of the command that restarts sendmail on this system (NULL-terminated, static), or NULL. */
 const char *const *apply_restart_argv(void);
+/* Runs it (under a timeout); *command is what ran (caller frees); -1 with *err on failure. */
+int apply_restart(char **command, char **err);
 
 void apply_result_free(struct apply_result *res);
 

@@ -48,6 +48,16 @@ struct emit_result {
 };
 
 /*
+ * The directory of the templates: $SMTLS_SNIPPETSDIR, else snippets/ beside the running
+ * binary when it holds fragment.m4 (the build tree), else the installed SNIPPETSDIR.
+ * Caller frees.
+ */
+char *emit_snippets_dir(void);
+/* Fills eo with no option set, this version, the templates' directory (caller frees eo->snippets_dir via emit_options_free) and now. */
+void emit_options_init(struct emit_options *eo, time_t now);
+void emit_options_free(struct emit_options *eo);
+
+/*
  * Checks that value can be written for option o so that sendmail reads exactly it back.
  * Returns -1 with *why (caller frees) naming the problem otherwise.
  */

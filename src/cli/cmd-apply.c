@@ -9,9 +9,9 @@
 #include "smtls/apply.h"
 #include "smtls/i18n.h"
 #include "smtls/sendmail.h"
+#include "smtls/xmalloc.h"
 
 #define APPLY_DEFAULT_MC	"/etc/mail/sendmail.mc"
-#define APPLY_SENDMAIL_TIMEOUT_MS	20000
 
 enum { OPT_A_DRY_RUN = 300, OPT_A_UNDO, OPT_A_FORCE, OPT_A_RESTART };
 
@@ -185,12 +185,11 @@ apply_cmd_run(int argc, char **argv)
 	struct apply_result res;
 	struct apply_view view = { false };
 	struct sendmail_info sm = { 0 };
-	bool undo = false;
+	bool undo = false, dry_run = false, force = false, restart = false;
 	int opt, rc = EXIT_USAGE;
 
 	settings_init(&s);
 	emit_flags_init(&ef, argc, argv, "apply");
-	memset(&rq, 0, sizeof(rq));
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -199,16 +198,16 @@ apply_cmd_run(int argc, char **argv)
 			rc = EXIT_DONE;
 			goto out;
 		case OPT_A_DRY_RUN:
-			rq.dry_run = true;
+			dry_run = true;
 			continue;
 		case OPT_A_UNDO:
 			undo = true;
 			continue;
 		case OPT_A_FORCE:
-			rq.force = true;
+			force = true;
 			continue;
 		case OPT_A_RESTART:
-			rq.restart = true;
+			restart = true;
 			continue;
 		}
 		if (emit_flags_parse(&ef, &s, opt, optarg) == -1) {
@@ -222,21 +221,33 @@ apply_cmd_run(int argc, char **argv)
 			rc = cli_usage_error("apply");
 			goto out;
 		}
-		if (s.any_file_flag || ef.any || rq.dry_run || rq.force) {
+		if (s.any_file_flag || ef.any || dry_run || force) {
 			cli_error(_("apply: --undo takes only --mc, --cf, --restart and --json"));
 			rc = cli_usage_error("apply");
 			goto out;
 		}
 		(void)apply_undo(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
 		    s.plan.cf_path, &res);
+		if (res.error == NULL && restart) {
+			char *e;
+
+			if (apply_restart(&res.restart_command, &e) == -1) {
+				res.error = xstrprintf(_("the backups are restored, but %s"), e);
+				free(e);
+			}
+		}
 		if (s.json)
 			apply_json(&res, true);
-		else if (res.error)
-			cli_error("%s", res.error);
-		else
-			printf(_("undone: restored %s%s%s\n"), res.mc_backup ? res.mc_backup : "",
-			    res.mc_backup && res.cf_backup ? _(" and ") : "",
-			    res.cf_backup ? res.cf_backup : "");
+		else {
+			if (res.mc_backup || res.cf_backup)
+				printf(_("undone: restored %s%s%s\n"), res.mc_backup ? res.mc_backup : "",
+				    res.mc_backup && res.cf_backup ? _(" and ") : "",
+				    res.cf_backup ? res.cf_backup : "");
+			if (res.restart_command && !res.error)
+				printf(_("  restarted: %s\n"), res.restart_command);
+			if (res.error)
+				cli_error("%s", res.error);
+		}
 		rc = res.error ? EXIT_FINDINGS : EXIT_DONE;
 		apply_result_free(&res);
 		goto out;
@@ -245,15 +256,15 @@ apply_cmd_run(int argc, char **argv)
 		rc = cli_usage_error("apply");
 		goto out;
 	}
-	rq.plan = &s.plan;
-	rq.emit = &ef.eo;
-	rq.sm = sm.found ? &sm : NULL;
-	rq.mc_path = s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC;
+	apply_request_init(&rq, &s.plan, &ef.eo, sm.found ? &sm : NULL,
+	    s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC);
+	rq.dry_run = dry_run;
+	rq.force = force;
+	rq.restart = restart;
 	rq.cf_path = s.plan.cf_path;
 	rq.cf_m4_dir = s.cf_m4;
-	rq.m4_path = getenv("SMTLS_M4") ? getenv("SMTLS_M4") : M4_PATH;
-	rq.sendmail_timeout_ms = APPLY_SENDMAIL_TIMEOUT_MS;
-	rq.now = ef.eo.now;
+	if (getenv("SMTLS_M4") != NULL)
+		rq.m4_path = getenv("SMTLS_M4");
 	rq.progress = apply_progress;
 	rq.progress_arg = &view;
 	(void)apply_run(&rq, &res);

@@ -1,11 +1,9 @@
 /* emit-flags.c: parsing of the fragment options (--log-level, --min-tls, --smtps, ...) for emit and apply. */
 #include "config.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "emit-flags.h"
 #include "smtls/emit.h"
@@ -23,32 +21,6 @@ const char emit_flags_help[] = N_(
     "                          its other flags (keys 0640 root:smmsp)\n"
     "A certificate or key option may name two files, RSA and ECDSA: \"rsa.pem,ec.pem\".\n");
 
-/* SMTLS_SNIPPETSDIR, else snippets/ beside the binary (the build tree), else SNIPPETSDIR. */
-static char *
-snippets_dir(void)
-{
-	const char *env = getenv("SMTLS_SNIPPETSDIR");
-	char exe[PATH_MAX], *slash, *probe;
-	ssize_t n;
-
-	if (env != NULL && *env != '\0')
-		return xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			probe = xstrprintf("%s/snippets/fragment.m4", exe);
-			if (access(probe, R_OK) == 0) {
-				free(probe);
-				return xstrprintf("%s/snippets", exe);
-			}
-			free(probe);
-		}
-	}
-	return xstrdup(SNIPPETSDIR);
-}
-
 void
 emit_flags_init(struct emit_flags *ef, int argc, char **argv, const char *cmd)
 {
@@ -62,11 +34,8 @@ emit_flags_init(struct emit_flags *ef, int argc, char **argv, const char *cmd)
 		emit_shell_word(&b, argv[i]);
 	}
 	ef->command = buf_release(&b);
-	ef->snippets_dir = snippets_dir();
+	emit_options_init(&ef->eo, time(NULL));
 	ef->eo.command = ef->command;
-	ef->eo.snippets_dir = ef->snippets_dir;
-	ef->eo.version = PACKAGE_VERSION;
-	ef->eo.now = time(NULL);
 }
 
 static int
@@ -186,6 +155,6 @@ void
 emit_flags_free(struct emit_flags *ef)
 {
 	free(ef->command);
-	free(ef->snippets_dir);
+	emit_options_free(&ef->eo);
 	memset(ef, 0, sizeof(*ef));
 }

@@ -25,7 +25,6 @@ struct emit_flags {
 	struct emit_options	 eo;
 	bool			 any;		/* an option of the fragment was given */
 	char			*command;	/* the command line, shell-quoted */
-	char			*snippets_dir;
 };
 
 void emit_flags_init(struct emit_flags *ef, int argc, char **argv, const char *cmd);

@@ -53,6 +53,20 @@ apply_step_title(enum apply_step step)
 	return step < APPLY_STEP_COUNT ? step_names[step].title : "?";
 }
 
+void
+apply_request_init(struct apply_request *rq, const struct tls_plan *plan,
+    const struct emit_options *eo, const struct sendmail_info *sm, const char *mc_path)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->plan = plan;
+	rq->emit = eo;
+	rq->sm = sm;
+	rq->mc_path = mc_path;
+	rq->m4_path = M4_PATH;
+	rq->sendmail_timeout_ms = APPLY_SENDMAIL_TIMEOUT_MS;
+	rq->now = eo->now;
+}
+
 /* A new file written beside its target (or in a scratch directory), not yet renamed. */
 struct staged {
 	char	*tmp;
@@ -535,33 +549,58 @@ do_backup_install(struct apply_ctx *c, bool mc_changed, bool cf_changed)
 	return 0;
 }
 
-static int
-do_restart(struct apply_ctx *c)
+int
+apply_restart(char **command, char **err)
 {
 	const char *const *argv = apply_restart_argv();
 	struct proc_result pr;
 	int r;
 
-	if (argv == NULL)
-		return fail_step(c, APPLY_STEP_RESTART, xstrdup(_("the files are installed, but "
-		    "no way to restart sendmail was found (systemctl, service, /etc/init.d/sendmail)")));
-	c->res->restart_command = join_argv(argv);
-	if (c->rq->dry_run) {
-		step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_SKIPPED, c->res->restart_command);
-		return 0;
+	*command = NULL;
+	*err = NULL;
+	if (argv == NULL) {
+		*err = xstrdup(_("no way to restart sendmail was found (systemctl, service, "
+		    "/etc/init.d/sendmail)"));
+		return -1;
 	}
-	step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_RUNNING, c->res->restart_command);
+	*command = join_argv(argv);
 	r = proc_run((char *const *)argv, NULL, 0, RESTART_TIMEOUT_MS, 64 * 1024, &pr);
 	if (r == -1 || pr.status != 0) {
-		char *msg = xstrprintf(_("the files are installed, but `%s' failed (%s): %s"),
-		    c->res->restart_command, r == -1 ? (pr.timed_out ? _("timed out") :
-		    strerror(pr.errno_exec)) : _("non-zero exit"), pr.err ? pr.err : "");
+		size_t l = pr.err ? strlen(pr.err) : 0;
 
+		while (l > 0 && pr.err[l - 1] == '\n')
+			l--;
+		*err = xstrprintf(_("`%s' failed (%s): %.*s"), *command, r == -1 ?
+		    (pr.timed_out ? _("timed out") : strerror(pr.errno_exec)) : _("non-zero exit"),
+		    (int)l, l ? pr.err : "");
 		proc_result_free(&pr);
-		return fail_step(c, APPLY_STEP_RESTART, msg);
+		return -1;
 	}
 	proc_result_free(&pr);
-	step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_DONE, NULL);
+	return 0;
+}
+
+/* After the install: a failed restart leaves the outcome (the files are in place) and says so. */
+static int
+do_restart(struct apply_ctx *c)
+{
+	const char *const *argv = apply_restart_argv();
+	char *e;
+
+	if (c->rq->dry_run) {
+		c->res->restart_command = argv ? join_argv(argv) : NULL;
+		step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_SKIPPED,
+		    c->res->restart_command ? c->res->restart_command : _("no restart command found"));
+		return 0;
+	}
+	step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_RUNNING, NULL);
+	if (apply_restart(&c->res->restart_command, &e) == -1) {
+		c->res->error = xstrprintf(_("the files are installed, but %s"), e);
+		free(e);
+		step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_FAILED, c->res->error);
+		return -1;
+	}
+	step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_DONE, c->res->restart_command);
 	return 0;
 }
 

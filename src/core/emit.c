@@ -1,9 +1,11 @@
 /* emit.c: the managed sendmail.mc block, filled from the templates in snippets/, with values proven safe for m4 and sendmail. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "smtls/emit.h"
 #include "smtls/fileio.h"
@@ -11,6 +13,47 @@
 #include "smtls/xmalloc.h"
 
 #define TEMPLATE_MAX	(64u * 1024)
+
+char *
+emit_snippets_dir(void)
+{
+	const char *env = getenv("SMTLS_SNIPPETSDIR");
+	char exe[PATH_MAX], *slash, *probe;
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			probe = xstrprintf("%s/snippets/fragment.m4", exe);
+			if (access(probe, R_OK) == 0) {
+				free(probe);
+				return xstrprintf("%s/snippets", exe);
+			}
+			free(probe);
+		}
+	}
+	return xstrdup(SNIPPETSDIR);
+}
+
+void
+emit_options_init(struct emit_options *eo, time_t now)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->version = PACKAGE_VERSION;
+	eo->snippets_dir = emit_snippets_dir();
+	eo->now = now;
+}
+
+void
+emit_options_free(struct emit_options *eo)
+{
+	free((char *)eo->snippets_dir);
+	memset(eo, 0, sizeof(*eo));
+}
 
 /* The cert/key options take "rsa,ecdsa": two files, comma-separated, no space. */
 static bool
