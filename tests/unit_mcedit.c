@@ -158,6 +158,13 @@ main(void)
 	    "4 lines commented: 3, 4, 5, 6");
 	mcedit_result_free(&r);
 
+	/* the comment heading the MAILER lines stays with them */
+	ok(mcedit_merge("FEATURE(`x')dnl\ndnl #\ndnl # Default Mailer setup\nMAILER_DEFINITIONS\n",
+	    BLOCK1, macros, 2, &r, &err) == 0, "mc with a comment above MAILER_DEFINITIONS merges");
+	is(r.text, "FEATURE(`x')dnl\n" BLOCK1 "dnl #\ndnl # Default Mailer setup\nMAILER_DEFINITIONS\n",
+	    "the block goes above that comment");
+	mcedit_result_free(&r);
+
 	/* no MAILER line: appended, even without a final newline */
 	ok(mcedit_merge("OSTYPE(`linux')dnl", BLOCK1, macros, 2, &r, &err) == 0,
 	    "mc without MAILER merges");

@@ -447,6 +447,23 @@ do_check(struct apply_ctx *c)
 	cf_parse(c->new_cf, &cfo);
 	cf_to_plan(&cfo, c->res->cf_path, &chosen);
 	cf_options_free(&cfo);
+	/* where each value comes from, for the fixes: the chosen ones from the command line
+	 * (or wherever the caller's plan says), the others from the mc */
+	for (f = 0; f < PF_COUNT; f++) {
+		const struct setting_origin *o = &rq->plan->origin[f];
+		const char *mine = rq->plan->value[f];
+
+		if (chosen.value[f] == NULL)
+			continue;
+		free(chosen.origin[f].file);
+		if (mine != NULL && strcmp(mine, chosen.value[f]) == 0) {
+			chosen.origin[f].file = o->file ? xstrdup(o->file) : NULL;
+			chosen.origin[f].line = o->line;
+		} else {
+			chosen.origin[f].file = xstrdup(c->res->mc_path);
+			chosen.origin[f].line = 0;
+		}
+	}
 	check_plan(&chosen, rq->sm && rq->sm->found ? rq->sm : NULL, &c->res->findings);
 	for (f = 0; f < PF_COUNT; f++) {
 		free(chosen.value[f]);

@@ -300,6 +300,10 @@ mcedit_merge(const char *mc, const char *block, char *const *macros, size_t nmac
 				insert = (long)i;
 		if (insert == -1)
 			insert = (long)l.n;
+		/* above the comment that heads the MAILER lines ("dnl # Default Mailer setup") */
+		while (insert > 0 && insert < (long)l.n && !marks[insert - 1] &&
+		    strncmp(skip_ws(l.v[insert - 1]), "dnl #", 5) == 0)
+			insert--;
 	}
 	for (i = 0; i <= l.n; i++) {
 		if ((long)i == insert) {
