@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -621,6 +622,34 @@ do_restart(struct apply_ctx *c)
 	return 0;
 }
 
+/*
+ * Takes an exclusive flock on the mc's directory, so that two runs (two admins, or the
+ * wizard and a script) cannot interleave their renames. Returns the fd, or -1 with *err.
+ */
+static int
+lock_dir(const char *mc_path, char **err)
+{
+	char *dir = path_dirname(mc_path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1) {
+		/* without its directory, the mc cannot be there either: name the mc */
+		*err = xstrprintf("%s: %s", mc_path, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		*err = xstrprintf(errno == EWOULDBLOCK ? _("%s: another smtls apply is working "
+		    "in this directory; try again when it is done") : "%s: %s", dir,
+		    strerror(errno));
+		close(fd);
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	return fd;
+}
+
 static char *
 cf_beside(const char *mc_path)
 {
@@ -704,7 +733,7 @@ int
 apply_run(const struct apply_request *rq, struct apply_result *res)
 {
 	struct apply_ctx c;
-	int i, r;
+	int i, r, lock = -1;
 
 	memset(res, 0, sizeof(*res));
 	memset(&c, 0, sizeof(c));
@@ -728,7 +757,14 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 			return -1;
 		}
 	}
+	if (!rq->dry_run && (lock = lock_dir(rq->mc_path, &res->error)) == -1) {
+		res->outcome = APPLY_FAILED;
+		res->failed_step = APPLY_STEP_MERGE;
+		return -1;
+	}
 	r = apply_steps(&c);
+	if (lock != -1)
+		close(lock);
 	stage_discard(&c.smc);
 	stage_discard(&c.scf);
 	if (c.scratch != NULL) {
@@ -800,12 +836,16 @@ int
 apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 {
 	struct staged smc = { 0 }, scf = { 0 };
-	char *cf, *smc_suffix, *scf_suffix, *best, *e = NULL;
-	int rc = -1;
+	char *cf, *smc_suffix = NULL, *scf_suffix = NULL, *best, *e = NULL;
+	int rc = -1, lock;
 
 	memset(res, 0, sizeof(*res));
 	res->mc_path = xstrdup(mc_path);
 	res->cf_path = cf = cf_path ? xstrdup(cf_path) : cf_beside(mc_path);
+	if ((lock = lock_dir(mc_path, &res->error)) == -1) {
+		res->outcome = APPLY_FAILED;
+		return -1;
+	}
 	smc_suffix = newest_backup_suffix(mc_path);
 	scf_suffix = newest_backup_suffix(cf);
 	best = smc_suffix;
@@ -844,6 +884,7 @@ out:
 	stage_discard(&scf);
 	free(smc_suffix);
 	free(scf_suffix);
+	close(lock);
 	return rc;
 }
 
