@@ -145,6 +145,38 @@ main(void)
 	free(after);
 	apply_result_free(&res);
 
+	/* eleven runs in the same second: suffixes STAMP, STAMP-1 ... STAMP-10; undo goes
+	 * back one run at a time, -10 before -9 */
+	{
+		char *states[12];
+		int k, good = 1;
+
+		rq.progress = NULL;
+		spit(mc, PLAIN_MC);
+		states[0] = slurp(mc);
+		for (k = 1; k <= 11; k++) {
+			char lv[8];
+
+			snprintf(lv, sizeof(lv), "%d", 10 + k);
+			plan_set(&p, PF_LOG_LEVEL, lv, NULL, 0);
+			good &= apply_run(&rq, &res) == 0 && res.outcome == APPLY_CHANGED;
+			apply_result_free(&res);
+			states[k] = slurp(mc);
+		}
+		ok(good, "eleven applies in the same second");
+		for (k = 11; k >= 1; k--) {
+			good &= apply_undo(mc, NULL, &res) == 0;
+			apply_result_free(&res);
+			after = slurp(mc);
+			good &= after != NULL && states[k - 1] != NULL && strcmp(after, states[k - 1]) == 0;
+			free(after);
+		}
+		ok(good, "eleven undos restore each earlier state in turn");
+		for (k = 0; k <= 11; k++)
+			free(states[k]);
+		rq.progress = progress;
+	}
+
 	/* a broken block fails the merge step */
 	spit(mc, "dnl # BEGIN smtls\n" PLAIN_MC);
 	r = apply_run(&rq, &res);

@@ -187,23 +187,43 @@ stage_commit(struct staged *sg, char **err)
 	return 0;
 }
 
-/* Writes path.smtls-STAMP (or -STAMP-N when taken) with the mode and owner of st. */
+/* True when path.smtls-SUFFIX exists (as anything, even a dangling link). */
+static bool
+backup_taken(const char *path, const char *suffix)
+{
+	struct stat st;
+	char *name = xstrprintf("%s.smtls-%s", path, suffix);
+	bool taken = lstat(name, &st) == 0 || errno != ENOENT;
+
+	free(name);
+	return taken;
+}
+
+/*
+ * The suffix of this run's backups: the time stamp, or STAMP-N when a run in the same
+ * second took it; one suffix for both files, so that undo restores them together.
+ */
 static char *
-backup_write(const char *path, const char *stamp, const char *data, size_t len,
+backup_suffix(const char *mc, const char *cf, const char *stamp)
+{
+	char *sfx = xstrdup(stamp);
+	int n;
+
+	for (n = 1; n < 1000 && (backup_taken(mc, sfx) || backup_taken(cf, sfx)); n++) {
+		free(sfx);
+		sfx = xstrprintf("%s-%d", stamp, n);
+	}
+	return sfx;
+}
+
+/* Writes path.smtls-SUFFIX, exclusively, with the mode and owner of st. */
+static char *
+backup_write(const char *path, const char *suffix, const char *data, size_t len,
     const struct stat *st, char **err)
 {
-	struct stat ex;
-	char *name = NULL;
-	int i;
+	char *name = xstrprintf("%s.smtls-%s", path, suffix);
 
-	for (i = 0; i < 100; i++) {
-		free(name);
-		name = i == 0 ? xstrprintf("%s.smtls-%s", path, stamp) :
-		    xstrprintf("%s.smtls-%s-%d", path, stamp, i);
-		if (lstat(name, &ex) == -1 && errno == ENOENT)
-			break;
-	}
-	/* exclusive, never through a symlink, the original mode from the first byte */
+	/* never through a symlink, the original mode from the first byte */
 	if (file_write_new(name, data, len, st->st_mode & 07777, err) == -1) {
 		free(name);
 		return NULL;
@@ -538,20 +558,20 @@ static int
 do_backup_install(struct apply_ctx *c, bool mc_changed, bool cf_changed)
 {
 	const struct apply_request *rq = c->rq;
-	char stamp[32], *e = NULL;
+	char stamp[32], *sfx, *e = NULL;
 
 	format_stamp(rq->now, stamp, sizeof(stamp));
+	sfx = backup_suffix(c->res->mc_path, c->res->cf_path, stamp);
 	step_set(rq, c->res, APPLY_STEP_BACKUP, APPLY_ST_RUNNING, NULL);
-	if (mc_changed && (c->res->mc_backup = backup_write(c->res->mc_path, stamp, c->old_mc,
-	    c->old_mc_len, &c->mc_st, &e)) == NULL) {
+	if ((mc_changed && (c->res->mc_backup = backup_write(c->res->mc_path, sfx, c->old_mc,
+	    c->old_mc_len, &c->mc_st, &e)) == NULL) ||
+	    (cf_changed && c->have_cf && (c->res->cf_backup = backup_write(c->res->cf_path, sfx,
+	    c->old_cf, c->old_cf_len, &c->cf_st, &e)) == NULL)) {
+		free(sfx);
 		roll_back(c, false, false);
 		return fail_step(c, APPLY_STEP_BACKUP, e);
 	}
-	if (cf_changed && c->have_cf && (c->res->cf_backup = backup_write(c->res->cf_path, stamp,
-	    c->old_cf, c->old_cf_len, &c->cf_st, &e)) == NULL) {
-		roll_back(c, false, false);
-		return fail_step(c, APPLY_STEP_BACKUP, e);
-	}
+	free(sfx);
 	step_set(rq, c->res, APPLY_STEP_BACKUP, APPLY_ST_DONE, NULL);
 
 	step_set(rq, c->res, APPLY_STEP_INSTALL, APPLY_ST_RUNNING, NULL);
@@ -779,7 +799,19 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 	return r;
 }
 
-/* The stamps of path's backups: names "BASE.smtls-YYYYMMDDTHHMMSSZ[-N]"; returns the newest suffix. */
+/* Orders backup suffixes: by time stamp, then by the -N of runs in the same second. */
+static int
+suffix_cmp(const char *a, const char *b)
+{
+	int c = strncmp(a, b, STAMP_LEN);
+
+	if (c != 0)
+		return c;
+	return (a[STAMP_LEN] ? atoi(a + STAMP_LEN + 1) : 0) -
+	    (b[STAMP_LEN] ? atoi(b + STAMP_LEN + 1) : 0);
+}
+
+/* The newest suffix of path's backups "BASE.smtls-YYYYMMDDTHHMMSSZ[-N]", or NULL. */
 static char *
 newest_backup_suffix(const char *path)
 {
@@ -799,9 +831,11 @@ newest_backup_suffix(const char *path)
 			continue;
 		s += bl + 7;
 		if (strlen(s) < STAMP_LEN || s[8] != 'T' || s[STAMP_LEN - 1] != 'Z' ||
-		    strspn(s, "0123456789") != 8)
+		    strspn(s, "0123456789") != 8 || (s[STAMP_LEN] != '\0' &&
+		    (s[STAMP_LEN] != '-' || strspn(s + STAMP_LEN + 1, "0123456789") !=
+		    strlen(s + STAMP_LEN + 1))))
 			continue;
-		if (best == NULL || strcmp(s, best) > 0) {
+		if (best == NULL || suffix_cmp(s, best) > 0) {
 			free(best);
 			best = xstrdup(s);
 		}
@@ -849,7 +883,7 @@ apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 	smc_suffix = newest_backup_suffix(mc_path);
 	scf_suffix = newest_backup_suffix(cf);
 	best = smc_suffix;
-	if (best == NULL || (scf_suffix != NULL && strncmp(scf_suffix, best, STAMP_LEN) > 0))
+	if (best == NULL || (scf_suffix != NULL && suffix_cmp(scf_suffix, best) > 0))
 		best = scf_suffix;
 	if (best == NULL) {
 		res->error = xstrprintf(_("%s: no smtls backup (%s.smtls-YYYYMMDDTHHMMSSZ) to "
@@ -857,10 +891,10 @@ apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 		res->outcome = APPLY_FAILED;
 		goto out;
 	}
-	/* the files backed up by the newest run share its time stamp */
-	if (smc_suffix != NULL && strncmp(smc_suffix, best, STAMP_LEN) == 0)
+	/* the files backed up by the newest run share its suffix */
+	if (smc_suffix != NULL && strcmp(smc_suffix, best) == 0)
 		res->mc_backup = xstrprintf("%s.smtls-%s", mc_path, smc_suffix);
-	if (scf_suffix != NULL && strncmp(scf_suffix, best, STAMP_LEN) == 0)
+	if (scf_suffix != NULL && strcmp(scf_suffix, best) == 0)
 		res->cf_backup = xstrprintf("%s.smtls-%s", cf, scf_suffix);
 	if ((res->mc_backup && stage_backup(&smc, mc_path, res->mc_backup, &e) == -1) ||
 	    (res->cf_backup && stage_backup(&scf, cf, res->cf_backup, &e) == -1))
