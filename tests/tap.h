@@ -7,6 +7,13 @@
 
 static int tap_n, tap_failed;
 
+/* Line-buffered, so that a sanitizer's exit cannot swallow the lines already printed. */
+__attribute__((constructor)) static void
+tap_init(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
 static void
 ok(int cond, const char *name)
 {

@@ -62,7 +62,6 @@ main(void)
 	struct apply_result res;
 	int calls = 0, r;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	snprintf(dir, sizeof(dir), "%s/unit_apply.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		printf("Bail out! mkdtemp\n");

@@ -106,6 +106,119 @@ random_merges(void)
 	ok(kept == merged, "random mcs: every other line is kept, in order (commented ones with the prefix)");
 }
 
+/*
+ * Applies a unified diff made by udiff to a (a tiny patch(1)): the hunks in order, context
+ * and removed lines checked against a. Returns the result, or NULL when the diff does not fit.
+ */
+static char *
+patch(const char *a, const char *diff)
+{
+	struct buf out = { 0 };
+	const char *d = diff, *ap = a;
+	long aline = 1;
+
+	if (*d == '\0')
+		return xstrdup(a);
+	buf_puts(&out, "");
+	d = strchr(d, '\n') + 1;
+	d = strchr(d, '\n') + 1;	/* past ---, +++ */
+	while (*d) {
+		long as, ac, bs, bc;
+
+		if (sscanf(d, "@@ -%ld,%ld +%ld,%ld @@", &as, &ac, &bs, &bc) != 4)
+			goto bad;
+		if (ac == 0)
+			as++;	/* "-N,0": the hunk goes after line N */
+		while (aline < as) {	/* copy a's lines up to the hunk */
+			const char *e = strchr(ap, '\n');
+
+			if (e == NULL)
+				goto bad;
+			buf_append(&out, ap, (size_t)(e - ap + 1));
+			ap = e + 1;
+			aline++;
+		}
+		d = strchr(d, '\n') + 1;
+		while (*d == ' ' || *d == '-' || *d == '+' || *d == '\\') {
+			const char *e = strchr(d, '\n');
+			size_t len = (size_t)(e - d);	/* without the newline */
+
+			if (*d == '\\') {	/* the texts here all end in a newline */
+				d = e + 1;
+				continue;
+			}
+			if (*d != '+') {
+				const char *ae = strchr(ap, '\n');
+				size_t al = ae ? (size_t)(ae - ap) : strlen(ap);
+
+				if (al != len - 1 || memcmp(ap, d + 1, al) != 0)
+					goto bad;
+				ap = ae ? ae + 1 : ap + al;
+				aline++;
+			}
+			if (*d != '-') {
+				buf_append(&out, d + 1, len - 1);
+				buf_puts(&out, "\n");
+			}
+			d = e + 1;
+		}
+	}
+	buf_puts(&out, ap);
+	return buf_release(&out);
+bad:
+	buf_free(&out);
+	return NULL;
+}
+
+static void
+random_diffs(void)
+{
+	static const char *const words[] = { "a", "b", "c", "define(x)", "", "MAILER" };
+	int i, good = 0, empty_when_same = 1;
+	const int rounds = 2000;
+
+	for (i = 0; i < rounds; i++) {
+		struct buf a = { 0 }, b = { 0 };
+		unsigned k, na = rnd(30);
+		char *d, *r;
+
+		buf_puts(&a, "");
+		buf_puts(&b, "");
+		for (k = 0; k < na; k++)
+			buf_printf(&a, "%s\n", words[rnd(6)]);
+		/* b: a with a few random edits */
+		{
+			const char *p = a.data;
+
+			while (*p) {
+				const char *e = strchr(p, '\n');
+				unsigned op = rnd(10);
+
+				if (op == 0)
+					buf_printf(&b, "%s\n", words[rnd(6)]);	/* insert */
+				if (op != 1)	/* op 1: delete */
+					buf_append(&b, p, (size_t)(e - p + 1));
+				p = e + 1;
+			}
+			if (rnd(4) == 0)
+				buf_printf(&b, "%s\n", words[rnd(6)]);
+		}
+		d = udiff(a.data, b.data, "a", "b");
+		if (strcmp(a.data, b.data) == 0)
+			empty_when_same &= *d == '\0';
+		r = patch(a.data, d);
+		good += r != NULL && strcmp(r, b.data) == 0;
+		if (r == NULL || strcmp(r, b.data) != 0)
+			printf("# a:\n%s# b:\n%s# diff:\n%s", a.data, b.data, d);
+		free(r);
+		free(d);
+		buf_free(&a);
+		buf_free(&b);
+	}
+	ok(good == rounds, "random texts: the diff patched onto a gives b");
+	ok(empty_when_same, "random texts: equal texts give no diff");
+}
+
 int
 main(void)
 {
@@ -192,6 +305,8 @@ main(void)
 	free(err);
 
 	random_merges();
+
+	random_diffs();
 
 	/* udiff */
 	d = udiff("a\nb\nc\n", "a\nb\nc\n", "x", "y");
