@@ -39,7 +39,8 @@ apply_usage(FILE *f)
 	    "      --restart           restart sendmail afterwards (systemctl, service or rc script)\n"
 	    "      --help              display this help and exit\n\n"
 	    "Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"
-	    "changed); 2 bad usage or a value that cannot be written.\n"), f);
+	    "changed, unless only the --restart failed); 2 bad usage or a value that cannot\n"
+	    "be written.\n"), f);
 }
 
 struct apply_view {
