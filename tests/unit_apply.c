@@ -54,7 +54,8 @@ spit(const char *path, const char *text)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
+	/* the tests' scratch base (tests/scratch-dir.sh), else TMPDIR */
+	const char *tmp = getenv("SMTLS_SCRATCH") ? getenv("SMTLS_SCRATCH") : getenv("TMPDIR");
 	char dir[4096], mc[4200], cf[4200], *before, *after, *s;
 	struct tls_plan p;
 	struct emit_options eo = { 0 };
