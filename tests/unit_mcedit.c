@@ -271,6 +271,19 @@ main(void)
 	    "4 lines commented: 3, 4, 5, 6");
 	mcedit_result_free(&r);
 
+	/* a dnl'd include of cf.m4 does not turn comments off; the live one does */
+	ok(mcedit_merge("dnl include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n"
+	    "# define(`confCACERT', `/a')\n"
+	    "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n"
+	    "# define(`confCACERT', `/b')\n", BLOCK1, macros, 2, &r, &err) == 0,
+	    "mc with a dnl'd include merges");
+	is(r.text, "dnl include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n"
+	    "# define(`confCACERT', `/a')\n"
+	    "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n"
+	    "dnl smtls: # define(`confCACERT', `/b')\n" BLOCK1,
+	    "a # line is a comment before the live include only");
+	mcedit_result_free(&r);
+
 	/* the comment heading the MAILER lines stays with them */
 	ok(mcedit_merge("FEATURE(`x')dnl\ndnl #\ndnl # Default Mailer setup\nMAILER_DEFINITIONS\n",
 	    BLOCK1, macros, 2, &r, &err) == 0, "mc with a comment above MAILER_DEFINITIONS merges");

@@ -186,12 +186,13 @@ find_defines(const struct mc_lines *l, long bs, long be, char *const *macros, si
 
 		if (bs >= 0 && (long)i >= bs && (long)i <= be)
 			continue;
-		if (strstr(line, "cf.m4") != NULL && strstr(line, "include(") != NULL)
-			comments_on = false;
 		if (marks[i] || line_is_dnl(line))
 			continue;
 		if (comments_on && *skip_ws(line) == '#')
 			continue;
+		/* cfhead.m4 turns m4 comments off: from here on a '#' line is live */
+		if (strstr(line, "cf.m4") != NULL && strstr(line, "include(") != NULL)
+			comments_on = false;
 		for (p = line; *p; p++) {
 			char *name;
 			long end;
