@@ -1,1 +1,14 @@
-# mk/logs.mk: this module's part of Makefile.am (empty until the module lands).
+# mk/logs.mk: `smtls explain` (sendmail's STARTTLS log lines) and `smtls probe` (a live server).
+libsmtls_a_SOURCES += \
+	include/smtls/explain.h src/core/explain.c src/core/explain_parse.c \
+	include/smtls/probe.h src/core/probe.c
+
+smtls_SOURCES += src/cli/cmd-explain.c src/cli/cmd-probe.c
+
+MAN_PARTS += doc/cmd-explain.8 doc/cmd-probe.8
+
+TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
+	tests/probe-sendmail.test
+
+EXTRA_DIST += tests/data/explain-forum.log tests/data/explain-framing.log \
+	tests/fake-smtp.py bench/explain.sh
