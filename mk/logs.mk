@@ -11,4 +11,4 @@ TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
 	tests/probe-sendmail.test
 
 EXTRA_DIST += tests/data/explain-forum.log tests/data/explain-framing.log \
-	tests/fake-smtp.py bench/explain.sh
+	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh
