@@ -10,5 +10,5 @@ MAN_PARTS += doc/cmd-explain.8 doc/cmd-probe.8
 TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
 	tests/probe-sendmail.test
 
-EXTRA_DIST += tests/data/explain-forum.log tests/data/explain-framing.log \
+EXTRA_DIST += tests/data/explain-forum.log tests/data/explain-framing.log tests/data/explain-verify.log \
 	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh

@@ -118,18 +118,17 @@ src_read(struct logsrc *s, char *buf, size_t n)
 		const char *msg;
 
 		r = gzread(s->gz, buf, (unsigned)n);
-		if (r < 0 || (r == 0 && (msg = gzerror(s->gz, &e)) != NULL && e != Z_OK &&
-		    e != Z_BUF_ERROR)) {
-			msg = gzerror(s->gz, &e);
+		if (r > 0)
+			return r;
+		msg = gzerror(s->gz, &e);
+		if (r == 0 && e == Z_OK)
+			return 0;
+		if (e == Z_BUF_ERROR)
+			cli_error(_("explain: %s: the compressed data is truncated"), s->name);
+		else
 			cli_error(_("explain: %s: %s"), s->name,
 			    e == Z_ERRNO ? strerror(errno) : msg);
-			return -1;
-		}
-		if (r == 0 && gzeof(s->gz) == 0) {
-			cli_error(_("explain: %s: the compressed data is truncated"), s->name);
-			return -1;
-		}
-		return r;
+		return -1;
 	}
 	do
 		r = read(s->fd, buf, n);
@@ -201,7 +200,7 @@ emit_json_line(struct explain_ctx *c, const struct explain_line *l, const struct
     const char *file, unsigned long line)
 {
 	struct findings one = { 0 };
-	char *text = xstrndup(l->msg, l->msg_len);
+	char *text = xstrndup(l->msg, l->msg_len > 4096 ? 4096 : l->msg_len);
 
 	printf("%s\n  {\"file\": ", c->first_json_line ? "" : ",");
 	c->first_json_line = false;

@@ -215,13 +215,13 @@ describe_result(const struct explain_line *l, struct explanation *e)
 		    "confTLS_SRV_OPTIONS `V')."), r, tls);
 		break;
 	case EXV_NONE:
-		set(e, "log.verify-none", SEV_INFO, EXT_NO, EXT_UNKNOWN, client ? EXS_PEER : EXS_NONE);
+		set(e, "log.verify-none", SEV_INFO, EXT_NO, EXT_YES, client ? EXS_PEER : EXS_NONE);
 		say(&e->what, client ? _("No STARTTLS with %s (verify=NONE): it did not offer "
 		    "STARTTLS, so the mail went in clear.") : _("No STARTTLS with %s (verify=NONE): "
 		    "the client did not ask for it; the session was in clear."), r);
 		break;
 	case EXV_CLEAR:
-		set(e, "log.verify-clear", SEV_WARNING, EXT_NO, EXT_UNKNOWN, EXS_OURS);
+		set(e, "log.verify-clear", SEV_WARNING, EXT_NO, EXT_YES, EXS_OURS);
 		say(&e->what, _("STARTTLS was disabled locally for %s (verify=CLEAR): the mail "
 		    "went in clear."), r);
 		say(&e->cause, _("An access-db entry (Try_TLS:%s NO, or Srv_Features/Clt_Features "
@@ -294,6 +294,9 @@ describe_result(const struct explain_line *l, struct explanation *e)
 		    "does not know."), r, v);
 		break;
 	}
+	if (e->mail == NULL && e->encrypted == EXT_NO && e->delivered == EXT_YES)
+		say(&e->mail, _("Sent in clear, and delivered unless an access-db rule (TLS_Srv:, "
+		    "TLS_Clt:, TLS_Rcpt:) requires encryption."));
 	if (e->mail == NULL && e->encrypted != EXT_NA)
 		say(&e->mail, _("Encrypted: %s. Delivered: %s."),
 		    e->encrypted == EXT_YES ? _("yes") : e->encrypted == EXT_NO ? _("no") : _("unknown"),
