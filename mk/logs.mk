@@ -11,4 +11,5 @@ TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
 	tests/probe-sendmail.test
 
 EXTRA_DIST += tests/data/explain-forum.log tests/data/explain-framing.log tests/data/explain-verify.log \
+	tests/data/explain-captured.log \
 	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh

@@ -1,4 +1,5 @@
-# tests/probe-pki.sh: a throw-away PKI for the probe and explain tests. Source it, then
+# tests/probe-pki.sh: a throw-away PKI and sendmail instances for the probe and explain tests.
+# Source it, then
 # pki_make DIR: root -> intermediate -> leaves for mail.test.example (127.0.0.1, ::1):
 #   root.pem int.pem server.pem/.key (good) expired.pem (its validity ended 2021-01-01, same key)
 #   selfsigned.pem/.key, chain.pem (= int.pem), fullchain.pem (server + int), root-dir/ (hashed)
@@ -38,4 +39,22 @@ pki_make() {
 	ln -s root.pem "root-dir/$(openssl x509 -noout -subject_hash -in root.pem).0"
 	chmod 600 ./*.key
 	)
+}
+
+# sm_tls_instance DIR FQDN PORT CACERT CERT KEY [MC_LINES]: build a sendmail instance in DIR
+# (needs tests/lib-sendmail.sh) with these TLS files; CACertPath is an empty directory.
+# Extra mc lines (e.g. SMART_HOST) come from MC_LINES. The cf is DIR/sendmail.cf.
+sm_tls_instance() {
+	local d=$1 fqdn=$2 port=$3 ca=$4 cert=$5 key=$6 extra=${7:-}
+	mkdir -p "$d/empty"
+	{ sm_mc_head "$d" "$fqdn" "$port"
+	  echo "define(\`confCACERT_PATH', \`$d/empty')dnl"
+	  echo "define(\`confCACERT', \`$ca')dnl"
+	  echo "define(\`confSERVER_CERT', \`$cert')dnl"
+	  echo "define(\`confSERVER_KEY', \`$key')dnl"
+	  echo "define(\`confCLIENT_CERT', \`$cert')dnl"
+	  echo "define(\`confCLIENT_KEY', \`$key')dnl"
+	  [ -n "$extra" ] && printf '%s\n' "$extra"
+	  sm_mc_tail; } > "$d/sendmail.mc"
+	sm_build "$d/sendmail.mc" "$d/sendmail.cf"
 }

@@ -256,7 +256,8 @@ relay_context(struct explain_ctx *c, struct explain_line *l)
 {
 	size_t i, n = sizeof(c->recent) / sizeof(c->recent[0]);
 
-	if (l->kind == EXK_RESULT && l->pid >= 0) {
+	/* bare lines (sendmail -D FILE) have no pid: -1 then matches the last result */
+	if (l->kind == EXK_RESULT) {
 		struct recent_relay *r = &c->recent[c->recent_next];
 
 		r->pid = l->pid;
@@ -265,7 +266,7 @@ relay_context(struct explain_ctx *c, struct explain_line *l)
 		c->recent_next = (c->recent_next + 1) % n;
 		return;
 	}
-	if (l->pid < 0 || l->relay[0] != '\0' || (l->kind != EXK_CERT && l->kind != EXK_HANDSHAKE))
+	if (l->relay[0] != '\0' || (l->kind != EXK_CERT && l->kind != EXK_HANDSHAKE))
 		return;
 	for (i = 0; i < n; i++) {
 		const struct recent_relay *r = &c->recent[(c->recent_next + n - 1 - i) % n];

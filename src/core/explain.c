@@ -3,7 +3,9 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "smtls/explain.h"
 #include "smtls/i18n.h"
@@ -47,15 +49,31 @@ peer(const struct explain_line *l)
 	return l->relay[0] ? l->relay : _("the other side");
 }
 
-/* The host part of a relay= value, for commands: "mx.example.com." -> "mx.example.com". */
+/*
+ * The host part of a relay= value, as smtls probe takes it: "mx.example.com." ->
+ * "mx.example.com", "[192.0.2.1]" -> "192.0.2.1", "[IPv6:2001:db8::1]" -> "[2001:db8::1]".
+ */
 static void
 relay_host(const char *relay, char *dst, size_t size)
 {
 	size_t n = strcspn(relay, " ");
+	const char *p = relay;
 
+	if (n > 2 && p[0] == '[' && p[n - 1] == ']') {
+		p++;
+		n -= 2;
+		if (n > 5 && strncasecmp(p, "IPv6:", 5) == 0) {
+			p += 5;
+			n -= 5;
+		}
+	}
+	if (memchr(p, ':', n) != NULL) {
+		snprintf(dst, size, "[%.*s]", (int)n, p);
+		return;
+	}
 	if (n >= size)
 		n = size - 1;
-	memcpy(dst, relay, n);
+	memcpy(dst, p, n);
 	dst[n] = '\0';
 	if (n > 1 && dst[n - 1] == '.')
 		dst[n - 1] = '\0';
@@ -474,6 +492,9 @@ describe_ssl_error(const struct explain_line *l, struct explanation *e)
 		say(&e->cause, _("A certificate is signed with MD5 or SHA-1."));
 	} else if (contains(p, "no private key assigned") || contains(p, "PEM lib")) {
 		say(&e->cause, _("Follows from the key error logged just before it."));
+	} else if (contains(p, "UI routines") || contains(p, "interrupted or cancelled")) {
+		say(&e->cause, _("OpenSSL tried to ask for a passphrase and could not: the key is "
+		    "encrypted (see key.encrypted)."));
 	} else if (contains(p, "no shared cipher")) {
 		say(&e->cause, _("The two sides share no cipher."));
 	}
@@ -559,7 +580,8 @@ explain_describe(const struct explain_line *l, struct explanation *out)
 	case EXK_PASSWORD:
 		set(out, "key.encrypted", SEV_ERROR, EXT_NO, EXT_YES, EXS_OURS);
 		say(&out->what, _("The private key is protected by a passphrase, and sendmail "
-		    "cannot ask for one (%s)."), l->problem);
+		    "cannot ask for one (OpenSSL: \"problems getting password\", \"bad password "
+		    "read\" or \"unable to get passphrase\")."));
 		say(&out->mail, _("No STARTTLS with this key; mail flows in clear."));
 		say(&out->fix, _("Store the key without a passphrase, mode 0600: 'openssl pkey -in "
 		    "KEY -out NEW.key'."));

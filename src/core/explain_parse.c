@@ -330,7 +330,7 @@ static enum explain_kind
 ssl_error_kind(const char *s, size_t n)
 {
 	if (has(s, n, "problems getting password") || has(s, n, "bad password read") ||
-	    has(s, n, "bad decrypt"))
+	    has(s, n, "bad decrypt") || has(s, n, "unable to get passphrase"))
 		return EXK_PASSWORD;
 	if (has(s, n, "key values mismatch"))
 		return EXK_KEY_MISMATCH;
