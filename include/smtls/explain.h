@@ -117,8 +117,11 @@ struct explanation {
 	char		*file;		/* the file concerned, or NULL */
 };
 
-/* Fast test for a line worth parsing: it contains "TLS" or "tls_". */
-bool explain_candidate(const char *line, size_t len);
+/*
+ * Finding the lines worth parsing, fast: every recognised message starts with "STARTTLS" or
+ * "ruleset=tls_". Returns the first occurrence of either in [p, end), or NULL.
+ */
+const char *explain_scan(const char *p, const char *end);
 /* Recognises one line (without its newline). Returns true and fills *out when recognised. */
 bool explain_parse(const char *line, size_t len, struct explain_line *out);
 /* Decodes sendmail's xtext (+XX) from src into dst (always NUL-terminated). */

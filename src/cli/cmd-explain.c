@@ -318,18 +318,12 @@ static void
 scan_block(struct explain_ctx *c, const char *p, const char *end, const char *file,
     unsigned long *lineno)
 {
-	const char *t1 = NULL, *t2 = NULL, *hit, *ls, *le, *q;
+	const char *hit, *ls, *le, *q;
 	bool count = !c->summary;
 
-	t1 = memmem(p, (size_t)(end - p), "TLS", 3);
-	t2 = memmem(p, (size_t)(end - p), "tls_", 4);
-	for (;;) {
-		if (t1 == NULL && t2 == NULL)
-			break;
-		hit = t1 == NULL ? t2 : t2 == NULL ? t1 : t1 < t2 ? t1 : t2;
-		ls = hit;
-		while (ls > p && ls[-1] != '\n')
-			ls--;
+	while (p < end && (hit = explain_scan(p, end)) != NULL) {
+		ls = hit > p ? memrchr(p, '\n', (size_t)(hit - p)) : NULL;
+		ls = ls != NULL ? ls + 1 : p;
 		le = memchr(hit, '\n', (size_t)(end - hit));
 		if (le == NULL)
 			le = end;
@@ -341,13 +335,9 @@ scan_block(struct explain_ctx *c, const char *p, const char *end, const char *fi
 		p = le < end ? le + 1 : end;
 		if (count && le < end)
 			(*lineno)++;
-		if (t1 != NULL && t1 < p)
-			t1 = memmem(p, (size_t)(end - p), "TLS", 3);
-		if (t2 != NULL && t2 < p)
-			t2 = memmem(p, (size_t)(end - p), "tls_", 4);
 	}
 	if (count)
-		for (q = p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+		for (q = p; q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
 			(*lineno)++;
 }
 
