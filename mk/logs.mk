@@ -13,3 +13,8 @@ TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
 EXTRA_DIST += tests/data/explain-forum.log tests/data/explain-framing.log tests/data/explain-verify.log \
 	tests/data/explain-captured.log \
 	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh
+
+check_PROGRAMS += tests/unit_explain
+tests_unit_explain_SOURCES = tests/unit_explain.c
+tests_unit_explain_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_explain

@@ -487,9 +487,12 @@ parse_colon(const char *m, size_t n, struct explain_line *out)
 		out->kind = EXK_CERT_VERIFY;
 		size_t left;
 
-		out->depth = atoi(d + 20);
-		for (d += 20; d < end && *d != ' '; d++)
-			;
+		out->depth = 0;
+		for (d += 20; d < end && *d >= '0' && *d <= '9'; d++)
+			if (out->depth < 1000)
+				out->depth = out->depth * 10 + (*d - '0');
+		while (d < end && *d != ' ')
+			d++;
 		left = d < end ? (size_t)(end - d) : 0;
 		st = memmem(d, left, ", state=", 8);
 		re = memmem(d, left, ", reason=", 9);
