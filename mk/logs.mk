@@ -7,10 +7,11 @@ smtls_SOURCES += src/cli/cmd-explain.c src/cli/cmd-probe.c
 
 MAN_PARTS += doc/cmd-explain.8 doc/cmd-probe.8
 
-TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
+LOGS_TESTS = tests/explain.test tests/explain-sendmail.test tests/probe.test \
 	tests/probe-sendmail.test
+TESTS += $(LOGS_TESTS)
 
-EXTRA_DIST += tests/data/explain-forum.log tests/data/explain-framing.log tests/data/explain-verify.log \
+EXTRA_DIST += $(LOGS_TESTS) tests/data/explain-forum.log tests/data/explain-framing.log tests/data/explain-verify.log \
 	tests/data/explain-captured.log \
 	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh
 

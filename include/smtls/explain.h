@@ -122,6 +122,8 @@ struct explanation {
  * "ruleset=tls_". Returns the first occurrence of either in [p, end), or NULL.
  */
 const char *explain_scan(const char *p, const char *end);
+/* The number of '\n' in [p, p + n). */
+size_t explain_count_lines(const char *p, size_t n);
 /* Recognises one line (without its newline). Returns true and fills *out when recognised. */
 bool explain_parse(const char *line, size_t len, struct explain_line *out);
 /* Decodes sendmail's xtext (+XX) from src into dst (always NUL-terminated). */
@@ -146,7 +148,8 @@ struct explain_relay {
 	char		*relay;		/* "(other relays)" collects the ones past the limit */
 	enum explain_dir dir;
 	unsigned long	 count[EXV_COUNT];
-	unsigned long	 total;
+	unsigned long	 total;		/* sessions: result lines and failed handshakes */
+	unsigned long	 rejected;	/* tls_* ruleset rejections after a session */
 	char		*last_error;	/* NULL when none */
 	char		 first[EXPLAIN_WHEN_MAX];
 	char		 last[EXPLAIN_WHEN_MAX];

@@ -291,13 +291,20 @@ handle_line(struct explain_ctx *c, const char *p, size_t n, const char *file, un
 	c->recognised++;
 	if (c->summary) {
 		explain_summary_add(&c->sum, &l);
-		if (l.kind == EXK_RESULT || l.kind == EXK_NOISE || l.kind == EXK_CERT)
+		/* the table has the sessions; only setup problems are listed apart */
+		if (l.kind == EXK_RESULT || l.kind == EXK_NOISE || l.kind == EXK_CERT ||
+		    l.kind == EXK_HANDSHAKE || l.kind == EXK_RULESET || l.kind == EXK_CERT_VERIFY ||
+		    l.kind == EXK_IO_ERROR || l.kind == EXK_ALERT || l.kind == EXK_FALLBACK)
 			return;
 	}
 	if (l.kind == EXK_NOISE && !c->all)
 		return;
 	relay_context(c, &l);
 	explain_describe(&l, &e);
+	if (c->summary && e.severity < SEV_WARNING) {
+		explanation_clear(&e);
+		return;
+	}
 	s = seen_lookup(c, &e, file, line, &was);
 	if (s != NULL && s->finding == 0 && e.severity != SEV_OK) {
 		explanation_to_finding(&e, &c->findings);
@@ -318,8 +325,7 @@ static void
 scan_block(struct explain_ctx *c, const char *p, const char *end, const char *file,
     unsigned long *lineno)
 {
-	const char *hit, *ls, *le, *q;
-	bool count = !c->summary;
+	const char *hit, *ls, *le;
 
 	while (p < end && (hit = explain_scan(p, end)) != NULL) {
 		ls = hit > p ? memrchr(p, '\n', (size_t)(hit - p)) : NULL;
@@ -327,18 +333,14 @@ scan_block(struct explain_ctx *c, const char *p, const char *end, const char *fi
 		le = memchr(hit, '\n', (size_t)(end - hit));
 		if (le == NULL)
 			le = end;
-		if (count) {
-			for (q = p; (q = memchr(q, '\n', (size_t)(ls - q))) != NULL; q++)
-				(*lineno)++;
-		}
+		*lineno += explain_count_lines(p, (size_t)(ls - p));
 		handle_line(c, ls, (size_t)(le - ls), file, *lineno + 1);
 		p = le < end ? le + 1 : end;
-		if (count && le < end)
+		if (le < end)
 			(*lineno)++;
 	}
-	if (count)
-		for (q = p; q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
-			(*lineno)++;
+	if (p < end)
+		*lineno += explain_count_lines(p, (size_t)(end - p));
 }
 
 /* Streams one source in constant memory. Returns 0, or -1 on a read error. */
@@ -414,6 +416,8 @@ print_summary_human(struct explain_ctx *c)
 			if (r->count[k])
 				printf(" %s=%lu", explain_verify_name((enum explain_verify)k),
 				    r->count[k]);
+		if (r->rejected)
+			printf(_(" rejected=%lu"), r->rejected);
 		putchar('\n');
 		if (r->first[0])
 			printf(_("    seen %s .. %s\n"), r->first, r->last);
@@ -455,7 +459,7 @@ print_summary_json(struct explain_ctx *c)
 			    explain_verify_name((enum explain_verify)k), r->count[k]);
 			first = false;
 		}
-		printf("}, \"last_error\": ");
+		printf("}, \"rejected\": %lu, \"last_error\": ", r->rejected);
 		json_string(stdout, r->last_error);
 		printf(", \"first_seen\": ");
 		json_string(stdout, r->first[0] ? r->first : NULL);

@@ -839,6 +839,8 @@ explain_summary_add(struct explain_summary *s, const struct explain_line *l)
 		    l->verify == EXV_CONFIG || l->verify == EXV_TEMP) {
 			r->count[l->verify]++;
 			r->total++;
+		} else {
+			r->rejected++;
 		}
 		seen(r, l);
 		set_error(r, l->ruleset, ": ", l->problem);

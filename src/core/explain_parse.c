@@ -131,6 +131,23 @@ explain_scan(const char *p, const char *end)
 	return NULL;
 }
 
+size_t
+explain_count_lines(const char *p, size_t n)
+{
+	size_t count = 0, i = 0;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	for (; i + 16 <= n; i += 16)
+		count += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(p + i)), nl)));
+#endif
+	for (; i < n; i++)
+		count += p[i] == '\n';
+	return count;
+}
+
 static int
 hexval(int c)
 {
