@@ -85,12 +85,20 @@ relay_host(const char *relay, char *dst, size_t size)
  */
 static void
 verify_reason(struct explanation *e, const char *why, int depth, enum explain_dir dir,
-    const char *who)
+    const char *relay)
 {
+	const char *who;
 	bool client = dir == EXD_CLIENT;
 	char host[EXPLAIN_FIELD_MAX];
 
-	relay_host(who, host, sizeof(host));
+	/* depth lines come before the line that names the relay */
+	if (relay[0] != '\0') {
+		who = relay;
+		relay_host(relay, host, sizeof(host));
+	} else {
+		who = _("the peer");
+		snprintf(host, sizeof(host), "RELAY");
+	}
 	if (contains(why, "unable to get local issuer certificate")) {
 		e->side = client ? EXS_EITHER : EXS_PEER;
 		if (client) {
@@ -101,6 +109,23 @@ verify_reason(struct explanation *e, const char *why, int depth, enum explain_di
 			    "shows only the server's own certificate, the peer's chain is incomplete "
 			    "(their fix); when it shows the intermediate too, our CACertPath lacks the "
 			    "root."), depth > 0 ? _(" above depth 0") : "", who, who, host, host);
+			/* the depth tells which: the chain stopped at the leaf, or above it */
+			if (depth == 0) {
+				e->side = EXS_PEER;
+				say(&e->cause, _("The issuer of the peer's own certificate (depth 0) "
+				    "was neither sent nor found in our CACertFile/CACertPath: most "
+				    "likely the peer sends no intermediate certificate (its fix). "
+				    "'smtls probe %s' shows the chain it sends%s."), host,
+				    relay[0] ? "" : _(" (RELAY: the relay= of the STARTTLS=client "
+				    "line that follows)"));
+			} else if (depth > 0) {
+				e->side = EXS_OURS;
+				say(&e->cause, _("The peer sent its chain up to depth %d, and the root "
+				    "above it is not in our CACertFile/CACertPath: our CA locations lack "
+				    "that root (our fix). 'smtls probe %s' shows the chain it sends%s."),
+				    depth, host, relay[0] ? "" : _(" (RELAY: the relay= of the "
+				    "STARTTLS=client line that follows)"));
+			}
 			say(&e->fix, _("Make CACertPath hold the public roots: define(`confCACERT_PATH', "
 			    "`/etc/ssl/certs') (a hashed directory; see 'smtls rehash'). If the peer "
 			    "sends no intermediate, tell its postmaster; delivery goes on meanwhile."));
@@ -346,7 +371,7 @@ describe_cert(const struct explain_line *l, struct explanation *e)
 	    l->subject, l->issuer, l->verifymsg);
 	say(&e->mail, _("The session was still encrypted; verify=FAIL alone does not stop "
 	    "delivery."));
-	verify_reason(e, l->verifymsg, -1, l->dir, l->relay[0] ? l->relay : _("the peer"));
+	verify_reason(e, l->verifymsg, -1, l->dir, l->relay);
 }
 
 static void
@@ -358,7 +383,7 @@ describe_cert_verify(const struct explain_line *l, struct explanation *e)
 	    l->depth, l->subject, l->verifymsg);
 	say(&e->mail, _("Verification only: the session goes on encrypted and ends with "
 	    "verify=FAIL unless the error is ignored."));
-	verify_reason(e, l->verifymsg, l->depth, EXD_CLIENT, _("the peer"));
+	verify_reason(e, l->verifymsg, l->depth, EXD_CLIENT, l->relay);
 	if (e->side != EXS_NONE && e->severity == SEV_INFO)
 		e->severity = SEV_WARNING;
 }
