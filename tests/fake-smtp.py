@@ -9,6 +9,7 @@ and answers every connection the way MODE says, until it is killed:
   tempfail    454 to STARTTLS            permfail  502 to STARTTLS
   garbage     a greeting that is not SMTP
   silent      accepts and never speaks
+  hangup      accepts and closes at once
   longline    a greeting line of 100000 bytes
   closetls    220 to STARTTLS, then closes as soon as the ClientHello arrives
   junktls     220 to STARTTLS, then bytes that are not TLS
@@ -37,6 +38,8 @@ def lines(conn):
 def session(conn, mode, ctx):
     if mode == "silent":
         time.sleep(120)
+        return
+    if mode == "hangup":
         return
     if mode == "garbage":
         conn.sendall(b"\x16\x03\x01 hello, this is not SMTP\r\n")

@@ -61,7 +61,8 @@ explain_usage(FILE *f)
 	    "encrypted and delivered, whose side the cause is on, and the fix.\n"
 	    "Reads each FILE (plain or gzip-compressed, e.g. maillog.1.gz), or standard input\n"
 	    "when there is none or FILE is '-'. Any syslog framing is understood: classic\n"
-	    "syslog, RFC 5424, journalctl short and short-iso output, or bare lines.\n\n"), f);
+	    "syslog, RFC 5424, journalctl short, short-iso, short-full and short-monotonic\n"
+	    "output, or bare lines.\n\n"), f);
 	fputs(_("      --summary   per relay and direction: counts of each verify= result, the\n"
 	    "                  last error, first and last seen; largest counts first\n"
 	    "      --all       also show harmless progress lines (init=1, start=ok, ...)\n"

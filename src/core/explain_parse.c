@@ -306,8 +306,21 @@ parse_framing(const char *s, size_t len, struct explain_line *out)
 			return;
 		}
 	}
-	/* classic syslog / journalctl short: "Nov 25 07:58:03[.123456] host prog[pid]: " */
-	if (end - p >= 15 && is_month(p) && p[3] == ' ') {
+	/* journalctl short-full: "Wed 2026-11-25 07:58:03 UTC host prog[pid]: " */
+	if (end - p >= 24 && p[3] == ' ' && isdigit((unsigned char)p[4]) && p[8] == '-' &&
+	    p[14] == ' ') {
+		for (t = p + 15, i = 0; t < end && i < 2; t++)	/* the time and the zone */
+			if (*t == ' ')
+				i++;
+		copy_field(out->when, sizeof(out->when), p, (size_t)(t - p - (i == 2)));
+	} else if (*p == '[' && end - p > 2 && (p[1] == ' ' || isdigit((unsigned char)p[1]))) {
+		/* journalctl short-monotonic: "[  123.456789] host prog[pid]: " */
+		for (t = p; t < end && *t != ']'; t++)
+			;
+		if (t < end)
+			copy_field(out->when, sizeof(out->when), p, (size_t)(t + 1 - p));
+	} else if (end - p >= 15 && is_month(p) && p[3] == ' ') {
+		/* classic syslog / journalctl short: "Nov 25 07:58:03[.123456] host prog[pid]: " */
 		for (t = p + 4; t < end && (*t == ' ' || isdigit((unsigned char)*t)); t++)
 			;
 		/* time, optionally with fractions and a year (journalctl --output=short-full) */
