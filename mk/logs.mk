@@ -11,8 +11,8 @@ LOGS_TESTS = tests/explain.test tests/explain-sendmail.test tests/probe.test \
 	tests/probe-sendmail.test
 TESTS += $(LOGS_TESTS)
 
-EXTRA_DIST += $(LOGS_TESTS) tests/data/explain-forum.log tests/data/explain-framing.log tests/data/explain-verify.log \
-	tests/data/explain-captured.log \
+EXTRA_DIST += $(LOGS_TESTS) tests/data/explain-forum.maillog tests/data/explain-framing.maillog tests/data/explain-verify.maillog \
+	tests/data/explain-captured.maillog \
 	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh
 
 check_PROGRAMS += tests/unit_explain
