@@ -230,12 +230,19 @@ static void
 emit_human_line(struct explain_ctx *c, const struct explain_line *l, const struct explanation *e,
     const char *file, unsigned long line, const struct seen_entry *earlier)
 {
-	static const char *const sev[] = { "OK", "INFO", "WARNING", "ERROR" };
+	static const char *const sev[] = { N_("OK"), N_("INFO"), N_("WARNING"), N_("ERROR") };
 	static const char *const col[] = { "\033[1;32m", "\033[1;36m", "\033[1;33m", "\033[1;31m" };
 	const char *on = c->color ? col[e->severity] : "", *off = c->color ? "\033[0m" : "";
+	size_t i, n = l->msg_len > 400 ? 400 : l->msg_len;
 
-	printf("%s:%lu: %s%s%s %s: %.*s\n", file, line, on, _(sev[e->severity]), off, e->id,
-	    (int)(l->msg_len > 400 ? 400 : l->msg_len), l->msg);
+	printf("%s:%lu: %s%s%s %s: ", file, line, on, _(sev[e->severity]), off, e->id);
+	/* the log text comes from remote peers too: no control characters to the terminal */
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)l->msg[i];
+
+		putchar((ch < 0x20 && ch != '\t') || ch == 0x7f ? '?' : ch);
+	}
+	putchar('\n');
 	if (earlier != NULL) {
 		printf(_("    (explained above at %s:%lu)\n"), earlier->file, earlier->line);
 		return;

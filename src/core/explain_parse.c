@@ -184,12 +184,19 @@ explain_xtext_decode(const char *src, size_t len, char *dst, size_t size)
 	dst[o] = '\0';
 }
 
+/* Copies a field; control characters (log text comes from remote peers) become '?'. */
 static void
 copy_field(char *dst, size_t size, const char *src, size_t len)
 {
+	size_t i;
+
 	if (len >= size)
 		len = size - 1;
-	memcpy(dst, src, len);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+	}
 	dst[len] = '\0';
 }
 

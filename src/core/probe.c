@@ -358,6 +358,10 @@ read_reply(struct conn *c, struct probe_result *r, const char *what, int timeout
 		}
 		rep->code = code;
 		last = len == 3 || c->buf[3] == ' ';
+		/* the reply is shown to the user: no control characters from the server */
+		for (x = c->buf; x < c->buf + len; x++)
+			if ((unsigned char)*x < 0x20 || *x == 0x7f)
+				*x = '?';
 		if (rep->text.len)
 			buf_append(&rep->text, "\n", 1);
 		buf_append(&rep->text, c->buf, len);
