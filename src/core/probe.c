@@ -720,6 +720,12 @@ probe_run(const struct probe_opts *o, struct probe_result *r)
 		goto out;
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	/*
+	 * A diagnosis must see old servers too: accept any protocol version and key size, then
+	 * judge the chain ourselves (key.weak, cert.weak-signature) instead of failing blind.
+	 */
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
 	if (o->smtps && tls_handshake(c, o, r, ctx) == -1)
 		goto out;
 	r->stage = PROBE_GREETING;
