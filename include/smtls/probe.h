@@ -42,6 +42,7 @@ struct probe_result {
 	char		*protocol;	/* "TLSv1.3" */
 	char		*cipher;
 	struct certlist	 chain;		/* as the server sent it, leaf first */
+	int		 ca_names;	/* acceptable CA names it sent (its CACertFile), -1 = none asked */
 	long		 verify_error;	/* X509_V_OK (0) or the first error */
 	int		 verify_depth;
 	char		*verify_text;	/* OpenSSL's text for verify_error */

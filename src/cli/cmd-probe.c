@@ -59,6 +59,11 @@ print_json(const struct probe_opts *o, const struct probe_result *r)
 	} else {
 		printf("null");
 	}
+	printf(", \"ca_names\": ");
+	if (r->protocol != NULL && r->ca_names >= 0)
+		printf("%d", r->ca_names);
+	else
+		printf("null");
 	printf(", \"error\": ");
 	json_string(stdout, r->failure);
 	printf(",\n \"chain\": [");
@@ -110,6 +115,8 @@ print_human(const struct probe_opts *o, const struct probe_result *r)
 		printf("    %s     %s %d%s%s%s\n", _("key:"), c->key_type, c->key_bits,
 		    c->key_curve[0] ? " (" : "", c->key_curve, c->key_curve[0] ? ")" : "");
 	}
+	if (r->ca_names >= 0)
+		printf(_("Acceptable CA names sent by the server: %d\n"), r->ca_names);
 	printf(_("Verified against: %s%s%s\n"),
 	    o->ca_file ? o->ca_file : "", o->ca_file && o->ca_path ? ", " : "",
 	    o->ca_file || o->ca_path ? (o->ca_path ? o->ca_path : "") :

@@ -673,6 +673,15 @@ judge(const struct probe_opts *o, struct probe_result *r)
 		findings_add(fs, "cert.no-server-auth", SEV_WARNING, NULL, _("The server's "
 		    "certificate has an extended key usage without serverAuth: strict clients "
 		    "refuse it."));
+	if (r->ca_names > 20) {
+		struct finding *f = findings_add(fs, "store.cacert-large", SEV_WARNING, NULL,
+		    _("The server sends %d acceptable CA names in every handshake: its CACertFile "
+		    "holds a whole root bundle. That makes handshakes large and some clients fail."),
+		    r->ca_names);
+
+		finding_set_fix(f, _("On that server, make confCACERT hold only its own issuer "
+		    "(e.g. chain.pem) and put public roots in confCACERT_PATH."));
+	}
 	if (o->verify_name == NULL) {
 		findings_add(fs, "cert.name-mismatch", SEV_INFO, NULL, _("No host name to check "
 		    "the certificate against (%s is an address); give one with --hostname."),
@@ -783,6 +792,12 @@ probe_run(const struct probe_opts *o, struct probe_result *r)
 			r->chain.v = xreallocarray(r->chain.v, r->chain.n + 1, sizeof(*r->chain.v));
 			cert_from_x509(&r->chain.v[r->chain.n++], sk_X509_value(sk, i));
 		}
+	}
+	{
+		/* sendmail sends the names of every certificate in its CACertFile */
+		const STACK_OF(X509_NAME) *names = SSL_get_client_CA_list(c->ssl);
+
+		r->ca_names = names != NULL ? sk_X509_NAME_num(names) : -1;
 	}
 	if (r->chain.n > 0)
 		verify_chain(o, r);
