@@ -3,7 +3,8 @@
 # (default 1 GB; about one line in ten a STARTTLS line, from thousands of relays).
 # Prints throughput and peak RSS of both. Targets: at least half of grep's throughput, and a
 # peak RSS under 32 MB. The log is generated under /tmp and deleted at the end.
-# Usage: bench/explain.sh [SMTLS] (default ./smtls); SIZE_MB=N for another size.
+# Usage: bench/explain.sh [SMTLS] (default ./smtls); SIZE_MB=N for another size; GZ=1 also
+# compares `smtls explain --summary maillog.gz` with `zcat maillog.gz | grep -c STARTTLS`.
 # Run it on an optimised build without sanitizers, e.g.:
 #   mkdir /tmp/b && cd /tmp/b && SRCDIR/configure CFLAGS=-O2 && make && SRCDIR/bench/explain.sh
 set -eu
@@ -82,3 +83,15 @@ awk -v b="$bytes" -v l="$lines" -v gc="$g_count" -v gt="$g_t" -v gm="$g_m" -v st
 		ratio = ss / gs
 	printf "throughput: %.2f of grep (target >= 0.50); peak RSS %.1f MB (target < 32 MB)\n", ratio, sm / 1024
 }'
+
+if [ "${GZ:-0}" = 1 ]; then
+	gzip -1 -c "$DIR/maillog" > "$DIR/maillog.gz"
+	rm -f "$DIR/maillog"
+	set -- $(best sh -c "zcat '$DIR/maillog.gz' | grep -c STARTTLS"); z_t=$1
+	set -- $(best "$SMTLS" explain --summary "$DIR/maillog.gz"); zs_t=$1 zs_m=$2
+	awk -v gz="$(stat -c %s "$DIR/maillog.gz")" -v zt="$z_t" -v st="$zs_t" -v sm="$zs_m" 'BEGIN {
+	printf "gzip -1: %.0f MB compressed\n", gz / 1048576
+	printf "%-34s %9.2f\n", "zcat | grep -c STARTTLS", zt
+	printf "%-34s %9.2f %10s %9.1f MB\n", "smtls explain --summary FILE.gz", st, "", sm / 1024
+}'
+fi
