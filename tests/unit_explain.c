@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "smtls/explain.h"
 #include "smtls/probe.h"
@@ -230,6 +232,82 @@ test_targets(void)
 	target("a:b:c", NULL, 0);
 }
 
+struct got {
+	unsigned long	 calls, last_line;
+	size_t		 last_len;
+};
+
+static void
+count_cb(void *arg, const char *line, size_t len, unsigned long lineno)
+{
+	struct got *g = arg;
+
+	(void)line;
+	g->calls++;
+	g->last_line = lineno;
+	g->last_len = len;
+}
+
+/* stream_file NAME DATA LEN GZ: writes a file into the scratch dir and streams it */
+static int
+stream_file(const char *dir, const char *data, size_t len, int gz, struct got *g,
+    unsigned long *lines)
+{
+	char *path = xstrprintf("%s/%s", dir, gz ? "log.gz" : "log"), *err = NULL;
+	int r;
+
+	if (gz) {
+		gzFile f = gzopen(path, "wb");
+
+		gzwrite(f, data, (unsigned)len);
+		gzclose(f);
+	} else {
+		FILE *f = fopen(path, "w");
+
+		fwrite(data, 1, len, f);
+		fclose(f);
+	}
+	memset(g, 0, sizeof(*g));
+	r = explain_stream(path, count_cb, g, lines, &err);
+	free(err);
+	unlink(path);
+	free(path);
+	return r;
+}
+
+static void
+test_stream(void)
+{
+	char tmpl[] = "/tmp/smtls-unit.XXXXXX", *dir = mkdtemp(tmpl), *big;
+	const char *three = "a\nSTARTTLS=client, relay=x, verify=OK\nc";
+	size_t n = 1536 * 1024;
+	unsigned long lines;
+	struct got g;
+	int gz;
+
+	for (gz = 0; gz < 2; gz++) {
+		ok(stream_file(dir, three, strlen(three), gz, &g, &lines) == 0 && lines == 3 &&
+		    g.calls == 1 && g.last_line == 2, "stream%s: three lines, the last one without "
+		    "its newline; the candidate is line 2", gz ? " (gzip)" : "");
+		ok(stream_file(dir, "", 0, gz, &g, &lines) == 0 && lines == 0 && g.calls == 0,
+		    "stream%s: an empty file has no lines", gz ? " (gzip)" : "");
+	}
+	/* a 1.5 MB line: cut at 1 MB, still one line, and the line after it keeps its number */
+	big = xmalloc(n + 64);
+	memset(big, 'a', n);
+	memcpy(big, "STARTTLS=server, relay=y, verify=NO, x=", 39);
+	memcpy(big + n, "\nSTARTTLS=client, relay=z\n", 26);
+	ok(stream_file(dir, big, n + 26, 0, &g, &lines) == 0 && lines == 2 && g.calls == 2 &&
+	    g.last_line == 2, "stream: an over-long line is cut, the next line is line 2");
+	ok(stream_file(dir, big, n, 0, &g, &lines) == 0 && lines == 1 && g.calls == 1 &&
+	    g.last_len == 1024 * 1024, "stream: an over-long last line without newline: one line");
+	free(big);
+	ok(explain_stream("/nonexistent/smtls.log", count_cb, &g, &lines, &big) == -1 &&
+	    strstr(big, "/nonexistent/smtls.log") != NULL, "stream: a missing file names it");
+	free(big);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -239,6 +317,7 @@ main(void)
 	test_fuzz();
 	test_summary_bound();
 	test_targets();
+	test_stream();
 	printf("1..%d\n", tap_n);
 	return tap_fail ? 1 : 0;
 }

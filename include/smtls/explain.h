@@ -124,6 +124,17 @@ struct explanation {
 const char *explain_scan(const char *p, const char *end);
 /* The number of '\n' in [p, p + n). */
 size_t explain_count_lines(const char *p, size_t n);
+
+/*
+ * Streams a log file in constant memory: plain or gzip-compressed (by its magic), "-" for
+ * standard input. Calls fn for each line that may be a STARTTLS line (without its newline,
+ * cut at 1 MB) with its number. Sets *lines to the number of lines read. Returns 0, or -1
+ * with *err (caller frees) naming the file and the problem.
+ */
+int explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
+    unsigned long lineno), void *arg, unsigned long *lines, char **err);
+/* The name of a path for messages: "(standard input)" for "-". */
+const char *explain_stream_name(const char *path);
 /* Recognises one line (without its newline). Returns true and fills *out when recognised. */
 bool explain_parse(const char *line, size_t len, struct explain_line *out);
 /* Decodes sendmail's xtext (+XX) from src into dst (always NUL-terminated). */

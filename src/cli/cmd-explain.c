@@ -1,28 +1,15 @@
-/* cmd-explain.c: `smtls explain`: stream log files (plain or gzip), explain or count their STARTTLS lines. */
+/* cmd-explain.c: `smtls explain`: explain or count the STARTTLS lines of log files. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "cli.h"
 #include "smtls/explain.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
-#define EXPLAIN_BUF	(1024 * 1024)	/* read size; a longer line is cut at this length */
 #define SEEN_MAX	1024		/* explanations remembered for "explained above" */
-
-/* A log source: a plain file read with read(2), or gzip through zlib. */
-struct logsrc {
-	const char	*name;
-	int		 fd;
-	gzFile		 gz;
-};
 
 /* What has been said already: explanations (by hash) and the findings for --json. */
 struct seen_entry {
@@ -50,6 +37,7 @@ struct explain_ctx {
 	bool		 first_json_line;
 	bool		 color;
 	struct recent_relay recent[16];
+	const char	*file;		/* the source being read, for messages */
 	size_t		 recent_next;
 };
 
@@ -69,85 +57,6 @@ explain_usage(FILE *f)
 	    "      --json      machine-readable output (findings as in 'smtls check --json')\n"
 	    "      --help      display this help and exit\n\n"
 	    "Exit status: 0 the input was read, 1 a file could not be read, 2 bad usage.\n"), f);
-}
-
-static int
-src_open(struct logsrc *s, const char *name)
-{
-	unsigned char magic[2];
-	struct stat st;
-
-	memset(s, 0, sizeof(*s));
-	s->name = name;
-	if (strcmp(name, "-") == 0) {
-		s->name = _("(standard input)");
-		s->fd = dup(STDIN_FILENO);
-	} else {
-		s->fd = open(name, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-	}
-	if (s->fd == -1) {
-		cli_error(_("explain: %s: %s"), s->name, strerror(errno));
-		return -1;
-	}
-	if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		cli_error(_("explain: %s: is a directory, not a log file"), s->name);
-		close(s->fd);
-		return -1;
-	}
-	/* a regular file is read directly unless it starts with the gzip magic */
-	if (S_ISREG(st.st_mode) && (pread(s->fd, magic, 2, 0) != 2 ||
-	    magic[0] != 0x1f || magic[1] != 0x8b))
-		return 0;
-	s->gz = gzdopen(s->fd, "rb");
-	if (s->gz == NULL) {
-		cli_error(_("explain: %s: cannot read it through zlib"), s->name);
-		close(s->fd);
-		return -1;
-	}
-	gzbuffer(s->gz, 256 * 1024);
-	return 0;
-}
-
-/* Reads up to n bytes; 0 at the end, -1 on error (message printed). */
-static ssize_t
-src_read(struct logsrc *s, char *buf, size_t n)
-{
-	ssize_t r;
-
-	if (s->gz != NULL) {
-		int e;
-		const char *msg;
-
-		r = gzread(s->gz, buf, (unsigned)n);
-		if (r > 0)
-			return r;
-		msg = gzerror(s->gz, &e);
-		if (r == 0 && e == Z_OK)
-			return 0;
-		if (e == Z_BUF_ERROR)
-			cli_error(_("explain: %s: the compressed data is truncated"), s->name);
-		else
-			cli_error(_("explain: %s: %s"), s->name,
-			    e == Z_ERRNO ? strerror(errno) : msg);
-		return -1;
-	}
-	do
-		r = read(s->fd, buf, n);
-	while (r == -1 && errno == EINTR);
-	if (r == -1)
-		cli_error(_("explain: %s: %s"), s->name, strerror(errno));
-	return r;
-}
-
-static void
-src_close(struct logsrc *s)
-{
-	if (s->gz != NULL)
-		gzclose(s->gz);	/* closes fd */
-	else if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-	s->gz = NULL;
 }
 
 static unsigned long
@@ -287,8 +196,10 @@ relay_context(struct explain_ctx *c, struct explain_line *l)
 }
 
 static void
-handle_line(struct explain_ctx *c, const char *p, size_t n, const char *file, unsigned long line)
+handle_line(void *arg, const char *p, size_t n, unsigned long line)
 {
+	struct explain_ctx *c = arg;
+	const char *file = c->file;
 	struct explain_line l;
 	struct explanation e;
 	struct seen_entry *s;
@@ -326,80 +237,6 @@ handle_line(struct explain_ctx *c, const char *p, size_t n, const char *file, un
 			emit_human_line(c, &l, &e, file, line, was ? s : NULL);
 	}
 	explanation_clear(&e);
-}
-
-/* Lines in [p, end) that are all complete; calls handle_line for the candidates. */
-static void
-scan_block(struct explain_ctx *c, const char *p, const char *end, const char *file,
-    unsigned long *lineno)
-{
-	const char *hit, *ls, *le;
-
-	while (p < end && (hit = explain_scan(p, end)) != NULL) {
-		ls = hit > p ? memrchr(p, '\n', (size_t)(hit - p)) : NULL;
-		ls = ls != NULL ? ls + 1 : p;
-		le = memchr(hit, '\n', (size_t)(end - hit));
-		if (le == NULL)
-			le = end;
-		*lineno += explain_count_lines(p, (size_t)(ls - p));
-		handle_line(c, ls, (size_t)(le - ls), file, *lineno + 1);
-		p = le < end ? le + 1 : end;
-		if (le < end)
-			(*lineno)++;
-	}
-	if (p < end)
-		*lineno += explain_count_lines(p, (size_t)(end - p));
-}
-
-/* Streams one source in constant memory. Returns 0, or -1 on a read error. */
-static int
-explain_source(struct explain_ctx *c, struct logsrc *s, char *buf)
-{
-	size_t have = 0;
-	unsigned long lineno = 0;
-	bool skipping = false;	/* inside the rest of an over-long line */
-	ssize_t r;
-
-	for (;;) {
-		char *nl;
-
-		r = src_read(s, buf + have, EXPLAIN_BUF - have);
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		have += (size_t)r;
-		nl = memrchr(buf, '\n', have);
-		if (nl == NULL) {
-			if (have < EXPLAIN_BUF)
-				continue;
-			/* a line longer than the buffer: use its start, skip the rest */
-			if (!skipping)
-				scan_block(c, buf, buf + have, s->name, &lineno);
-			skipping = true;
-			have = 0;
-			continue;
-		}
-		if (skipping) {
-			char *first = memchr(buf, '\n', have);
-
-			skipping = false;
-			lineno++;
-			if (first < nl)
-				scan_block(c, first + 1, nl, s->name, &lineno);
-		} else {
-			scan_block(c, buf, nl, s->name, &lineno);
-		}
-		lineno++;	/* the newline at nl */
-		have -= (size_t)(nl + 1 - buf);
-		memmove(buf, nl + 1, have);
-	}
-	if (have > 0 && !skipping) {
-		scan_block(c, buf, buf + have, s->name, &lineno);
-		lineno++;
-	}
-	c->lines += lineno;
-	return 0;
 }
 
 static void
@@ -492,7 +329,6 @@ explain_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct explain_ctx *c;
-	char *buf;
 	int opt, i, rc = EXIT_DONE;
 	char *stdin_only[] = { (char *)"-" };
 	char **files;
@@ -525,19 +361,19 @@ explain_run(int argc, char **argv)
 	c->color = !c->json && cli_use_color(stdout);
 	c->first_json_line = true;
 	explain_summary_init(&c->sum);
-	buf = xmalloc(EXPLAIN_BUF);
 	if (c->json && !c->summary)
 		printf("{\"version\": 1, \"lines\": [");
 	for (i = 0; i < nfiles; i++) {
-		struct logsrc s;
+		unsigned long lines = 0;
+		char *err = NULL;
 
-		if (src_open(&s, files[i]) == -1) {
+		c->file = explain_stream_name(files[i]);
+		if (explain_stream(files[i], handle_line, c, &lines, &err) == -1) {
+			cli_error(_("explain: %s"), err);
+			free(err);
 			rc = EXIT_FINDINGS;
-			continue;
 		}
-		if (explain_source(c, &s, buf) == -1)
-			rc = EXIT_FINDINGS;
-		src_close(&s);
+		c->lines += lines;
 	}
 	if (c->summary) {
 		if (c->json)
@@ -558,7 +394,6 @@ explain_run(int argc, char **argv)
 			    findings_count(&c->findings, SEV_ERROR),
 			    findings_count(&c->findings, SEV_WARNING));
 	}
-	free(buf);
 	explain_summary_free(&c->sum);
 	findings_free(&c->findings);
 	free(c);
