@@ -196,6 +196,20 @@ test_summary_bound(void)
 			other = sum.v[i].total;
 	ok(other == 5000, "summary: the relays past the limit are counted together");
 	explain_summary_free(&sum);
+
+	explain_summary_init(&sum);
+	for (i = 0; i < EXPLAIN_ERRORS_MAX + 100; i++) {
+		int n = snprintf(s, sizeof(s), "ruleset=tls_server, arg1=FAIL, relay=r%zu, "
+		    "reject=403 4.7.0 error number %zu", i % 10, i);
+
+		if (explain_parse(s, (size_t)n, &l))
+			explain_summary_add(&sum, &l);
+	}
+	ok(sum.nerrors == EXPLAIN_ERRORS_MAX && sum.n == 10,
+	    "summary: at most %d distinct error texts are kept", EXPLAIN_ERRORS_MAX);
+	ok(strstr(sum.v[9].last_error, "too many") != NULL,
+	    "summary: past the limit, the last error says so");
+	explain_summary_free(&sum);
 }
 
 static void

@@ -61,7 +61,7 @@ enum explain_verify {
 	EXV_COUNT
 };
 
-#define EXPLAIN_WHEN_MAX	48
+#define EXPLAIN_WHEN_MAX	40
 #define EXPLAIN_FIELD_MAX	320
 
 /* One recognised line. Strings are NUL-terminated, "" when absent, truncated when long. */
@@ -152,16 +152,20 @@ void explanation_clear(struct explanation *e);
 /* Adds the explanation as a finding (id, severity, file, message = what, fix). */
 struct finding *explanation_to_finding(const struct explanation *e, struct findings *out);
 
-/* Per relay and direction counts (explain --summary). Memory is bounded by SUMMARY_MAX. */
+/*
+ * Per relay and direction counts (explain --summary). Memory is bounded: at most
+ * EXPLAIN_SUMMARY_MAX entries (about 20 MB) and EXPLAIN_ERRORS_MAX distinct error texts.
+ */
 #define EXPLAIN_SUMMARY_MAX	65536
+#define EXPLAIN_ERRORS_MAX	4096
 
 struct explain_relay {
 	char		*relay;		/* "(other relays)" collects the ones past the limit */
 	enum explain_dir dir;
-	unsigned long	 count[EXV_COUNT];
+	unsigned	 count[EXV_COUNT];
 	unsigned long	 total;		/* sessions: result lines and failed handshakes */
 	unsigned long	 rejected;	/* tls_* ruleset rejections after a session */
-	char		*last_error;	/* NULL when none */
+	const char	*last_error;	/* NULL when none; shared (see errors below) */
 	char		 first[EXPLAIN_WHEN_MAX];
 	char		 last[EXPLAIN_WHEN_MAX];
 };
@@ -182,6 +186,9 @@ struct explain_summary {
 	size_t			 recent_next;
 	size_t			 last_slot;	/* the entry of the last result line, + 1 */
 	enum explain_dir	 last_dir;
+	char			**errors;	/* distinct last_error texts (a few repeat a lot) */
+	size_t			 nerrors;
+	size_t			*error_table;	/* hash table of index + 1, 2 * ERRORS_MAX */
 };
 
 void explain_summary_init(struct explain_summary *s);

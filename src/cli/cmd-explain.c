@@ -259,7 +259,7 @@ print_summary_human(struct explain_ctx *c)
 		    explain_dir_name(r->dir), r->total);
 		for (k = 1; k < EXV_COUNT; k++)
 			if (r->count[k])
-				printf(" %s=%lu", explain_verify_name((enum explain_verify)k),
+				printf(" %s=%u", explain_verify_name((enum explain_verify)k),
 				    r->count[k]);
 		if (r->rejected)
 			printf(_(" rejected=%lu"), r->rejected);
@@ -300,7 +300,7 @@ print_summary_json(struct explain_ctx *c)
 		for (k = 1, first = true; k < EXV_COUNT; k++) {
 			if (r->count[k] == 0)
 				continue;
-			printf("%s\"%s\": %lu", first ? "" : ", ",
+			printf("%s\"%s\": %u", first ? "" : ", ",
 			    explain_verify_name((enum explain_verify)k), r->count[k]);
 			first = false;
 		}

@@ -783,11 +783,35 @@ seen(struct explain_relay *r, const struct explain_line *l)
 	memcpy(r->last, l->when, sizeof(r->last));
 }
 
-static void
-set_error(struct explain_relay *r, const char *a, const char *b, const char *c)
+/* The shared copy of an error text: most relays fail the same few ways. */
+static const char *
+intern_error(struct explain_summary *s, const char *a, const char *b, const char *c)
 {
-	free(r->last_error);
-	r->last_error = xstrprintf("%s%s%s", a, b, c);
+	char t[3 * EXPLAIN_FIELD_MAX];
+	size_t size = 2 * EXPLAIN_ERRORS_MAX, h, slot;
+
+	snprintf(t, sizeof(t), "%s%s%s", a, b, c);
+	if (s->error_table == NULL)
+		s->error_table = xcalloc(size, sizeof(*s->error_table));
+	h = relay_hash(t, EXD_UNKNOWN) & (size - 1);
+	while ((slot = s->error_table[h]) != 0) {
+		if (strcmp(s->errors[slot - 1], t) == 0)
+			return s->errors[slot - 1];
+		h = (h + 1) & (size - 1);
+	}
+	if (s->nerrors == EXPLAIN_ERRORS_MAX)
+		return _("(one of too many different errors to keep)");
+	s->errors = xreallocarray(s->errors, s->nerrors + 1, sizeof(*s->errors));
+	s->errors[s->nerrors++] = xstrdup(t);
+	s->error_table[h] = s->nerrors;
+	return s->errors[s->nerrors - 1];
+}
+
+static void
+set_error(struct explain_summary *s, struct explain_relay *r, const char *a, const char *b,
+    const char *c)
+{
+	r->last_error = intern_error(s, a, b, c);
 }
 
 static void
@@ -835,14 +859,14 @@ explain_summary_add(struct explain_summary *s, const struct explain_line *l)
 		seen(r, l);
 		if (l->verify != EXV_OK && l->verify != EXV_NO && l->verify != EXV_TRUSTED &&
 		    l->verify != EXV_DANE_PASS && l->verify != EXV_NOT)
-			set_error(r, "verify=", l->verify_raw, "");
+			set_error(s, r, "verify=", l->verify_raw, "");
 		remember(s, l->pid, l->dir, slot);
 		break;
 	case EXK_CERT:
 		if (l->verifymsg[0] == '\0' || strcmp(l->verifymsg, "ok") == 0)
 			break;
 		if ((slot = recall(s, l->pid, l->dir)) != 0)
-			set_error(&s->v[slot - 1], "verify=FAIL: ", l->verifymsg, "");
+			set_error(s, &s->v[slot - 1], "verify=FAIL: ", l->verifymsg, "");
 		break;
 	case EXK_HANDSHAKE:
 		if (l->relay[0] == '\0')
@@ -852,7 +876,7 @@ explain_summary_add(struct explain_summary *s, const struct explain_line *l)
 		r->count[EXV_SOFTWARE]++;
 		r->total++;
 		seen(r, l);
-		set_error(r, "handshake: ", l->verifymsg[0] ? l->verifymsg : l->problem, "");
+		set_error(s, r, "handshake: ", l->verifymsg[0] ? l->verifymsg : l->problem, "");
 		break;
 	case EXK_RULESET:
 		if (l->relay[0] == '\0')
@@ -868,7 +892,7 @@ explain_summary_add(struct explain_summary *s, const struct explain_line *l)
 			r->rejected++;
 		}
 		seen(r, l);
-		set_error(r, l->ruleset, ": ", l->problem);
+		set_error(s, r, l->ruleset, ": ", l->problem);
 		break;
 	default:
 		break;
@@ -906,10 +930,12 @@ explain_summary_free(struct explain_summary *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
+	for (i = 0; i < s->n; i++)
 		free(s->v[i].relay);
-		free(s->v[i].last_error);
-	}
+	for (i = 0; i < s->nerrors; i++)
+		free(s->errors[i]);
+	free(s->errors);
+	free(s->error_table);
 	free(s->v);
 	free(s->table);
 	memset(s, 0, sizeof(*s));
