@@ -85,6 +85,34 @@ test_scan(void)
 		}
 	}
 	ok(bad == 0, "scan: found at each of %d offsets and buffer lengths", checked);
+
+	/* the newline count that comes with the scan, against a plain count */
+	bad = checked = 0;
+	for (len = 12; len <= 100; len++) {
+		for (off = 0; off + 8 <= len; off += 3) {
+			size_t j, want = 0, got = 99;
+			const char *r;
+
+			for (j = 0; j < len; j++)
+				buf[j] = (j * 7 + len) % 5 == 0 ? '\n' : 'y';
+			memcpy(buf + off, "STARTTLS", 8);
+			for (j = 0; j < off; j++)
+				want += buf[j] == '\n';
+			r = explain_scan_lines(buf, buf + len, &got);
+			checked++;
+			if (r != buf + off || got != want)
+				bad++;
+			memset(buf + off, 'y', 8);
+			for (j = off, want = 0; j < len; j++)
+				want += buf[j] == '\n';
+			for (j = 0; j < off; j++)
+				want += buf[j] == '\n';
+			if (explain_scan_lines(buf, buf + len, &got) != NULL || got != want)
+				bad++;
+		}
+	}
+	ok(bad == 0, "scan: the newline count is right before a hit and to the end (%d cases)",
+	    checked);
 	memset(buf, 'x', sizeof(buf));
 	memcpy(buf + 100, "STARTTLS", 8);
 	ok(explain_scan(buf, buf + 107) == NULL, "scan: a string cut by the end is not found");

@@ -122,8 +122,8 @@ struct explanation {
  * "ruleset=tls_". Returns the first occurrence of either in [p, end), or NULL.
  */
 const char *explain_scan(const char *p, const char *end);
-/* The number of '\n' in [p, p + n). */
-size_t explain_count_lines(const char *p, size_t n);
+/* The same, and the number of '\n' in [p, result) (or [p, end) when NULL) in *newlines. */
+const char *explain_scan_lines(const char *p, const char *end, size_t *newlines);
 
 /*
  * Streams a log file in constant memory: plain or gzip-compressed (by its magic), "-" for

@@ -97,14 +97,29 @@ scan_confirm(const char *c, const char *end)
 	return NULL;
 }
 
+#ifdef __SSE2__
+/* The sum of the 16 byte lanes. */
+static size_t
+sad_sum(__m128i v)
+{
+	__m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
+
+	return (size_t)_mm_cvtsi128_si32(s) + (size_t)_mm_extract_epi16(s, 4);
+}
+#endif
+
 const char *
-explain_scan(const char *p, const char *end)
+explain_scan_lines(const char *p, const char *end, size_t *newlines)
 {
 	const char *i = p, *r;
+	size_t nl = 0;
 
 #ifdef __SSE2__
 	const __m128i t = _mm_set1_epi8('T'), l = _mm_set1_epi8('L');
 	const __m128i eq = _mm_set1_epi8('='), us = _mm_set1_epi8('_');
+	const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	__m128i acc = zero;	/* newlines per byte lane, flushed before a lane can overflow */
+	int rounds = 0;
 
 	for (; end - i >= 16 + SCAN_REACH; i += 16) {
 		__m128i m1 = _mm_and_si128(
@@ -114,38 +129,48 @@ explain_scan(const char *p, const char *end)
 		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 7)), eq),
 		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 11)), us));
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(m1, m2));
+		/* the line count comes in the same pass: the block is loaded anyway */
+		__m128i n = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)i), lf);
 
 		while (m != 0) {
-			if ((r = scan_confirm(i + __builtin_ctz(m), end)) != NULL)
+			int k = __builtin_ctz(m);
+
+			if ((r = scan_confirm(i + k, end)) != NULL) {
+				if (newlines != NULL)
+					*newlines = nl + sad_sum(acc) + (size_t)__builtin_popcount(
+					    (unsigned)_mm_movemask_epi8(n) & ((1u << k) - 1));
 				return r;
+			}
 			m &= m - 1;
 		}
+		acc = _mm_sub_epi8(acc, n);	/* a match is -1: subtracting adds 1 */
+		if (++rounds == 255) {
+			nl += sad_sum(acc);
+			acc = zero;
+			rounds = 0;
+		}
 	}
+	nl += sad_sum(acc);
 #endif
 	for (; i < end; i++) {
-		if (end - i > 6 && i[1] == 'T' && i[6] == 'L' && (r = scan_confirm(i, end)) != NULL)
+		if ((end - i > 6 && i[1] == 'T' && i[6] == 'L' && (r = scan_confirm(i, end)) != NULL) ||
+		    (end - i > 11 && i[7] == '=' && i[11] == '_' &&
+		    (r = scan_confirm(i, end)) != NULL)) {
+			if (newlines != NULL)
+				*newlines = nl;
 			return r;
-		if (end - i > 11 && i[7] == '=' && i[11] == '_' && (r = scan_confirm(i, end)) != NULL)
-			return r;
+		}
+		nl += *i == '\n';
 	}
+	if (newlines != NULL)
+		*newlines = nl;
 	return NULL;
 }
 
-size_t
-explain_count_lines(const char *p, size_t n)
+const char *
+explain_scan(const char *p, const char *end)
 {
-	size_t count = 0, i = 0;
-
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
-
-	for (; i + 16 <= n; i += 16)
-		count += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-		    _mm_loadu_si128((const __m128i *)(const void *)(p + i)), nl)));
-#endif
-	for (; i < n; i++)
-		count += p[i] == '\n';
-	return count;
+	return explain_scan_lines(p, end, NULL);
 }
 
 static int

@@ -106,21 +106,24 @@ static void
 scan_block(struct stream *st, const char *p, const char *end)
 {
 	const char *hit, *ls, *le;
+	size_t nl;
 
-	while (p < end && (hit = explain_scan(p, end)) != NULL) {
+	while (p < end) {
+		/* the newlines before the hit are those before its line: none are inside it */
+		hit = explain_scan_lines(p, end, &nl);
+		st->lineno += nl;
+		if (hit == NULL)
+			break;
 		ls = hit > p ? memrchr(p, '\n', (size_t)(hit - p)) : NULL;
 		ls = ls != NULL ? ls + 1 : p;
 		le = memchr(hit, '\n', (size_t)(end - hit));
 		if (le == NULL)
 			le = end;
-		st->lineno += explain_count_lines(p, (size_t)(ls - p));
 		st->fn(st->arg, ls, (size_t)(le - ls), st->lineno + 1);
 		p = le < end ? le + 1 : end;
 		if (le < end)
 			st->lineno++;
 	}
-	if (p < end)
-		st->lineno += explain_count_lines(p, (size_t)(end - p));
 }
 
 const char *
