@@ -320,7 +320,15 @@ stream_file(const char *dir, const char *data, size_t len, int gz, struct got *g
 static void
 test_stream(void)
 {
-	char tmpl[] = "/tmp/smtls-unit.XXXXXX", *dir = mkdtemp(tmpl), *big;
+	/* the tests' scratch base (tests/scratch-dir.sh), else TMPDIR */
+	const char *base = getenv("SMTLS_SCRATCH") ? getenv("SMTLS_SCRATCH") :
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *tmpl = xstrprintf("%s/unit_explain.XXXXXX", base), *dir = mkdtemp(tmpl), *big;
+
+	if (dir == NULL) {
+		printf("Bail out! cannot make a scratch directory under %s\n", base);
+		exit(1);
+	}
 	const char *three = "a\nSTARTTLS=client, relay=x, verify=OK\nc";
 	size_t n = 1536 * 1024;
 	unsigned long lines;
@@ -348,6 +356,7 @@ test_stream(void)
 	    strstr(big, "/nonexistent/smtls.log") != NULL, "stream: a missing file names it");
 	free(big);
 	rmdir(dir);
+	free(tmpl);
 }
 
 int
