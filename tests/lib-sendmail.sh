@@ -68,13 +68,11 @@ sm_build() {
 	sm_ns build.test.example timeout 20 "$SM_BIN" -C "$cf" -bi >/dev/null 2>&1 || return 1
 }
 
-# sm_start CF FQDN PORT LOG: start a daemon from CF, its log lines in LOG; waits until it
-# listens. The PID comes from the pid file the cf names (confPID_FILE, beside the cf here).
+# sm_start CF FQDN PORT LOG: start a daemon from CF, its log lines in LOG; waits until it listens
 sm_start() {
 	local cf=$1 fqdn=$2 port=$3 log=$4 d pid i
 	d=$(dirname "$cf")
 	: > "$log"
-	rm -f "$d/sendmail.pid"
 	sm_ns "$fqdn" "$SM_BIN" -C "$cf" -D "$log" -d89.8 -bd || return 1
 	for i in $(seq 200); do
 		ss -ltnH 2>/dev/null | awk '{print $4}' | grep -qx "127.0.0.1:$port" && break
@@ -82,23 +80,30 @@ sm_start() {
 	done
 	pid=$(head -1 "$d/sendmail.pid" 2>/dev/null)
 	[ -n "$pid" ] || return 1
-	_sm_pids="$_sm_pids $pid:$d/sendmail.pid"
+	_sm_pids="$_sm_pids $pid:$cf"
 	sleep 0.1
 	return 0
 }
 
-# sm_stop_all: stop every daemon this test started, each by its own PID, after checking
-# that the PID is still that sendmail: its binary, and its own pid file still naming it
-# (/proc/PID/cmdline cannot be used: sendmail overwrites it with its process title)
+# _sm_ours PID CF: PID is the sendmail daemon started from CF. Its command line cannot tell
+# (sendmail rewrites it to "sendmail: accepting connections"); its binary and its working
+# directory (the instance's queue directory, next to CF) can.
+_sm_ours() {
+	[ "$(readlink /proc/$1/exe 2>/dev/null)" = "$SM_BIN" ] || return 1
+	case "$(readlink /proc/$1/cwd 2>/dev/null)" in "$(dirname "$2")"/*) return 0;; esac
+	return 1
+}
+
+# sm_stop_all: stop every daemon this test started, each by its own PID (checked against
+# its binary and its instance directory before each kill)
 sm_stop_all() {
-	local e pid pf i
+	local e pid cf i
 	for e in $_sm_pids; do
-		pid=${e%%:*}; pf=${e#*:}
-		[ "$(readlink /proc/$pid/exe 2>/dev/null)" = "$SM_BIN" ] || continue
-		[ "$(head -1 "$pf" 2>/dev/null)" = "$pid" ] || continue
+		pid=${e%%:*}; cf=${e#*:}
+		_sm_ours "$pid" "$cf" || continue
 		kill "$pid" 2>/dev/null
-		for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-		kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+		for i in $(seq 50); do _sm_ours "$pid" "$cf" || break; sleep 0.05; done
+		_sm_ours "$pid" "$cf" && kill -9 "$pid" 2>/dev/null
 	done
 	_sm_pids=""
 	return 0
