@@ -85,22 +85,6 @@ step_set(const struct apply_request *rq, struct apply_result *res, enum apply_st
 		rq->progress(s, st, detail, rq->progress_arg);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static const char *
 base_name(const char *path)
 {
@@ -133,7 +117,7 @@ stage_write(struct staged *sg, const char *target, const char *dir, const char *
 	}
 	if (fchmod(fd, st ? st->st_mode & 07777 : 0644) == -1 ||
 	    (st != NULL && fchown(fd, st->st_uid, st->st_gid) == -1 && errno != EPERM) ||
-	    write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	    file_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
 		e = errno;
 		close(fd);
 		goto fail;
@@ -160,19 +144,6 @@ stage_discard(struct staged *sg)
 	xfree(sg->target);
 }
 
-static void
-fsync_dir_of(const char *path)
-{
-	char *dir = path_dirname(path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd != -1) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 static int
 stage_commit(struct staged *sg, char **err)
 {
@@ -181,7 +152,7 @@ stage_commit(struct staged *sg, char **err)
 		    strerror(errno));
 		return -1;
 	}
-	fsync_dir_of(sg->target);
+	file_fsync_dir(sg->target);
 	xfree(sg->tmp);
 	xfree(sg->target);
 	return 0;
