@@ -26,7 +26,7 @@ EXTRA_DIST += tests/lib-letsencrypt.sh tests/data/letsencrypt-certs/README \
 dist_snippets_DATA += snippets/certbot-deploy-hook.in
 
 check_PROGRAMS += tests/unit_certs
-tests_unit_certs_SOURCES = tests/unit_certs.c
+tests_unit_certs_SOURCES = tests/tap.h tests/unit_certs.c
 tests_unit_certs_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_certs
 EXTRA_DIST += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test \

@@ -16,23 +16,23 @@
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
 #include "smtls/xmalloc.h"
+#include "tap.h"
 
 #define NOW	((time_t)1764028800)	/* 2025-11-25T00:00:00Z: tests never read the clock */
 
-static int n_test, n_fail;
+/* ok() with a printf-style name, on top of tap.h's ok(). */
+static void okf(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
-ok(int cond, const char *fmt, ...)
+okf(int cond, const char *fmt, ...)
 {
+	char name[512];
 	va_list ap;
 
-	printf("%sok %d - ", cond ? "" : "not ", ++n_test);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		n_fail++;
+	ok(cond, name);
 }
 
 static void
@@ -41,17 +41,17 @@ test_specs(void)
 	struct pki_key_spec s;
 	char *err = NULL;
 
-	ok(pki_key_spec_parse("rsa", &s, NULL) == 0 && s.alg == PKI_KEY_RSA && s.bits == 3072,
+	okf(pki_key_spec_parse("rsa", &s, NULL) == 0 && s.alg == PKI_KEY_RSA && s.bits == 3072,
 	    "'rsa' is RSA 3072");
-	ok(pki_key_spec_parse("rsa:4096", &s, NULL) == 0 && s.bits == 4096, "'rsa:4096'");
-	ok(pki_key_spec_parse("ec", &s, NULL) == 0 && s.alg == PKI_KEY_EC && s.bits == 256,
+	okf(pki_key_spec_parse("rsa:4096", &s, NULL) == 0 && s.bits == 4096, "'rsa:4096'");
+	okf(pki_key_spec_parse("ec", &s, NULL) == 0 && s.alg == PKI_KEY_EC && s.bits == 256,
 	    "'ec' is P-256");
-	ok(pki_key_spec_parse("ec:P-384", &s, NULL) == 0 && s.bits == 384, "'ec:P-384'");
-	ok(pki_key_spec_parse("rsa:1024", &s, &err) == -1 && err && strstr(err, "2048"),
+	okf(pki_key_spec_parse("ec:P-384", &s, NULL) == 0 && s.bits == 384, "'ec:P-384'");
+	okf(pki_key_spec_parse("rsa:1024", &s, &err) == -1 && err && strstr(err, "2048"),
 	    "RSA 1024 is refused, and the message names the minimum");
 	free(err);
-	ok(pki_key_spec_parse("dsa", &s, NULL) == -1, "DSA is not offered");
-	ok(pki_key_spec_parse("ec:P-521", &s, NULL) == -1, "P-521 is not offered");
+	okf(pki_key_spec_parse("dsa", &s, NULL) == -1, "DSA is not offered");
+	okf(pki_key_spec_parse("ec:P-521", &s, NULL) == -1, "P-521 is not offered");
 }
 
 static void
@@ -64,9 +64,9 @@ test_names(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		ok(pki_name_valid(good[i], NULL), "'%s' is a valid name", good[i]);
+		okf(pki_name_valid(good[i], NULL), "'%s' is a valid name", good[i]);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ok(!pki_name_valid(bad[i], NULL), "'%s' is not a valid name", bad[i]);
+		okf(!pki_name_valid(bad[i], NULL), "'%s' is not a valid name", bad[i]);
 }
 
 static struct pki_cert_params
@@ -96,48 +96,48 @@ test_issue_and_sort(void)
 	struct pki_cert_params p;
 	char *err = NULL, *csr = NULL;
 
-	ok(pki_key_generate(&ec, &cakey, NULL) == 0 && pki_key_generate(&ec, &key, NULL) == 0 &&
+	okf(pki_key_generate(&ec, &cakey, NULL) == 0 && pki_key_generate(&ec, &key, NULL) == 0 &&
 	    pki_key_generate(&ec, &other, NULL) == 0, "three EC keys are generated");
 	p = params(PKI_PROFILE_CA, "Unit CA", NULL, 0);
-	ok(pki_cert_issue(&p, &cakey, NULL, NULL, &ca, NULL) == 0 && ca.is_ca && ca.self_signed,
+	okf(pki_cert_issue(&p, &cakey, NULL, NULL, &ca, NULL) == 0 && ca.is_ca && ca.self_signed,
 	    "a self-signed CA certificate");
 	p = params(PKI_PROFILE_SERVER, "mail.example.org", names, 2);
-	ok(pki_cert_issue(&p, &key, &ca, &cakey, &leaf, NULL) == 0 && !leaf.is_ca,
+	okf(pki_cert_issue(&p, &key, &ca, &cakey, &leaf, NULL) == 0 && !leaf.is_ca,
 	    "a server certificate issued by the CA");
-	ok(cert_issued_by(&leaf, &ca), "its signature verifies with the CA's key");
-	ok(leaf.has_eku && (leaf.eku & EKU_SERVER_AUTH) && (leaf.eku & EKU_CLIENT_AUTH),
+	okf(cert_issued_by(&leaf, &ca), "its signature verifies with the CA's key");
+	okf(leaf.has_eku && (leaf.eku & EKU_SERVER_AUTH) && (leaf.eku & EKU_CLIENT_AUTH),
 	    "EKU serverAuth and clientAuth");
-	ok(leaf.n_dns == 1 && leaf.n_ip == 1 && strcmp(leaf.ip_names[0], "192.0.2.1") == 0,
+	okf(leaf.n_dns == 1 && leaf.n_ip == 1 && strcmp(leaf.ip_names[0], "192.0.2.1") == 0,
 	    "SAN: one DNS name and one IP address");
-	ok(strlen(leaf.serial) == 32, "a 128-bit serial (%s)", leaf.serial);
-	ok(leaf.not_before == NOW && leaf.not_after == NOW + 30 * 86400,
+	okf(strlen(leaf.serial) == 32, "a 128-bit serial (%s)", leaf.serial);
+	okf(leaf.not_before == NOW && leaf.not_after == NOW + 30 * 86400,
 	    "validity from the given time, for the given days");
-	ok(pki_cert_issue(&p, &key, &ca, &other, &bad, &err) == -1 && err != NULL,
+	okf(pki_cert_issue(&p, &key, &ca, &other, &bad, &err) == -1 && err != NULL,
 	    "issuing with a key that is not the CA's fails");
 	xfree(err);
-	ok(pki_csr_make(&p, &key, &csr, NULL) == 0 && strstr(csr, "BEGIN CERTIFICATE REQUEST"),
+	okf(pki_csr_make(&p, &key, &csr, NULL) == 0 && strstr(csr, "BEGIN CERTIFICATE REQUEST"),
 	    "a CSR in PEM");
 	free(csr);
 
 	certlist_add(&pool, &ca);
 	certlist_add(&pool, &leaf);
-	ok(pki_bundle_sort(&pool, &key, NULL, NOW, &b, NULL) == 0 && cert_equal(&b.leaf, &leaf) &&
+	okf(pki_bundle_sort(&pool, &key, NULL, NOW, &b, NULL) == 0 && cert_equal(&b.leaf, &leaf) &&
 	    b.chain.n == 0 && b.root_given && !b.incomplete,
 	    "CA then leaf: the leaf is found, the root is dropped");
 	pki_bundle_free(&b);
-	ok(pki_bundle_sort(&pool, &other, NULL, NOW, &b, &err) == -1 && err != NULL,
+	okf(pki_bundle_sort(&pool, &other, NULL, NOW, &b, &err) == -1 && err != NULL,
 	    "a key that matches no certificate is an error");
 	xfree(err);
-	ok(pki_bundle_sort(&pool, &cakey, NULL, NOW, &b, &err) == -1 && strstr(err, "CA certificate"),
+	okf(pki_bundle_sort(&pool, &cakey, NULL, NOW, &b, &err) == -1 && strstr(err, "CA certificate"),
 	    "a key that matches only the CA is an error");
 	xfree(err);
 	certlist_free(&pool);
 	certlist_add(&pool, &leaf);
-	ok(pki_bundle_sort(&pool, &key, NULL, NOW, &b, NULL) == 0 && b.incomplete && b.missing &&
+	okf(pki_bundle_sort(&pool, &key, NULL, NOW, &b, NULL) == 0 && b.incomplete && b.missing &&
 	    strstr(b.missing, "Unit CA"), "the leaf alone: incomplete, naming the missing issuer");
 	pki_bundle_free(&b);
 	certlist_add(&roots, &ca);
-	ok(pki_bundle_sort(&pool, &key, &roots, NOW, &b, NULL) == 0 && !b.incomplete && !b.root_given &&
+	okf(pki_bundle_sort(&pool, &key, &roots, NOW, &b, NULL) == 0 && !b.incomplete && !b.root_given &&
 	    b.root.x509 != NULL, "the leaf alone, the CA among the known roots: complete");
 	pki_bundle_free(&b);
 	certlist_free(&pool);
@@ -159,20 +159,20 @@ test_write_files(const char *dir)
 	char *path, *err = NULL;
 	struct stat st;
 
-	ok(pki_write_files(dir, f, 2, false, NULL) == 0, "two files are written");
+	okf(pki_write_files(dir, f, 2, false, NULL) == 0, "two files are written");
 	path = xstrprintf("%s/key.pem", dir);
-	ok(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600, "the key is mode 0600");
-	ok(pki_write_files(dir, f, 2, false, &err) == -1 && strstr(err, "already exists"),
+	okf(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600, "the key is mode 0600");
+	okf(pki_write_files(dir, f, 2, false, &err) == -1 && strstr(err, "already exists"),
 	    "existing files are not overwritten without force");
 	xfree(err);
 	f[1].data = "new\n";
 	f[1].len = 4;
-	ok(pki_write_files(dir, f, 2, true, NULL) == 0 && stat(path, &st) == 0 && st.st_size == 4,
+	okf(pki_write_files(dir, f, 2, true, NULL) == 0 && stat(path, &st) == 0 && st.st_size == 4,
 	    "with force they are replaced");
 	free(path);
 	path = xstrprintf("%s/a.pem", dir);
 	unlink(path);
-	ok(symlink("/nonexistent-target", path) == 0 &&
+	okf(symlink("/nonexistent-target", path) == 0 &&
 	    pki_write_files(dir, f, 2, true, &err) == -1 && strstr(err, "symbolic link"),
 	    "a symlink at a file's name is refused, even with force");
 	xfree(err);
@@ -222,17 +222,17 @@ test_rehash(const char *dir)
 	f = (struct pki_out_file){ "bundle.pem", pem.data, pem.len, 0644 };
 	pki_write_files(bundle_dir, &f, 1, false, NULL);
 	bundles[0] = bundle;
-	ok(rehash_dir(store, bundles, 1, &prog, &res, NULL) == 0 && res.written == 3 &&
+	okf(rehash_dir(store, bundles, 1, &prog, &res, NULL) == 0 && res.written == 3 &&
 	    res.linked == 3, "rehash in-process: 3 files, 3 links (one hash: .0 .1 .2)");
-	ok(pr.calls > 0 && pr.last_done == pr.last_total, "the progress callback ran to the end "
+	okf(pr.calls > 0 && pr.last_done == pr.last_total, "the progress callback ran to the end "
 	    "(%zu/%zu)", pr.last_done, pr.last_total);
 	rehash_result_free(&res);
-	ok(rehash_dir(store, bundles, 1, NULL, &res, NULL) == 0 && res.written == 0 &&
+	okf(rehash_dir(store, bundles, 1, NULL, &res, NULL) == 0 && res.written == 0 &&
 	    res.present == 3 && res.linked == 0 && res.kept == 3 && res.removed == 0,
 	    "a second call in the same process changes nothing");
 	rehash_result_free(&res);
 	bundles[0] = "/nonexistent/bundle.pem";
-	ok(rehash_dir(store, bundles, 1, NULL, &res, &err) == -1 && err &&
+	okf(rehash_dir(store, bundles, 1, NULL, &res, &err) == -1 && err &&
 	    strstr(err, "/nonexistent/bundle.pem"), "a missing bundle: -1, the error names it");
 	xfree(err);
 	buf_free(&pem);
@@ -278,7 +278,7 @@ test_rehash_mutations(const char *dir)
 		}
 		ran++;
 	}
-	ok(truncated_refused, "%d truncated certificates: each is refused, none crashes", ran);
+	okf(truncated_refused, "%d truncated certificates: each is refused, none crashes", ran);
 	ran = 0;
 	for (i = 0; i < len; i++) {		/* every byte flipped */
 		char *err = NULL;
@@ -291,9 +291,9 @@ test_rehash_mutations(const char *dir)
 		free(err);
 		ran++;
 	}
-	ok(ran == len, "%d certificates with one byte changed: each accepted or refused, none "
+	okf(ran == len, "%d certificates with one byte changed: each accepted or refused, none "
 	    "crashes", ran);
-	ok(rehash_dir(store, NULL, 0, NULL, &res, NULL) == 0, "the directory they left rehashes");
+	okf(rehash_dir(store, NULL, 0, NULL, &res, NULL) == 0, "the directory they left rehashes");
 	rehash_result_free(&res);
 	OPENSSL_free(der);
 	free(m);
@@ -310,10 +310,10 @@ test_lineage(void)
 	size_t n;
 	char *err = NULL;
 
-	ok(lineage_list("/nonexistent-le", NOW, &v, &n, &err) == -1 && err &&
+	okf(lineage_list("/nonexistent-le", NOW, &v, &n, &err) == -1 && err &&
 	    strstr(err, "/nonexistent-le/live"), "lineage_list on a missing directory names it");
 	free(err);
-	ok(strcmp(lineage_gen_name(LINEAGE_GEN_Y), "Y") == 0 &&
+	okf(strcmp(lineage_gen_name(LINEAGE_GEN_Y), "Y") == 0 &&
 	    strcmp(lineage_gen_name(LINEAGE_GEN_LEGACY), "legacy") == 0, "generation names");
 }
 
@@ -326,33 +326,33 @@ test_hook(const char *dir)
 	char *r, *path = NULL, *err = NULL;
 
 	r = hook_render("S='@SMTLS@' L='@LINEAGE@' C='@COPIES@' x@y @OTHER@", &p);
-	ok(strcmp(r, "S='/opt/it'\\''s/smtls' L='m' C='' x@y @OTHER@") == 0,
+	okf(strcmp(r, "S='/opt/it'\\''s/smtls' L='m' C='' x@y @OTHER@") == 0,
 	    "hook_render quotes values for sh and leaves unknown @words@ alone: %s", r);
 	free(r);
 	p.smtls = "/bin/sh";
 	p.restart = "";
-	ok(hook_install(&p, &path, &err) == -1 && err && strstr(err, "restart"),
+	okf(hook_install(&p, &path, &err) == -1 && err && strstr(err, "restart"),
 	    "hook_install refuses an empty restart command");
 	xfree(err);
 	p.restart = "true";
-	ok(hook_copy_parse("privkey=relative/key.pem", &c, &err) == -1 && err &&
+	okf(hook_copy_parse("privkey=relative/key.pem", &c, &err) == -1 && err &&
 	    strstr(err, "absolute"), "a relative copy destination is refused");
 	xfree(err);
-	ok(hook_copy_parse("secret=/etc/mail/x", &c, &err) == -1 && err,
+	okf(hook_copy_parse("secret=/etc/mail/x", &c, &err) == -1 && err,
 	    "an unknown file to copy is refused");
 	xfree(err);
-	ok(hook_copy_parse("fullchain=/etc/mail/tls/full.pem", &c, NULL) == 0 &&
+	okf(hook_copy_parse("fullchain=/etc/mail/tls/full.pem", &c, NULL) == 0 &&
 	    strcmp(c.what, "fullchain") == 0 && strcmp(c.dest, "/etc/mail/tls/full.pem") == 0,
 	    "fullchain=PATH is parsed");
 	c.dest = "/nonexistent-dir/key.pem";
 	c.what = "privkey";
 	p.copies = &c;
 	p.n_copies = 1;
-	ok(hook_install(&p, &path, &err) == -1 && err && strstr(err, "/nonexistent-dir"),
+	okf(hook_install(&p, &path, &err) == -1 && err && strstr(err, "/nonexistent-dir"),
 	    "hook_install refuses a copy into a missing directory");
 	xfree(err);
 	r = hook_render("C='@COPIES@'", &p);
-	ok(strcmp(r, "C='privkey:/nonexistent-dir/key.pem'") == 0, "copies render as WHAT:DEST: %s",
+	okf(strcmp(r, "C='privkey:/nonexistent-dir/key.pem'") == 0, "copies render as WHAT:DEST: %s",
 	    r);
 	free(r);
 }
@@ -379,10 +379,8 @@ main(void)
 	test_lineage();
 	test_hook(dir);
 	cmd = xstrprintf("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		n_fail++;
+	okf(system(cmd) == 0, "the scratch directory is removed");
 	free(cmd);
 	free(tmpl);
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }

@@ -445,22 +445,6 @@ pki_outdir_prepare(const char *dir, mode_t dir_mode, bool *created, char **err)
 	return 0;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Creates a new temp file beside name in dirfd with mode from its first byte. */
 static int
 temp_create(int dirfd, const char *name, mode_t mode, char **tmpname)
@@ -529,7 +513,7 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 	for (i = 0; i < n; i++) {
 		fd = temp_create(dirfd, files[i].name, files[i].mode, &tmp[i]);
 		if (fd == -1 || fchmod(fd, files[i].mode) == -1 ||
-		    write_all(fd, files[i].data, files[i].len) == -1 || fsync(fd) == -1) {
+		    file_write_all(fd, files[i].data, files[i].len) == -1 || fsync(fd) == -1) {
 			set_err(err, _("%s/%s: cannot write: %s"), dir, files[i].name,
 			    strerror(errno));
 			goto fail;

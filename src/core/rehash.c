@@ -590,8 +590,6 @@ static int
 write_file(struct state *st, char **name, const char *data, size_t len, char **err)
 {
 	int fd, tries;
-	ssize_t w;
-	size_t off = 0;
 
 	for (tries = 0; ; tries++) {
 		fd = openat(st->dirfd, *name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -607,16 +605,10 @@ write_file(struct state *st, char **name, const char *data, size_t len, char **e
 	st->made_files = xreallocarray(st->made_files, st->n_made_files + 1,
 	    sizeof(*st->made_files));
 	st->made_files[st->n_made_files++] = xstrdup(*name);
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1) {
-			set_err(err, _("%s/%s: cannot write: %s"), st->dir, *name, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
+	if (file_write_all(fd, data, len) == -1) {
+		set_err(err, _("%s/%s: cannot write: %s"), st->dir, *name, strerror(errno));
+		close(fd);
+		return -1;
 	}
 	if (st->n_open == sizeof(st->open_fds) / sizeof(st->open_fds[0]) &&
 	    flush_files(st, err) == -1) {
