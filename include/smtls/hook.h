@@ -25,10 +25,7 @@ struct hook_params {
 	bool		 force;		/* replace an installed hook */
 };
 
-/*
- * The template's path: $SMTLS_SNIPPETS_DIR, else the installed snippets directory, else
- * snippets/ beside the running binary (a build tree). Caller frees.
- */
+/* The template's path, in the templates' directory of emit_snippets_dir(). Caller frees. */
 char *hook_template_path(void);
 /* Parses "WHAT=DEST" (a --copy value); -1 with err when WHAT is unknown or DEST not absolute. */
 int hook_copy_parse(const char *s, struct hook_copy *out, char **err);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "smtls/emit.h"
 #include "smtls/fileio.h"
 #include "smtls/hook.h"
 #include "smtls/i18n.h"
@@ -17,19 +18,10 @@
 char *
 hook_template_path(void)
 {
-	const char *env = getenv("SMTLS_SNIPPETS_DIR");
-	char *path, *exe, *dir;
+	char *dir = emit_snippets_dir(), *path;	/* the templates' directory, shared with emit */
 
-	if (env != NULL && *env != '\0')
-		return xstrprintf("%s/" HOOK_TEMPLATE, env);
-	path = xstrprintf("%s/" HOOK_TEMPLATE, SNIPPETSDIR);
-	if (access(path, R_OK) == 0 || (exe = realpath("/proc/self/exe", NULL)) == NULL)
-		return path;
-	free(path);
-	dir = path_dirname(exe);
-	path = xstrprintf("%s/snippets/" HOOK_TEMPLATE, dir);
+	path = xstrprintf("%s/" HOOK_TEMPLATE, dir);
 	free(dir);
-	free(exe);
 	return path;
 }
 
