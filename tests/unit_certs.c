@@ -222,17 +222,17 @@ test_rehash(const char *dir)
 	f = (struct pki_out_file){ "bundle.pem", pem.data, pem.len, 0644 };
 	pki_write_files(bundle_dir, &f, 1, false, NULL);
 	bundles[0] = bundle;
-	okf(rehash_dir(store, bundles, 1, &prog, &res, NULL) == 0 && res.written == 3 &&
+	okf(rehash_dir(store, bundles, 1, NOW, &prog, &res, NULL) == 0 && res.written == 3 &&
 	    res.linked == 3, "rehash in-process: 3 files, 3 links (one hash: .0 .1 .2)");
 	okf(pr.calls > 0 && pr.last_done == pr.last_total, "the progress callback ran to the end "
 	    "(%zu/%zu)", pr.last_done, pr.last_total);
 	rehash_result_free(&res);
-	okf(rehash_dir(store, bundles, 1, NULL, &res, NULL) == 0 && res.written == 0 &&
+	okf(rehash_dir(store, bundles, 1, NOW, NULL, &res, NULL) == 0 && res.written == 0 &&
 	    res.present == 3 && res.linked == 0 && res.kept == 3 && res.removed == 0,
 	    "a second call in the same process changes nothing");
 	rehash_result_free(&res);
 	bundles[0] = "/nonexistent/bundle.pem";
-	okf(rehash_dir(store, bundles, 1, NULL, &res, &err) == -1 && err &&
+	okf(rehash_dir(store, bundles, 1, NOW, NULL, &res, &err) == -1 && err &&
 	    strstr(err, "/nonexistent/bundle.pem"), "a missing bundle: -1, the error names it");
 	xfree(err);
 	buf_free(&pem);
@@ -271,7 +271,7 @@ test_rehash_mutations(const char *dir)
 	m = xmalloc((size_t)len);
 	for (i = 1; i < len; i += 3) {		/* every third truncation */
 		write_pem(bundle, der, i);
-		r = rehash_dir(store, bundles, 1, NULL, &res, NULL);
+		r = rehash_dir(store, bundles, 1, NOW, NULL, &res, NULL);
 		if (r == 0) {
 			truncated_refused = 0;
 			rehash_result_free(&res);
@@ -286,14 +286,14 @@ test_rehash_mutations(const char *dir)
 		memcpy(m, der, (size_t)len);
 		m[i] ^= 0xa5;
 		write_pem(bundle, m, len);
-		if (rehash_dir(store, bundles, 1, NULL, &res, &err) == 0)
+		if (rehash_dir(store, bundles, 1, NOW, NULL, &res, &err) == 0)
 			rehash_result_free(&res);
 		free(err);
 		ran++;
 	}
 	okf(ran == len, "%d certificates with one byte changed: each accepted or refused, none "
 	    "crashes", ran);
-	okf(rehash_dir(store, NULL, 0, NULL, &res, NULL) == 0, "the directory they left rehashes");
+	okf(rehash_dir(store, NULL, 0, NOW, NULL, &res, NULL) == 0, "the directory they left rehashes");
 	rehash_result_free(&res);
 	OPENSSL_free(der);
 	free(m);

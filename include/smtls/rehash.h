@@ -3,6 +3,7 @@
 #define SMTLS_REHASH_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* Called as work progresses (files read, certificates written, links made), for a progress bar. */
 struct rehash_progress {
@@ -24,7 +25,7 @@ struct rehash_result {
 /*
  * Makes dir a CACertPath. Each CA certificate of the bundles (PEM, DER or PKCS#7) that
  * the directory does not hold yet is written to a new file NAME.pem (from its CN);
- * non-CA certificates are skipped with a note. Then every file named *.pem, *.crt, *.cer
+ * non-CA certificates, and those expired at now (unless now is 0), are skipped with a note. Then every file named *.pem, *.crt, *.cer
  * or *.crl holding exactly one CA certificate or CRL gets a link HASH.N (HASH.rN for
  * CRLs) with the names `openssl rehash` gives: subject-name hash, the lowest free N,
  * files in name order, identical certificates (same SHA-1 fingerprint) linked once.
@@ -33,7 +34,7 @@ struct rehash_result {
  * symbolic link is refused. On failure the files and links this call created are
  * removed again and err names the file. prog may be NULL.
  */
-int rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
+int rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t now,
     const struct rehash_progress *prog, struct rehash_result *res, char **err);
 void rehash_result_free(struct rehash_result *res);
 

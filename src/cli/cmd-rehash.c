@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -10,7 +11,7 @@
 #include "smtls/rehash.h"
 #include "smtls/xmalloc.h"
 
-enum { ROPT_FROM = 1, ROPT_QUIET, ROPT_HELP };
+enum { ROPT_FROM = 1, ROPT_QUIET, ROPT_KEEP_EXPIRED, ROPT_HELP };
 
 static void
 rehash_usage(FILE *f)
@@ -21,6 +22,8 @@ rehash_usage(FILE *f)
 	    "'openssl rehash' gives them.\n\n"), f);
 	fputs(_("      --from BUNDLE       first add each CA certificate of BUNDLE (PEM, DER or\n"
 	    "                          PKCS#7) that DIR lacks, as its own file (repeatable)\n"
+	    "      --keep-expired      add expired certificates of BUNDLE too (skipped by\n"
+	    "                          default: they anchor nothing)\n"
 	    "      --quiet             print only errors\n"
 	    "      --help              display this help and exit\n\n"
 	    "Certificates that are not CA certificates are skipped with a note. Running it\n"
@@ -44,6 +47,7 @@ rehash_run(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "from", required_argument, NULL, ROPT_FROM },
 		{ "quiet", no_argument, NULL, ROPT_QUIET },
+		{ "keep-expired", no_argument, NULL, ROPT_KEEP_EXPIRED },
 		{ "help", no_argument, NULL, ROPT_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -52,7 +56,7 @@ rehash_run(int argc, char **argv)
 	const char **from = NULL;
 	size_t n_from = 0, i;
 	char *err = NULL;
-	bool quiet = false;
+	bool quiet = false, keep_expired = false;
 	int opt, rc;
 
 	optind = 1;
@@ -64,6 +68,9 @@ rehash_run(int argc, char **argv)
 			break;
 		case ROPT_QUIET:
 			quiet = true;
+			break;
+		case ROPT_KEEP_EXPIRED:
+			keep_expired = true;
 			break;
 		case ROPT_HELP:
 			rehash_usage(stdout);
@@ -80,8 +87,8 @@ rehash_run(int argc, char **argv)
 		free(from);
 		return cli_usage_error("rehash");
 	}
-	rc = rehash_dir(argv[optind], from, n_from, !quiet && isatty(2) ? &prog : NULL, &res,
-	    &err);
+	rc = rehash_dir(argv[optind], from, n_from, keep_expired ? 0 : time(NULL),
+	    !quiet && isatty(2) ? &prog : NULL, &res, &err);
 	if (!quiet && isatty(2))
 		fputc('\n', stderr);
 	free(from);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -72,6 +73,7 @@ struct state {
 	struct rehash_result *res;
 	const struct rehash_progress *prog;
 	EVP_MD		*sha1;		/* fetched once: an implicit fetch per digest is slow */
+	time_t		 now;		/* bundle certificates expired by now are skipped; 0: none */
 	size_t		 done, total;
 };
 
@@ -121,6 +123,7 @@ struct lite {
 	unsigned char	 sha1[SHA1_LEN];
 	bool		 anchor;	/* basicConstraints CA:TRUE, or self-issued (a root) */
 	long		 der_len;	/* the Certificate's own length (TRUSTED CERTIFICATE adds aux) */
+	time_t		 not_after;
 };
 
 /* Reads one TLV header at *p; with skip, steps over its content too. -1 when malformed. */
@@ -182,6 +185,29 @@ lite_bc_ca(const unsigned char *p, const unsigned char *end)
 	return ca;
 }
 
+/* notAfter out of a Validity SEQUENCE { notBefore, notAfter }. */
+static int
+lite_not_after(const unsigned char *p, const unsigned char *end, time_t *out)
+{
+	ASN1_TIME *t;
+	struct tm tm;
+	int tag, cls, ok;
+	long len;
+
+	if (der_step(&p, end, false, &tag, &cls, &len) == -1 ||
+	    der_step(&p, end, true, &tag, &cls, &len) == -1)	/* notBefore */
+		return -1;
+	if ((t = d2i_ASN1_TIME(NULL, &p, end - p)) == NULL)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	ok = ASN1_TIME_to_tm(t, &tm);
+	ASN1_TIME_free(t);
+	if (!ok)
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
 static void
 lite_clear(struct lite *l)
 {
@@ -216,7 +242,9 @@ lite_parse(const unsigned char *der, long dlen, const EVP_MD *sha1, struct lite 
 	if (der_step(&p, end, true, &tag, &cls, &len) == -1)		/* issuer */
 		return -1;
 	iss_len = p - iss;
-	if (der_step(&p, end, true, &tag, &cls, &len) == -1)		/* validity */
+	q = p;
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1 ||	/* validity */
+	    lite_not_after(q, p, &l->not_after) == -1)
 		return -1;
 	sub = p;
 	if ((l->subject = d2i_X509_NAME(NULL, &p, end - p)) == NULL)	/* subject */
@@ -753,6 +781,16 @@ add_bundles(struct state *st, const struct bcerts *certs, char **err)
 			st->res->present++;
 			continue;
 		}
+		if (st->now != 0 && bc->l.not_after <= st->now) {
+			char *subj = name_oneline(bc->l.subject), when[32];
+
+			time_format_iso(bc->l.not_after, when, sizeof(when));
+			note(st->res, _("%s: skipped: expired on %s (an expired root anchors "
+			    "nothing, and check warns about it: store.expired-root)"), subj, when);
+			free(subj);
+			st->res->skipped++;
+			continue;
+		}
 		memset(&en, 0, sizeof(en));
 		en.name = file_name_for(st, bc->l.subject);
 		en.kind = ENTRY_CERT;
@@ -966,7 +1004,7 @@ state_free(struct state *st)
 }
 
 int
-rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
+rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t now,
     const struct rehash_progress *prog, struct rehash_result *res, char **err)
 {
 	struct state st;
@@ -981,6 +1019,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles,
 	st.dir = dir;
 	st.res = res;
 	st.prog = prog;
+	st.now = now;
 	st.sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	if (st.sha1 == NULL) {
 		set_err(err, _("SHA-1 is not available in this OpenSSL"));
