@@ -288,7 +288,7 @@ cert_load_mem(const char *data, size_t len, struct certlist *out)
 
 /* Names what a file that is not the expected PEM looks like, for the error message. */
 static const char *
-guess_content(const char *data, size_t len)
+guess_content(const char *data, size_t len, bool want_key)
 {
 	if (len == 0)
 		return _("the file is empty");
@@ -304,6 +304,8 @@ guess_content(const char *data, size_t len)
 		return _("its certificate block is damaged (truncated or edited?)");
 	if (memchr(data, '\0', len) != NULL || (unsigned char)data[0] >= 0x80)
 		return _("it is binary data, not PEM text");
+	if (want_key)
+		return _("there is no '-----BEGIN PRIVATE KEY-----' block in it");
 	return _("there is no '-----BEGIN CERTIFICATE-----' block in it");
 }
 
@@ -361,7 +363,8 @@ cert_load_file(const char *path, struct certlist *out, char **err)
 		}
 	}
 	if (err)
-		*err = xstrprintf(_("%s: no certificate found: %s"), path, guess_content(data, len));
+		*err = xstrprintf(_("%s: no certificate found: %s"), path,
+		    guess_content(data, len, false));
 	free(data);
 	return LOAD_NOT_PEM;
 }
@@ -420,7 +423,7 @@ key_load_file(const char *path, struct key *out, char **err)
 				    path);
 			else
 				*err = xstrprintf(_("%s: no private key found: %s"), path,
-				    guess_content(data, len));
+				    guess_content(data, len, true));
 		}
 		free(data);
 		if (has_cert && !has_key_block)
