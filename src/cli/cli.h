@@ -24,6 +24,7 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_wizard_entry;
 
 /* Settings flags shared by check, emit, apply and probe (DESIGN.md §3). */
 struct cli_settings {

@@ -1,0 +1,367 @@
+/* engine.c: the wizard's adapter to the core engines: what is on this machine, what a file
+ * holds, and which engines (emit, apply, certificate generation) this build has. No curses. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "smtls/cert.h"
+#include "smtls/cf.h"
+#include "smtls/check.h"
+#include "smtls/demo.h"
+#include "smtls/fileio.h"
+#include "smtls/i18n.h"
+#include "smtls/m4.h"
+#include "wizard.h"
+
+#define MC_MAX	(4u * 1024 * 1024)
+
+bool
+engine_can_emit(void)
+{
+	return false;	/* the emit engine (emit.h) is not part of this build yet */
+}
+
+bool
+engine_can_apply(void)
+{
+	return false;	/* the apply engine (apply.h) is not part of this build yet */
+}
+
+bool
+engine_can_generate(void)
+{
+	return false;	/* the certificate engine (pki.h, lineage.h) is not part of this build yet */
+}
+
+static bool
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return p != NULL && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool
+is_file(const char *p)
+{
+	struct stat st;
+
+	return p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void
+plan_copy(struct tls_plan *dst, const struct tls_plan *src)
+{
+	int f;
+
+	for (f = 0; f < PF_COUNT; f++)
+		if (src->value[f] != NULL)
+			plan_set(dst, (enum plan_field)f, src->value[f], src->origin[f].file,
+			    src->origin[f].line);
+	dst->no_client_cert = src->no_client_cert;
+}
+
+/* The TLS settings now in force: the mc through m4, else the cf. */
+static void
+load_current(struct wizard *w)
+{
+	struct wiz_env *e = &w->env;
+	struct proc_result res = { 0 };
+	struct cf_options opts = { 0 };
+	char *text = NULL, *dir, *err = NULL;
+	size_t len;
+	enum file_status st;
+	int inc, f;
+
+	if (e->mc_path != NULL) {
+		if (file_read(e->mc_path, MC_MAX, &text, &len, &st, &err) == -1) {
+			findings_add(&e->current_findings, st == FILE_MISSING ? "file.missing" :
+			    "file.unreadable", SEV_ERROR, e->mc_path, "%s", err);
+			e->mc_err = err;
+		} else if ((dir = m4_find_cf_dir(text, e->cf_dir, &inc)) == NULL) {
+			e->mc_err = xstrprintf(_("%s: sendmail's cf.m4 was not found (install "
+			    "sendmail-cf)"), e->mc_path);
+			findings_add(&e->current_findings, "mc.m4-error", SEV_ERROR, e->mc_path,
+			    "%s", e->mc_err);
+		} else {
+			if (m4_build_cf(M4_PATH, e->mc_path, dir, inc, &res, &err) == 0) {
+				cf_parse(res.out, &opts);
+				cf_to_plan(&opts, e->mc_path, &e->current);
+				for (f = 0; f < PF_COUNT; f++)
+					e->current.origin[f].line = 0;
+				e->mc_loaded = true;
+			} else {
+				findings_add(&e->current_findings, "mc.m4-error", SEV_ERROR,
+				    e->mc_path, "%s", err);
+				e->mc_err = err;
+			}
+			free(dir);
+			proc_result_free(&res);
+		}
+		free(text);
+	}
+	if (!e->mc_loaded && e->cf_path != NULL &&
+	    file_read(e->cf_path, MC_MAX, &text, &len, &st, NULL) == 0) {
+		cf_parse(text, &opts);
+		cf_to_plan(&opts, e->cf_path, &e->current);
+		free(text);
+	}
+	cf_options_free(&opts);
+}
+
+static int
+lineage_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct wiz_lineage *)a)->name, ((const struct wiz_lineage *)b)->name);
+}
+
+/* The lineages of a certbot live directory, each with its expiry. */
+static void
+load_lineages(struct wizard *w, time_t now)
+{
+	struct wiz_env *e = &w->env;
+	DIR *d;
+	struct dirent *de;
+
+	if (e->le_live == NULL || (d = opendir(e->le_live)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct wiz_lineage *l;
+		char *dir;
+
+		if (de->d_name[0] == '.')
+			continue;
+		dir = xstrprintf("%s/%s", e->le_live, de->d_name);
+		if (!is_dir(dir)) {
+			free(dir);
+			continue;
+		}
+		e->lineages = xreallocarray(e->lineages, e->n_lineages + 1, sizeof(*e->lineages));
+		l = &e->lineages[e->n_lineages++];
+		memset(l, 0, sizeof(*l));
+		l->name = xstrdup(de->d_name);
+		l->dir = dir;
+		{
+			char *cert = xstrprintf("%s/cert.pem", dir);
+
+			l->summary = engine_describe_file(cert, now);
+			l->usable = is_file(cert);
+			free(cert);
+		}
+	}
+	closedir(d);
+	if (e->n_lineages > 1)
+		qsort(e->lineages, e->n_lineages, sizeof(*e->lineages), lineage_cmp);
+}
+
+static char *
+make_demo_dir(const struct wiz_options *o, char **err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir;
+
+	if (o->demo_dir != NULL) {
+		if (mkdir(o->demo_dir, 0700) == -1) {
+			*err = xstrprintf(_("%s: cannot create the demo directory: %s"), o->demo_dir,
+			    strerror(errno));
+			return NULL;
+		}
+		return xstrdup(o->demo_dir);
+	}
+	dir = xstrprintf("%s/smtls-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		*err = xstrprintf(_("%s: cannot create the demo directory: %s"), dir,
+		    strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+int
+engine_init(struct wizard *w, const struct wiz_options *o, char **err)
+{
+	struct wiz_env *e = &w->env;
+	const struct tls_plan *fl = o->flags;
+	const char *smpath;
+	time_t now = fl ? fl->now : time(NULL);
+	struct demo_paths dp;
+
+	*err = NULL;
+	plan_init(&e->current, now);
+	plan_init(&w->m.plan, now);
+	e->demo = o->demo;
+	e->cf_dir = o->cf_m4 ? xstrdup(o->cf_m4) : NULL;
+	if (o->demo) {
+		if ((e->demo_dir = make_demo_dir(o, err)) == NULL)
+			return -1;
+		e->keep_demo = o->demo_dir != NULL;
+		if (demo_build(e->demo_dir, "openssl", M4_PATH, &dp, err) == -1) {
+			engine_cleanup(w);
+			return -1;
+		}
+		e->mc_path = xstrdup(dp.mc);
+		e->cf_path = xstrdup(dp.cf);
+		e->le_live = xstrdup(dp.le_live);
+		e->system_roots = xstrdup(dp.roots);
+		e->hostname = xstrdup(DEMO_HOSTNAME);
+		w->m.plan.public_roots = xstrdup(dp.root_cert);
+		demo_paths_free(&dp);
+	} else {
+		e->mc_path = xstrdup(fl && fl->mc_path ? fl->mc_path : "/etc/mail/sendmail.mc");
+		e->cf_path = xstrdup(fl && fl->cf_path ? fl->cf_path : "/etc/mail/sendmail.cf");
+		e->le_live = xstrdup("/etc/letsencrypt/live");
+		e->system_roots = xstrdup("/etc/ssl/certs");
+		e->hostname = fl && fl->hostname ? xstrdup(fl->hostname) : NULL;
+		if (fl && fl->public_roots)
+			w->m.plan.public_roots = xstrdup(fl->public_roots);
+	}
+	smpath = fl && fl->sendmail_path ? fl->sendmail_path : sendmail_default_path();
+	if (smpath != NULL && sendmail_inspect(smpath, &e->sm, &e->sm_err) == -1)
+		e->sm.found = false;
+	load_current(w);
+	e->current.hostname = e->hostname ? xstrdup(e->hostname) : NULL;
+	e->current.public_roots = w->m.plan.public_roots ? xstrdup(w->m.plan.public_roots) : NULL;
+	check_plan(&e->current, e->sm.found ? &e->sm : NULL, &e->current_findings);
+	findings_sort(&e->current_findings);
+	load_lineages(w, now);
+
+	/* the choices start from what is in force, then the command line's settings */
+	plan_copy(&w->m.plan, &e->current);
+	if (fl != NULL)
+		plan_copy(&w->m.plan, fl);
+	w->m.plan.hostname = e->hostname ? xstrdup(e->hostname) : NULL;
+	w->m.plan.mc_path = xstrdup(e->mc_path);
+	w->m.source = SRC_EXISTING;
+	if (plan_get(&w->m.plan, PF_SERVER_CERT) == NULL && e->n_lineages > 0)
+		w->m.source = SRC_LETSENCRYPT;
+	w->m.store = plan_get(&w->m.plan, PF_CA_PATH) == NULL ||
+	    strcmp(plan_get(&w->m.plan, PF_CA_PATH), e->system_roots) == 0 ? STORE_SYSTEM :
+	    STORE_OTHER;
+	w->m.client_cert = plan_get(&w->m.plan, PF_CLIENT_CERT) != NULL;
+	w->m.ask_client = true;
+	w->m.dirty = false;
+	wiz_recheck(w);
+	return 0;
+}
+
+char *
+engine_describe_file(const char *path, time_t now)
+{
+	struct certlist cl = { 0 };
+	struct key k;
+	struct stat st;
+	char *err = NULL, *r, day[32];
+	enum load_status ls;
+
+	if (path == NULL || *path == '\0')
+		return xstrdup(_("not set"));
+	if (lstat(path, &st) == -1)
+		return xstrprintf(_("does not exist"));
+	if (stat(path, &st) == -1)
+		return xstrprintf(_("a dangling symlink"));
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+		int n = 0, hashed = 0;
+
+		if (d == NULL)
+			return xstrprintf(_("a directory that cannot be read: %s"), strerror(errno));
+		while ((de = readdir(d)) != NULL) {
+			size_t len = strlen(de->d_name);
+
+			if (de->d_name[0] == '.')
+				continue;
+			n++;
+			if (len >= 10 && de->d_name[8] == '.' &&
+			    strspn(de->d_name, "0123456789abcdef") == 8)
+				hashed++;
+		}
+		closedir(d);
+		return xstrprintf(_("a directory: %d entries, %d hash links"), n, hashed);
+	}
+	ls = cert_load_file(path, &cl, &err);
+	if (ls == LOAD_OK && cl.n > 0) {
+		const struct cert *c = &cl.v[0];
+
+		time_format_iso(c->not_after, day, sizeof(day));
+		day[10] = '\0';
+		if (cl.n == 1)
+			r = xstrprintf(_("1 certificate: %s%s, %s %s, %s %d"),
+			    c->subject_cn ? c->subject_cn : c->subject, c->is_ca ? _(" (CA)") : "",
+			    now > c->not_after ? _("expired") : _("expires"), day, c->key_type,
+			    c->key_bits);
+		else
+			r = xstrprintf(_("%zu certificates, first: %s%s, %s %s"), cl.n,
+			    c->subject_cn ? c->subject_cn : c->subject, c->is_ca ? _(" (CA)") : "",
+			    now > c->not_after ? _("expired") : _("expires"), day);
+		certlist_free(&cl);
+		free(err);
+		return r;
+	}
+	certlist_free(&cl);
+	xfree(err);
+	memset(&k, 0, sizeof(k));
+	ls = key_load_file(path, &k, &err);
+	if (ls == LOAD_OK) {
+		r = xstrprintf(_("a private key: %s %d, mode %04o"), k.type, k.bits,
+		    (unsigned)(st.st_mode & 07777));
+		key_clear(&k);
+		free(err);
+		return r;
+	}
+	if (ls == LOAD_ENCRYPTED)
+		r = xstrdup(_("a private key with a passphrase (sendmail cannot use it)"));
+	else
+		r = xstrdup(_("neither a PEM certificate nor a private key"));
+	free(err);
+	return r;
+}
+
+int
+engine_file_mode(const char *path, char *owner, size_t owner_size)
+{
+	struct stat st;
+	struct passwd *pw;
+	struct group *gr;
+
+	if (path == NULL || stat(path, &st) == -1)
+		return -1;
+	pw = getpwuid(st.st_uid);
+	gr = getgrgid(st.st_gid);
+	snprintf(owner, owner_size, "%s:%s", pw ? pw->pw_name : "?", gr ? gr->gr_name : "?");
+	return (int)(st.st_mode & 07777);
+}
+
+int
+engine_chmod_key(const char *path, char **err)
+{
+	struct stat st;
+
+	/* never through a symlink's final component: resolve it and chmod the file itself */
+	char *real = realpath(path, NULL);
+
+	if (real == NULL || lstat(real, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    chmod(real, 0600) == -1) {
+		*err = xstrprintf(_("%s: cannot chmod 600: %s"), path, strerror(errno));
+		free(real);
+		return -1;
+	}
+	free(real);
+	return 0;
+}
+
+void
+engine_cleanup(struct wizard *w)
+{
+	if (w->env.demo_dir != NULL && !w->env.keep_demo)
+		(void)demo_remove(w->env.demo_dir);
+}

@@ -1,0 +1,86 @@
+/* screen-review.c: every finding, the .mc fragment, the diffs, and the way to apply. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "smtls/i18n.h"
+#include "wizard.h"
+
+enum { REV_OVERRIDE = 1 };
+
+static void
+review_build(struct wizard *w)
+{
+	size_t i, errors = findings_count(&w->live, SEV_ERROR);
+	char *cmd;
+	struct wiz_item *it;
+
+	wiz_body(w, _("Findings: %zu errors, %zu warnings, %zu info, %zu passed\n"), errors,
+	    findings_count(&w->live, SEV_WARNING), findings_count(&w->live, SEV_INFO),
+	    findings_count(&w->live, SEV_OK));
+	for (i = 0; i < w->live.n; i++) {
+		const struct finding *f = &w->live.v[i];
+
+		wiz_body(w, "%-7s %s: %s\n", wiz_sev_word(f->severity), f->id, f->message);
+		if (f->fix != NULL)
+			wiz_body(w, _("        fix: %s\n"), f->fix);
+		if (f->reproduce != NULL)
+			wiz_body(w, _("        see: %s\n"), f->reproduce);
+	}
+	wiz_body(w, _("\nThe .mc fragment:\n"));
+	if (engine_can_emit())
+		wiz_body(w, "\n");
+	else
+		wiz_body(w, _("  not available in this build: the emitter (smtls emit) has not "
+		    "landed, so no fragment and no diff against %s can be shown.\n"),
+		    w->env.mc_path);
+	cmd = wiz_command_line(w);
+	wiz_body(w, _("\nThe same, without the wizard:\n  %s\n"), cmd);
+	free(cmd);
+	if (errors > 0) {
+		it = wiz_item_add(w, WI_TOGGLE, REV_OVERRIDE, 1, 'o',
+		    _("Continue despite the errors (override)"));
+		it->on = w->m.override;
+		it->help = N_("With an error, TLS will not work as planned: sendmail refuses a "
+		    "file, or peers fail to verify. Only for a setup you will finish by hand.");
+	}
+}
+
+static enum wiz_key_result
+review_activate(struct wizard *w, struct wiz_item *it)
+{
+	if (it->id != REV_OVERRIDE)
+		return WK_UNHANDLED;
+	w->m.override = !w->m.override;
+	return WK_HANDLED;
+}
+
+static int
+review_next(struct wizard *w)
+{
+	size_t errors = findings_count(&w->live, SEV_ERROR);
+	char *q;
+	bool yes;
+
+	if (errors == 0 || w->m.override)
+		return -1;
+	q = xstrprintf(_("%zu errors remain: %s. Continue to Apply anyway?"), errors,
+	    w->live.v[0].message);
+	yes = w->confirm(w, q, false);
+	free(q);
+	if (!yes)
+		return SCR_REVIEW;
+	w->m.override = true;
+	return -1;
+}
+
+const struct wiz_screen screen_review = {
+	.name = N_("Review"),
+	.help = N_("Everything smtls found for the chosen settings, errors first, each with "
+	    "what breaks, the fix, and a command that shows the same thing. Nothing has been "
+	    "written yet."),
+	.build = review_build,
+	.activate = review_activate,
+	.next = review_next,
+	.next_label = N_("Apply"),
+};
