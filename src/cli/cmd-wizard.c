@@ -98,6 +98,7 @@ wizard_run(int argc, char **argv)
 		settings_finish(&s);
 	o.flags = &s.plan;
 	o.cf_m4 = s.cf_m4;
+	o.at_given = s.at_given;
 	memset(&w, 0, sizeof(w));
 	if (o.demo && !text)
 		fputs(_("Building the demo sandbox (a test CA, a Let's Encrypt style lineage, "

@@ -276,18 +276,19 @@ focused(struct wizard *w)
 
 	if (it != NULL && focusable(it))
 		return it;
-	/* the selected choice, else the first focusable item */
-	for (i = 0; i < w->n_items; i++)
-		if (w->items[i].kind == WI_CHOICE && w->items[i].on && !w->items[i].disabled) {
-			w->view[w->screen].focus_id = w->items[i].id;
-			return &w->items[i];
+	/* the first focusable item; in a list of choices, the selected one */
+	for (i = 0; i < w->n_items && !focusable(&w->items[i]); i++)
+		;
+	if (i == w->n_items)
+		return NULL;
+	it = &w->items[i];
+	for (; i < w->n_items && w->items[i].group == it->group; i++)
+		if (w->items[i].kind == WI_CHOICE && w->items[i].on) {
+			it = &w->items[i];
+			break;
 		}
-	for (i = 0; i < w->n_items; i++)
-		if (focusable(&w->items[i])) {
-			w->view[w->screen].focus_id = w->items[i].id;
-			return &w->items[i];
-		}
-	return NULL;
+	w->view[w->screen].focus_id = it->id;
+	return it;
 }
 
 static const char *
@@ -746,24 +747,27 @@ show_help(struct wizard *w, bool picture_first)
 {
 	const struct wiz_screen *s = wiz_screens[w->screen];
 	struct wiz_item *it = focused(w);
-	char *pic = wiz_picture(w), *text, *title;
+	char *pic = wiz_picture(w), *title;
+	struct buf b = { 0 };
 
-	text = xstrprintf("%s%s%s%s\n\n%s%s%s\n%s\n",
-	    picture_first ? pic : "", picture_first ? "\n" : "",
-	    _(s->help),
-	    it && it->help ? "\n\n" : "", it && it->help ? _(it->help) : "",
-	    picture_first ? "" : "\n\n", picture_first ? "" : pic,
-	    _("Keys on this screen: Up/Down move in the list; Space selects or changes; Enter "
-	    "selects and goes on (on a path: opens the file chooser, with Tab completion); "
-	    "letters jump to the item with that underlined letter.\n"
-	    "Everywhere: Tab and Shift-Tab move between the list, the fields and the buttons; "
+	if (picture_first)
+		buf_printf(&b, "%s\n", pic);
+	buf_printf(&b, "%s\n\n", _(s->help));
+	if (it != NULL && it->help != NULL)
+		buf_printf(&b, "%s: %s\n\n", it->label, _(it->help));
+	buf_printf(&b, "%s\n\n%s\n\n", _("Keys on this screen: Up/Down move in the list; Space "
+	    "selects or changes; Enter selects and goes on (on a path: opens the file chooser, "
+	    "with Tab completion); a letter jumps to the item with that underlined letter."),
+	    _("Everywhere: Tab and Shift-Tab move between the list, the fields and the buttons; "
 	    "Esc goes back one screen, keeping your answers; F1 or ? (1 without F-keys) shows "
 	    "this help; q or F10 (0) quits, asking first when there are unsaved choices; "
 	    "PgUp/PgDn scroll; Ctrl-L repaints; Ctrl-C leaves at once and writes nothing."));
+	if (!picture_first)
+		buf_puts(&b, pic);
 	title = xstrprintf(_(" Help: %s "), _(s->name));
-	ui_pager(w, title, text);
+	ui_pager(w, title, b.data);
 	free(title);
-	free(text);
+	buf_free(&b);
 	free(pic);
 }
 

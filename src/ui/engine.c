@@ -208,6 +208,11 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 			engine_cleanup(w);
 			return -1;
 		}
+		/* the sandbox's certificates start now: judge them after they were made */
+		if (!o->at_given) {
+			now = time(NULL);
+			w->m.plan.now = e->current.now = now;
+		}
 		e->mc_path = xstrdup(dp.mc);
 		e->cf_path = xstrdup(dp.cf);
 		e->le_live = xstrdup(dp.le_live);

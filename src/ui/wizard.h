@@ -195,6 +195,7 @@ struct wiz_options {
 	char		*demo_dir;
 	struct tls_plan	*flags;		/* settings given on the command line, or NULL */
 	char		*cf_m4;
+	bool		 at_given;	/* --at: judge at that time, else now */
 };
 int engine_init(struct wizard *w, const struct wiz_options *o, char **err);
 /* A one-line description of what a file holds (caller frees). */

@@ -1,0 +1,93 @@
+# tests/lib-ui.sh: drive the wizard in tmux as a person would: start it in a detached
+# session on a private socket, send keys, read the screen. Source after tests/lib.sh.
+command -v tmux >/dev/null 2>&1 || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+UI_SOCK="smtls-ui-$$"
+UI_RC="$T/ui.rc"
+UI_ASAN="$T/asan"
+at_exit "tmux -L $UI_SOCK kill-server"
+
+# ui_start W H [VAR=value...] -- ARGS...: runs smtls ARGS in a W x H terminal.
+ui_start() {
+	local w=$1 h=$2 envs="" q
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		envs="$envs $(printf '%q' "$1")"
+		shift
+	done
+	shift
+	q=$(printf '%q ' "$SMTLS" "$@")
+	rm -f "$UI_RC"
+	tmux -L "$UI_SOCK" -f /dev/null new-session -d -x "$w" -y "$h" -s ui \
+		"env ASAN_OPTIONS=log_path=$UI_ASAN:detect_leaks=1 $envs $q; echo \$? > $UI_RC; sleep 600"
+}
+
+# ui_screen: the visible text, in $SCREEN.
+ui_screen() {
+	SCREEN=$(tmux -L "$UI_SOCK" capture-pane -p -t ui 2>/dev/null)
+}
+
+# ui_wait REGEX [SECONDS]: waits until the screen shows REGEX (grep -E); 1 on timeout.
+ui_wait() {
+	local i=0 n=$(( ${2:-10} * 20 ))
+	while [ $i -lt $n ]; do
+		ui_screen
+		printf '%s\n' "$SCREEN" | grep -qE -- "$1" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# ui_settle: waits until the screen stops changing (a redraw is done).
+ui_settle() {
+	local prev="" i=0
+	while [ $i -lt 60 ]; do
+		sleep 0.05
+		ui_screen
+		[ "$SCREEN" = "$prev" ] && [ $i -gt 1 ] && return 0
+		prev=$SCREEN
+		i=$((i + 1))
+	done
+}
+
+# ui_keys KEY...: tmux key names (Enter, Escape, Tab, BTab, Up, F1, C-c, ...) one at a time.
+ui_keys() {
+	local k
+	for k in "$@"; do
+		tmux -L "$UI_SOCK" send-keys -t ui "$k"
+		ui_settle
+	done
+}
+
+# ui_type TEXT: types literal text.
+ui_type() {
+	tmux -L "$UI_SOCK" send-keys -t ui -l "$1"
+	ui_settle
+}
+
+ui_resize() {
+	tmux -L "$UI_SOCK" resize-window -t ui -x "$1" -y "$2" 2>/dev/null ||
+		tmux -L "$UI_SOCK" resize-pane -t ui -x "$1" -y "$2"
+	ui_settle
+}
+
+# ui_exit_code: waits for the program to end; its exit status in $UI_EXIT.
+ui_exit_code() {
+	local i=0
+	while [ ! -s "$UI_RC" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	UI_EXIT=$(cat "$UI_RC" 2>/dev/null || echo none)
+	ui_screen
+}
+
+# ui_like REGEX NAME / ui_unlike: assertions on the current screen.
+ui_like() { ui_screen; like "$SCREEN" "$1" "$2"; }
+ui_unlike() { ui_screen; unlike "$SCREEN" "$1" "$2"; }
+
+# ui_no_sanitizer_report: no ASan/UBSan report was written by the wizard.
+ui_no_sanitizer_report() {
+	if ls "$UI_ASAN".* >/dev/null 2>&1; then
+		fail "no sanitizer report" "$(head -20 "$UI_ASAN".*)"
+	else
+		pass "no sanitizer report"
+	fi
+}
