@@ -23,7 +23,7 @@ ui_start() {
 
 # ui_screen: the visible text, in $SCREEN.
 ui_screen() {
-	SCREEN=$(tmux -L "$UI_SOCK" capture-pane -p -t ui 2>/dev/null)
+	SCREEN=$(tmux -L "$UI_SOCK" capture-pane -J -p -t ui 2>/dev/null)
 }
 
 # ui_wait REGEX [SECONDS]: waits until the screen shows REGEX (grep -E); 1 on timeout.
@@ -90,4 +90,16 @@ ui_no_sanitizer_report() {
 	else
 		pass "no sanitizer report"
 	fi
+}
+
+# ui_next [HINT_REGEX]: Tab to the buttons (the hint line changes), then Enter on Next.
+ui_next() {
+	local i=0 hint=${1:-'Left/Right Choose'}
+	while [ $i -lt 12 ]; do
+		ui_screen
+		printf '%s\n' "$SCREEN" | tail -1 | grep -qE -- "$hint" && break
+		ui_keys Tab
+		i=$((i + 1))
+	done
+	ui_keys Enter
 }

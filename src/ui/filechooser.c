@@ -250,8 +250,13 @@ key:
 					fc_set(&s, sel);
 					free(sel);
 				}
-				buf_append(&s.path, &c, 1);
-				fc_list(&s);
+				/* "//" starts again from the root, as in Emacs */
+				if (c == '/' && s.path.len > 0 && s.path.data[s.path.len - 1] == '/')
+					fc_set(&s, "/");
+				else {
+					buf_append(&s.path, &c, 1);
+					fc_list(&s);
+				}
 			}
 			break;
 		}
