@@ -150,7 +150,9 @@ ask_group(struct wizard *w, int group, enum wiz_key_result *r)
 			    (line[0] == 'y' || line[0] == 'Y' || line[0] == *_("y")) != it->on)
 				*r = wiz_screens[w->screen]->activate(w, it);
 			free(line);
-			return a;
+			if (a != ANS_OK)
+				return a;
+			break;
 		case WI_PATH:
 		case WI_TEXT:
 			v = it->kind == WI_PATH ? plan_get(&w->m.plan, (enum plan_field)it->field) :
@@ -173,7 +175,9 @@ ask_group(struct wizard *w, int group, enum wiz_key_result *r)
 				}
 			}
 			free(line);
-			return a;
+			if (a != ANS_OK)
+				return a;
+			break;
 		default:
 			break;
 		}
@@ -248,7 +252,10 @@ wiz_run_text(struct wizard *w)
 	w->exit_code = 0;
 	return 0;
 quit:
-	fputs(_("No changes were written.\n"), stdout);
+	if (w->wrote)
+		fputs(_("Only the changes confirmed on the way were written.\n"), stdout);
+	else
+		fputs(_("No changes were written.\n"), stdout);
 	w->exit_code = 1;
 	return 0;
 }
