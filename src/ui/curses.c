@@ -311,6 +311,7 @@ draw_item(struct wizard *w, const struct wiz_item *it, int y, bool is_focus)
 	char mark[8];
 	const char *v;
 	size_t i;
+	bool marked = false;
 
 	if (is_focus)
 		hl = ui->region == 0 ? A_REVERSE : A_BOLD;
@@ -337,9 +338,9 @@ draw_item(struct wizard *w, const struct wiz_item *it, int y, bool is_focus)
 		attr_t ca = a | hl;
 		size_t k;
 
-		if (it->hotkey && tolower((unsigned char)it->label[i]) == it->hotkey &&
-		    strchr(it->label, it->label[i]) == it->label + i) {
+		if (!marked && it->hotkey && tolower((unsigned char)it->label[i]) == it->hotkey) {
 			ca |= A_UNDERLINE | A_BOLD;
+			marked = true;
 		}
 		if ((unsigned char)it->label[i] >= 0x80) {
 			/* a multibyte character: print the whole sequence */

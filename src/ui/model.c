@@ -131,11 +131,49 @@ wiz_set_field(struct wizard *w, enum plan_field f, const char *value)
 	wiz_recheck(w);
 }
 
+/*
+ * Hotkeys come from the translated labels, so they work in every language: the screen's
+ * suggestion when its label has that letter, else the first free letter of the label.
+ * q (quit) and the digits (F-keys without F-keys) are never used.
+ */
+static void
+assign_hotkeys(struct wizard *w)
+{
+	char used[128] = { 0 };
+	size_t i;
+
+	used['q'] = 1;
+	for (i = 0; i < w->n_items; i++) {
+		struct wiz_item *it = &w->items[i];
+		const char *p;
+
+		if (it->hotkey && isalpha((unsigned char)it->hotkey) && !used[(int)it->hotkey] &&
+		    (strchr(it->label, it->hotkey) != NULL ||
+		    strchr(it->label, toupper((unsigned char)it->hotkey)) != NULL)) {
+			used[(int)it->hotkey] = 1;
+			continue;
+		}
+		it->hotkey = 0;
+		if (it->kind == WI_LABEL)
+			continue;
+		for (p = it->label; *p; p++) {
+			int c = tolower((unsigned char)*p);
+
+			if (c < 128 && isalpha(c) && !used[c]) {
+				it->hotkey = (char)c;
+				used[c] = 1;
+				break;
+			}
+		}
+	}
+}
+
 void
 wiz_build(struct wizard *w)
 {
 	wiz_items_clear(w);
 	wiz_screens[w->screen]->build(w);
+	assign_hotkeys(w);
 }
 
 const struct finding *
