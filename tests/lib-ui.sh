@@ -92,14 +92,20 @@ ui_no_sanitizer_report() {
 	fi
 }
 
-# ui_next [HINT_REGEX]: Tab to the buttons (the hint line changes), then Enter on Next.
-ui_next() {
+# ui_to_buttons [HINT_REGEX]: Tab until the focus is on the buttons (the hint line says so).
+ui_to_buttons() {
 	local i=0 hint=${1:-'Left/Right Choose'}
 	while [ $i -lt 12 ]; do
 		ui_screen
-		printf '%s\n' "$SCREEN" | tail -1 | grep -qE -- "$hint" && break
+		printf '%s\n' "$SCREEN" | tail -1 | grep -qE -- "$hint" && return 0
 		ui_keys Tab
 		i=$((i + 1))
 	done
+	return 1
+}
+
+# ui_next [HINT_REGEX]: Tab to the buttons, then Enter on Next.
+ui_next() {
+	ui_to_buttons "$@"
 	ui_keys Enter
 }

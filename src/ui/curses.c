@@ -17,7 +17,6 @@
 #define MIN_COLS	64
 #define MIN_ROWS	18
 #define SIDE_COLS	110	/* from this width on, the findings panel sits at the side */
-#define LABEL_COLS	14
 
 /* Set by the signal handler: a handler can only reach a file-level flag. */
 static volatile sig_atomic_t ui_signalled;
@@ -361,7 +360,7 @@ draw_item(struct wizard *w, const struct wiz_item *it, int y, bool is_focus)
 		const struct finding *f = it->kind == WI_PATH ? wiz_finding_for(w, item_value(w, it)) :
 		    NULL;
 		const char *word = f && f->severity > SEV_INFO ? wiz_sev_word(f->severity) : NULL;
-		int vx = cx + LABEL_COLS > x + 1 ? cx + LABEL_COLS : x + 1;
+		int vx = cx + ui->label_w > x + 1 ? cx + ui->label_w : x + 1;
 		int room = ui->main_w - vx - 3 - (word ? ui_width(word, strlen(word)) + 1 : 0);
 		int vw;
 
@@ -545,6 +544,15 @@ ui_draw(struct wizard *w)
 	}
 	wiz_build(w);
 	it = focused(w);
+	/* the values of path and text fields line up after the longest label */
+	ui->label_w = 10;
+	for (i = 0; i < w->n_items; i++)
+		if (w->items[i].kind == WI_PATH || w->items[i].kind == WI_TEXT) {
+			int lw = ui_width(w->items[i].label, strlen(w->items[i].label)) + 2;
+
+			if (lw > ui->label_w && lw < ui->main_w / 3)
+				ui->label_w = lw;
+		}
 	draw_title(w);
 	if (w->body.data)
 		ui_wrap(&body, w->body.data, ui->main_w - 3, 2);

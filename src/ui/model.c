@@ -132,9 +132,9 @@ wiz_set_field(struct wizard *w, enum plan_field f, const char *value)
 }
 
 /*
- * Hotkeys come from the translated labels, so they work in every language: the screen's
- * suggestion when its label has that letter, else the first free letter of the label.
- * q (quit) and the digits (F-keys without F-keys) are never used.
+ * Hotkeys come from the translated labels, so they work in every language: the first free
+ * letter of the label (items earlier on the screen win). q (quit) is never used, nor
+ * digits (they stand for F-keys on consoles without them).
  */
 static void
 assign_hotkeys(struct wizard *w)
@@ -147,12 +147,6 @@ assign_hotkeys(struct wizard *w)
 		struct wiz_item *it = &w->items[i];
 		const char *p;
 
-		if (it->hotkey && isalpha((unsigned char)it->hotkey) && !used[(int)it->hotkey] &&
-		    (strchr(it->label, it->hotkey) != NULL ||
-		    strchr(it->label, toupper((unsigned char)it->hotkey)) != NULL)) {
-			used[(int)it->hotkey] = 1;
-			continue;
-		}
 		it->hotkey = 0;
 		if (it->kind == WI_LABEL)
 			continue;

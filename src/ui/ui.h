@@ -33,6 +33,7 @@ struct wiz_ui {
 	bool	 quit;
 	bool	 finished;
 	int	 cursor_y, cursor_x;
+	int	 label_w;	/* columns of the labels of path and text fields */
 };
 
 /* Display width of the first n bytes of s (wcwidth). */
