@@ -21,6 +21,14 @@
 #include "smtls/m4.h"
 #include "wizard.h"
 
+/* The mc loader of the check engine (mc.h), once it is part of the build. */
+#if defined(__has_include)
+#if __has_include("smtls/mc.h")
+#include "smtls/mc.h"
+#define HAVE_MC_LOAD 1
+#endif
+#endif
+
 #define MC_MAX	(4u * 1024 * 1024)
 
 bool
@@ -69,6 +77,38 @@ plan_copy(struct tls_plan *dst, const struct tls_plan *src)
 	dst->no_client_cert = src->no_client_cert;
 }
 
+#ifdef HAVE_MC_LOAD
+/*
+ * The TLS settings now in force: the mc through m4 (with the check engine's scan for
+ * disabled and duplicate defines, and its comparison with the cf), else the cf.
+ */
+static void
+load_current(struct wizard *w)
+{
+	struct wiz_env *e = &w->env;
+	struct tls_plan cfp;
+	size_t before = e->load_findings.n;
+
+	if (e->mc_path != NULL && is_file(e->mc_path)) {
+		if (mc_load(e->mc_path, M4_PATH, e->cf_dir, &e->current, &e->load_findings,
+		    NULL) == 0) {
+			e->mc_loaded = true;
+			if (e->cf_path != NULL && is_file(e->cf_path)) {
+				plan_init(&cfp, e->current.now);
+				if (cf_load(e->cf_path, &cfp, &e->load_findings) == 0)
+					mc_compare_cf(&e->current, &cfp, e->mc_path, e->cf_path,
+					    &e->load_findings);
+				plan_free(&cfp);
+			}
+			return;
+		}
+		e->mc_err = xstrdup(e->load_findings.n > before ?
+		    e->load_findings.v[before].message : _("m4 failed"));
+	}
+	if (e->cf_path != NULL && is_file(e->cf_path))
+		(void)cf_load(e->cf_path, &e->current, &e->load_findings);
+}
+#else
 /* The TLS settings now in force: the mc through m4, else the cf. */
 static void
 load_current(struct wizard *w)
@@ -83,13 +123,13 @@ load_current(struct wizard *w)
 
 	if (e->mc_path != NULL) {
 		if (file_read(e->mc_path, MC_MAX, &text, &len, &st, &err) == -1) {
-			findings_add(&e->current_findings, st == FILE_MISSING ? "file.missing" :
+			findings_add(&e->load_findings, st == FILE_MISSING ? "file.missing" :
 			    "file.unreadable", SEV_ERROR, e->mc_path, "%s", err);
 			e->mc_err = err;
 		} else if ((dir = m4_find_cf_dir(text, e->cf_dir, &inc)) == NULL) {
 			e->mc_err = xstrprintf(_("%s: sendmail's cf.m4 was not found (install "
 			    "sendmail-cf)"), e->mc_path);
-			findings_add(&e->current_findings, "mc.m4-error", SEV_ERROR, e->mc_path,
+			findings_add(&e->load_findings, "mc.m4-error", SEV_ERROR, e->mc_path,
 			    "%s", e->mc_err);
 		} else {
 			if (m4_build_cf(M4_PATH, e->mc_path, dir, inc, &res, &err) == 0) {
@@ -99,7 +139,7 @@ load_current(struct wizard *w)
 					e->current.origin[f].line = 0;
 				e->mc_loaded = true;
 			} else {
-				findings_add(&e->current_findings, "mc.m4-error", SEV_ERROR,
+				findings_add(&e->load_findings, "mc.m4-error", SEV_ERROR,
 				    e->mc_path, "%s", err);
 				e->mc_err = err;
 			}
@@ -116,6 +156,7 @@ load_current(struct wizard *w)
 	}
 	cf_options_free(&opts);
 }
+#endif
 
 static int
 lineage_cmp(const void *a, const void *b)
@@ -233,10 +274,6 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	if (smpath != NULL && sendmail_inspect(smpath, &e->sm, &e->sm_err) == -1)
 		e->sm.found = false;
 	load_current(w);
-	e->current.hostname = e->hostname ? xstrdup(e->hostname) : NULL;
-	e->current.public_roots = w->m.plan.public_roots ? xstrdup(w->m.plan.public_roots) : NULL;
-	check_plan(&e->current, e->sm.found ? &e->sm : NULL, &e->current_findings);
-	findings_sort(&e->current_findings);
 	load_lineages(w, now);
 
 	/* the choices start from what is in force, then the command line's settings */
@@ -245,6 +282,7 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		plan_copy(&w->m.plan, fl);
 	w->m.plan.hostname = e->hostname ? xstrdup(e->hostname) : NULL;
 	w->m.plan.mc_path = xstrdup(e->mc_path);
+	w->m.plan.cf_path = xstrdup(e->cf_path);
 	w->m.source = SRC_EXISTING;
 	if (plan_get(&w->m.plan, PF_SERVER_CERT) == NULL && e->n_lineages > 0)
 		w->m.source = SRC_LETSENCRYPT;
@@ -255,6 +293,9 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	w->m.ask_client = true;
 	w->m.dirty = false;
 	wiz_recheck(w);
+	/* what is wrong now, before any change (the start screen) */
+	e->now_errors = findings_count(&w->live, SEV_ERROR);
+	e->now_warnings = findings_count(&w->live, SEV_WARNING);
 	return 0;
 }
 

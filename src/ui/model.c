@@ -107,8 +107,23 @@ wiz_set_status(struct wizard *w, const char *fmt, ...)
 void
 wiz_recheck(struct wizard *w)
 {
+	size_t i;
+
 	findings_free(&w->live);
 	check_plan(&w->m.plan, w->env.sm.found ? &w->env.sm : NULL, &w->live);
+	/* what loading the existing mc/cf found stays true until they are rewritten */
+	for (i = 0; i < w->env.load_findings.n; i++) {
+		const struct finding *f = &w->env.load_findings.v[i];
+		struct finding *n;
+
+		if (findings_has(&w->live, f->id, f->file))
+			continue;
+		n = findings_add(&w->live, f->id, f->severity, f->file, "%s", f->message);
+		if (f->fix != NULL)
+			finding_set_fix(n, "%s", f->fix);
+		if (f->reproduce != NULL)
+			finding_set_reproduce(n, "%s", f->reproduce);
+	}
 	findings_sort(&w->live);
 }
 
@@ -322,7 +337,7 @@ wiz_free(struct wizard *w)
 	findings_free(&w->live);
 	plan_free(&w->m.plan);
 	plan_free(&w->env.current);
-	findings_free(&w->env.current_findings);
+	findings_free(&w->env.load_findings);
 	sendmail_info_free(&w->env.sm);
 	for (i = 0; i < w->env.n_lineages; i++) {
 		free(w->env.lineages[i].name);

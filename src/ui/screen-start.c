@@ -51,8 +51,7 @@ start_build(struct wizard *w)
 	if (!any)
 		wiz_body(w, _("  none: sendmail offers no STARTTLS now\n"));
 	wiz_body(w, _("Now: %zu errors, %zu warnings (listed under Findings).\n"),
-	    findings_count(&e->current_findings, SEV_ERROR),
-	    findings_count(&e->current_findings, SEV_WARNING));
+	    e->now_errors, e->now_warnings);
 
 	it = wiz_item_add(w, WI_CHOICE, START_SETUP, 1, 's', _("Set up or repair TLS"));
 	it->help = N_("Walk through the certificate, the trusted roots, the key and the options; "

@@ -46,7 +46,9 @@ struct wiz_env {
 	bool			 mc_loaded;	/* m4 built a cf from the mc */
 	char			*mc_err;	/* m4's complaint, or why the mc is missing */
 	struct tls_plan		 current;	/* the settings in force now (from the mc) */
-	struct findings		 current_findings;
+	struct findings		 load_findings;	/* about the mc/cf as they are (dnl, m4, stale cf) */
+	size_t			 now_errors;	/* findings before any change */
+	size_t			 now_warnings;
 	char			*le_live;	/* the Let's Encrypt live directory */
 	struct wiz_lineage	*lineages;
 	size_t			 n_lineages;
