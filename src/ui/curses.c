@@ -1106,6 +1106,13 @@ wiz_curses_possible(const char **why)
 	return true;
 }
 
+/* Redraws while apply runs its steps, so each shows Running, then Done or Failed. */
+static void
+ui_progress(struct wizard *w)
+{
+	ui_draw(w);
+}
+
 int
 wiz_run_curses(struct wizard *w)
 {
@@ -1122,6 +1129,7 @@ wiz_run_curses(struct wizard *w)
 	ui.ascii = cs == NULL || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0);
 	w->ui = &ui;
 	w->confirm = ui_confirm_hook;
+	w->progress = ui_progress;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ui_on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -1166,6 +1174,7 @@ wiz_run_curses(struct wizard *w)
 	endwin();
 	delscreen(scr);
 	w->ui = NULL;
+	w->progress = NULL;
 	if (ui.interrupted || ui.quit) {
 		w->exit_code = ui.interrupted ? 130 : 1;
 		if (ui.interrupted)

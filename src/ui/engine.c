@@ -21,6 +21,15 @@
 #include "smtls/m4.h"
 #include "wizard.h"
 
+/* The emit and apply engines (emit.h, apply.h), once they are part of the build. */
+#if defined(__has_include)
+#if __has_include("smtls/apply.h") && __has_include("smtls/emit.h")
+#include "smtls/apply.h"
+#include "smtls/emit.h"
+#define HAVE_APPLY 1
+#endif
+#endif
+
 /* The mc loader of the check engine (mc.h), once it is part of the build. */
 #if defined(__has_include)
 #if __has_include("smtls/mc.h")
@@ -31,17 +40,281 @@
 
 #define MC_MAX	(4u * 1024 * 1024)
 
+#ifdef HAVE_APPLY
 bool
 engine_can_emit(void)
 {
-	return false;	/* the emit engine (emit.h) is not part of this build yet */
+	return true;
 }
 
 bool
 engine_can_apply(void)
 {
-	return false;	/* the apply engine (apply.h) is not part of this build yet */
+	return true;
 }
+
+/* The emitter's templates: $SMTLS_SNIPPETSDIR, the build tree beside the binary, or installed. */
+static char *
+snippets_dir(void)
+{
+	const char *env = getenv("SMTLS_SNIPPETSDIR");
+	char *exe = realpath("/proc/self/exe", NULL), *dir, *probe;
+
+	if (env != NULL && *env != '\0') {
+		free(exe);
+		return xstrdup(env);
+	}
+	if (exe != NULL) {
+		dir = path_dirname(exe);
+		probe = xstrprintf("%s/snippets/fragment.m4", dir);
+		free(exe);
+		if (is_file(probe)) {
+			free(probe);
+			probe = xstrprintf("%s/snippets", dir);
+			free(dir);
+			return probe;
+		}
+		free(probe);
+		free(dir);
+	}
+	return xstrdup(SNIPPETSDIR);
+}
+
+static void
+emit_opts(const struct wizard *w, struct emit_options *eo, const char *snippets)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->group_readable_key = w->m.group_readable;
+	eo->smtps = w->m.smtps;
+	eo->version = PACKAGE_VERSION;
+	eo->now = w->m.plan.now;
+	eo->snippets_dir = snippets;
+}
+
+static void
+apply_request_init(struct wizard *w, struct apply_request *rq, const struct emit_options *eo)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->plan = &w->m.plan;
+	rq->emit = eo;
+	rq->mc_path = w->env.mc_path;
+	rq->cf_path = w->env.cf_path;
+	rq->cf_m4_dir = w->env.cf_dir;
+	rq->m4_path = M4_PATH;
+	rq->sendmail_timeout_ms = 20000;
+	rq->now = time(NULL);
+}
+
+char *
+engine_command_line(const struct wizard *w)
+{
+	struct emit_options eo;
+
+	emit_opts(w, &eo, NULL);
+	return emit_command_line(&w->m.plan, &eo, "apply", w->env.mc_path);
+}
+
+void
+engine_preview(struct wizard *w)
+{
+	struct wiz_apply *ap = &w->ap;
+	struct emit_options eo;
+	struct emit_result er;
+	struct apply_request rq;
+	struct apply_result res;
+	char *snip, *err = NULL;
+
+	if (ap->preview_valid)
+		return;
+	xfree(ap->fragment);
+	xfree(ap->mc_diff);
+	xfree(ap->cf_diff);
+	xfree(ap->preview_err);
+	snip = snippets_dir();
+	emit_opts(w, &eo, snip);
+	memset(&er, 0, sizeof(er));
+	if (emit_build(&w->m.plan, &eo, w->env.sm.found ? &w->env.sm : NULL, &er, &err) == -1) {
+		ap->preview_err = err;
+	} else {
+		ap->fragment = xstrdup(er.fragment);
+		/* a dry run: the diffs, with m4 but without sendmail -bC (fast) */
+		apply_request_init(w, &rq, &eo);
+		rq.dry_run = true;
+		rq.force = true;
+		memset(&res, 0, sizeof(res));
+		if (apply_run(&rq, &res) == 0) {
+			ap->mc_diff = xstrdup(res.mc_diff ? res.mc_diff : "");
+			ap->cf_diff = xstrdup(res.cf_diff ? res.cf_diff : "");
+		} else
+			ap->preview_err = xstrdup(res.error ? res.error : _("the dry run failed"));
+		apply_result_free(&res);
+	}
+	emit_result_free(&er);
+	free(snip);
+	ap->preview_valid = true;
+}
+
+bool
+engine_can_restart(const struct wizard *w)
+{
+	return !w->env.demo && apply_restart_argv() != NULL;
+}
+
+const char *
+engine_step_title(int i)
+{
+	if (i < 0 || i >= APPLY_STEP_COUNT || i >= WIZ_MAX_STEPS)
+		return NULL;
+	return _(apply_step_title((enum apply_step)i));
+}
+
+static void
+on_progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
+{
+	struct wizard *w = arg;
+
+	if ((int)step < WIZ_MAX_STEPS) {
+		w->ap.state[step] = (int)state;
+		free(w->ap.detail[step]);
+		w->ap.detail[step] = detail ? xstrdup(detail) : NULL;
+	}
+	if (w->progress != NULL)
+		w->progress(w);
+}
+
+static void
+ap_reset(struct wiz_apply *ap)
+{
+	int i;
+
+	for (i = 0; i < WIZ_MAX_STEPS; i++) {
+		ap->state[i] = 0;
+		xfree(ap->detail[i]);
+	}
+	xfree(ap->error);
+	xfree(ap->mc_backup);
+	xfree(ap->cf_backup);
+	xfree(ap->restart_command);
+	ap->changed = ap->unchanged = ap->failed = ap->undone = false;
+}
+
+int
+engine_apply(struct wizard *w)
+{
+	struct wiz_apply *ap = &w->ap;
+	struct emit_options eo;
+	struct apply_request rq;
+	struct apply_result res;
+	char *snip = snippets_dir(), *cmd = wiz_command_line(w);
+	int r;
+
+	ap_reset(ap);
+	ap->ran = true;
+	ap->n_steps = APPLY_STEP_COUNT < WIZ_MAX_STEPS ? APPLY_STEP_COUNT : WIZ_MAX_STEPS;
+	emit_opts(w, &eo, snip);
+	eo.command = cmd;
+	apply_request_init(w, &rq, &eo);
+	rq.sm = w->env.sm.found ? &w->env.sm : NULL;
+	rq.force = w->m.override;
+	rq.restart = ap->restart && engine_can_restart(w);
+	rq.progress = on_progress;
+	rq.progress_arg = w;
+	memset(&res, 0, sizeof(res));
+	r = apply_run(&rq, &res);
+	ap->changed = res.outcome == APPLY_CHANGED;
+	ap->unchanged = res.outcome == APPLY_UNCHANGED;
+	ap->failed = r == -1;
+	if (res.error != NULL)
+		ap->error = xstrdup(res.error);
+	if (res.mc_backup != NULL)
+		ap->mc_backup = xstrdup(res.mc_backup);
+	if (res.cf_backup != NULL)
+		ap->cf_backup = xstrdup(res.cf_backup);
+	if (res.restart_command != NULL)
+		ap->restart_command = xstrdup(res.restart_command);
+	if (ap->changed) {
+		w->wrote = true;
+		w->m.dirty = false;
+	}
+	ap->preview_valid = false;
+	apply_result_free(&res);
+	free(snip);
+	free(cmd);
+	return r;
+}
+
+int
+engine_undo(struct wizard *w)
+{
+	struct apply_result res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	r = apply_undo(w->env.mc_path, w->env.cf_path, &res);
+	xfree(w->ap.error);
+	if (r == -1)
+		w->ap.error = xstrdup(res.error ? res.error : _("undo failed"));
+	else
+		w->ap.undone = true;
+	w->ap.preview_valid = false;
+	apply_result_free(&res);
+	return r;
+}
+#else
+/* The emit and apply engines are not part of this build: the screens say so. */
+bool
+engine_can_emit(void)
+{
+	return false;
+}
+
+bool
+engine_can_apply(void)
+{
+	return false;
+}
+
+char *
+engine_command_line(const struct wizard *w)
+{
+	(void)w;
+	return NULL;
+}
+
+void
+engine_preview(struct wizard *w)
+{
+	w->ap.preview_valid = true;
+}
+
+bool
+engine_can_restart(const struct wizard *w)
+{
+	(void)w;
+	return false;
+}
+
+const char *
+engine_step_title(int i)
+{
+	(void)i;
+	return NULL;
+}
+
+int
+engine_apply(struct wizard *w)
+{
+	(void)w;
+	return -1;
+}
+
+int
+engine_undo(struct wizard *w)
+{
+	(void)w;
+	return -1;
+}
+#endif
 
 bool
 engine_can_generate(void)

@@ -143,6 +143,7 @@ wiz_set_field(struct wizard *w, enum plan_field f, const char *value)
 	} else
 		plan_set(&w->m.plan, f, value, NULL, 0);
 	w->m.dirty = true;
+	w->ap.preview_valid = false;
 	wiz_recheck(w);
 }
 
@@ -276,9 +277,12 @@ wiz_command_line(const struct wizard *w)
 	};
 	const struct tls_plan *p = &w->m.plan;
 	struct buf b = { 0 };
+	char *emitted = engine_command_line(w);
 	size_t i;
 
-	buf_puts(&b, engine_can_apply() ? "smtls apply" : "smtls check");
+	if (emitted != NULL)
+		return emitted;
+	buf_puts(&b, "smtls check");
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (plan_get(p, flags[i].f) == NULL)
 			continue;
@@ -356,6 +360,16 @@ wiz_free(struct wizard *w)
 	free(w->env.demo_dir);
 	free(w->status);
 	free(w->result);
+	free(w->ap.fragment);
+	free(w->ap.mc_diff);
+	free(w->ap.cf_diff);
+	free(w->ap.preview_err);
+	for (i = 0; i < WIZ_MAX_STEPS; i++)
+		free(w->ap.detail[i]);
+	free(w->ap.error);
+	free(w->ap.mc_backup);
+	free(w->ap.cf_backup);
+	free(w->ap.restart_command);
 	memset(w, 0, sizeof(*w));
 }
 

@@ -68,8 +68,18 @@ key_activate(struct wizard *w, struct wiz_item *it)
 		return WK_HANDLED;
 	}
 	if (it->id == KEY_GROUP) {
-		wiz_set_field(w, PF_DONT_BLAME, "GroupReadableKeyFile");
-		wiz_set_status(w, _("confDONT_BLAME_SENDMAIL will be GroupReadableKeyFile"));
+		const char *db = plan_get(&w->m.plan, PF_DONT_BLAME);
+
+		/* keep the other DontBlameSendmail flags (Debian sets many) */
+		w->m.group_readable = true;
+		if (db == NULL)
+			wiz_set_field(w, PF_DONT_BLAME, "GroupReadableKeyFile");
+		else if (strstr(db, "GroupReadableKeyFile") == NULL) {
+			q = xstrprintf("%s,GroupReadableKeyFile", db);
+			wiz_set_field(w, PF_DONT_BLAME, q);
+			free(q);
+		}
+		wiz_set_status(w, _("confDONT_BLAME_SENDMAIL will include GroupReadableKeyFile"));
 		return WK_HANDLED;
 	}
 	return WK_UNHANDLED;

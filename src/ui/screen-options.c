@@ -62,7 +62,11 @@ options_build(struct wizard *w)
 	it->on = w->m.log_level == 14;
 	it->help = it[-1].help;
 	it = wiz_item_add(w, WI_TOGGLE, OPT_465, 5, 'p', _("Also listen on port 465 (SMTPS)"));
-	wiz_item_disable(it, _("not available in this build: the emitter has not landed"));
+	it->on = w->m.smtps;
+	it->help = N_("A second daemon with TLS from the first byte (DAEMON_OPTIONS with M=s), "
+	    "for mail programs that submit on port 465.");
+	if (!engine_can_emit())
+		wiz_item_disable(it, _("not available in this build: the emitter has not landed"));
 }
 
 static enum wiz_key_result
@@ -87,6 +91,10 @@ options_activate(struct wizard *w, struct wiz_item *it)
 		w->m.min_tls = !w->m.min_tls;
 		wiz_set_field(w, PF_SERVER_SSL_OPTIONS, w->m.min_tls ? MIN_TLS12 : NULL);
 		wiz_set_field(w, PF_CLIENT_SSL_OPTIONS, w->m.min_tls ? MIN_TLS12 : NULL);
+		break;
+	case OPT_465:
+		w->m.smtps = !w->m.smtps;
+		w->ap.preview_valid = false;
 		break;
 	case OPT_LOG_KEEP:
 	case OPT_LOG_9:

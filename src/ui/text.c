@@ -185,6 +185,27 @@ ask_group(struct wizard *w, int group, enum wiz_key_result *r)
 	return ANS_OK;
 }
 
+/* Prints each apply step when its state changes. */
+static void
+text_progress(struct wizard *w)
+{
+	static const char *const words[] = { N_("Pending"), N_("Running"), N_("Done"),
+	    N_("Failed"), N_("Skipped") };
+	const char *t;
+	int i;
+
+	for (i = 0; (t = engine_step_title(i)) != NULL; i++) {
+		int st = w->ap.state[i];
+
+		if (st == w->ap.shown[i] || st < 0 || st > 4)
+			continue;
+		w->ap.shown[i] = st;
+		printf("  %-8s %s%s%s\n", _(words[st]), t, w->ap.detail[i] ? ": " : "",
+		    w->ap.detail[i] ? w->ap.detail[i] : "");
+	}
+	fflush(stdout);
+}
+
 int
 wiz_run_text(struct wizard *w)
 {
@@ -193,6 +214,7 @@ wiz_run_text(struct wizard *w)
 	size_t i;
 
 	w->confirm = text_confirm;
+	w->progress = text_progress;
 	for (;;) {
 		const struct wiz_screen *s = wiz_screens[w->screen];
 		int max_group = 0;

@@ -56,6 +56,26 @@ struct wiz_env {
 	char			*hostname;
 };
 
+#define WIZ_MAX_STEPS	16
+
+/* The state of the Apply screen: the preview (fragment, diffs) and the steps as they run. */
+struct wiz_apply {
+	bool	 preview_valid;		/* fragment and diffs are for the current plan */
+	char	*fragment;		/* the .mc block, or NULL */
+	char	*mc_diff, *cf_diff;	/* what apply would change ("" when nothing) */
+	char	*preview_err;		/* why there is no preview */
+	bool	 ran;			/* apply ran (this session) */
+	bool	 restart;		/* the admin agreed to restart sendmail */
+	bool	 changed, unchanged, failed, undone;
+	int	 n_steps;
+	int	 state[WIZ_MAX_STEPS];	/* 0 pending, 1 running, 2 done, 3 failed, 4 skipped */
+	int	 shown[WIZ_MAX_STEPS];	/* the state the text front end printed last */
+	char	*detail[WIZ_MAX_STEPS];
+	char	*error;
+	char	*mc_backup, *cf_backup;
+	char	*restart_command;
+};
+
 /* The admin's choices; the plan is what check_plan() judges. */
 struct wiz_model {
 	struct tls_plan	 plan;
@@ -67,6 +87,8 @@ struct wiz_model {
 	int		 min_tls;	/* 0 keep, 1 TLS 1.2 or newer */
 	int		 log_level;	/* 0 keep, 9, 14 */
 	bool		 override;	/* apply despite error findings */
+	bool		 group_readable;	/* keys 0640 with GroupReadableKeyFile */
+	bool		 smtps;		/* also listen on port 465 */
 	int		 start;		/* what the admin chose on the start screen */
 	bool		 dirty;		/* choices not yet written */
 };
@@ -151,7 +173,10 @@ struct wizard {
 	char			*result;	/* what to print to scrollback at the end */
 	bool			 wrote;		/* something was written */
 	int			 exit_code;
+	struct wiz_apply	 ap;
 	struct wiz_ui		*ui;		/* NULL in text mode */
+	/* redraws while a long step runs (the front end's), or NULL */
+	void			(*progress)(struct wizard *w);
 	/* asks a yes/no question in the current front end; def is the answer on Enter */
 	bool			(*confirm)(struct wizard *w, const char *question, bool def);
 };
@@ -210,6 +235,18 @@ int engine_chmod_key(const char *path, char **err);
 bool engine_can_emit(void);
 bool engine_can_apply(void);
 bool engine_can_generate(void);
+/* The fragment and the diffs for the current plan (cached in w->ap until the plan changes). */
+void engine_preview(struct wizard *w);
+/* Whether sendmail can be restarted here (never in the demo). */
+bool engine_can_restart(const struct wizard *w);
+/* The title of apply step i (translated), or NULL past the last. */
+const char *engine_step_title(int i);
+/* Runs apply (progress through w->progress); fills w->ap. 0 or -1. */
+int engine_apply(struct wizard *w);
+/* Restores the backups of the last apply. 0 or -1 (w->ap.error). */
+int engine_undo(struct wizard *w);
+/* The emitter's equivalent `smtls apply ...` line (caller frees), or NULL without it. */
+char *engine_command_line(const struct wizard *w);
 /* Removes the demo sandbox (unless kept). */
 void engine_cleanup(struct wizard *w);
 
