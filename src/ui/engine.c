@@ -40,6 +40,22 @@
 
 #define MC_MAX	(4u * 1024 * 1024)
 
+static bool
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return p != NULL && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool
+is_file(const char *p)
+{
+	struct stat st;
+
+	return p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 #ifdef HAVE_APPLY
 bool
 engine_can_emit(void)
@@ -320,22 +336,6 @@ bool
 engine_can_generate(void)
 {
 	return false;	/* the certificate engine (pki.h, lineage.h) is not part of this build yet */
-}
-
-static bool
-is_dir(const char *p)
-{
-	struct stat st;
-
-	return p != NULL && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool
-is_file(const char *p)
-{
-	struct stat st;
-
-	return p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static void
