@@ -222,7 +222,7 @@ engine_apply(struct wizard *w)
 	struct apply_request rq;
 	struct apply_result res;
 	char *snip = snippets_dir(), *cmd = wiz_command_line(w);
-	int r;
+	int r, i;
 
 	ap_reset(ap);
 	ap->ran = true;
@@ -236,10 +236,17 @@ engine_apply(struct wizard *w)
 	rq.progress = on_progress;
 	rq.progress_arg = w;
 	memset(&res, 0, sizeof(res));
+	ap->running = true;
 	r = apply_run(&rq, &res);
+	ap->running = false;
+	for (i = 0; i < ap->n_steps; i++)
+		ap->state[i] = (int)res.state[i];
 	ap->changed = res.outcome == APPLY_CHANGED;
 	ap->unchanged = res.outcome == APPLY_UNCHANGED;
 	ap->failed = r == -1;
+	if (res.outcome == APPLY_REFUSED && res.error == NULL)
+		ap->error = xstrdup(_("refused: the check found errors (override them on the "
+		    "Review screen)"));
 	if (res.error != NULL)
 		ap->error = xstrdup(res.error);
 	if (res.mc_backup != NULL)

@@ -93,7 +93,10 @@ apply_build(struct wizard *w)
 		return;
 	}
 	free(cmd);
-	if (!ap->ran) {
+	if (ap->running) {
+		wiz_body(w, _("Applying, one step after the other (sendmail -bC may take a few "
+		    "seconds)...\n"));
+	} else if (!ap->ran) {
 		wiz_body(w, _("Nothing has been written yet. Apply writes %s and %s (each "
 		    "backed up first as FILE.smtls-TIME), after m4 and sendmail -bC passed:\n"),
 		    w->env.mc_path, w->env.cf_path);
@@ -109,6 +112,8 @@ apply_build(struct wizard *w)
 		wiz_body(w, _("%s: %s. Nothing was changed.\n"), wiz_sev_word(SEV_ERROR),
 		    ap->error ? ap->error : _("apply failed"));
 	steps_body(w);
+	if (ap->running)
+		return;
 	if (!ap->ran || ap->failed) {
 		it = wiz_item_add(w, WI_TOGGLE, APPLY_RESTART, 1, 'r',
 		    _("Restart sendmail afterwards"));

@@ -66,6 +66,7 @@ struct wiz_apply {
 	char	*preview_err;		/* why there is no preview */
 	bool	 ran;			/* apply ran (this session) */
 	bool	 restart;		/* the admin agreed to restart sendmail */
+	bool	 running;		/* apply_run is under way (progress redraws) */
 	bool	 changed, unchanged, failed, undone;
 	int	 n_steps;
 	int	 state[WIZ_MAX_STEPS];	/* 0 pending, 1 running, 2 done, 3 failed, 4 skipped */
