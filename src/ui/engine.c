@@ -40,6 +40,25 @@
 
 #define MC_MAX	(4u * 1024 * 1024)
 
+#ifdef HAVE_APPLY
+static void load_current(struct wizard *w);
+
+/* After apply or undo rewrote the mc and cf: what is in force now, and its findings. */
+static void
+reload_current(struct wizard *w)
+{
+	time_t now = w->env.current.now;
+
+	plan_free(&w->env.current);
+	plan_init(&w->env.current, now);
+	findings_free(&w->env.load_findings);
+	xfree(w->env.mc_err);
+	w->env.mc_loaded = false;
+	load_current(w);
+	wiz_recheck(w);
+}
+#endif
+
 static bool
 is_dir(const char *p)
 {
@@ -263,6 +282,8 @@ engine_apply(struct wizard *w)
 	apply_result_free(&res);
 	free(snip);
 	free(cmd);
+	if (ap->changed)
+		reload_current(w);
 	return r;
 }
 
@@ -277,8 +298,10 @@ engine_undo(struct wizard *w)
 	xfree(w->ap.error);
 	if (r == -1)
 		w->ap.error = xstrdup(res.error ? res.error : _("undo failed"));
-	else
+	else {
 		w->ap.undone = true;
+		reload_current(w);
+	}
 	w->ap.preview_valid = false;
 	apply_result_free(&res);
 	return r;
