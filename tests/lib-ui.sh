@@ -6,6 +6,11 @@ UI_RC="$T/ui.rc"
 UI_ASAN="$T/asan"
 at_exit "tmux -L $UI_SOCK kill-server"
 
+# sendmail -bC sleeps 60 s on a host without a dotted name: with UI_HOSTNAME set, the
+# wizard runs in a private UTS namespace with that name (as tests/lib-sendmail.sh does).
+UI_HOSTNAME=${UI_HOSTNAME:-}
+ui_ns_available() { [ "$(id -u)" -eq 0 ] && unshare --uts true 2>/dev/null; }
+
 # ui_start W H [VAR=value...] -- ARGS...: runs smtls ARGS in a W x H terminal.
 ui_start() {
 	local w=$1 h=$2 envs="" q
@@ -16,6 +21,9 @@ ui_start() {
 	done
 	shift
 	q=$(printf '%q ' "$SMTLS" "$@")
+	if [ -n "$UI_HOSTNAME" ]; then
+		q="unshare --uts sh -c $(printf '%q' "hostname $UI_HOSTNAME && exec $q")"
+	fi
 	rm -f "$UI_RC"
 	tmux -L "$UI_SOCK" -f /dev/null new-session -d -x "$w" -y "$h" -s ui \
 		"env ASAN_OPTIONS=log_path=$UI_ASAN:detect_leaks=1 $envs $q; echo \$? > $UI_RC; sleep 600"
