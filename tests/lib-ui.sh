@@ -112,8 +112,19 @@ ui_to_buttons() {
 	return 1
 }
 
-# ui_next [HINT_REGEX]: Tab to the buttons, then Enter on Next.
+# ui_next [HINT_REGEX]: Tab to the buttons, then Enter on Next; waits (up to 30 s) for
+# another title, or for a message that stops it (an error shown at its field, a question).
 ui_next() {
+	local title i=0
 	ui_to_buttons "$@"
+	title=$(printf '%s\n' "$SCREEN" | head -1)
 	ui_keys Enter
+	while [ $i -lt 600 ]; do
+		ui_screen
+		[ "$(printf '%s\n' "$SCREEN" | head -1)" != "$title" ] && break
+		printf '%s\n' "$SCREEN" | grep -qE 'Next again|\?' && break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	ui_settle
 }
