@@ -122,7 +122,7 @@ ui_next() {
 	while [ $i -lt 600 ]; do
 		ui_screen
 		[ "$(printf '%s\n' "$SCREEN" | head -1)" != "$title" ] && break
-		printf '%s\n' "$SCREEN" | grep -qE 'Next again|\?' && break
+		printf '%s\n' "$SCREEN" | grep -qE 'Next again|< No >|< Nein >' && break
 		sleep 0.05
 		i=$((i + 1))
 	done

@@ -157,7 +157,7 @@ engine_preview(struct wizard *w)
 	struct emit_result er;
 	struct apply_request rq;
 	struct apply_result res;
-	char *snip, *err = NULL;
+	char *snip, *cmd, *err = NULL;
 
 	if (ap->preview_valid)
 		return;
@@ -167,6 +167,8 @@ engine_preview(struct wizard *w)
 	xfree(ap->preview_err);
 	snip = snippets_dir();
 	emit_opts(w, &eo, snip);
+	cmd = engine_command_line(w);
+	eo.command = cmd;
 	memset(&er, 0, sizeof(er));
 	if (emit_build(&w->m.plan, &eo, w->env.sm.found ? &w->env.sm : NULL, &er, &err) == -1) {
 		ap->preview_err = err;
@@ -186,6 +188,7 @@ engine_preview(struct wizard *w)
 	}
 	emit_result_free(&er);
 	free(snip);
+	free(cmd);
 	ap->preview_valid = true;
 }
 

@@ -2,11 +2,38 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "smtls/i18n.h"
 #include "wizard.h"
 
 enum { REV_OVERRIDE = 1 };
+
+/* The fragment, each define followed by what it sets in sendmail's terms (display only). */
+static void
+fragment_body(struct wizard *w, const char *frag)
+{
+	const char *line = frag;
+
+	while (line != NULL && *line) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		const struct tls_option *o = NULL;
+
+		if (strncmp(line, "define(`", 8) == 0) {
+			const char *q = strchr(line + 8, '\'');
+			char *macro = q ? xstrndup(line + 8, (size_t)(q - line - 8)) : NULL;
+
+			o = macro ? tls_option_by_macro(macro) : NULL;
+			free(macro);
+		}
+		wiz_body(w, "  %.*s\n", (int)len, line);
+		if (o != NULL)
+			/* TRANSLATORS: under a define of the .mc fragment: cf option and meaning */
+			wiz_body(w, _("      -> %s: %s\n"), o->cf_name, _(o->what));
+		line = eol ? eol + 1 : NULL;
+	}
+}
 
 static void
 review_build(struct wizard *w)
@@ -27,13 +54,16 @@ review_build(struct wizard *w)
 		if (f->reproduce != NULL)
 			wiz_body(w, _("        see: %s\n"), f->reproduce);
 	}
+	cmd = wiz_command_line(w);
+	wiz_body(w, _("\nThe same, without the wizard:\n  %s\n"), cmd);
+	free(cmd);
 	wiz_body(w, _("\nThe .mc fragment:\n"));
 	if (engine_can_emit()) {
 		engine_preview(w);
 		if (w->ap.preview_err != NULL)
 			wiz_body(w, "  %s: %s\n", wiz_sev_word(SEV_ERROR), w->ap.preview_err);
 		if (w->ap.fragment != NULL)
-			wiz_body(w, "%s", w->ap.fragment);
+			fragment_body(w, w->ap.fragment);
 		if (w->ap.mc_diff != NULL)
 			wiz_body(w, _("\nChanges to %s:\n%s"), w->env.mc_path,
 			    *w->ap.mc_diff ? w->ap.mc_diff : _("  none\n"));
@@ -44,9 +74,6 @@ review_build(struct wizard *w)
 		wiz_body(w, _("  not available in this build: the emitter (smtls emit) has not "
 		    "landed, so no fragment and no diff against %s can be shown.\n"),
 		    w->env.mc_path);
-	cmd = wiz_command_line(w);
-	wiz_body(w, _("\nThe same, without the wizard:\n  %s\n"), cmd);
-	free(cmd);
 	if (errors > 0) {
 		it = wiz_item_add(w, WI_TOGGLE, REV_OVERRIDE, 1, 'o',
 		    _("Continue despite the errors (override)"));
