@@ -2,11 +2,14 @@
 libsmtls_a_SOURCES += \
 	include/smtls/cert.h src/core/cert.c \
 	include/smtls/cf.h src/core/cf.c \
-	include/smtls/check.h src/core/check.c \
+	include/smtls/chain.h src/core/chain.c \
+	include/smtls/check.h src/core/check.c src/core/check-int.h \
+	src/core/check-cert.c src/core/check-files.c src/core/check-store.c \
 	include/smtls/fileio.h src/core/fileio.c \
 	include/smtls/finding.h src/core/finding.c \
 	include/smtls/i18n.h \
 	include/smtls/m4.h src/core/m4.c \
+	include/smtls/mc.h src/core/mc.c \
 	include/smtls/plan.h src/core/plan.c \
 	include/smtls/proc.h src/core/proc.c \
 	include/smtls/sendmail.h src/core/sendmail.c \
@@ -19,4 +22,18 @@ smtls_SOURCES += \
 MAN_PARTS += doc/head.8 doc/cmd-check.8
 # doc/tail.8 must come last: modules add their parts before it (see mk/zz-tail.mk)
 
-TESTS += tests/cli.test tests/check.test
+TESTS += tests/cli.test tests/check.test tests/findings.test tests/mc.test tests/badinput.test \
+	tests/check-sendmail.test
+EXTRA_DIST += tests/cli.test tests/check.test tests/findings.test tests/mc.test tests/badinput.test \
+	tests/check-sendmail.test \
+	tests/lib-check.sh tests/gen-fixtures.sh tests/data/letsencrypt/README.md \
+	tests/data/letsencrypt/dst-root-ca-x3.pem tests/data/letsencrypt/int-yr1.pem \
+	tests/data/letsencrypt/isrg-root-x1-cross-signed.pem tests/data/letsencrypt/isrg-root-x1.pem \
+	tests/data/letsencrypt/lets-encrypt-r3-cross-signed.pem tests/data/letsencrypt/lets-encrypt-r3.pem \
+	tests/data/letsencrypt/r11.pem tests/data/letsencrypt/root-yr-by-x1.pem bench/check.sh \
+	bench/check-plan.c
+
+check_PROGRAMS += tests/unit_check
+tests_unit_check_SOURCES = tests/unit_check.c
+tests_unit_check_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_check

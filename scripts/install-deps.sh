@@ -6,7 +6,7 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PKGS="build-essential autoconf automake autopoint gettext pkg-config m4 make
 	libssl-dev libncurses-dev zlib1g-dev openssl ca-certificates
-	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps"
+	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps time"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -59,6 +59,7 @@ struct tls_plan {
 	char			*cf_path;		/* sendmail.cf to compare with, or NULL */
 	char			*sendmail_path;		/* the sendmail binary, or NULL */
 	time_t			 now;			/* judge validity at this time */
+	bool			 want_ok;		/* check_plan() also adds SEV_OK findings for passed checks */
 };
 
 void plan_init(struct tls_plan *p, time_t now);

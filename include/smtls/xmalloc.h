@@ -11,6 +11,8 @@ void *xrealloc(void *ptr, size_t size);
 void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Frees the n strings of v and v itself. */
+void strv_free(char **v, size_t n);
 /* Returns a newly allocated formatted string. */
 char *xstrprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));

@@ -70,6 +70,13 @@ int settings_option(struct cli_settings *s, int opt, const char *arg);
 /* Applies defaults after parsing: client cert/key from the server's, hostname. */
 void settings_finish(struct cli_settings *s);
 void settings_free(struct cli_settings *s);
+/*
+ * Reads the settings the flags leave unset from --mc (with m4), --cf, or, when no file flag,
+ * --mc nor --cf is given, the system's sendmail.mc/.cf ($SMTLS_MAIL_DIR, default /etc/mail).
+ * Adds findings (mc.*, cf.stale, file.*) to fs. Returns 0; -1 when the mc/cf could not be
+ * read or evaluated (the findings say why); -2 when there is nothing to read (message printed).
+ */
+int settings_load_config(struct cli_settings *s, struct findings *fs);
 
 /* Prints "smtls: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

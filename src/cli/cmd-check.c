@@ -15,10 +15,62 @@ check_usage(FILE *f)
 {
 	fprintf(f, _("Usage: %s check [SETTINGS]...\n"), PACKAGE);
 	fputs(_("Diagnose a sendmail STARTTLS setup: what sendmail and its peers will see.\n"
-	    "Settings come from the flags, else from --mc, else --cf, else /etc/mail.\n\n"), f);
+	    "Settings come from the flags, else from --mc, else --cf, else the system's\n"
+	    "/etc/mail/sendmail.mc and sendmail.cf. Flags override values read from --mc/--cf.\n\n"), f);
 	fputs(_(settings_help), f);
 	fputs(_("      --help              display this help and exit\n\n"
-	    "Exit status: 0 no error finding, 1 at least one error finding, 2 bad usage.\n"), f);
+	    "Exit status: 0 no error finding, 1 at least one error finding (or the settings\n"
+	    "could not be read), 2 bad usage or a bad value.\n"), f);
+}
+
+static void
+print_json(const struct cli_settings *s, const struct findings *fs)
+{
+	static const struct { const char *key; enum plan_field f; } keys[] = {
+		{ "server_cert", PF_SERVER_CERT }, { "server_key", PF_SERVER_KEY },
+		{ "client_cert", PF_CLIENT_CERT }, { "client_key", PF_CLIENT_KEY },
+		{ "ca_cert", PF_CA_CERT }, { "ca_path", PF_CA_PATH },
+	};
+	char at[32];
+	size_t i;
+
+	time_format_iso(s->plan.now, at, sizeof(at));
+	printf("{\"version\": 1, \"at\": \"%s\",\n \"settings\": {", at);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		printf("\"%s\": ", keys[i].key);
+		json_string(stdout, plan_get(&s->plan, keys[i].f));
+		fputs(", ", stdout);
+	}
+	printf("\"hostname\": ");
+	json_string(stdout, s->plan.hostname);
+	printf("},\n ");
+	json_findings(stdout, fs);
+	printf("}\n");
+}
+
+/* The settings in use and where each came from, before the findings. */
+static void
+print_settings(const struct tls_plan *p, bool color)
+{
+	size_t i;
+
+	printf(_("%sSettings%s\n"), color ? "\033[1m" : "", color ? "\033[0m" : "");
+	for (i = 0; i < tls_options_count; i++) {
+		const struct tls_option *t = &tls_options[i];
+		const struct setting_origin *o = &p->origin[t->field];
+
+		if (p->value[t->field] == NULL)
+			continue;
+		printf("  %-18s %s", t->cf_name, p->value[t->field]);
+		if (o->file && o->line)
+			printf(_("  (%s line %d)"), o->file, o->line);
+		else if (o->file)
+			printf("  (%s)", o->file);
+		putchar('\n');
+	}
+	if (p->hostname)
+		printf("  %-18s %s\n", _("hostname"), p->hostname);
+	putchar('\n');
 }
 
 static int
@@ -29,6 +81,7 @@ check_run(int argc, char **argv)
 	struct findings fs = { 0 };
 	struct sendmail_info sm = { 0 };
 	const char *smpath;
+	char *err = NULL;
 	int opt, r, rc;
 
 	settings_init(&s);
@@ -50,41 +103,38 @@ check_run(int argc, char **argv)
 		settings_free(&s);
 		return cli_usage_error("check");
 	}
-	settings_finish(&s);
 	smpath = s.plan.sendmail_path ? s.plan.sendmail_path : sendmail_default_path();
-	if (smpath != NULL)
-		(void)sendmail_inspect(smpath, &sm, NULL);
-	check_plan(&s.plan, sm.found ? &sm : NULL, &fs);
+	if (smpath != NULL && sendmail_inspect(smpath, &sm, &err) == -1 &&
+	    s.plan.sendmail_path != NULL) {
+		cli_error(_("--sendmail: %s"), err);
+		free(err);
+		sendmail_info_free(&sm);
+		settings_free(&s);
+		return EXIT_USAGE;
+	}
+	free(err);
+	r = settings_load_config(&s, &fs);
+	if (r == -2) {
+		findings_free(&fs);
+		sendmail_info_free(&sm);
+		settings_free(&s);
+		return EXIT_FINDINGS;
+	}
+	settings_finish(&s);
+	/* an mc that m4 cannot evaluate yields no settings to check: report why, stop */
+	if (r == 0)
+		check_plan(&s.plan, sm.found ? &sm : NULL, &fs);
 	findings_sort(&fs);
-	if (s.json) {
-		char at[32];
-
-		time_format_iso(s.plan.now, at, sizeof(at));
-		printf("{\"version\": 1, \"at\": \"%s\",\n \"settings\": {", at);
-		printf("\"server_cert\": ");
-		json_string(stdout, plan_get(&s.plan, PF_SERVER_CERT));
-		printf(", \"server_key\": ");
-		json_string(stdout, plan_get(&s.plan, PF_SERVER_KEY));
-		printf(", \"client_cert\": ");
-		json_string(stdout, plan_get(&s.plan, PF_CLIENT_CERT));
-		printf(", \"client_key\": ");
-		json_string(stdout, plan_get(&s.plan, PF_CLIENT_KEY));
-		printf(", \"ca_cert\": ");
-		json_string(stdout, plan_get(&s.plan, PF_CA_CERT));
-		printf(", \"ca_path\": ");
-		json_string(stdout, plan_get(&s.plan, PF_CA_PATH));
-		printf(", \"hostname\": ");
-		json_string(stdout, s.plan.hostname);
-		printf("},\n ");
-		json_findings(stdout, &fs);
-		printf("}\n");
-	} else {
+	if (s.json)
+		print_json(&s, &fs);
+	else {
 		bool color = cli_use_color(stdout);
 
+		print_settings(&s.plan, color);
 		report_findings(stdout, &fs, color, false);
 		report_verdict(stdout, &fs, color);
 	}
-	rc = findings_count(&fs, SEV_ERROR) > 0 ? EXIT_FINDINGS : EXIT_DONE;
+	rc = findings_count(&fs, SEV_ERROR) > 0 || r != 0 ? EXIT_FINDINGS : EXIT_DONE;
 	findings_free(&fs);
 	sendmail_info_free(&sm);
 	settings_free(&s);

@@ -6,12 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "smtls/cert.h"
 #include "smtls/i18n.h"
+#include "smtls/mc.h"
+
+#define SMTLS_MAIL_DIR_DEFAULT	"/etc/mail"	/* overridden by $SMTLS_MAIL_DIR (tests) */
 #include "smtls/xmalloc.h"
 
 const char settings_help[] = N_(
@@ -131,7 +135,8 @@ settings_finish(struct cli_settings *s)
 {
 	struct tls_plan *p = &s->plan;
 
-	if (s->any_file_flag && !p->no_client_cert) {
+	/* sendmail sends no client certificate unless told: defaults only for flag-made plans */
+	if (s->any_file_flag && !p->no_client_cert && p->mc_path == NULL && p->cf_path == NULL) {
 		if (p->value[PF_CLIENT_CERT] == NULL && p->value[PF_SERVER_CERT] != NULL)
 			plan_set(p, PF_CLIENT_CERT, p->value[PF_SERVER_CERT], NULL, 0);
 		if (p->value[PF_CLIENT_KEY] == NULL && p->value[PF_SERVER_KEY] != NULL)
@@ -139,6 +144,101 @@ settings_finish(struct cli_settings *s)
 	}
 	if (p->hostname == NULL)
 		p->hostname = cli_fqdn();
+	if (p->public_roots == NULL) {
+		/* the hashed directory first: the same roots as its bundle, looked up by hash
+		 * instead of parsing every certificate (the wizard re-checks on every key) */
+		static const char *const bundles[] = {
+			"/etc/ssl/certs", "/etc/ssl/certs/ca-certificates.crt",
+			"/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(bundles) / sizeof(bundles[0]); i++)
+			if (access(bundles[i], R_OK) == 0) {
+				p->public_roots = xstrdup(bundles[i]);
+				break;
+			}
+	}
+}
+
+/* Copies the fields of from that the flags left unset into to. */
+static void
+plan_fill(struct tls_plan *to, const struct tls_plan *from)
+{
+	int f;
+
+	for (f = 0; f < PF_COUNT; f++)
+		if (to->value[f] == NULL && from->value[f] != NULL)
+			plan_set(to, (enum plan_field)f, from->value[f], from->origin[f].file,
+			    from->origin[f].line);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+int
+settings_load_config(struct cli_settings *s, struct findings *fs)
+{
+	struct tls_plan *p = &s->plan, base, cfp;
+	char *mc = NULL, *cf = NULL;
+	int rc = 0;
+
+	if (p->mc_path != NULL)
+		mc = xstrdup(p->mc_path);
+	if (p->cf_path != NULL)
+		cf = xstrdup(p->cf_path);
+	if (mc == NULL && cf == NULL) {
+		const char *dir = getenv("SMTLS_MAIL_DIR");
+		char *m, *c;
+
+		if (s->any_file_flag)
+			return 0;
+		if (dir == NULL || *dir == '\0')
+			dir = SMTLS_MAIL_DIR_DEFAULT;
+		m = xstrprintf("%s/sendmail.mc", dir);
+		c = xstrprintf("%s/sendmail.cf", dir);
+		if (exists(m))
+			mc = m;
+		else
+			free(m);
+		if (exists(c))
+			cf = c;
+		else
+			free(c);
+		if (mc == NULL && cf == NULL) {
+			cli_error(_("no settings to check: neither %s/sendmail.mc nor %s/sendmail.cf "
+			    "exists; give --mc FILE, --cf FILE or the file flags (--server-cert ...)"),
+			    dir, dir);
+			return -2;
+		}
+		free(p->mc_path);
+		free(p->cf_path);
+		p->mc_path = mc ? xstrdup(mc) : NULL;
+		p->cf_path = cf ? xstrdup(cf) : NULL;
+	}
+	plan_init(&base, p->now);
+	if (mc != NULL) {
+		if (mc_load(mc, NULL, s->cf_m4, &base, fs, NULL) == -1)
+			rc = -1;
+		else if (cf != NULL) {
+			plan_init(&cfp, p->now);
+			if (cf_load(cf, &cfp, fs) == 0)
+				mc_compare_cf(&base, &cfp, mc, cf, fs);
+			plan_free(&cfp);
+		}
+	} else if (cf_load(cf, &base, fs) == -1)
+		rc = -1;
+	if (rc == 0)
+		plan_fill(p, &base);
+	plan_free(&base);
+	free(mc);
+	free(cf);
+	return rc;
 }
 
 void

@@ -1,82 +1,211 @@
-/* check.c: the diagnosis engine: runs each check on the files a plan names. */
+/* check.c: the diagnosis engine: sets up the trust stores and runs each check on the plan's files. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "smtls/cert.h"
-#include "smtls/check.h"
+#include "check-int.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
-static void
-load_error(struct findings *out, enum load_status ls, const char *path, const char *err)
+const char *
+check_macro(enum plan_field f)
 {
+	const struct tls_option *t = tls_option_by_field(f);
+
+	return t ? t->macro : "?";
+}
+
+const char *
+check_side(enum plan_field f)
+{
+	return f == PF_CLIENT_CERT || f == PF_CLIENT_KEY ? "client" : "server";
+}
+
+void
+check_ok(struct check_ctx *c, const char *id, const char *file, const char *msg)
+{
+	if (c->plan->want_ok)
+		findings_add(c->out, id, SEV_OK, file, "%s", msg);
+}
+
+void
+check_load_error(struct check_ctx *c, enum plan_field f, enum load_status ls, const char *path,
+    const char *err)
+{
+	const struct tls_option *t = tls_option_by_field(f);
+	const char *cf = t ? t->cf_name : "?";
+	struct finding *fd;
+
 	switch (ls) {
 	case LOAD_MISSING:
-		findings_add(out, "file.missing", SEV_ERROR, path, "%s", err);
+		fd = findings_add(c->out, "file.missing", SEV_ERROR, path,
+		    _("%s: sendmail logs 'STARTTLS=%s: file %s unsafe: No such file or directory' "
+		    "and uses no STARTTLS (mail then flows in clear)"), err, check_side(f), path);
+		if (c->plan->origin[f].file != NULL)
+			finding_set_fix(fd, _("create the file, or correct define(`%s', `%s') "
+			    "(%s) and rebuild sendmail.cf"), check_macro(f), path,
+			    c->plan->origin[f].file);
+		else
+			finding_set_fix(fd, _("create the file, or correct the path given for %s"),
+			    check_macro(f));
+		finding_set_reproduce(fd, "ls -lL %s", path);
 		break;
 	case LOAD_UNREADABLE:
-		findings_add(out, "file.unreadable", SEV_ERROR, path, "%s", err);
+		fd = findings_add(c->out, "file.unreadable", SEV_ERROR, path,
+		    _("%s: sendmail cannot use it as %s"), err, cf);
+		finding_set_fix(fd, _("make %s name a readable regular file (sendmail runs as root "
+		    "when it reads TLS files)"), check_macro(f));
 		break;
 	case LOAD_NOT_A_KEY:
-		findings_add(out, "key.not-a-key", SEV_ERROR, path, "%s", err);
+		fd = findings_add(c->out, "key.not-a-key", SEV_ERROR, path,
+		    _("%s; sendmail logs 'SSL_CTX_use_PrivateKey_file(%s) failed' and offers or "
+		    "uses no STARTTLS with it"), err, path);
+		finding_set_fix(fd, _("point define(`%s', ...) at the private key (Let's Encrypt: "
+		    "privkey.pem), not at the certificate"), check_macro(f));
+		finding_set_reproduce(fd, "openssl pkey -in %s -noout", path);
 		break;
 	case LOAD_ENCRYPTED:
-		findings_add(out, "key.encrypted", SEV_ERROR, path, "%s", err);
+		fd = findings_add(c->out, "key.encrypted", SEV_ERROR, path,
+		    _("%s: sendmail runs unattended and cannot ask for it, so loading fails "
+		    "('SSL_CTX_use_PrivateKey_file(%s) failed')"), err, path);
+		finding_set_fix(fd, _("write an unencrypted copy and use it: openssl pkey -in %s "
+		    "-out %s.plain && chmod 600 %s.plain"), path, path, path);
+		finding_set_reproduce(fd, "openssl pkey -in %s -noout -passin pass:", path);
 		break;
+	case LOAD_DER:
+	case LOAD_NOT_PEM:
 	default:
-		findings_add(out, "file.not-pem", SEV_ERROR, path, "%s", err);
+		fd = findings_add(c->out, "file.not-pem", SEV_ERROR, path,
+		    _("%s; sendmail logs 'no start line' and cannot use it as %s"), err, cf);
+		if (ls == LOAD_DER)
+			finding_set_fix(fd, (f == PF_SERVER_KEY || f == PF_CLIENT_KEY) ?
+			    _("convert it to PEM: openssl pkey -inform DER -in %s -out %s.pem") :
+			    _("convert it to PEM: openssl x509 -inform DER -in %s -out %s.pem"),
+			    path, path);
+		else
+			finding_set_fix(fd, _("point define(`%s', ...) at a PEM file of the right "
+			    "kind, or restore the file from its source"), check_macro(f));
+		finding_set_reproduce(fd, (f == PF_SERVER_KEY || f == PF_CLIENT_KEY) ?
+		    "openssl pkey -in %s -noout" : "openssl x509 -in %s -noout", path);
 		break;
 	}
 }
 
-static void
-check_cert_key(const struct tls_plan *p, enum plan_field fc, enum plan_field fk,
-    struct findings *out)
+/* DontBlameSendmail takes names separated by commas or spaces, in any case. */
+static bool
+dont_blame(const struct tls_plan *p, const char *name)
 {
-	const char *cpath = plan_get(p, fc), *kpath = plan_get(p, fk);
-	struct certlist certs = { 0 };
-	struct key key;
-	enum load_status ls;
-	char *err = NULL;
-	bool have_cert = false;
+	const char *v = plan_get(p, PF_DONT_BLAME), *s;
+	size_t n = strlen(name);
 
-	if (cpath != NULL) {
-		ls = cert_load_file(cpath, &certs, &err);
-		if (ls != LOAD_OK)
-			load_error(out, ls, cpath, err);
-		else
-			have_cert = true;
-		free(err);
-		err = NULL;
-	}
-	if (have_cert) {
-		const struct cert *c = &certs.v[0];
+	if (v == NULL)
+		return false;
+	for (s = v; *s; ) {
+		size_t len;
 
-		if (p->now > c->not_after)
-			findings_add(out, "cert.expired", SEV_ERROR, cpath,
-			    _("the certificate for %s has expired"), c->subject);
-		else if (p->now < c->not_before)
-			findings_add(out, "cert.not-yet-valid", SEV_ERROR, cpath,
-			    _("the certificate for %s is not valid yet"), c->subject);
+		while (*s == ',' || *s == ' ' || *s == '\t')
+			s++;
+		len = strcspn(s, ", \t");
+		if (len == n && strncasecmp(s, name, n) == 0)
+			return true;
+		s += len;
 	}
-	if (kpath != NULL) {
-		ls = key_load_file(kpath, &key, &err);
-		if (ls != LOAD_OK)
-			load_error(out, ls, kpath, err);
-		else if (have_cert && !key_matches_cert(&key, &certs.v[0]))
-			findings_add(out, "key.mismatch", SEV_ERROR, kpath,
-			    _("the key does not belong to the certificate %s"), cpath);
-		free(err);
-		key_clear(&key);
+	return false;
+}
+
+static void
+check_sendmail(struct check_ctx *c)
+{
+	const struct tls_plan *p = c->plan;
+	struct finding *f;
+
+	if (c->sm == NULL)
+		return;
+	if (!c->sm->starttls) {
+		f = findings_add(c->out, "sendmail.no-starttls", SEV_ERROR, c->sm->path,
+		    _("this sendmail binary is built without STARTTLS: it ignores every TLS option, "
+		    "offers no STARTTLS to clients and delivers in clear"));
+		finding_set_fix(f, _("install a sendmail built with STARTTLS (Debian: apt-get install "
+		    "sendmail-bin; FreeBSD: build with WITH_TLS)"));
+		finding_set_reproduce(f, "%s -d0.1 -bv root | grep STARTTLS", c->sm->path);
 	}
-	certlist_free(&certs);
+	if (plan_get(p, PF_DANE) != NULL && !c->sm->dane) {
+		char where[32] = "";
+
+		if (p->origin[PF_DANE].line > 0)
+			snprintf(where, sizeof(where), _(", line %d"), p->origin[PF_DANE].line);
+		f = findings_add(c->out, "mc.unsupported-option", SEV_ERROR, p->origin[PF_DANE].file,
+		    _("DANE is set (confDANE%s), but this sendmail %s is built without DANE: it "
+		    "stops with 'readcf: unknown option name DANE' (sendmail -bC exits 70)"),
+		    where, c->sm->version);
+		finding_set_fix(f, _("remove define(`confDANE', ...) from sendmail.mc and rebuild "
+		    "sendmail.cf"));
+		finding_set_reproduce(f, "%s -d0.1 -bv root | grep -w DANE", c->sm->path);
+	}
+}
+
+/* mc.no-tls: only for settings read from sendmail.mc/.cf, which are the whole configuration. */
+static void
+check_no_tls(struct check_ctx *c)
+{
+	static const enum plan_field need[] = { PF_SERVER_CERT, PF_SERVER_KEY, PF_CA_CERT,
+	    PF_CA_PATH };
+	const struct tls_plan *p = c->plan;
+	const char *file = p->mc_path ? p->mc_path : p->cf_path;
+	struct buf missing = { 0 }, fix = { 0 };
+	struct finding *f;
+	size_t i;
+
+	if (file == NULL)
+		return;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		const struct tls_option *t = tls_option_by_field(need[i]);
+
+		if (plan_get(p, need[i]) != NULL)
+			continue;
+		buf_printf(&missing, "%s%s (%s)", missing.len ? ", " : "", t->cf_name, t->macro);
+		buf_printf(&fix, "%sdefine(`%s', `%s')", fix.len ? " " : "", t->macro,
+		    need[i] == PF_SERVER_CERT ? "/etc/mail/tls/cert.pem" :
+		    need[i] == PF_SERVER_KEY ? "/etc/mail/tls/key.pem" :
+		    need[i] == PF_CA_CERT ? "/etc/mail/tls/chain.pem" : "/etc/ssl/certs");
+	}
+	if (missing.len > 0) {
+		f = findings_add(c->out, "mc.no-tls", SEV_ERROR, file,
+		    _("sendmail will offer no STARTTLS: %s not set (sendmail needs the server "
+		    "certificate, its key, CACertFile and CACertPath); clients send mail in clear"),
+		    missing.data);
+		finding_set_fix(f, _("add to sendmail.mc and rebuild sendmail.cf: %s"), fix.data);
+	} else
+		check_ok(c, "mc.no-tls", file, _("every setting STARTTLS needs is set"));
+	buf_free(&missing);
+	buf_free(&fix);
 }
 
 void
 check_plan(const struct tls_plan *plan, const struct sendmail_info *sm, struct findings *out)
 {
-	(void)sm;
-	check_cert_key(plan, PF_SERVER_CERT, PF_SERVER_KEY, out);
+	struct check_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.plan = plan;
+	c.sm = sm;
+	c.out = out;
+	c.chain_file = sm != NULL && sm->chain_file;
+	c.group_readable_key = dont_blame(plan, "GroupReadableKeyFile");
+	c.trust_sticky = dont_blame(plan, "TrustStickyBit");
+	c.group_writable_dir = dont_blame(plan, "GroupWritableDirPathSafe");
+	c.store = trust_new(plan_get(plan, PF_CA_CERT), plan_get(plan, PF_CA_PATH));
+
+	check_sendmail(&c);
+	check_no_tls(&c);
+	check_stores(&c);
+	check_identity(&c, PF_SERVER_CERT, PF_SERVER_KEY);
+	if (!plan->no_client_cert && (plan_get(plan, PF_CLIENT_CERT) ||
+	    plan_get(plan, PF_CLIENT_KEY)))
+		check_identity(&c, PF_CLIENT_CERT, PF_CLIENT_KEY);
+	trust_free(&c.store);
+	trust_free(&c.pub);
 }

@@ -99,7 +99,9 @@ sendmail_inspect(const char *path, struct sendmail_info *out, char **err)
 	/* STARTTLS builds log "STARTTLS=server" and link libssl */
 	out->starttls = has_bytes(data, len, "STARTTLS=server") &&
 	    has_bytes(data, len, "SSL_CTX_new");
-	out->chain_file = has_string(data, len, "SSL_CTX_use_certificate_chain_file");
+	/* builds with _FFR_TLS_USE_CERTIFICATE_CHAIN_FILE import the chain loader */
+	out->chain_file = has_string(data, len, "SSL_CTX_use_certificate_chain_file") ||
+	    has_string(data, len, "_FFR_TLS_USE_CERTIFICATE_CHAIN_FILE");
 	out->dane = has_string(data, len, "DANE");
 	out->tls_ec = has_string(data, len, "TLS_EC");
 	free(data);

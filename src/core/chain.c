@@ -1,0 +1,583 @@
+/* chain.c: the OpenSSL wrapper for trust stores, chain building and CACertPath directories. */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "smtls/chain.h"
+#include "smtls/fileio.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+struct trust {
+	X509_STORE	*store;
+};
+
+static struct trust *
+trust_alloc(void)
+{
+	struct trust *t = xcalloc(1, sizeof(*t));
+
+	t->store = X509_STORE_new();
+	if (t->store == NULL)
+		abort();
+	return t;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Adds every certificate of a PEM file; file_read() never blocks on a FIFO or reads a huge file. */
+static int
+trust_add_file(struct trust *t, const char *path, char **err)
+{
+	enum file_status st;
+	char *data = NULL;
+	size_t len = 0;
+	X509 *x;
+	BIO *bio;
+	int n = 0;
+
+	if (file_read(path, CERT_FILE_MAX, &data, &len, &st, err) == -1)
+		return -1;
+	bio = BIO_new_mem_buf(data, (int)len);
+	while (bio != NULL && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		X509_STORE_add_cert(t->store, x);
+		X509_free(x);
+		n++;
+	}
+	BIO_free(bio);
+	free(data);
+	ERR_clear_error();
+	if (n == 0 && err != NULL)
+		*err = xstrprintf(_("%s: no certificate found"), path);
+	return n > 0 ? 0 : -1;
+}
+
+static void
+trust_add_dir(struct trust *t, const char *dir)
+{
+	X509_LOOKUP *lu = X509_STORE_add_lookup(t->store, X509_LOOKUP_hash_dir());
+
+	if (lu != NULL)
+		X509_LOOKUP_add_dir(lu, dir, X509_FILETYPE_PEM);
+	ERR_clear_error();
+}
+
+struct trust *
+trust_new(const char *ca_file, const char *ca_path)
+{
+	struct trust *t = trust_alloc();
+
+	if (ca_file != NULL)
+		(void)trust_add_file(t, ca_file, NULL);
+	if (ca_path != NULL && is_dir(ca_path))
+		trust_add_dir(t, ca_path);
+	return t;
+}
+
+struct trust *
+trust_load(const char *file_or_dir, char **err)
+{
+	struct trust *t = trust_alloc();
+
+	if (is_dir(file_or_dir)) {
+		trust_add_dir(t, file_or_dir);
+		return t;
+	}
+	if (trust_add_file(t, file_or_dir, err) == -1)
+		trust_free(&t);
+	return t;
+}
+
+void
+trust_free(struct trust **t)
+{
+	if (*t == NULL)
+		return;
+	X509_STORE_free((*t)->store);
+	free(*t);
+	*t = NULL;
+}
+
+static bool
+trust_has_x509(const struct trust *t, X509 *x)
+{
+	X509_STORE_CTX *ctx;
+	STACK_OF(X509) *sk;
+	EVP_PKEY *pk = X509_get0_pubkey(x);
+	bool found = false;
+	int i;
+
+	if (t == NULL || pk == NULL || (ctx = X509_STORE_CTX_new()) == NULL)
+		return false;
+	if (X509_STORE_CTX_init(ctx, t->store, NULL, NULL) == 1) {
+		sk = X509_STORE_CTX_get1_certs(ctx, X509_get_subject_name(x));
+		for (i = 0; sk != NULL && i < sk_X509_num(sk) && !found; i++)
+			found = EVP_PKEY_eq(X509_get0_pubkey(sk_X509_value(sk, i)), pk) == 1;
+		sk_X509_pop_free(sk, X509_free);
+	}
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+	return found;
+}
+
+bool
+trust_has(const struct trust *t, const struct cert *c)
+{
+	return c->x509 != NULL && trust_has_x509(t, c->x509);
+}
+
+/* Validity is judged on its own (cert.expired, chain.expired-ca): it must not end the build. */
+static int
+ignore_time_cb(int ok, X509_STORE_CTX *ctx)
+{
+	int e = X509_STORE_CTX_get_error(ctx);
+
+	if (!ok && (e == X509_V_ERR_CERT_HAS_EXPIRED || e == X509_V_ERR_CERT_NOT_YET_VALID))
+		return 1;
+	return ok;
+}
+
+void
+chain_presented(const struct trust *t, const struct cert *leaf, const struct certlist *extra,
+    time_t now, struct certlist *out)
+{
+	X509_STORE_CTX *ctx;
+	STACK_OF(X509) *chain;
+	size_t i;
+	int j;
+
+	certlist_add(out, leaf);
+	if (extra != NULL && extra->n > 0) {
+		for (i = 0; i < extra->n; i++)
+			certlist_add(out, &extra->v[i]);
+		return;
+	}
+	if (t == NULL || (ctx = X509_STORE_CTX_new()) == NULL)
+		return;
+	/* as ssl_add_cert_chain(): verify against the store, send whatever chain was built */
+	if (X509_STORE_CTX_init(ctx, t->store, leaf->x509, NULL) == 1) {
+		X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), now);
+		(void)X509_verify_cert(ctx);
+		chain = X509_STORE_CTX_get0_chain(ctx);
+		for (j = 1; chain != NULL && j < sk_X509_num(chain); j++) {
+			struct cert c;
+
+			cert_from_x509(&c, sk_X509_value(chain, j));
+			out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
+			out->v[out->n++] = c;
+		}
+	}
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+}
+
+enum chain_result
+chain_verify(const struct trust *roots, const struct certlist *presented, time_t now,
+    char **detail)
+{
+	STACK_OF(X509) *untrusted = sk_X509_new_null();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	enum chain_result r = CHAIN_ERROR;
+	size_t i;
+	int e;
+
+	*detail = NULL;
+	if (untrusted == NULL || ctx == NULL || presented->n == 0 || roots == NULL)
+		goto done;
+	for (i = 1; i < presented->n; i++)
+		sk_X509_push(untrusted, presented->v[i].x509);
+	if (X509_STORE_CTX_init(ctx, roots->store, presented->v[0].x509, untrusted) != 1)
+		goto done;
+	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), now);
+	X509_STORE_CTX_set_verify_cb(ctx, ignore_time_cb);
+	if (X509_verify_cert(ctx) == 1) {
+		r = CHAIN_OK;
+		goto done;
+	}
+	e = X509_STORE_CTX_get_error(ctx);
+	*detail = xstrdup(X509_verify_cert_error_string(e));
+	switch (e) {
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		r = CHAIN_SELF_SIGNED;
+		break;
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		r = CHAIN_PRIVATE_ROOT;
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+		r = CHAIN_NO_ISSUER;
+		break;
+	default:
+		r = CHAIN_ERROR;
+		break;
+	}
+done:
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(untrusted);	/* the certificates belong to presented */
+	ERR_clear_error();
+	return r;
+}
+
+/* "5ad8a5d6.0": the names OpenSSL's lookup by hash opens (CRLs are "HASH.rN") */
+static bool
+is_hash_name(const char *name, unsigned long *hash)
+{
+	const char *p;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (!isxdigit((unsigned char)name[i]) || isupper((unsigned char)name[i]))
+			return false;
+	if (name[8] != '.' || name[9] == '\0')
+		return false;
+	for (p = name + 9; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	*hash = strtoul(name, NULL, 16);
+	return true;
+}
+
+/*
+ * A certificate read without OpenSSL 3's costly public-key decoding: hashed directories hold
+ * a hundred and more roots, and the wizard re-runs the check on every key. The DER is walked
+ * only as far as the subject public key info.
+ */
+struct lite {
+	X509_NAME		*subject;
+	X509_NAME		*issuer;
+	ASN1_TIME		*not_after;
+	unsigned char		*spki;		/* DER of SubjectPublicKeyInfo */
+	long			 spki_len;
+	unsigned char		 md[32];	/* SHA-256 of the whole certificate */
+};
+
+static void
+lite_clear(struct lite *l)
+{
+	X509_NAME_free(l->subject);
+	X509_NAME_free(l->issuer);
+	ASN1_TIME_free(l->not_after);
+	free(l->spki);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Enters (or, with skip, passes over) the next DER element; -1 when malformed. */
+static int
+der_step(const unsigned char **p, const unsigned char *end, bool skip, int *tag, int *cls)
+{
+	long len;
+	int r;
+
+	if (*p >= end)
+		return -1;
+	r = ASN1_get_object(p, &len, tag, cls, end - *p);
+	if (r & 0x80)
+		return -1;
+	if (skip)
+		*p += len;
+	return *p <= end ? 0 : -1;
+}
+
+static int
+lite_parse(const unsigned char *der, long len, struct lite *l)
+{
+	const unsigned char *p = der, *end = der + len, *q;
+	int tag, cls;
+
+	memset(l, 0, sizeof(*l));
+	if (der_step(&p, end, false, &tag, &cls) == -1 ||	/* Certificate */
+	    der_step(&p, end, false, &tag, &cls) == -1)	/* TBSCertificate */
+		return -1;
+	q = p;
+	if (der_step(&q, end, false, &tag, &cls) == -1)
+		return -1;
+	if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0 && der_step(&p, end, true, &tag, &cls) == -1)
+		return -1;			/* [0] version */
+	if (der_step(&p, end, true, &tag, &cls) == -1 ||	/* serialNumber */
+	    der_step(&p, end, true, &tag, &cls) == -1)	/* signature */
+		return -1;
+	if ((l->issuer = d2i_X509_NAME(NULL, &p, end - p)) == NULL ||
+	    der_step(&p, end, false, &tag, &cls) == -1)	/* validity */
+		goto fail;
+	ASN1_TIME_free(d2i_ASN1_TIME(NULL, &p, end - p));
+	if ((l->not_after = d2i_ASN1_TIME(NULL, &p, end - p)) == NULL ||
+	    (l->subject = d2i_X509_NAME(NULL, &p, end - p)) == NULL)
+		goto fail;
+	q = p;
+	if (der_step(&p, end, true, &tag, &cls) == -1)
+		goto fail;
+	l->spki_len = p - q;
+	l->spki = xmalloc((size_t)l->spki_len);
+	memcpy(l->spki, q, (size_t)l->spki_len);
+	if (!EVP_Digest(der, (size_t)len, l->md, NULL, EVP_sha256(), NULL))
+		goto fail;
+	return 0;
+fail:
+	lite_clear(l);
+	return -1;
+}
+
+/* The first certificate of a file (PEM, or DER), read the light way. */
+static int
+lite_read_first(const char *path, struct lite *l)
+{
+	enum file_status st;
+	char *data = NULL, *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	long dlen = 0;
+	int r = -1;
+	BIO *bio;
+
+	if (file_read(path, CERT_FILE_MAX, &data, &len, &st, NULL) == -1)
+		return -1;
+	bio = BIO_new_mem_buf(data, (int)len);
+	while (bio != NULL && PEM_read_bio(bio, &name, &header, &der, &dlen) == 1) {
+		bool cert = strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0
+		    || strcmp(name, PEM_STRING_X509_TRUSTED) == 0;
+
+		if (cert)
+			r = lite_parse(der, dlen, l);
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		if (cert)
+			break;
+	}
+	BIO_free(bio);
+	if (r == -1 && len > 0 && (unsigned char)data[0] == 0x30)
+		r = lite_parse((const unsigned char *)data, (long)len, l);
+	free(data);
+	ERR_clear_error();
+	return r;
+}
+
+/* True when the store holds a certificate with this subject and public key. */
+static bool
+trust_has_lite(const struct trust *t, const struct lite *l)
+{
+	X509_STORE_CTX *ctx;
+	STACK_OF(X509) *sk;
+	bool found = false;
+	int i;
+
+	if (t == NULL || (ctx = X509_STORE_CTX_new()) == NULL)
+		return false;
+	if (X509_STORE_CTX_init(ctx, t->store, NULL, NULL) == 1) {
+		sk = X509_STORE_CTX_get1_certs(ctx, l->subject);
+		for (i = 0; sk != NULL && i < sk_X509_num(sk) && !found; i++) {
+			unsigned char *der = NULL;
+			int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(sk_X509_value(sk, i)), &der);
+
+			found = n == l->spki_len && memcmp(der, l->spki, (size_t)n) == 0;
+			OPENSSL_free(der);
+		}
+		sk_X509_pop_free(sk, X509_free);
+	}
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+	return found;
+}
+
+static char *
+name_text(const X509_NAME *n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data, *r;
+	long len;
+
+	if (b == NULL)
+		return xstrdup("?");
+	X509_NAME_print_ex(b, n, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+	len = BIO_get_mem_data(b, &data);
+	r = xstrndup(data, (size_t)len);
+	BIO_free(b);
+	return r;
+}
+
+static void
+add_str(char ***v, size_t *n, char *s)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+/* A self-issued certificate is a root: note it when expired, and when it is a public one. */
+static void
+judge_root(const struct lite *l, const char *label, const struct trust *pub, time_t now,
+    char ***expired, size_t *n_expired, bool *has_public)
+{
+	if (X509_NAME_cmp(l->subject, l->issuer) != 0)
+		return;
+	if (X509_cmp_time(l->not_after, &now) < 0) {
+		char *subj = name_text(l->subject);
+		struct tm tm;
+		char date[32] = "?";
+
+		if (ASN1_TIME_to_tm(l->not_after, &tm) == 1)
+			strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+		add_str(expired, n_expired, label ? xstrprintf(_("%s (%s, expired %s)"), label,
+		    subj, date) : xstrprintf(_("%s (expired %s)"), subj, date));
+		free(subj);
+	}
+	if (pub != NULL && !*has_public && trust_has_lite(pub, l))
+		*has_public = true;
+}
+
+int
+cafile_scan(const char *path, const struct trust *pub, time_t now, struct capath_scan *out)
+{
+	enum file_status st;
+	char *data = NULL, *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	long dlen = 0;
+	BIO *bio;
+
+	memset(out, 0, sizeof(*out));
+	if (file_read(path, CERT_FILE_MAX, &data, &len, &st, NULL) == -1)
+		return -1;
+	bio = BIO_new_mem_buf(data, (int)len);
+	while (bio != NULL && PEM_read_bio(bio, &name, &header, &der, &dlen) == 1) {
+		struct lite l;
+
+		if ((strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0 ||
+		    strcmp(name, PEM_STRING_X509_TRUSTED) == 0) && lite_parse(der, dlen, &l) == 0) {
+			out->n_certs++;
+			judge_root(&l, NULL, pub, now, &out->expired_roots, &out->n_expired_roots,
+			    &out->has_public_root);
+			lite_clear(&l);
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+	}
+	BIO_free(bio);
+	free(data);
+	ERR_clear_error();
+	return out->n_certs > 0 ? 0 : -1;
+}
+
+struct hashed {
+	dev_t		 dev;
+	ino_t		 ino;
+	unsigned char	 md[32];
+};
+
+int
+capath_scan(const char *dir, const struct trust *pub, time_t now, struct capath_scan *out,
+    char **err)
+{
+	struct hashed *h = NULL;
+	size_t nh = 0, i, nother = 0;
+	char **other = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	memset(out, 0, sizeof(*out));
+	if ((d = opendir(dir)) == NULL) {
+		if (err)
+			*err = xstrprintf("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *path;
+		unsigned long hash;
+		struct stat st;
+		struct lite l;
+		int r;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = xstrprintf("%s/%s", dir, de->d_name);
+		if (!is_hash_name(de->d_name, &hash)) {
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				add_str(&other, &nother, xstrdup(de->d_name));
+			free(path);
+			continue;
+		}
+		if (stat(path, &st) == -1) {
+			add_str(&out->stale, &out->n_stale, xstrprintf(_("%s: dangling link (%s)"),
+			    de->d_name, strerror(errno)));
+			free(path);
+			continue;
+		}
+		r = S_ISREG(st.st_mode) ? lite_read_first(path, &l) : -1;
+		free(path);
+		if (r == -1) {
+			add_str(&out->stale, &out->n_stale, xstrprintf(_("%s: holds no certificate"),
+			    de->d_name));
+			continue;
+		}
+		if (X509_NAME_hash_ex(l.subject, NULL, NULL, NULL) != hash) {
+			add_str(&out->stale, &out->n_stale, xstrprintf(_("%s: the certificate's "
+			    "subject hash is %08lx, so OpenSSL never finds it under this name"),
+			    de->d_name, X509_NAME_hash_ex(l.subject, NULL, NULL, NULL)));
+			lite_clear(&l);
+			continue;
+		}
+		out->n_certs++;
+		judge_root(&l, de->d_name, pub, now, &out->expired_roots, &out->n_expired_roots,
+		    &out->has_public_root);
+		h = xreallocarray(h, nh + 1, sizeof(*h));
+		h[nh].dev = st.st_dev;
+		h[nh].ino = st.st_ino;
+		memcpy(h[nh++].md, l.md, sizeof(l.md));
+		lite_clear(&l);
+	}
+	closedir(d);
+	/* a certificate file is hashed when a hash name leads to the same file or certificate */
+	for (i = 0; i < nother; i++) {
+		char *path = xstrprintf("%s/%s", dir, other[i]);
+		struct stat st;
+		bool linked = false;
+		struct lite l;
+		size_t j;
+
+		if (stat(path, &st) == 0)
+			for (j = 0; j < nh && !linked; j++)
+				linked = h[j].dev == st.st_dev && h[j].ino == st.st_ino;
+		if (!linked && lite_read_first(path, &l) == 0) {
+			for (j = 0; j < nh && !linked; j++)
+				linked = memcmp(h[j].md, l.md, sizeof(l.md)) == 0;
+			if (!linked)
+				add_str(&out->unhashed, &out->n_unhashed, xstrdup(other[i]));
+			lite_clear(&l);
+		}
+		free(path);
+		free(other[i]);
+	}
+	free(other);
+	free(h);
+	ERR_clear_error();
+	return 0;
+}
+
+void
+capath_scan_free(struct capath_scan *s)
+{
+	strv_free(s->unhashed, s->n_unhashed);
+	strv_free(s->stale, s->n_stale);
+	strv_free(s->expired_roots, s->n_expired_roots);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,219 @@
+/* check-store.c: the trust locations: CACertFile, CACertPath, and the public roots peers trust. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check-int.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+#define CACERT_LARGE	20
+
+/* Stores that a distribution manages (the admin does not edit them; updates do). */
+static bool
+distribution_managed(const char *path)
+{
+	static const char *const managed[] = {
+		"/etc/ssl/certs", "/etc/pki/tls/certs", "/etc/pki/ca-trust/", "/usr/share/ca-certificates",
+		"/usr/local/share/certs", "/etc/ssl/cert.pem",
+	};
+	char real[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(managed) / sizeof(managed[0]); i++) {
+		size_t n = strlen(managed[i]);
+
+		if (strncmp(path, managed[i], n) == 0 ||
+		    (realpath(path, real) != NULL && strncmp(real, managed[i], n) == 0))
+			return true;
+	}
+	return false;
+}
+
+static void
+expired_root(struct check_ctx *c, const char *file, const char *what, bool managed)
+{
+	struct finding *f;
+	bool dst = strstr(what, "DST Root CA X3") != NULL;
+
+	f = findings_add(c->out, "store.expired-root", managed ? SEV_INFO : SEV_WARNING, file,
+	    managed ? _("the distribution's store holds expired roots: %s; harmless, OpenSSL "
+	    "prefers a valid path") : _("this trust location holds expired roots: %s; they "
+	    "verify nothing any more, and chains built through them reach peers expired"),
+	    what);
+	if (managed)
+		finding_set_fix(f, _("nothing to do: the ca-certificates package manages it"));
+	else if (dst)
+		finding_set_fix(f, _("delete DST Root CA X3 (and the ISRG Root X1 cross-sign it "
+		    "issued) from %s: Let's Encrypt's chains end at the self-signed ISRG Root X1 "
+		    "since 2024; for verifying peers use define(`confCACERT_PATH', `/etc/ssl/certs')"),
+		    file);
+	else
+		finding_set_fix(f, _("delete the expired root from %s"), file);
+}
+
+/* Names up to five entries of a list, "; "-separated, for a message. */
+static void
+join_names(struct buf *b, char *const *v, size_t n, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 5; i++)
+		buf_printf(b, "%s%s", i ? sep : "", v[i]);
+	if (n > 5)
+		buf_printf(b, _(" and %zu more"), n - 5);
+}
+
+static void
+check_ca_file(struct check_ctx *c, bool *has_public)
+{
+	const char *path = plan_get(c->plan, PF_CA_CERT);
+	struct capath_scan scan;
+	struct finding *f;
+
+	check_file_safety(c, PF_CA_CERT, path, false);
+	/* the light scan: a bundle of a hundred roots must not slow the wizard down */
+	if (cafile_scan(path, c->pub, c->plan->now, &scan) == -1) {
+		struct certlist certs = { 0 };
+		enum load_status ls;
+		char *err = NULL;
+
+		ls = cert_load_file(path, &certs, &err);
+		if (ls != LOAD_OK)
+			check_load_error(c, PF_CA_CERT, ls, path, err);
+		free(err);
+		certlist_free(&certs);
+		capath_scan_free(&scan);
+		return;
+	}
+	if (scan.n_certs > CACERT_LARGE) {
+		f = findings_add(c->out, "store.cacert-large", SEV_WARNING, path,
+		    _("CACertFile holds %zu certificates: sendmail sends all their names to every "
+		    "client as acceptable CAs (about %zu KB per handshake), and some clients fail "
+		    "or give up"), scan.n_certs, scan.n_certs * 115 / 1000);
+		finding_set_fix(f, _("put only our issuer in confCACERT (Let's Encrypt: "
+		    "chain.pem) and the public roots in define(`confCACERT_PATH', `/etc/ssl/certs')"));
+		finding_set_reproduce(f, "grep -c 'BEGIN CERTIFICATE' %s", path);
+	}
+	if (scan.n_expired_roots > 0) {
+		struct buf names = { 0 };
+
+		join_names(&names, scan.expired_roots, scan.n_expired_roots, "; ");
+		expired_root(c, path, names.data, distribution_managed(path));
+		buf_free(&names);
+	}
+	if (scan.has_public_root)
+		*has_public = true;
+	capath_scan_free(&scan);
+}
+
+static void
+check_ca_path(struct check_ctx *c, bool *has_public)
+{
+	const char *dir = plan_get(c->plan, PF_CA_PATH);
+	struct capath_scan scan;
+	struct finding *f;
+	struct stat st;
+	char *err = NULL;
+	bool managed;
+
+	if (stat(dir, &st) == -1) {
+		f = findings_add(c->out, "file.missing", SEV_ERROR, dir,
+		    _("CACertPath names a directory that does not exist: sendmail still offers "
+		    "STARTTLS, but finds no root there to verify peers or to complete our chain"));
+		finding_set_fix(f, _("define(`confCACERT_PATH', `/etc/ssl/certs'), or create the "
+		    "directory and fill it (smtls rehash %s --from BUNDLE)"), dir);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		f = findings_add(c->out, "file.unreadable", SEV_ERROR, dir,
+		    _("CACertPath must name a directory of hashed certificates, not a file: "
+		    "OpenSSL finds nothing in it"));
+		finding_set_fix(f, _("name the file with confCACERT instead, or use "
+		    "define(`confCACERT_PATH', `/etc/ssl/certs')"));
+		return;
+	}
+	check_file_safety(c, PF_CA_PATH, dir, false);
+	if (capath_scan(dir, c->pub, c->plan->now, &scan, &err) == -1) {
+		findings_add(c->out, "file.unreadable", SEV_ERROR, dir, "%s", err);
+		free(err);
+		return;
+	}
+	managed = distribution_managed(dir);
+	if (scan.n_unhashed > 0) {
+		struct buf names = { 0 };
+
+		join_names(&names, scan.unhashed, scan.n_unhashed, ", ");
+		f = findings_add(c->out, "store.capath-unhashed", SEV_ERROR, dir,
+		    _("%zu certificate file(s) have no subject-hash link (%s): OpenSSL looks "
+		    "certificates up only by HASH.0 names, so it never finds these"),
+		    scan.n_unhashed, names.data);
+		finding_set_fix(f, _("make the links: openssl rehash %s (or smtls rehash %s)"), dir,
+		    dir);
+		finding_set_reproduce(f, "openssl verify -CApath %s %s/%s", dir, dir,
+		    scan.unhashed[0]);
+		buf_free(&names);
+	}
+	if (scan.n_stale > 0) {
+		struct buf names = { 0 };
+
+		join_names(&names, scan.stale, scan.n_stale, "; ");
+		f = findings_add(c->out, "store.capath-stale", SEV_WARNING, dir,
+		    _("%zu hash link(s) are stale: %s"), scan.n_stale, names.data);
+		finding_set_fix(f, _("rebuild the links: openssl rehash %s (or smtls rehash %s)"),
+		    dir, dir);
+		buf_free(&names);
+	}
+	if (scan.n_expired_roots > 0) {
+		struct buf names = { 0 };
+
+		join_names(&names, scan.expired_roots, scan.n_expired_roots, "; ");
+		expired_root(c, dir, names.data, managed);
+		buf_free(&names);
+	}
+	if (scan.has_public_root)
+		*has_public = true;
+	capath_scan_free(&scan);
+}
+
+void
+check_stores(struct check_ctx *c)
+{
+	const struct tls_plan *p = c->plan;
+	bool has_public = false;
+	struct finding *f;
+
+	if (p->public_roots != NULL) {
+		char *err = NULL;
+
+		c->pub = trust_load(p->public_roots, &err);
+		if (c->pub == NULL) {
+			f = findings_add(c->out, "file.unreadable", SEV_ERROR, p->public_roots,
+			    _("the public roots (--public-roots) cannot be read, so what peers see "
+			    "cannot be judged: %s"), err ? err : "?");
+			finding_set_fix(f, _("name a PEM bundle or a hashed directory, e.g. "
+			    "--public-roots /etc/ssl/certs/ca-certificates.crt"));
+			free(err);
+		}
+	}
+	if (plan_get(p, PF_CA_CERT) != NULL)
+		check_ca_file(c, &has_public);
+	if (plan_get(p, PF_CA_PATH) != NULL)
+		check_ca_path(c, &has_public);
+	if (c->pub == NULL || (plan_get(p, PF_CA_CERT) == NULL && plan_get(p, PF_CA_PATH) == NULL))
+		return;
+	if (!has_public) {
+		f = findings_add(c->out, "store.no-public-roots", SEV_WARNING,
+		    plan_get(p, PF_CA_PATH) ? plan_get(p, PF_CA_PATH) : plan_get(p, PF_CA_CERT),
+		    _("neither CACertFile nor CACertPath holds a public root: sendmail cannot verify "
+		    "most servers it delivers to or clients with certificates (verify=FAIL in the "
+		    "log; mail still flows unless access rules demand verified TLS)"));
+		finding_set_fix(f, "define(`confCACERT_PATH', `/etc/ssl/certs')");
+	} else
+		check_ok(c, "store.no-public-roots", plan_get(p, PF_CA_PATH) ?
+		    plan_get(p, PF_CA_PATH) : plan_get(p, PF_CA_CERT),
+		    _("sendmail can verify peers with public certificates"));
+}
