@@ -1,10 +1,16 @@
 # tests/lib-ui.sh: drive the wizard in tmux as a person would: start it in a detached
 # session on a private socket, send keys, read the screen. Source after tests/lib.sh.
 command -v tmux >/dev/null 2>&1 || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-UI_SOCK="smtls-ui-$$"
+UI_N=0
+UI_SOCK="smtls-ui-$$-0"
 UI_RC="$T/ui.rc"
 UI_ASAN="$T/asan"
-at_exit "tmux -L $UI_SOCK kill-server"
+# each wizard run gets its own tmux server (private socket); all are killed at exit
+_ui_kill_all() { local i; for i in $(seq 0 "$UI_N"); do tmux -L "smtls-ui-$$-$i" kill-server; done; }
+at_exit _ui_kill_all
+
+# ui_stop: ends the current wizard's tmux server.
+ui_stop() { tmux -L "$UI_SOCK" kill-server 2>/dev/null || true; }
 
 # sendmail -bC sleeps 60 s on a host without a dotted name: with UI_HOSTNAME set, the
 # wizard runs in a private UTS namespace with that name (as tests/lib-sendmail.sh does).
@@ -21,6 +27,9 @@ ui_start() {
 	done
 	shift
 	q=$(printf '%q ' "$SMTLS" "$@")
+	ui_stop
+	UI_N=$((UI_N + 1))
+	UI_SOCK="smtls-ui-$$-$UI_N"
 	if [ -n "$UI_HOSTNAME" ]; then
 		q="unshare --uts sh -c $(printf '%q' "hostname $UI_HOSTNAME && exec $q")"
 	fi

@@ -619,6 +619,12 @@ ui_draw(struct wizard *w)
 			cy = by;
 			cx = bx;
 		}
+		if (ui->warned == w->screen) {
+			const char *again = _("Next again goes on; Apply will ask.");
+			int ax = bx + ui_width(b1, strlen(b1)) + 3;
+
+			ui_put(by, ax, again, ui->main_w - ax - 1, A_BOLD);
+		}
 		free(b0);
 		free(b1);
 	}
@@ -887,9 +893,8 @@ go_next(struct wizard *w)
 		ui->warned = w->screen;
 		ui->region = 0;
 		w->view[w->screen].focus_id = bad->id;
-		wiz_set_status(w, _("%s: %s%s%s (Next again goes on; Apply will ask.)"),
-		    wiz_sev_word(f->severity), f->message, f->fix ? _(" Fix: ") : "",
-		    f->fix ? f->fix : "");
+		wiz_set_status(w, "%s: %s%s%s", wiz_sev_word(f->severity), f->message,
+		    f->fix ? _(" Fix: ") : "", f->fix ? f->fix : "");
 		return;
 	}
 	to = wiz_screens[w->screen]->next ? wiz_screens[w->screen]->next(w) : -1;
