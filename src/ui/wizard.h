@@ -131,7 +131,7 @@ enum wiz_key_result {
 
 /* One screen: a table entry with small hooks. */
 struct wiz_screen {
-	const char	*name;		/* N_("Certificate source") */
+	const char	*name;		/* marked with N_, e.g. "Certificate source" */
 	const char	*help;		/* N_(...) what this screen decides */
 	/* called when the screen is entered going forward: fills in defaults */
 	void		(*enter)(struct wizard *w);
