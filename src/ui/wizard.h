@@ -132,7 +132,7 @@ enum wiz_key_result {
 /* One screen: a table entry with small hooks. */
 struct wiz_screen {
 	const char	*name;		/* marked with N_, e.g. "Certificate source" */
-	const char	*help;		/* N_(...) what this screen decides */
+	const char	*help;		/* what this screen decides (marked with N_) */
 	/* called when the screen is entered going forward: fills in defaults */
 	void		(*enter)(struct wizard *w);
 	/* fills w->items (and w->body) from the model */
