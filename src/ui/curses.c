@@ -505,7 +505,7 @@ draw_hints(struct wizard *w, const struct wiz_item *it)
 	if (ui->region == 1)
 		h = _("Left/Right Choose  Enter Press  Tab Items  Esc Back  F1/? Help  q Quit");
 	else if (editing_item(it))
-		h = it->kind == WI_PATH ?
+		h = it->kind == WI_PATH || it->browse ?
 		    _("Type a path  Enter Browse  Tab Next  Esc Back  F1 Help  F10 Quit") :
 		    _("Type the name  Tab Next  Esc Back  F1 Help  F10 Quit");
 	else if (it && it->kind == WI_CHOICE)
@@ -1047,6 +1047,19 @@ handle_key(struct wizard *w, int ch)
 			if (p != NULL) {
 				wiz_set_field(w, f, p);
 				free(p);
+			}
+			return;
+		}
+		if (it->kind == WI_TEXT && it->browse && it->disabled == NULL) {
+			char **text = it->text;
+			char *label = xstrdup(it->label);
+			char *p = ui_choose_file(w, label, *text);
+
+			free(label);
+			if (p != NULL) {
+				free(*text);
+				*text = p;
+				w->m.dirty = true;
 			}
 			return;
 		}

@@ -365,12 +365,6 @@ engine_undo(struct wizard *w)
 }
 #endif
 
-bool
-engine_can_generate(void)
-{
-	return false;	/* the certificate engine (pki.h, lineage.h) is not part of this build yet */
-}
-
 static void
 plan_copy(struct tls_plan *dst, const struct tls_plan *src)
 {
@@ -596,6 +590,8 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	    strcmp(plan_get(&w->m.plan, PF_CA_PATH), e->system_roots) == 0 ? STORE_SYSTEM :
 	    STORE_OTHER;
 	w->m.client_cert = plan_get(&w->m.plan, PF_CLIENT_CERT) != NULL;
+	w->m.gen_names = e->hostname ? xstrdup(e->hostname) : NULL;
+	w->m.gen_dir = e->demo ? xstrprintf("%s/tls", e->demo_dir) : xstrdup("/etc/mail/tls");
 	w->m.ask_client = true;
 	w->m.dirty = false;
 	wiz_recheck(w);
@@ -717,3 +713,320 @@ engine_cleanup(struct wizard *w)
 	if (w->env.demo_dir != NULL && !w->env.keep_demo)
 		(void)demo_remove(w->env.demo_dir);
 }
+
+/*
+ * The certificate engine (pki.h, hook.h): a self-signed certificate, a key and CSR, the
+ * import of what a commercial CA sent, the certbot deploy hook. Each writes new files only
+ * (all or nothing, keys 0600 from the first byte) after the admin confirmed.
+ */
+#if defined(__has_include)
+#if __has_include("smtls/pki.h") && __has_include("smtls/hook.h")
+#include "smtls/hook.h"
+#include "smtls/pki.h"
+#define HAVE_PKI 1
+#endif
+#endif
+
+#ifdef HAVE_PKI
+bool
+engine_can_generate(void)
+{
+	return true;
+}
+
+/* Splits "a.example, b.example" into names (caller frees the array and its strings). */
+static size_t
+split_names(const char *s, char ***out)
+{
+	char *copy = xstrdup(s ? s : ""), *tok, *save = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	for (tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		*out = xreallocarray(*out, n + 1, sizeof(**out));
+		(*out)[n++] = xstrdup(tok);
+	}
+	free(copy);
+	return n;
+}
+
+static void
+free_names(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Checks the names and the key type; fills p (names stay owned by the caller). */
+static int
+gen_params(struct wizard *w, char **names, size_t n, struct pki_key_spec *spec,
+    struct pki_cert_params *p, char **err)
+{
+	size_t i;
+
+	if (n == 0) {
+		*err = xstrdup(_("give at least one name (this server's host name)"));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!pki_name_valid(names[i], err))
+			return -1;
+	if (pki_key_spec_parse(w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256", spec, err) == -1)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->profile = PKI_PROFILE_SERVER;
+	p->common_name = strlen(names[0]) <= 64 ? names[0] : NULL;
+	p->names = (const char *const *)names;
+	p->n_names = n;
+	p->not_before = time(NULL);
+	p->days = 825;
+	return 0;
+}
+
+static int
+write_out(const char *dir, const struct pki_out_file *files, size_t n, char **err)
+{
+	bool created = false;
+
+	if (pki_outdir_prepare(dir, 0755, &created, err) == -1)
+		return -1;
+	if (pki_write_files(dir, files, n, false, err) == -1) {
+		if (created)
+			(void)rmdir(dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+engine_make_selfsigned(struct wizard *w, char **err)
+{
+	struct pki_key_spec spec;
+	struct pki_cert_params p;
+	struct key key = { 0 };
+	struct cert cert = { 0 };
+	struct buf pem = { 0 };
+	struct pki_out_file files[2];
+	char **names, *keypem = NULL, *path;
+	size_t n = split_names(w->m.gen_names, &names), keylen = 0;
+	int rc = -1;
+
+	*err = NULL;
+	if (gen_params(w, names, n, &spec, &p, err) == -1 ||
+	    pki_key_generate(&spec, &key, err) == -1 ||
+	    pki_cert_issue(&p, &key, NULL, NULL, &cert, err) == -1)
+		goto out;
+	if ((keypem = pki_key_pem(&key, &keylen)) == NULL) {
+		*err = xstrdup(_("cannot encode the private key"));
+		goto out;
+	}
+	pki_cert_pem(&pem, &cert);
+	files[0] = (struct pki_out_file){ "cert.pem", pem.data, pem.len, 0644 };
+	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
+	if (write_out(w->m.gen_dir, files, 2, err) == -1)
+		goto out;
+	w->wrote = true;
+	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
+	wiz_set_field(w, PF_SERVER_CERT, path);
+	/* self-signed: the certificate is its own issuer, and CACertFile must be set */
+	wiz_set_field(w, PF_CA_CERT, path);
+	free(path);
+	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
+	wiz_set_field(w, PF_SERVER_KEY, path);
+	free(path);
+	rc = 0;
+out:
+	pki_free_secret(keypem, keylen);
+	buf_free(&pem);
+	cert_clear(&cert);
+	key_clear(&key);
+	free_names(names, n);
+	return rc;
+}
+
+int
+engine_make_csr(struct wizard *w, char **err)
+{
+	struct pki_key_spec spec;
+	struct pki_cert_params p;
+	struct key key = { 0 };
+	struct pki_out_file files[2];
+	char **names, *keypem = NULL, *csr = NULL, *path;
+	size_t n = split_names(w->m.gen_names, &names), keylen = 0;
+	int rc = -1;
+
+	*err = NULL;
+	if (gen_params(w, names, n, &spec, &p, err) == -1 ||
+	    pki_key_generate(&spec, &key, err) == -1 || pki_csr_make(&p, &key, &csr, err) == -1)
+		goto out;
+	if ((keypem = pki_key_pem(&key, &keylen)) == NULL) {
+		*err = xstrdup(_("cannot encode the private key"));
+		goto out;
+	}
+	files[0] = (struct pki_out_file){ "request.csr", csr, strlen(csr), 0644 };
+	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
+	if (write_out(w->m.gen_dir, files, 2, err) == -1)
+		goto out;
+	w->wrote = true;
+	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
+	wiz_set_field(w, PF_SERVER_KEY, path);
+	free(w->m.import_key);
+	w->m.import_key = path;
+	rc = 0;
+out:
+	pki_free_secret(keypem, keylen);
+	free(csr);
+	key_clear(&key);
+	free_names(names, n);
+	return rc;
+}
+
+int
+engine_import(struct wizard *w, char **err)
+{
+	const char *rootsfile = w->m.plan.public_roots ? w->m.plan.public_roots :
+	    "/etc/ssl/certs/ca-certificates.crt";
+	struct certlist pool = { 0 }, roots = { 0 };
+	struct key key = { 0 };
+	struct pki_bundle b;
+	struct buf leaf = { 0 }, chain = { 0 }, full = { 0 };
+	struct pki_out_file files[3];
+	enum load_status ls;
+	char *path, *kerr = NULL;
+	size_t i, nf = 0;
+	int rc = -1;
+
+	*err = NULL;
+	memset(&b, 0, sizeof(b));
+	if (w->m.import_bundle == NULL || w->m.import_key == NULL) {
+		*err = xstrdup(_("name the file the CA sent and the private key"));
+		return -1;
+	}
+	if ((ls = key_load_file(w->m.import_key, &key, &kerr)) != LOAD_OK) {
+		*err = kerr ? kerr : xstrprintf(_("%s: no private key"), w->m.import_key);
+		return -1;
+	}
+	free(kerr);
+	if (pki_load_certs(w->m.import_bundle, &pool, err) == -1)
+		goto out;
+	/* the public roots complete the chain the CA sent without its root */
+	if (pki_load_certs(rootsfile, &roots, &kerr) == -1)
+		xfree(kerr);
+	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == -1)
+		goto out;
+	pki_cert_pem(&leaf, &b.leaf);
+	for (i = 0; i < b.chain.n; i++)
+		pki_cert_pem(&chain, &b.chain.v[i]);
+	buf_append(&full, leaf.data, leaf.len);
+	if (chain.len > 0)
+		buf_append(&full, chain.data, chain.len);
+	files[nf++] = (struct pki_out_file){ "cert.pem", leaf.data, leaf.len, 0644 };
+	if (chain.len > 0)
+		files[nf++] = (struct pki_out_file){ "chain.pem", chain.data, chain.len, 0644 };
+	files[nf++] = (struct pki_out_file){ "fullchain.pem", full.data, full.len, 0644 };
+	if (write_out(w->m.gen_dir, files, nf, err) == -1)
+		goto out;
+	w->wrote = true;
+	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
+	wiz_set_field(w, PF_SERVER_CERT, path);
+	free(path);
+	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
+	if (chain.len > 0) {
+		path = xstrprintf("%s/chain.pem", w->m.gen_dir);
+		wiz_set_field(w, PF_CA_CERT, path);
+		free(path);
+	}
+	if (b.incomplete)
+		wiz_set_status(w, _("Imported, but the chain is incomplete: the issuer %s is "
+		    "missing; ask the CA for its intermediate certificate"),
+		    b.missing ? b.missing : "?");
+	rc = 0;
+out:
+	buf_free(&leaf);
+	buf_free(&chain);
+	buf_free(&full);
+	pki_bundle_free(&b);
+	certlist_free(&pool);
+	certlist_free(&roots);
+	key_clear(&key);
+	return rc;
+}
+
+bool
+engine_can_hook(const struct wizard *w)
+{
+	return w->m.source == SRC_LETSENCRYPT && w->env.n_lineages > 0;
+}
+
+int
+engine_hook_install(struct wizard *w, char **path, char **err)
+{
+	struct hook_params hp;
+	char *le_dir = path_dirname(w->env.le_live);
+	char *self = realpath("/proc/self/exe", NULL);
+	int r;
+
+	memset(&hp, 0, sizeof(hp));
+	hp.le_dir = le_dir;
+	hp.smtls = self ? self : "smtls";
+	hp.lineage = w->m.lineage < w->env.n_lineages ? w->env.lineages[w->m.lineage].name : "";
+	hp.restart = access("/run/systemd/system", F_OK) == 0 ? "systemctl restart sendmail" :
+	    "service sendmail restart";
+	hp.hostname = w->m.plan.hostname ? w->m.plan.hostname : "";
+	r = hook_install(&hp, path, err);
+	if (r == 0)
+		w->wrote = true;
+	free(le_dir);
+	free(self);
+	return r;
+}
+#else
+bool
+engine_can_generate(void)
+{
+	return false;	/* the certificate engine (pki.h) is not part of this build */
+}
+
+int
+engine_make_selfsigned(struct wizard *w, char **err)
+{
+	(void)w;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+
+int
+engine_make_csr(struct wizard *w, char **err)
+{
+	(void)w;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+
+int
+engine_import(struct wizard *w, char **err)
+{
+	(void)w;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+
+bool
+engine_can_hook(const struct wizard *w)
+{
+	(void)w;
+	return false;
+}
+
+int
+engine_hook_install(struct wizard *w, char **path, char **err)
+{
+	(void)w;
+	*path = NULL;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+#endif

@@ -360,6 +360,11 @@ wiz_free(struct wizard *w)
 	free(w->env.demo_dir);
 	free(w->status);
 	free(w->result);
+	free(w->m.gen_names);
+	free(w->m.gen_dir);
+	free(w->m.import_bundle);
+	free(w->m.import_key);
+	free(w->m.hook_path);
 	free(w->ap.fragment);
 	free(w->ap.mc_diff);
 	free(w->ap.cf_diff);

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
 
@@ -65,6 +66,8 @@ result_text(struct wizard *w)
 	else if (ap->failed)
 		buf_printf(&b, _("Apply failed, nothing was changed: %s\n"),
 		    ap->error ? ap->error : "");
+	if (w->m.hook_path != NULL)
+		buf_printf(&b, _("certbot deploy hook: %s\n"), w->m.hook_path);
 	buf_printf(&b, _("The equivalent command line:\n  %s\n"), cmd);
 	free(w->result);
 	w->result = buf_release(&b);
@@ -135,7 +138,15 @@ apply_build(struct wizard *w)
 	}
 	it = wiz_item_add(w, WI_ACTION, APPLY_HOOK, 4, 'h',
 	    _("Install the certbot renewal hook"));
-	wiz_item_disable(it, _("not available in this build: smtls hook install has not landed"));
+	it->help = N_("After each renewal certbot runs it: it checks the new files with smtls "
+	    "check and only then restarts sendmail, so a bad renewal never breaks TLS.");
+	if (w->m.hook_path != NULL)
+		wiz_item_note(it, _("installed: %s"), w->m.hook_path);
+	if (!engine_can_generate())
+		wiz_item_disable(it, _("not available in this build: smtls hook install has "
+		    "not landed"));
+	else if (!engine_can_hook(w))
+		wiz_item_disable(it, _("only for a Let's Encrypt lineage"));
 	result_text(w);
 }
 
@@ -157,6 +168,25 @@ apply_activate(struct wizard *w, struct wiz_item *it)
 		if (yes)
 			(void)engine_apply(w);
 		return WK_HANDLED;
+	case APPLY_HOOK: {
+		char *path = NULL, *err = NULL, *le = path_dirname(w->env.le_live);
+
+		q = xstrprintf(_("Install the certbot deploy hook in %s/renewal-hooks/deploy?"), le);
+		free(le);
+		yes = w->confirm(w, q, false);
+		free(q);
+		if (!yes)
+			return WK_HANDLED;
+		if (engine_hook_install(w, &path, &err) == -1) {
+			wiz_set_status(w, "%s: %s", wiz_sev_word(SEV_ERROR), err ? err : "?");
+			free(err);
+		} else {
+			free(w->m.hook_path);
+			w->m.hook_path = path;
+			wiz_set_status(w, _("Installed: %s"), path);
+		}
+		return WK_HANDLED;
+	}
 	case APPLY_UNDO:
 		yes = w->confirm(w, _("Restore the backups of sendmail.mc and sendmail.cf?"), false);
 		if (yes)

@@ -89,6 +89,13 @@ struct wiz_model {
 	int		 log_level;	/* 0 keep, 9, 14 */
 	bool		 override;	/* apply despite error findings */
 	bool		 group_readable;	/* keys 0640 with GroupReadableKeyFile */
+	char		*gen_names;	/* names for a new certificate or CSR */
+	int		 gen_key;	/* 0 EC P-256, 1 RSA 3072 */
+	char		*gen_dir;	/* where new files go */
+	int		 commercial;	/* 0 import what the CA sent, 1 make a key and CSR */
+	char		*import_bundle;	/* the file(s) the CA sent */
+	char		*import_key;	/* the key the CSR was made with */
+	char		*hook_path;	/* the installed certbot hook, or NULL */
 	bool		 smtps;		/* also listen on port 465 */
 	int		 start;		/* what the admin chose on the start screen */
 	bool		 dirty;		/* choices not yet written */
@@ -114,6 +121,7 @@ struct wiz_item {
 	char			*disabled;	/* why it cannot be chosen, or NULL (owned) */
 	int			 field;		/* WI_PATH: enum plan_field; else -1 */
 	char			**text;		/* WI_TEXT: the model's string */
+	bool			 browse;	/* WI_TEXT: a path; Enter opens the file chooser */
 	const char		*help;		/* untranslated (N_), or NULL */
 };
 
@@ -246,6 +254,13 @@ const char *engine_step_title(int i);
 int engine_apply(struct wizard *w);
 /* Restores the backups of the last apply. 0 or -1 (w->ap.error). */
 int engine_undo(struct wizard *w);
+/* The certificate engine: each writes new files in m.gen_dir and sets the plan's fields. */
+int engine_make_selfsigned(struct wizard *w, char **err);
+int engine_make_csr(struct wizard *w, char **err);
+int engine_import(struct wizard *w, char **err);
+/* The certbot deploy hook for the chosen lineage; *path is where it went. */
+bool engine_can_hook(const struct wizard *w);
+int engine_hook_install(struct wizard *w, char **path, char **err);
 /* The emitter's equivalent `smtls apply ...` line (caller frees), or NULL without it. */
 char *engine_command_line(const struct wizard *w);
 /* Removes the demo sandbox (unless kept). */
