@@ -1,12 +1,6 @@
 # tests/lib-check.sh: fixtures and helpers for the `smtls check` tests. Source it instead of
-# tests/lib.sh: it puts the scratch directory where sendmail's file-safety rules accept files
-# (/tmp is world-writable, and sendmail refuses TLS files under it without TrustStickyBit),
-# generates the test PKI in $F, and fakes sendmail builds for the binary-dependent findings.
-: "${top_builddir:=.}"
-mkdir -p "$top_builddir/tests/scratch"
-chmod 755 "$top_builddir/tests/scratch"
-TMPDIR=$(cd "$top_builddir/tests/scratch" && pwd)
-export TMPDIR
+# tests/lib.sh (which puts the scratch directory where sendmail's file-safety rules accept
+# files), generates the test PKI in $F, and fakes sendmail builds for the binary-dependent findings.
 . "$top_srcdir/tests/lib.sh"
 
 F=$T/fx

@@ -3,7 +3,12 @@
 set -u
 : "${SMTLS:?SMTLS must name the smtls binary (run through make check)}"
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/smtls-test.XXXXXX")
+# the scratch base is where sendmail's file-safety rules accept files (tests/scratch-dir.sh)
+: "${top_builddir:=.}"
+: "${SMTLS_SCRATCH:=$(bash "$top_srcdir/tests/scratch-dir.sh" "$top_builddir")}"
+T=$(mktemp -d "$SMTLS_SCRATCH/smtls-test.XXXXXX")
+chmod 755 "$T"
+TMPDIR=$T/tmp; mkdir -p "$TMPDIR"; export TMPDIR
 _tap_n=0
 _tap_fail=0
 _tap_cleanup_hooks=""
