@@ -33,7 +33,8 @@ key_build(struct wizard *w)
 	    "read (\"Group readable file\"), unless DontBlameSendmail has GroupReadableKeyFile."));
 	if (mode >= 0 && (mode & 077) != 0) {
 		it = wiz_item_add(w, WI_ACTION, KEY_CHMOD, 2, 'm', _("chmod 600 the key now"));
-		wiz_item_note(it, _("mode is %04o: sendmail says \"Group readable file\""),
+		wiz_item_note(it, (mode & 004) ? _("mode is %04o: sendmail says \"World readable "
+		    "file\"") : _("mode is %04o: sendmail says \"Group readable file\""),
 		    (unsigned)mode);
 		it->help = N_("Makes the key readable by its owner only. Asks before it changes "
 		    "anything.");
