@@ -127,7 +127,7 @@ emit_opts(const struct wizard *w, struct emit_options *eo, const char *snippets)
 }
 
 static void
-apply_request_init(struct wizard *w, struct apply_request *rq, const struct emit_options *eo)
+wiz_apply_request(struct wizard *w, struct apply_request *rq, const struct emit_options *eo)
 {
 	memset(rq, 0, sizeof(*rq));
 	rq->plan = &w->m.plan;
@@ -175,7 +175,7 @@ engine_preview(struct wizard *w)
 	} else {
 		ap->fragment = xstrdup(er.fragment);
 		/* a dry run: the diffs, with m4 but without sendmail -bC (fast) */
-		apply_request_init(w, &rq, &eo);
+		wiz_apply_request(w, &rq, &eo);
 		rq.dry_run = true;
 		rq.force = true;
 		memset(&res, 0, sizeof(res));
@@ -251,7 +251,7 @@ engine_apply(struct wizard *w)
 	ap->n_steps = APPLY_STEP_COUNT < WIZ_MAX_STEPS ? APPLY_STEP_COUNT : WIZ_MAX_STEPS;
 	emit_opts(w, &eo, snip);
 	eo.command = cmd;
-	apply_request_init(w, &rq, &eo);
+	wiz_apply_request(w, &rq, &eo);
 	rq.sm = w->env.sm.found ? &w->env.sm : NULL;
 	rq.force = w->m.override;
 	rq.restart = ap->restart && engine_can_restart(w);
