@@ -540,6 +540,7 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	plan_init(&e->current, now);
 	plan_init(&w->m.plan, now);
 	e->demo = o->demo;
+	e->at_given = o->at_given;
 	e->cf_dir = o->cf_m4 ? xstrdup(o->cf_m4) : NULL;
 	if (o->demo) {
 		if ((e->demo_dir = make_demo_dir(o, err)) == NULL)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "smtls/check.h"
 #include "smtls/i18n.h"
@@ -110,6 +111,9 @@ wiz_recheck(struct wizard *w)
 	size_t i;
 
 	findings_free(&w->live);
+	/* a live check judges validity now (certificates made during the session included) */
+	if (!w->env.at_given)
+		w->m.plan.now = time(NULL);
 	check_plan(&w->m.plan, w->env.sm.found ? &w->env.sm : NULL, &w->live);
 	/* what loading the existing mc/cf found stays true until they are rewritten */
 	for (i = 0; i < w->env.load_findings.n; i++) {

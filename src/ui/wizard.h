@@ -38,6 +38,7 @@ struct wiz_env {
 	bool			 demo;
 	char			*demo_dir;	/* the sandbox, or NULL */
 	bool			 keep_demo;	/* --demo-dir: the admin named it; keep it */
+	bool			 at_given;	/* --at: judge at that time, else at each check */
 	struct sendmail_info	 sm;
 	char			*sm_err;	/* why the binary could not be inspected */
 	char			*mc_path;
