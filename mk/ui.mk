@@ -11,6 +11,6 @@ smtls_SOURCES += \
 
 MAN_PARTS += doc/cmd-wizard.8
 
-TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-repair.test tests/ui-text.test tests/ui-de.test
+TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-repair.test tests/ui-text.test tests/ui-de.test tests/ui-certs.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh
