@@ -151,10 +151,24 @@ wiz_set_field(struct wizard *w, enum plan_field f, const char *value)
 	wiz_recheck(w);
 }
 
+/* True when a word of label starts with letter c (any case). */
+static bool
+word_starts_with(const char *label, int c)
+{
+	const char *p;
+
+	for (p = label; *p; p++)
+		if ((p == label || !isalnum((unsigned char)p[-1])) &&
+		    tolower((unsigned char)*p) == c)
+			return true;
+	return false;
+}
+
 /*
- * Hotkeys come from the translated labels, so they work in every language: the first free
- * letter of the label (items earlier on the screen win). q (quit) is never used, nor
- * digits (they stand for F-keys on consoles without them).
+ * Hotkeys come from the translated labels, so they work in every language: the screen's
+ * suggestion when a word of the label starts with it, else the first free letter of the
+ * label (items earlier on the screen win). q (quit) is never used, nor digits (they stand
+ * for F-keys on consoles without them).
  */
 static void
 assign_hotkeys(struct wizard *w)
@@ -165,8 +179,15 @@ assign_hotkeys(struct wizard *w)
 	used['q'] = 1;
 	for (i = 0; i < w->n_items; i++) {
 		struct wiz_item *it = &w->items[i];
+		int want = tolower((unsigned char)it->hotkey);
 		const char *p;
 
+		if (it->kind != WI_LABEL && want > 0 && want < 128 && isalpha(want) &&
+		    !used[want] && word_starts_with(it->label, want)) {
+			it->hotkey = (char)want;
+			used[want] = 1;
+			continue;
+		}
 		it->hotkey = 0;
 		if (it->kind == WI_LABEL)
 			continue;

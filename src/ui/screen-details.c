@@ -92,7 +92,7 @@ details_build(struct wizard *w)
 			it->text = &w->m.import_bundle;
 			it->browse = true;
 			it->help = N_("The certificate and the intermediates the CA sent.");
-			it = wiz_item_add(w, WI_TEXT, DET_KEY, 2, 'y', _("Its key"));
+			it = wiz_item_add(w, WI_TEXT, DET_KEY, 2, 'k', _("Its key"));
 			it->text = &w->m.import_key;
 			it->browse = true;
 			it->help = N_("The private key the request was made with.");
@@ -101,7 +101,7 @@ details_build(struct wizard *w)
 			it->browse = true;
 			it->help = N_("Where cert.pem, chain.pem and fullchain.pem go (new files only).");
 			g = 4;
-			it = wiz_item_add(w, WI_ACTION, DET_DO_IMPORT, g++, 'm', _("Import now"));
+			it = wiz_item_add(w, WI_ACTION, DET_DO_IMPORT, g++, 'n', _("Import now"));
 			it->help = N_("Finds our certificate by the key, sorts the chain, writes the "
 			    "files (asks first).");
 		} else {
