@@ -562,12 +562,13 @@ ui_draw(struct wizard *w)
 		if (&w->items[i] == it)
 			focus_row = (int)body.n + (body.n ? 1 : 0) + (int)i;
 	total = (int)body.n + (body.n ? 1 : 0) + (int)w->n_items;
-	if (focus_row >= 0 && ui->region == 0) {
+	if (focus_row >= 0 && ui->region == 0 && ui->follow) {
 		if (focus_row < w->view[w->screen].scroll)
 			w->view[w->screen].scroll = focus_row;
 		if (focus_row >= w->view[w->screen].scroll + content)
 			w->view[w->screen].scroll = focus_row - content + 1;
 	}
+	ui->follow = false;
 	if (w->view[w->screen].scroll > total - content)
 		w->view[w->screen].scroll = total - content;
 	if (w->view[w->screen].scroll < 0)
@@ -798,6 +799,7 @@ move_focus(struct wizard *w, int dir)
 	for (i = (it - w->items) + dir; i >= 0 && i < (long)w->n_items; i += dir)
 		if (focusable(&w->items[i])) {
 			w->view[w->screen].focus_id = w->items[i].id;
+			w->ui->follow = true;
 			return true;
 		}
 	return false;
@@ -811,6 +813,7 @@ tab(struct wizard *w, int dir)
 	struct wiz_item *it = focused(w);
 	long i;
 
+	ui->follow = true;
 	if (ui->region == 1 || it == NULL) {
 		if (ui->region == 1 && dir < 0 && ui->button == 1) {
 			ui->button = 0;
@@ -892,6 +895,7 @@ go_next(struct wizard *w)
 	if (bad != NULL && ui->warned != w->screen && w->screen != SCR_REVIEW) {
 		ui->warned = w->screen;
 		ui->region = 0;
+		ui->follow = true;
 		w->view[w->screen].focus_id = bad->id;
 		wiz_set_status(w, "%s: %s%s%s", wiz_sev_word(f->severity), f->message,
 		    f->fix ? _(" Fix: ") : "", f->fix ? f->fix : "");
@@ -1078,6 +1082,7 @@ handle_key(struct wizard *w, int ch)
 	default:
 		if (edit && (ch == KEY_BACKSPACE || ch == 127 || ch == 8 || ch == 21 ||
 		    (ch >= 32 && ch < 256))) {
+			ui->follow = true;
 			edit_text(w, it, ch);
 			return;
 		}
@@ -1085,6 +1090,7 @@ handle_key(struct wizard *w, int ch)
 			for (i = 0; i < w->n_items; i++)
 				if (w->items[i].hotkey == tolower(ch)) {
 					w->view[w->screen].focus_id = w->items[i].id;
+					ui->follow = true;
 					return;
 				}
 		}

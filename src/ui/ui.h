@@ -34,6 +34,7 @@ struct wiz_ui {
 	bool	 finished;
 	int	 cursor_y, cursor_x;
 	int	 label_w;	/* columns of the labels of path and text fields */
+	bool	 follow;	/* the focus moved: scroll it into view once */
 };
 
 /* Display width of the first n bytes of s (wcwidth). */
