@@ -929,6 +929,14 @@ activate(struct wizard *w, struct wiz_item *it, bool enter)
 	r = wiz_screens[w->screen]->activate(w, it);
 	if (r == WK_HANDLED && enter && kind == WI_CHOICE)
 		r = WK_NEXT;
+	if (r == WK_STAY) {
+		/* the choice opened fields: go to them */
+		if (enter) {
+			wiz_build(w);
+			tab(w, 1);
+		}
+		r = WK_HANDLED;
+	}
 	return r;
 }
 

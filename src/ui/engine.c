@@ -593,6 +593,8 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	w->m.client_cert = plan_get(&w->m.plan, PF_CLIENT_CERT) != NULL;
 	w->m.gen_names = e->hostname ? xstrdup(e->hostname) : NULL;
 	w->m.gen_dir = e->demo ? xstrprintf("%s/tls", e->demo_dir) : xstrdup("/etc/mail/tls");
+	w->m.store_dir = e->demo ? xstrprintf("%s/tls/roots", e->demo_dir) :
+	    xstrdup("/etc/mail/tls/roots");
 	w->m.ask_client = true;
 	w->m.dirty = false;
 	wiz_recheck(w);
@@ -721,9 +723,11 @@ engine_cleanup(struct wizard *w)
  * (all or nothing, keys 0600 from the first byte) after the admin confirmed.
  */
 #if defined(__has_include)
-#if __has_include("smtls/pki.h") && __has_include("smtls/hook.h")
+#if __has_include("smtls/pki.h") && __has_include("smtls/hook.h") && \
+    __has_include("smtls/rehash.h")
 #include "smtls/hook.h"
 #include "smtls/pki.h"
+#include "smtls/rehash.h"
 #define HAVE_PKI 1
 #endif
 #endif
@@ -962,6 +966,44 @@ engine_can_hook(const struct wizard *w)
 	return w->m.source == SRC_LETSENCRYPT && w->env.n_lineages > 0;
 }
 
+static void
+on_rehash(void *arg, size_t done, size_t total)
+{
+	struct wizard *w = arg;
+
+	w->ap.rehash_done = done;
+	w->ap.rehash_total = total;
+	if (w->progress != NULL)
+		w->progress(w);
+}
+
+int
+engine_rehash(struct wizard *w, char **err)
+{
+	const char *bundles[1] = { w->m.store_bundle };
+	struct rehash_progress prog = { on_rehash, w };
+	struct rehash_result res;
+	int r;
+
+	*err = NULL;
+	if (w->m.store_bundle == NULL || w->m.store_dir == NULL) {
+		*err = xstrdup(_("name the bundle and the directory to build"));
+		return -1;
+	}
+	memset(&res, 0, sizeof(res));
+	w->ap.rehash_total = 0;
+	r = rehash_dir(w->m.store_dir, bundles, 1, &prog, &res, err);
+	w->ap.rehash_total = 0;
+	if (r == 0) {
+		w->wrote = true;
+		wiz_set_field(w, PF_CA_PATH, w->m.store_dir);
+		wiz_set_status(w, _("Done: %zu certificates written, %zu hash links made, %zu "
+		    "skipped"), res.written, res.linked, res.skipped);
+	}
+	rehash_result_free(&res);
+	return r;
+}
+
 int
 engine_hook_install(struct wizard *w, char **path, char **err)
 {
@@ -989,6 +1031,14 @@ bool
 engine_can_generate(void)
 {
 	return false;	/* the certificate engine (pki.h) is not part of this build */
+}
+
+int
+engine_rehash(struct wizard *w, char **err)
+{
+	(void)w;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
 }
 
 int

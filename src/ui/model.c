@@ -390,6 +390,8 @@ wiz_free(struct wizard *w)
 	free(w->m.import_bundle);
 	free(w->m.import_key);
 	free(w->m.hook_path);
+	free(w->m.store_bundle);
+	free(w->m.store_dir);
 	free(w->ap.fragment);
 	free(w->ap.mc_diff);
 	free(w->ap.cf_diff);

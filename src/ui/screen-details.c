@@ -187,11 +187,11 @@ details_activate(struct wizard *w, struct wiz_item *it)
 	case DET_EC:
 	case DET_RSA:
 		w->m.gen_key = id == DET_RSA;
-		return WK_HANDLED;
+		return WK_STAY;
 	case DET_IMPORT_MODE:
 	case DET_CSR_MODE:
 		w->m.commercial = id == DET_CSR_MODE;
-		return WK_HANDLED;
+		return WK_STAY;
 	case DET_MAKE:
 		make_files(w, engine_make_selfsigned, _("Make a key and a self-signed certificate"));
 		return WK_HANDLED;

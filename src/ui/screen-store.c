@@ -1,10 +1,13 @@
 /* screen-store.c: the trusted roots (CACertPath) and our issuer file (CACertFile). */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "smtls/i18n.h"
 #include "wizard.h"
 
-enum { STORE_ID_SYSTEM = 1, STORE_ID_OTHER, STORE_ID_BUNDLE };
+enum { STORE_ID_SYSTEM = 1, STORE_ID_OTHER, STORE_ID_BUNDLE, STORE_ID_FROM, STORE_ID_DIR,
+	STORE_ID_BUILD };
 
 static void
 store_build(struct wizard *w)
@@ -24,7 +27,27 @@ store_build(struct wizard *w)
 	    "`openssl rehash` makes them (for a private CA, say).");
 	it = wiz_item_add(w, WI_CHOICE, STORE_ID_BUNDLE, 1, 'b',
 	    _("Build one from a bundle (rehash)"));
-	wiz_item_disable(it, _("not available in this build: the rehash engine has not landed"));
+	it->on = w->m.store == STORE_BUNDLE;
+	it->help = N_("Splits a PEM bundle of roots into one file per certificate and makes "
+	    "the <hash>.0 links, as openssl rehash does.");
+	if (!engine_can_generate())
+		wiz_item_disable(it, _("not available in this build: the rehash engine has not "
+		    "landed"));
+	if (w->m.store == STORE_BUNDLE) {
+		it = wiz_item_add(w, WI_TEXT, STORE_ID_FROM, 4, 'u', _("Bundle"));
+		it->text = &w->m.store_bundle;
+		it->browse = true;
+		it->help = N_("A PEM file of trusted roots, e.g. "
+		    "/etc/ssl/certs/ca-certificates.crt or your private CA's root.");
+		it = wiz_item_add(w, WI_TEXT, STORE_ID_DIR, 4, 'd', _("Directory"));
+		it->text = &w->m.store_dir;
+		it->browse = true;
+		it->help = N_("The directory to build (new files and links only).");
+		it = wiz_item_add(w, WI_ACTION, STORE_ID_BUILD, 5, 'n', _("Build it now"));
+		it->help = N_("Asks first, then writes the files and links with progress.");
+	}
+	if (w->ap.rehash_total > 0)
+		wiz_body(w, _("Building: %zu of %zu\n"), w->ap.rehash_done, w->ap.rehash_total);
 	wiz_path_item(w, PF_CA_PATH, 2, 'p', _("CACertPath"),
 	    N_("confCACERT_PATH (CACertPath): a hashed directory of trusted roots. sendmail "
 	    "offers no STARTTLS at all when it is not set."));
@@ -49,6 +72,20 @@ store_activate(struct wizard *w, struct wiz_item *it)
 		wiz_set_field(w, PF_CA_PATH, w->env.system_roots);
 	} else if (it->id == STORE_ID_OTHER) {
 		w->m.store = STORE_OTHER;
+	} else if (it->id == STORE_ID_BUNDLE) {
+		w->m.store = STORE_BUNDLE;
+		return WK_STAY;
+	} else if (it->id == STORE_ID_BUILD) {
+		char *q = xstrprintf(_("Build %s from %s now? Only new files and links are "
+		    "written."), w->m.store_dir ? w->m.store_dir : "?",
+		    w->m.store_bundle ? w->m.store_bundle : "?");
+		char *err = NULL;
+
+		if (w->confirm(w, q, false) && engine_rehash(w, &err) == -1) {
+			wiz_set_status(w, "%s: %s", wiz_sev_word(SEV_ERROR), err ? err : "?");
+			free(err);
+		}
+		free(q);
 	} else
 		return WK_UNHANDLED;
 	return WK_HANDLED;

@@ -226,11 +226,15 @@ wiz_run_text(struct wizard *w)
 		if (w->body.data)
 			fputs(w->body.data, stdout);
 		print_findings(w);
-		for (i = 0; i < w->n_items; i++)
-			if (w->items[i].group > max_group)
-				max_group = w->items[i].group;
-		for (group = 1; group <= max_group && !back && !next; group++) {
+		for (group = 1; !back && !next; group++) {
+			/* a choice may open more fields: the groups are counted each time */
 			wiz_build(w);
+			max_group = 0;
+			for (i = 0; i < w->n_items; i++)
+				if (w->items[i].group > max_group)
+					max_group = w->items[i].group;
+			if (group > max_group)
+				break;
 			a = ask_group(w, group, &r);
 			if (a == ANS_QUIT) {
 				if (!w->m.dirty || text_confirm(w, _("Quit without writing "

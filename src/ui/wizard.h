@@ -23,6 +23,7 @@ enum wiz_source {
 enum wiz_store {
 	STORE_SYSTEM,		/* the system's hashed directory (/etc/ssl/certs) */
 	STORE_OTHER,		/* a directory the admin names */
+	STORE_BUNDLE,		/* a directory built from a bundle (rehash) */
 };
 
 /* A Let's Encrypt lineage found under the live directory. */
@@ -76,6 +77,7 @@ struct wiz_apply {
 	char	*error;
 	char	*mc_backup, *cf_backup;
 	char	*restart_command;
+	size_t	 rehash_done, rehash_total;	/* rehash progress (total 0: not running) */
 };
 
 /* The admin's choices; the plan is what check_plan() judges. */
@@ -97,6 +99,8 @@ struct wiz_model {
 	char		*import_bundle;	/* the file(s) the CA sent */
 	char		*import_key;	/* the key the CSR was made with */
 	char		*hook_path;	/* the installed certbot hook, or NULL */
+	char		*store_bundle;	/* a PEM bundle of roots to build a CACertPath from */
+	char		*store_dir;	/* the directory to build */
 	bool		 smtps;		/* also listen on port 465 */
 	int		 start;		/* what the admin chose on the start screen */
 	bool		 dirty;		/* choices not yet written */
@@ -136,6 +140,7 @@ enum wiz_key_result {
 	WK_BACK,
 	WK_QUIT,	/* leave the wizard (no confirmation needed) */
 	WK_HELP,	/* show the help (the TLS files picture) */
+	WK_STAY,	/* handled; a choice that opens more fields: Enter does not go on */
 };
 
 /* One screen: a table entry with small hooks. */
@@ -259,6 +264,8 @@ int engine_undo(struct wizard *w);
 int engine_make_selfsigned(struct wizard *w, char **err);
 int engine_make_csr(struct wizard *w, char **err);
 int engine_import(struct wizard *w, char **err);
+/* Builds m.store_dir into a CACertPath from m.store_bundle (progress through w->progress). */
+int engine_rehash(struct wizard *w, char **err);
 /* The certbot deploy hook for the chosen lineage; *path is where it went. */
 bool engine_can_hook(const struct wizard *w);
 int engine_hook_install(struct wizard *w, char **path, char **err);
