@@ -1,1 +1,22 @@
-# mk/logs.mk: this module's part of Makefile.am (empty until the module lands).
+# mk/logs.mk: `smtls explain` (sendmail's STARTTLS log lines) and `smtls probe` (a live server).
+libsmtls_a_SOURCES += \
+	include/smtls/explain.h src/core/explain.c src/core/explain_parse.c \
+	src/core/explain_stream.c \
+	include/smtls/probe.h src/core/probe.c
+
+smtls_SOURCES += src/cli/cmd-explain.c src/cli/cmd-probe.c
+
+MAN_PARTS += doc/cmd-explain.8 doc/cmd-probe.8
+
+LOGS_TESTS = tests/explain.test tests/explain-sendmail.test tests/probe.test \
+	tests/probe-sendmail.test
+TESTS += $(LOGS_TESTS)
+
+EXTRA_DIST += $(LOGS_TESTS) tests/data/explain-forum.maillog tests/data/explain-framing.maillog tests/data/explain-verify.maillog \
+	tests/data/explain-captured.maillog \
+	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh
+
+check_PROGRAMS += tests/unit_explain
+tests_unit_explain_SOURCES = tests/unit_explain.c
+tests_unit_explain_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_explain

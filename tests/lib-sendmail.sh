@@ -85,19 +85,28 @@ sm_start() {
 	return 0
 }
 
+# _sm_ours PID CF: PID is the sendmail daemon started from CF. Its command line cannot tell
+# (sendmail rewrites it to "sendmail: accepting connections"); its binary and its working
+# directory (the instance's queue directory, next to CF) can.
+_sm_ours() {
+	[ "$(readlink /proc/$1/exe 2>/dev/null)" = "$SM_BIN" ] || return 1
+	case "$(readlink /proc/$1/cwd 2>/dev/null)" in "$(dirname "$2")"/*) return 0;; esac
+	return 1
+}
+
 # sm_stop_all: stop every daemon this test started, each by its own PID (checked against
-# its binary and its cf before the kill)
+# its binary and its instance directory before each kill)
 sm_stop_all() {
 	local e pid cf i
 	for e in $_sm_pids; do
 		pid=${e%%:*}; cf=${e#*:}
-		[ "$(readlink /proc/$pid/exe 2>/dev/null)" = "$SM_BIN" ] || continue
-		tr '\0' ' ' < /proc/$pid/cmdline | grep -qF -- "$cf" || continue
+		_sm_ours "$pid" "$cf" || continue
 		kill "$pid" 2>/dev/null
-		for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-		kill -9 "$pid" 2>/dev/null || true
+		for i in $(seq 50); do _sm_ours "$pid" "$cf" || break; sleep 0.05; done
+		_sm_ours "$pid" "$cf" && kill -9 "$pid" 2>/dev/null
 	done
 	_sm_pids=""
+	return 0
 }
 at_exit sm_stop_all
 

@@ -36,6 +36,11 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
  */
 int file_write_new(const char *path, const void *data, size_t len, mode_t mode, char **err);
 
+/* Writes all of data to fd, retrying on EINTR and short writes. */
+int file_write_all(int fd, const void *data, size_t len);
+/* fsyncs the directory that holds path, so a rename in it is durable (errors ignored). */
+void file_fsync_dir(const char *path);
+
 /* Directory part of path (caller frees); "." when there is none. */
 char *path_dirname(const char *path);
 

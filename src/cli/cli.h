@@ -25,6 +25,10 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_wizard_entry;
+extern const struct cmd_entry cmd_emit_entry;
+extern const struct cmd_entry cmd_apply_entry;
+extern const struct cmd_entry cmd_explain_entry;
+extern const struct cmd_entry cmd_probe_entry;
 
 /* Settings flags shared by check, emit, apply and probe (DESIGN.md §3). */
 struct cli_settings {

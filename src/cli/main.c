@@ -14,6 +14,10 @@
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
 	&cmd_wizard_entry,
+	&cmd_emit_entry,
+	&cmd_apply_entry,
+	&cmd_explain_entry,
+	&cmd_probe_entry,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 

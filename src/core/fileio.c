@@ -114,8 +114,8 @@ path_dirname(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
+int
+file_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -132,8 +132,8 @@ write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-static void
-fsync_dir(const char *path)
+void
+file_fsync_dir(const char *path)
 {
 	char *dir = path_dirname(path);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -179,7 +179,7 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, i
 			goto fail;
 	} else if (fchmod(fd, mode) == -1)
 		goto fail;
-	if (write_all(fd, data, len) == -1)
+	if (file_write_all(fd, data, len) == -1)
 		goto fail;
 	if (fsync(fd) == -1)
 		goto fail;
@@ -190,7 +190,7 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, i
 	fd = -1;
 	if (rename(tmp, path) == -1)
 		goto fail;
-	fsync_dir(path);
+	file_fsync_dir(path);
 	free(tmp);
 	return 0;
 fail:
@@ -215,7 +215,7 @@ file_write_new(const char *path, const void *data, size_t len, mode_t mode, char
 			set_err(err, _("%s: cannot create: %s"), path, strerror(errno));
 		return -1;
 	}
-	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	if (fchmod(fd, mode) == -1 || file_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
 		set_err(err, _("%s: cannot write: %s"), path, strerror(errno));
 		close(fd);
 		unlink(path);
@@ -226,6 +226,6 @@ file_write_new(const char *path, const void *data, size_t len, mode_t mode, char
 		unlink(path);
 		return -1;
 	}
-	fsync_dir(path);
+	file_fsync_dir(path);
 	return 0;
 }

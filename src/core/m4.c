@@ -35,7 +35,9 @@ mc_include_dir(const char *text)
 
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (strncmp(p, "dnl", 3) != 0 && (inc = strstr(p, "include(")) != NULL) {
+		/* before cf.m4 is included, "#" starts an m4 comment, as "dnl" does */
+		if (*p != '#' && strncmp(p, "dnl", 3) != 0 &&
+		    (inc = strstr(p, "include(")) != NULL) {
 			inc += strlen("include(");
 			while (*inc == '`' || *inc == '\'' || *inc == ' ')
 				inc++;

@@ -1,0 +1,1 @@
+define(`confDONT_BLAME_SENDMAIL', ifdef(`confDONT_BLAME_SENDMAIL', `ifelse(index(`,'defn(`confDONT_BLAME_SENDMAIL')`,', `,GroupReadableKeyFile,'), `-1', `defn(`confDONT_BLAME_SENDMAIL')`,GroupReadableKeyFile'', `defn(`confDONT_BLAME_SENDMAIL')')', ``GroupReadableKeyFile''))dnl

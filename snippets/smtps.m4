@@ -1,0 +1,1 @@
+DAEMON_OPTIONS(`Port=465, Name=MTA-SMTPS, M=s@ADDR@')dnl

@@ -1,0 +1,290 @@
+/* cmd-apply.c: `smtls apply`: merge the fragment into sendmail.mc, rebuild and verify sendmail.cf, install with backups. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "emit-flags.h"
+#include "smtls/apply.h"
+#include "smtls/i18n.h"
+#include "smtls/sendmail.h"
+#include "smtls/xmalloc.h"
+
+#define APPLY_DEFAULT_MC	"/etc/mail/sendmail.mc"
+
+enum { OPT_A_DRY_RUN = 300, OPT_A_UNDO, OPT_A_FORCE, OPT_A_RESTART };
+
+static void
+apply_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s apply [SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo]\n"),
+	    PACKAGE);
+	fputs(_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
+	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
+	    "before the first MAILER line, commenting out other definitions of the same\n"
+	    "macros with 'dnl smtls: '. Then build sendmail.cf with m4, read every option\n"
+	    "back, check the files it names (error findings refuse the change unless\n"
+	    "--force), run `sendmail -C NEW -bC', back up both files as\n"
+	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename). On any\n"
+	    "failure no file changes.\n"
+	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n\n"), f);
+	fputs(_(settings_help), f);
+	fputs("\n", f);
+	fputs(_(emit_flags_help), f);
+	fputs(_("\nApply options:\n"
+	    "      --dry-run           show the diffs of sendmail.mc and sendmail.cf; write nothing\n"
+	    "      --undo              restore the latest backups of sendmail.mc and sendmail.cf\n"
+	    "      --force             apply despite error findings of the check\n"
+	    "      --restart           restart sendmail afterwards (systemctl, service or rc script)\n"
+	    "      --help              display this help and exit\n\n"
+	    "Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"
+	    "changed, unless only the --restart failed); 2 bad usage or a value that cannot\n"
+	    "be written.\n"), f);
+}
+
+struct apply_view {
+	bool	json;
+};
+
+static void
+apply_progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
+{
+	struct apply_view *v = arg;
+	const char *word;
+
+	if (v->json || state == APPLY_ST_RUNNING || state == APPLY_ST_PENDING)
+		return;
+	word = state == APPLY_ST_DONE ? _("done") : state == APPLY_ST_FAILED ? _("FAILED") :
+	    _("skipped");
+	fprintf(stderr, "  %-8s %-9s %s%s%s\n", word, apply_step_name(step),
+	    _(apply_step_title(step)), detail ? ": " : "", detail ? detail : "");
+}
+
+static const char *
+outcome_name(enum apply_outcome o)
+{
+	static const char *const names[] = { "applied", "unchanged", "dry-run", "refused",
+		"failed", "bad-value" };
+
+	return names[o];
+}
+
+static void
+apply_json(const struct apply_result *r, bool undo)
+{
+	int i;
+
+	printf("{\"version\": 1, \"result\": \"%s\", \"mc\": ", undo && r->outcome ==
+	    APPLY_CHANGED ? "undone" : outcome_name(r->outcome));
+	json_string(stdout, r->mc_path);
+	printf(", \"cf\": ");
+	json_string(stdout, r->cf_path);
+	printf(",\n \"error\": ");
+	json_string(stdout, r->error);
+	printf(", \"backups\": {\"mc\": ");
+	json_string(stdout, r->mc_backup);
+	printf(", \"cf\": ");
+	json_string(stdout, r->cf_backup);
+	printf("}, \"commented\": %zu, \"restart\": ", r->commented);
+	json_string(stdout, r->restart_command);
+	if (!undo) {
+		printf(",\n \"steps\": [");
+		for (i = 0; i < APPLY_STEP_COUNT; i++) {
+			static const char *const st[] = { "pending", "running", "done", "failed",
+				"skipped" };
+
+			printf("%s{\"name\": \"%s\", \"state\": \"%s\"}", i ? ", " : "",
+			    apply_step_name(i), st[r->state[i]]);
+		}
+		printf("],\n \"diff\": {\"mc\": ");
+		json_string(stdout, r->mc_diff);
+		printf(", \"cf\": ");
+		json_string(stdout, r->cf_diff);
+		printf("},\n ");
+		json_findings(stdout, &r->findings);
+	}
+	printf("}\n");
+}
+
+static int
+apply_exit(const struct apply_result *r)
+{
+	switch (r->outcome) {
+	case APPLY_CHANGED:
+	case APPLY_UNCHANGED:
+	case APPLY_PREVIEW:
+		return r->error ? EXIT_FINDINGS : EXIT_DONE;	/* the restart may have failed */
+	case APPLY_BAD_VALUE:
+		return EXIT_USAGE;
+	default:
+		return EXIT_FINDINGS;
+	}
+}
+
+static void
+apply_human(const struct apply_result *r)
+{
+	bool color = cli_use_color(stdout);
+
+	/* with --force, or warnings only: show what the check found before the verdict */
+	if (r->outcome != APPLY_REFUSED && (findings_count(&r->findings, SEV_ERROR) > 0 ||
+	    findings_count(&r->findings, SEV_WARNING) > 0))
+		report_findings(stdout, &r->findings, color, false);
+	switch (r->outcome) {
+	case APPLY_CHANGED:
+		printf(_("applied: %s and %s rebuilt and verified\n"), r->mc_path, r->cf_path);
+		if (r->commented)
+			printf(_("  %zu other definition(s) commented out with 'dnl smtls: '\n"),
+			    r->commented);
+		if (r->mc_backup)
+			printf(_("  backup: %s\n"), r->mc_backup);
+		if (r->cf_backup)
+			printf(_("  backup: %s\n"), r->cf_backup);
+		if (r->restart_command && !r->error)
+			printf(_("  restarted: %s\n"), r->restart_command);
+		else if (!r->restart_command)
+			printf(_("  sendmail reads the new sendmail.cf when restarted (--restart)\n"));
+		break;
+	case APPLY_UNCHANGED:
+		printf(_("unchanged: %s and %s already hold these settings\n"), r->mc_path,
+		    r->cf_path);
+		break;
+	case APPLY_PREVIEW:
+		fputs(r->mc_diff, stdout);
+		fputs(r->cf_diff, stdout);
+		if (r->restart_command)
+			printf(_("# then: %s\n"), r->restart_command);
+		break;
+	case APPLY_REFUSED:
+		report_findings(stdout, &r->findings, color, false);
+		printf(_("refused: the check found errors; nothing was changed (fix them, or "
+		    "apply anyway with --force)\n"));
+		break;
+	default:
+		break;
+	}
+	if (r->error != NULL) {
+		cli_error("%s", r->error);
+		if (r->outcome == APPLY_FAILED && r->failed_step != APPLY_STEP_RESTART)
+			fprintf(stderr, _("%s: nothing was changed\n"), PACKAGE);
+	}
+}
+
+static int
+apply_cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = { SETTINGS_LONGOPTS, EMIT_FLAGS_LONGOPTS,
+		{ "dry-run", no_argument, NULL, OPT_A_DRY_RUN },
+		{ "undo", no_argument, NULL, OPT_A_UNDO },
+		{ "force", no_argument, NULL, OPT_A_FORCE },
+		{ "restart", no_argument, NULL, OPT_A_RESTART },
+		{ NULL, 0, NULL, 0 } };
+	struct cli_settings s;
+	struct emit_flags ef;
+	struct apply_request rq;
+	struct apply_result res;
+	struct apply_view view = { false };
+	struct sendmail_info sm = { 0 };
+	bool undo = false, dry_run = false, force = false, restart = false;
+	int opt, rc = EXIT_USAGE;
+
+	settings_init(&s);
+	emit_flags_init(&ef, argc, argv, "apply");
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_HELP:
+			apply_usage(stdout);
+			rc = EXIT_DONE;
+			goto out;
+		case OPT_A_DRY_RUN:
+			dry_run = true;
+			continue;
+		case OPT_A_UNDO:
+			undo = true;
+			continue;
+		case OPT_A_FORCE:
+			force = true;
+			continue;
+		case OPT_A_RESTART:
+			restart = true;
+			continue;
+		}
+		if (emit_flags_parse(&ef, &s, opt, optarg) == -1) {
+			rc = cli_usage_error("apply");
+			goto out;
+		}
+	}
+	view.json = s.json;
+	if (undo) {
+		if (emit_flags_no_operand(argc, argv, "apply") == -1) {
+			rc = cli_usage_error("apply");
+			goto out;
+		}
+		if (s.any_file_flag || ef.any || dry_run || force) {
+			cli_error(_("apply: --undo takes only --mc, --cf, --restart and --json"));
+			rc = cli_usage_error("apply");
+			goto out;
+		}
+		(void)apply_undo(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
+		    s.plan.cf_path, &res);
+		if (res.error == NULL && restart) {
+			char *e;
+
+			if (apply_restart(&res.restart_command, &e) == -1) {
+				res.error = xstrprintf(_("the backups are restored, but %s"), e);
+				free(e);
+			}
+		}
+		if (s.json)
+			apply_json(&res, true);
+		else {
+			if (res.mc_backup || res.cf_backup)
+				printf(_("undone: restored %s%s%s\n"), res.mc_backup ? res.mc_backup : "",
+				    res.mc_backup && res.cf_backup ? _(" and ") : "",
+				    res.cf_backup ? res.cf_backup : "");
+			if (res.restart_command && !res.error)
+				printf(_("  restarted: %s\n"), res.restart_command);
+			if (res.error)
+				cli_error("%s", res.error);
+		}
+		rc = res.error ? EXIT_FINDINGS : EXIT_DONE;
+		apply_result_free(&res);
+		goto out;
+	}
+	if (emit_flags_finish(&ef, &s, argc, argv, "apply", &sm) == -1) {
+		rc = cli_usage_error("apply");
+		goto out;
+	}
+	apply_request_init(&rq, &s.plan, &ef.eo, sm.found ? &sm : NULL,
+	    s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC);
+	rq.dry_run = dry_run;
+	rq.force = force;
+	rq.restart = restart;
+	rq.cf_path = s.plan.cf_path;
+	rq.cf_m4_dir = s.cf_m4;
+	if (getenv("SMTLS_M4") != NULL)
+		rq.m4_path = getenv("SMTLS_M4");
+	rq.progress = apply_progress;
+	rq.progress_arg = &view;
+	(void)apply_run(&rq, &res);
+	if (s.json)
+		apply_json(&res, false);
+	else
+		apply_human(&res);
+	rc = apply_exit(&res);
+	apply_result_free(&res);
+out:
+	sendmail_info_free(&sm);
+	emit_flags_free(&ef);
+	settings_free(&s);
+	return rc;
+}
+
+const struct cmd_entry cmd_apply_entry = {
+	.name = "apply",
+	.usage = "[SETTINGS]... [--dry-run|--undo|--force|--restart]",
+	.summary = N_("merge the fragment into sendmail.mc, rebuild and verify sendmail.cf"),
+	.run = apply_cmd_run,
+};

@@ -1,0 +1,410 @@
+/* cmd-explain.c: `smtls explain`: explain or count the STARTTLS lines of log files. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "smtls/explain.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+#define SEEN_MAX	1024		/* explanations remembered for "explained above" */
+
+/* What has been said already: explanations (by hash) and the findings for --json. */
+struct seen_entry {
+	unsigned long	 hash;
+	unsigned long	 line;
+	const char	*file;
+	unsigned long	 count;
+	size_t		 finding;	/* index + 1 in the findings list; 0 = none */
+};
+
+/* The relay of a recent result line, for the cert and error lines of the same process. */
+struct recent_relay {
+	long		 pid;
+	enum explain_dir dir;
+	char		 relay[EXPLAIN_FIELD_MAX];
+};
+
+struct explain_ctx {
+	bool		 summary, json, all;
+	struct explain_summary sum;
+	struct findings	 findings;	/* distinct findings (error/warning/info) */
+	struct seen_entry seen[SEEN_MAX];
+	size_t		 nseen;
+	unsigned long	 lines, recognised, shown;
+	bool		 first_json_line;
+	bool		 color;
+	struct recent_relay recent[16];
+	const char	*file;		/* the source being read, for messages */
+	size_t		 recent_next;
+};
+
+static void
+explain_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s explain [OPTION]... [FILE]...\n"), PACKAGE);
+	fputs(_("Explain sendmail's STARTTLS log lines: what happened, whether the mail was\n"
+	    "encrypted and delivered, whose side the cause is on, and the fix.\n"
+	    "Reads each FILE (plain or gzip-compressed, e.g. maillog.1.gz), or standard input\n"
+	    "when there is none or FILE is '-'. Any syslog framing is understood: classic\n"
+	    "syslog, RFC 5424, journalctl short, short-iso, short-full and short-monotonic\n"
+	    "output, or bare lines.\n\n"), f);
+	fputs(_("      --summary   per relay and direction: counts of each verify= result, the\n"
+	    "                  last error, first and last seen; largest counts first\n"
+	    "      --all       also show harmless progress lines (init=1, start=ok, ...)\n"
+	    "      --json      machine-readable output (findings as in 'smtls check --json')\n"
+	    "      --help      display this help and exit\n\n"
+	    "Exit status: 0 the input was read, 1 a file could not be read, 2 bad usage.\n"), f);
+}
+
+static unsigned long
+text_hash(const char *a, const char *b)
+{
+	unsigned long h = 5381;
+
+	for (; *a; a++)
+		h = h * 33 + (unsigned char)*a;
+	h = h * 33 + 0xff;
+	for (; b && *b; b++)
+		h = h * 33 + (unsigned char)*b;
+	return h;
+}
+
+/* Remembers an explanation; returns the earlier entry when it was seen before. */
+static struct seen_entry *
+seen_lookup(struct explain_ctx *c, const struct explanation *e, const char *file,
+    unsigned long line, bool *was_seen)
+{
+	unsigned long h = text_hash(e->id, e->what);
+	size_t i;
+
+	*was_seen = false;
+	for (i = 0; i < c->nseen; i++) {
+		if (c->seen[i].hash == h) {
+			*was_seen = true;
+			c->seen[i].count++;
+			return &c->seen[i];
+		}
+	}
+	if (c->nseen == SEEN_MAX)
+		return NULL;
+	c->seen[c->nseen].hash = h;
+	c->seen[c->nseen].file = file;
+	c->seen[c->nseen].line = line;
+	c->seen[c->nseen].count = 1;
+	c->seen[c->nseen].finding = 0;
+	return &c->seen[c->nseen++];
+}
+
+static void
+json_tri(FILE *f, const char *key, enum explain_tri t)
+{
+	fprintf(f, ", \"%s\": ", key);
+	json_string(f, explain_tri_name(t));
+}
+
+static void
+emit_json_line(struct explain_ctx *c, const struct explain_line *l, const struct explanation *e,
+    const char *file, unsigned long line)
+{
+	struct findings one = { 0 };
+	char *text = xstrndup(l->msg, l->msg_len > 4096 ? 4096 : l->msg_len);
+
+	printf("%s\n  {\"file\": ", c->first_json_line ? "" : ",");
+	c->first_json_line = false;
+	json_string(stdout, file);
+	printf(", \"line\": %lu, \"when\": ", line);
+	json_string(stdout, l->when[0] ? l->when : NULL);
+	printf(", \"direction\": \"%s\", \"relay\": ", explain_dir_name(l->dir));
+	json_string(stdout, l->relay[0] ? l->relay : NULL);
+	printf(", \"verify\": ");
+	json_string(stdout, l->verify_raw[0] ? l->verify_raw : NULL);
+	json_tri(stdout, "encrypted", e->encrypted);
+	json_tri(stdout, "delivered", e->delivered);
+	printf(", \"side\": \"%s\", \"text\": ", explain_side_name(e->side));
+	json_string(stdout, text);
+	printf(", \"mail\": ");
+	json_string(stdout, e->mail);
+	printf(",\n   \"finding\": ");
+	explanation_to_finding(e, &one);
+	json_finding(stdout, &one.v[0]);
+	putchar('}');
+	findings_free(&one);
+	free(text);
+}
+
+static void
+emit_human_line(struct explain_ctx *c, const struct explain_line *l, const struct explanation *e,
+    const char *file, unsigned long line, const struct seen_entry *earlier)
+{
+	static const char *const sev[] = { N_("OK"), N_("INFO"), N_("WARNING"), N_("ERROR") };
+	static const char *const col[] = { "\033[1;32m", "\033[1;36m", "\033[1;33m", "\033[1;31m" };
+	const char *on = c->color ? col[e->severity] : "", *off = c->color ? "\033[0m" : "";
+	size_t i, n = l->msg_len > 400 ? 400 : l->msg_len;
+
+	printf("%s:%lu: %s%s%s %s: ", file, line, on, _(sev[e->severity]), off, e->id);
+	/* the log text comes from remote peers too: no control characters to the terminal */
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)l->msg[i];
+
+		putchar((ch < 0x20 && ch != '\t') || ch == 0x7f ? '?' : ch);
+	}
+	putchar('\n');
+	if (earlier != NULL) {
+		printf(_("    (explained above at %s:%lu)\n"), earlier->file, earlier->line);
+		return;
+	}
+	printf("    %s %s\n", _("what: "), e->what);
+	if (e->mail)
+		printf("    %s %s\n", _("mail: "), e->mail);
+	if (e->cause)
+		printf("    %s %s (%s)\n", _("cause:"), e->cause,
+		    e->side == EXS_OURS ? _("our side") : e->side == EXS_PEER ? _("the peer's side") :
+		    e->side == EXS_EITHER ? _("our side or the peer's") : _("nothing to fix"));
+	if (e->fix)
+		printf("    %s %s\n", _("fix:  "), e->fix);
+}
+
+/* Cert lines and client-side handshake errors name no relay: take it from the same process. */
+static void
+relay_context(struct explain_ctx *c, struct explain_line *l)
+{
+	size_t i, n = sizeof(c->recent) / sizeof(c->recent[0]);
+
+	/* bare lines (sendmail -D FILE) have no pid: -1 then matches the last result */
+	if (l->kind == EXK_RESULT) {
+		struct recent_relay *r = &c->recent[c->recent_next];
+
+		r->pid = l->pid;
+		r->dir = l->dir;
+		memcpy(r->relay, l->relay, sizeof(r->relay));
+		c->recent_next = (c->recent_next + 1) % n;
+		return;
+	}
+	if (l->relay[0] != '\0' || (l->kind != EXK_CERT && l->kind != EXK_HANDSHAKE))
+		return;
+	for (i = 0; i < n; i++) {
+		const struct recent_relay *r = &c->recent[(c->recent_next + n - 1 - i) % n];
+
+		if (r->relay[0] != '\0' && r->pid == l->pid && r->dir == l->dir) {
+			memcpy(l->relay, r->relay, sizeof(l->relay));
+			return;
+		}
+	}
+}
+
+static void
+handle_line(void *arg, const char *p, size_t n, unsigned long line)
+{
+	struct explain_ctx *c = arg;
+	const char *file = c->file;
+	struct explain_line l;
+	struct explanation e;
+	struct seen_entry *s;
+	bool was;
+
+	if (!explain_parse(p, n, &l))
+		return;
+	c->recognised++;
+	if (c->summary) {
+		explain_summary_add(&c->sum, &l);
+		/* the table has the sessions; only setup problems are listed apart */
+		if (l.kind == EXK_RESULT || l.kind == EXK_NOISE || l.kind == EXK_CERT ||
+		    l.kind == EXK_HANDSHAKE || l.kind == EXK_RULESET || l.kind == EXK_CERT_VERIFY ||
+		    l.kind == EXK_IO_ERROR || l.kind == EXK_ALERT || l.kind == EXK_FALLBACK)
+			return;
+	}
+	if (l.kind == EXK_NOISE && !c->all)
+		return;
+	relay_context(c, &l);
+	explain_describe(&l, &e);
+	if (c->summary && e.severity < SEV_WARNING) {
+		explanation_clear(&e);
+		return;
+	}
+	s = seen_lookup(c, &e, file, line, &was);
+	if (s != NULL && s->finding == 0 && e.severity != SEV_OK) {
+		explanation_to_finding(&e, &c->findings);
+		s->finding = c->findings.n;
+	}
+	if (!c->summary) {
+		c->shown++;
+		if (c->json)
+			emit_json_line(c, &l, &e, file, line);
+		else
+			emit_human_line(c, &l, &e, file, line, was ? s : NULL);
+	}
+	explanation_clear(&e);
+}
+
+static void
+print_summary_human(struct explain_ctx *c)
+{
+	struct explain_relay **v;
+	size_t n, i;
+	int k;
+
+	v = explain_summary_sorted(&c->sum, &n);
+	if (n == 0)
+		printf(_("No STARTTLS sessions found in %lu lines.\n"), c->lines);
+	else
+		printf("%-44s %-6s %9s  %s\n", _("RELAY"), _("DIR"), _("SESSIONS"),
+		    _("VERIFY RESULTS"));
+	for (i = 0; i < n; i++) {
+		const struct explain_relay *r = v[i];
+
+		printf("%-44s %-6s %9lu ", r->relay[0] ? r->relay : _("(unknown)"),
+		    explain_dir_name(r->dir), r->total);
+		for (k = 1; k < EXV_COUNT; k++)
+			if (r->count[k])
+				printf(" %s=%u", explain_verify_name((enum explain_verify)k),
+				    r->count[k]);
+		if (r->rejected)
+			printf(_(" rejected=%lu"), r->rejected);
+		putchar('\n');
+		if (r->first[0])
+			printf(_("    seen %s .. %s\n"), r->first, r->last);
+		if (r->last_error)
+			printf(_("    last error: %s\n"), r->last_error);
+	}
+	free(v);
+	if (c->findings.n > 0) {
+		printf(_("\nOther STARTTLS problems in the log (each once; "
+		    "'smtls explain' without --summary shows every line):\n"));
+		report_findings(stdout, &c->findings, c->color, false);
+	}
+	printf(_("%lu lines read, %lu STARTTLS lines, %zu relay/direction pairs.\n"), c->lines,
+	    c->recognised, n);
+}
+
+static void
+print_summary_json(struct explain_ctx *c)
+{
+	struct explain_relay **v;
+	size_t n, i;
+	int k;
+	bool first;
+
+	v = explain_summary_sorted(&c->sum, &n);
+	printf("{\"version\": 1, \"lines\": %lu, \"starttls_lines\": %lu,\n \"relays\": [",
+	    c->lines, c->recognised);
+	for (i = 0; i < n; i++) {
+		const struct explain_relay *r = v[i];
+
+		printf("%s\n  {\"relay\": ", i ? "," : "");
+		json_string(stdout, r->relay);
+		printf(", \"direction\": \"%s\", \"sessions\": %lu, \"verify\": {",
+		    explain_dir_name(r->dir), r->total);
+		for (k = 1, first = true; k < EXV_COUNT; k++) {
+			if (r->count[k] == 0)
+				continue;
+			printf("%s\"%s\": %u", first ? "" : ", ",
+			    explain_verify_name((enum explain_verify)k), r->count[k]);
+			first = false;
+		}
+		printf("}, \"rejected\": %lu, \"last_error\": ", r->rejected);
+		json_string(stdout, r->last_error);
+		printf(", \"first_seen\": ");
+		json_string(stdout, r->first[0] ? r->first : NULL);
+		printf(", \"last_seen\": ");
+		json_string(stdout, r->last[0] ? r->last : NULL);
+		putchar('}');
+	}
+	printf("%s],\n ", n ? "\n " : "");
+	json_findings(stdout, &c->findings);
+	printf("}\n");
+	free(v);
+}
+
+static int
+explain_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "summary", no_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct explain_ctx *c;
+	int opt, i, rc = EXIT_DONE;
+	char *stdin_only[] = { (char *)"-" };
+	char **files;
+	int nfiles;
+
+	c = xcalloc(1, sizeof(*c));
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			c->summary = true;
+			break;
+		case 'j':
+			c->json = true;
+			break;
+		case 'a':
+			c->all = true;
+			break;
+		case 'h':
+			explain_usage(stdout);
+			free(c);
+			return EXIT_DONE;
+		default:
+			free(c);
+			return cli_usage_error("explain");
+		}
+	}
+	files = optind < argc ? argv + optind : stdin_only;
+	nfiles = optind < argc ? argc - optind : 1;
+	c->color = !c->json && cli_use_color(stdout);
+	c->first_json_line = true;
+	explain_summary_init(&c->sum);
+	if (c->json && !c->summary)
+		printf("{\"version\": 1, \"lines\": [");
+	for (i = 0; i < nfiles; i++) {
+		unsigned long lines = 0;
+		char *err = NULL;
+
+		c->file = explain_stream_name(files[i]);
+		if (explain_stream(files[i], handle_line, c, &lines, &err) == -1) {
+			cli_error(_("explain: %s"), err);
+			free(err);
+			rc = EXIT_FINDINGS;
+		}
+		c->lines += lines;
+	}
+	if (c->summary) {
+		if (c->json)
+			print_summary_json(c);
+		else
+			print_summary_human(c);
+	} else if (c->json) {
+		printf("%s],\n \"lines_read\": %lu, \"starttls_lines\": %lu,\n ",
+		    c->first_json_line ? "" : "\n ", c->lines, c->recognised);
+		json_findings(stdout, &c->findings);
+		printf("}\n");
+	} else {
+		if (c->shown == 0)
+			printf(_("No STARTTLS lines to explain in %lu lines.\n"), c->lines);
+		else
+			printf(_("%lu lines read, %lu STARTTLS lines: %zu error(s), %zu warning(s) "
+			    "among the distinct explanations.\n"), c->lines, c->recognised,
+			    findings_count(&c->findings, SEV_ERROR),
+			    findings_count(&c->findings, SEV_WARNING));
+	}
+	explain_summary_free(&c->sum);
+	findings_free(&c->findings);
+	free(c);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		rc = EXIT_FINDINGS;
+	return rc;
+}
+
+const struct cmd_entry cmd_explain_entry = {
+	.name = "explain",
+	.usage = "[--summary] [--json] [FILE]...",
+	.summary = N_("explain sendmail's STARTTLS log lines (plain or .gz; stdin by default)"),
+	.run = explain_run,
+};

@@ -1,0 +1,618 @@
+/* explain_parse.c: recognising sendmail's STARTTLS log lines under any syslog framing. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "smtls/explain.h"
+
+static const char *const verify_names[EXV_COUNT] = {
+	[EXV_UNSET] = "", [EXV_OK] = "OK", [EXV_FAIL] = "FAIL", [EXV_NO] = "NO",
+	[EXV_NONE] = "NONE", [EXV_NOT] = "NOT", [EXV_SOFTWARE] = "SOFTWARE",
+	[EXV_PROTOCOL] = "PROTOCOL", [EXV_TEMP] = "TEMP", [EXV_CLEAR] = "CLEAR",
+	[EXV_CONFIG] = "CONFIG", [EXV_TRUSTED] = "TRUSTED", [EXV_DANE_PASS] = "DANE_PASS",
+	[EXV_DANE_FAIL] = "DANE_FAIL", [EXV_DANE_NOTLS] = "DANE_NOTLS",
+	[EXV_DANE_TEMP] = "DANE_TEMP", [EXV_DANE_OTHER] = "DANE_*", [EXV_UNKNOWN] = "?",
+};
+
+const char *
+explain_verify_name(enum explain_verify v)
+{
+	return (unsigned)v < EXV_COUNT ? verify_names[v] : "?";
+}
+
+enum explain_verify
+explain_verify_parse(const char *s)
+{
+	int v;
+
+	if (*s == '\0')
+		return EXV_UNSET;
+	for (v = EXV_OK; v < EXV_DANE_OTHER; v++)
+		if (strcmp(s, verify_names[v]) == 0)
+			return (enum explain_verify)v;
+	if (strncmp(s, "DANE_", 5) == 0)
+		return EXV_DANE_OTHER;
+	return EXV_UNKNOWN;
+}
+
+const char *
+explain_dir_name(enum explain_dir d)
+{
+	return d == EXD_SERVER ? "server" : d == EXD_CLIENT ? "client" : "unknown";
+}
+
+const char *
+explain_tri_name(enum explain_tri t)
+{
+	switch (t) {
+	case EXT_YES:
+		return "yes";
+	case EXT_NO:
+		return "no";
+	case EXT_UNKNOWN:
+		return "unknown";
+	case EXT_NA:
+		break;
+	}
+	return NULL;
+}
+
+const char *
+explain_side_name(enum explain_side s)
+{
+	switch (s) {
+	case EXS_OURS:
+		return "ours";
+	case EXS_PEER:
+		return "peer";
+	case EXS_EITHER:
+		return "either";
+	case EXS_NONE:
+		break;
+	}
+	return "none";
+}
+
+/*
+ * Candidate lines: every recognised message starts with "STARTTLS" or "ruleset=tls_". The
+ * scan tests two rarely paired bytes of each string at a time ('T' and 'L' five apart, '='
+ * and '_' four apart), 16 positions per step with SSE2, then confirms with memcmp.
+ */
+static const char scan_p1[] = "STARTTLS";
+static const char scan_p2[] = "ruleset=tls_";
+#define SCAN_REACH	11	/* the farthest byte tested, from the candidate's start */
+
+static const char *
+scan_confirm(const char *c, const char *end)
+{
+	if (end - c >= 8 && memcmp(c, scan_p1, 8) == 0)
+		return c;
+	if (end - c >= 12 && memcmp(c, scan_p2, 12) == 0)
+		return c;
+	return NULL;
+}
+
+#ifdef __SSE2__
+/* The sum of the 16 byte lanes. */
+static size_t
+sad_sum(__m128i v)
+{
+	__m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
+
+	return (size_t)_mm_cvtsi128_si32(s) + (size_t)_mm_extract_epi16(s, 4);
+}
+#endif
+
+const char *
+explain_scan_lines(const char *p, const char *end, size_t *newlines)
+{
+	const char *i = p, *r;
+	size_t nl = 0;
+
+#ifdef __SSE2__
+	const __m128i t = _mm_set1_epi8('T'), l = _mm_set1_epi8('L');
+	const __m128i eq = _mm_set1_epi8('='), us = _mm_set1_epi8('_');
+	const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	__m128i acc = zero;	/* newlines per byte lane, flushed before a lane can overflow */
+	int rounds = 0;
+
+	for (; end - i >= 16 + SCAN_REACH; i += 16) {
+		__m128i m1 = _mm_and_si128(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 1)), t),
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 6)), l));
+		__m128i m2 = _mm_and_si128(
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 7)), eq),
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 11)), us));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(m1, m2));
+		/* the line count comes in the same pass: the block is loaded anyway */
+		__m128i n = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)i), lf);
+
+		while (m != 0) {
+			int k = __builtin_ctz(m);
+
+			if ((r = scan_confirm(i + k, end)) != NULL) {
+				if (newlines != NULL)
+					*newlines = nl + sad_sum(acc) + (size_t)__builtin_popcount(
+					    (unsigned)_mm_movemask_epi8(n) & ((1u << k) - 1));
+				return r;
+			}
+			m &= m - 1;
+		}
+		acc = _mm_sub_epi8(acc, n);	/* a match is -1: subtracting adds 1 */
+		if (++rounds == 255) {
+			nl += sad_sum(acc);
+			acc = zero;
+			rounds = 0;
+		}
+	}
+	nl += sad_sum(acc);
+#endif
+	for (; i < end; i++) {
+		if ((end - i > 6 && i[1] == 'T' && i[6] == 'L' && (r = scan_confirm(i, end)) != NULL) ||
+		    (end - i > 11 && i[7] == '=' && i[11] == '_' &&
+		    (r = scan_confirm(i, end)) != NULL)) {
+			if (newlines != NULL)
+				*newlines = nl;
+			return r;
+		}
+		nl += *i == '\n';
+	}
+	if (newlines != NULL)
+		*newlines = nl;
+	return NULL;
+}
+
+const char *
+explain_scan(const char *p, const char *end)
+{
+	return explain_scan_lines(p, end, NULL);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+void
+explain_xtext_decode(const char *src, size_t len, char *dst, size_t size)
+{
+	size_t i, o = 0;
+
+	if (size == 0)
+		return;
+	for (i = 0; i < len && o + 1 < size; i++) {
+		int hi, lo;
+
+		if (src[i] == '+' && i + 2 < len && (hi = hexval((unsigned char)src[i + 1])) >= 0 &&
+		    (lo = hexval((unsigned char)src[i + 2])) >= 0) {
+			int c = hi * 16 + lo;
+
+			/* control characters would garble a terminal */
+			dst[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+			i += 2;
+		} else {
+			dst[o++] = src[i];
+		}
+	}
+	dst[o] = '\0';
+}
+
+/* Copies a field; control characters (log text comes from remote peers) become '?'. */
+static void
+copy_field(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t i;
+
+	if (len >= size)
+		len = size - 1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+	}
+	dst[len] = '\0';
+}
+
+static bool
+starts(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(s, prefix, n) == 0;
+}
+
+static bool
+ends(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+/*
+ * Finds "key=" at the start of msg or after ", " and returns its value: up to the next
+ * ", word=" (the next field), or the end.
+ */
+static bool
+field(const char *msg, size_t len, const char *key, const char **val, size_t *vlen)
+{
+	size_t klen = strlen(key), i, j;
+	const char *q = msg, *end = msg + len, *v;
+
+	/* keys start the message or follow ", "; walk the commas instead of searching */
+	for (;;) {
+		if ((size_t)(end - q) > klen && memcmp(q, key, klen) == 0 && q[klen] == '=')
+			break;
+		q = memchr(q, ',', (size_t)(end - q));
+		if (q == NULL || end - q < 2)
+			return false;
+		q += q[1] == ' ' ? 2 : 1;
+	}
+	v = q + klen + 1;
+	for (i = 0; v + i < end; i++) {
+		if (v[i] != ',' || v + i + 1 >= end || v[i + 1] != ' ')
+			continue;
+		for (j = i + 2; v + j < end && (isalnum((unsigned char)v[j]) || v[j] == '_' ||
+		    v[j] == '-'); j++)
+			;
+		if (j > i + 2 && v + j < end && v[j] == '=')
+			break;
+	}
+	*val = v;
+	*vlen = i;
+	return true;
+}
+
+static void
+get_field(const char *msg, size_t len, const char *key, char *dst, size_t size, bool xtext)
+{
+	const char *v;
+	size_t vl;
+
+	if (!field(msg, len, key, &v, &vl)) {
+		dst[0] = '\0';
+		return;
+	}
+	if (xtext)
+		explain_xtext_decode(v, vl, dst, size);
+	else
+		copy_field(dst, size, v, vl);
+}
+
+static bool
+is_month(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	size_t i;
+
+	for (i = 0; i < 36; i += 3)
+		if (memcmp(s, months + i, 3) == 0)
+			return true;
+	return false;
+}
+
+/* The timestamp and the process id from the text before the message. */
+static void
+parse_framing(const char *s, size_t len, struct explain_line *out)
+{
+	const char *p = s, *end = s + len, *t;
+	size_t i;
+
+	out->when[0] = '\0';
+	out->pid = -1;
+	if (len == 0)
+		return;
+	if (*p == '<') {	/* <PRI>: RFC 5424 "<13>1 TS HOST APP PID MSGID SD" or 3164 */
+		for (p++; p < end && isdigit((unsigned char)*p); p++)
+			;
+		if (p < end && *p == '>')
+			p++;
+		if (end - p > 2 && p[0] == '1' && p[1] == ' ') {
+			const char *tok[6];
+			size_t tl[6], n = 0;
+
+			p += 2;
+			while (n < 6 && p < end) {
+				for (t = p; t < end && *t != ' '; t++)
+					;
+				tok[n] = p;
+				tl[n++] = (size_t)(t - p);
+				p = t < end ? t + 1 : t;
+			}
+			if (n >= 1 && !(tl[0] == 1 && tok[0][0] == '-'))
+				copy_field(out->when, sizeof(out->when), tok[0], tl[0]);
+			if (n >= 4 && tl[3] > 0 && isdigit((unsigned char)tok[3][0]))
+				out->pid = strtol(tok[3], NULL, 10);
+			return;
+		}
+	}
+	/* journalctl short-full: "Wed 2026-11-25 07:58:03 UTC host prog[pid]: " */
+	if (end - p >= 24 && p[3] == ' ' && isdigit((unsigned char)p[4]) && p[8] == '-' &&
+	    p[14] == ' ') {
+		for (t = p + 15, i = 0; t < end && i < 2; t++)	/* the time and the zone */
+			if (*t == ' ')
+				i++;
+		copy_field(out->when, sizeof(out->when), p, (size_t)(t - p - (i == 2)));
+	} else if (*p == '[' && end - p > 2 && (p[1] == ' ' || isdigit((unsigned char)p[1]))) {
+		/* journalctl short-monotonic: "[  123.456789] host prog[pid]: " */
+		for (t = p; t < end && *t != ']'; t++)
+			;
+		if (t < end)
+			copy_field(out->when, sizeof(out->when), p, (size_t)(t + 1 - p));
+	} else if (end - p >= 15 && is_month(p) && p[3] == ' ') {
+		/* classic syslog / journalctl short: "Nov 25 07:58:03[.123456] host prog[pid]: " */
+		for (t = p + 4; t < end && (*t == ' ' || isdigit((unsigned char)*t)); t++)
+			;
+		/* time, optionally with fractions and a year (journalctl --output=short-full) */
+		while (t < end && (isdigit((unsigned char)*t) || *t == ':' || *t == '.'))
+			t++;
+		copy_field(out->when, sizeof(out->when), p, (size_t)(t - p));
+	} else if (end - p >= 10 && isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[3]) &&
+	    p[4] == '-' && p[7] == '-') {
+		/* short-iso, rsyslog RFC 3339: "2026-11-25T07:58:03+0000 host prog[pid]: " */
+		for (t = p; t < end && *t != ' '; t++)
+			;
+		copy_field(out->when, sizeof(out->when), p, (size_t)(t - p));
+	}
+	/* prog[pid]: */
+	for (i = 0; i + 2 < len; i++) {
+		if (s[i] == '[' && isdigit((unsigned char)s[i + 1])) {
+			size_t j = i + 1;
+
+			while (j < len && isdigit((unsigned char)s[j]))
+				j++;
+			if (j + 1 < len && s[j] == ']' && s[j + 1] == ':') {
+				out->pid = strtol(s + i + 1, NULL, 10);
+				return;
+			}
+		}
+	}
+}
+
+/* Where the sendmail message starts: "STARTTLS" or "ruleset=tls_" at a word start. */
+static const char *
+message_start(const char *line, size_t len)
+{
+	const char *q, *p = line, *end = line + len;
+
+	while ((q = explain_scan(p, end)) != NULL) {
+		bool word = q == line || q[-1] == ' ' || q[-1] == ':' || q[-1] == '\t';
+
+		if (word && (q[0] == 'r' || (q + 8 < end && (q[8] == '=' || q[8] == ':'))))
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+static void
+parse_ruleset(const char *m, size_t n, struct explain_line *out)
+{
+	out->kind = EXK_RULESET;
+	get_field(m, n, "ruleset", out->ruleset, sizeof(out->ruleset), false);
+	get_field(m, n, "arg1", out->verify_raw, sizeof(out->verify_raw), false);
+	get_field(m, n, "relay", out->relay, sizeof(out->relay), false);
+	get_field(m, n, "reject", out->problem, sizeof(out->problem), false);
+	out->verify = explain_verify_parse(out->verify_raw);
+	out->dir = strcmp(out->ruleset, "tls_client") == 0 ? EXD_SERVER : EXD_CLIENT;
+}
+
+/* "NAME(FILE) failed" after "error: ": the file in parentheses. */
+static void
+paren_file(const char *s, size_t n, char *dst, size_t size)
+{
+	const char *o = memchr(s, '(', n), *c;
+
+	dst[0] = '\0';
+	if (o == NULL)
+		return;
+	c = memchr(o, ')', n - (size_t)(o - s));
+	if (c != NULL)
+		copy_field(dst, size, o + 1, (size_t)(c - o - 1));
+}
+
+static bool
+has(const char *s, size_t n, const char *needle)
+{
+	return memmem(s, n, needle, strlen(needle)) != NULL;
+}
+
+/* An OpenSSL error text: sort out the ones with a known meaning. */
+static enum explain_kind
+ssl_error_kind(const char *s, size_t n)
+{
+	if (has(s, n, "problems getting password") || has(s, n, "bad password read") ||
+	    has(s, n, "bad decrypt") || has(s, n, "unable to get passphrase"))
+		return EXK_PASSWORD;
+	if (has(s, n, "key values mismatch"))
+		return EXK_KEY_MISMATCH;
+	return EXK_SSL_ERROR;
+}
+
+static void
+parse_error(const char *e, size_t n, struct explain_line *out)
+{
+	copy_field(out->problem, sizeof(out->problem), e, n);
+	if (starts(e, n, "accept failed=") || starts(e, n, "connect failed=")) {
+		out->kind = EXK_HANDSHAKE;
+		get_field(e, n, "reason", out->verifymsg, sizeof(out->verifymsg), false);
+		get_field(e, n, "relay", out->relay, sizeof(out->relay), false);
+	} else if (has(e, n, "check_private_key")) {
+		out->kind = EXK_KEY_MISMATCH;
+		paren_file(e, n, out->file, sizeof(out->file));
+	} else if (has(e, n, "PrivateKey_file(")) {
+		out->kind = EXK_KEY_LOAD;
+		paren_file(e, n, out->file, sizeof(out->file));
+	} else if (starts(e, n, "load verify locs ")) {
+		const char *f = e + 17, *x = memmem(f, n - 17, " failed", 7);
+
+		out->kind = EXK_LOAD_VERIFY;
+		copy_field(out->file, sizeof(out->file), f, x ? (size_t)(x - f) : n - 17);
+	} else if (has(e, n, "certificate") && has(e, n, ") failed")) {
+		out->kind = EXK_CERT_LOAD;
+		paren_file(e, n, out->file, sizeof(out->file));
+	} else {
+		out->kind = ssl_error_kind(e, n);
+	}
+}
+
+/* "STARTTLS=who..." */
+static void
+parse_who(const char *m, size_t n, struct explain_line *out)
+{
+	const char *p = m + 9, *end = m + n, *r;
+	size_t rl;
+
+	if (starts(p, (size_t)(end - p), "server"))
+		out->dir = EXD_SERVER;
+	else if (starts(p, (size_t)(end - p), "client"))
+		out->dir = EXD_CLIENT;
+	while (p < end && *p != ',' && *p != ':')
+		p++;
+	if (p >= end) {
+		out->kind = EXK_OTHER;
+		return;
+	}
+	if (*p == ':') {
+		r = p + 1 + (p + 1 < end && p[1] == ' ');
+		rl = (size_t)(end - r);
+		if (starts(r, rl, "file ") && has(r, rl, " unsafe: ")) {
+			const char *u = memmem(r, rl, " unsafe: ", 9);
+
+			out->kind = EXK_FILE_UNSAFE;
+			copy_field(out->file, sizeof(out->file), r + 5, (size_t)(u - r - 5));
+			copy_field(out->problem, sizeof(out->problem), u + 9, (size_t)(end - u - 9));
+		} else {
+			out->kind = ssl_error_kind(r, rl);
+			copy_field(out->problem, sizeof(out->problem), r, rl);
+		}
+		return;
+	}
+	r = p + 1 + (p + 1 < end && p[1] == ' ');
+	rl = (size_t)(end - r);
+	if (starts(r, rl, "relay=") && field(r, rl, "verify", &p, &n)) {
+		out->kind = EXK_RESULT;
+		get_field(r, rl, "relay", out->relay, sizeof(out->relay), false);
+		get_field(r, rl, "version", out->version, sizeof(out->version), false);
+		get_field(r, rl, "verify", out->verify_raw, sizeof(out->verify_raw), false);
+		get_field(r, rl, "cipher", out->cipher, sizeof(out->cipher), false);
+		get_field(r, rl, "bits", out->bits, sizeof(out->bits), false);
+		out->verify = explain_verify_parse(out->verify_raw);
+	} else if (starts(r, rl, "relay=") && has(r, rl, "status=trying_again")) {
+		out->kind = EXK_FALLBACK;
+		get_field(r, rl, "relay", out->relay, sizeof(out->relay), false);
+	} else if (starts(r, rl, "cert-subject=")) {
+		out->kind = EXK_CERT;
+		get_field(r, rl, "cert-subject", out->subject, sizeof(out->subject), true);
+		get_field(r, rl, "cert-issuer", out->issuer, sizeof(out->issuer), true);
+		get_field(r, rl, "verifymsg", out->verifymsg, sizeof(out->verifymsg), true);
+	} else if (starts(r, rl, "init=")) {
+		out->kind = EXK_INIT;
+		copy_field(out->problem, sizeof(out->problem), r + 5, rl - 5);
+	} else if (starts(r, rl, "error: ")) {
+		parse_error(r + 7, rl - 7, out);
+	} else if (starts(r, rl, "start=") || starts(r, rl, "Diffie-Hellman") ||
+	    starts(r, rl, "SSL_shutdown") || starts(r, rl, "info:") || starts(r, rl, "get_verify") ||
+	    starts(r, rl, "engine=") || starts(r, rl, "host=") ||
+	    (starts(r, rl, "relay=") && has(r, rl, "AltName="))) {
+		out->kind = EXK_NOISE;
+	} else {
+		out->kind = EXK_OTHER;
+		copy_field(out->problem, sizeof(out->problem), r, rl);
+	}
+}
+
+/* "STARTTLS: ..." */
+static void
+parse_colon(const char *m, size_t n, struct explain_line *out)
+{
+	const char *r = m + 10, *end = m + n, *d, *st, *re;
+	size_t rl = n >= 10 ? n - 10 : 0;
+
+	if (n < 10) {
+		out->kind = EXK_OTHER;
+		return;
+	}
+	if ((d = memmem(r, rl, " cert verify: depth=", 20)) != NULL) {
+		out->kind = EXK_CERT_VERIFY;
+		size_t left;
+
+		out->depth = 0;
+		for (d += 20; d < end && *d >= '0' && *d <= '9'; d++)
+			if (out->depth < 1000)
+				out->depth = out->depth * 10 + (*d - '0');
+		while (d < end && *d != ' ')
+			d++;
+		left = d < end ? (size_t)(end - d) : 0;
+		st = memmem(d, left, ", state=", 8);
+		re = memmem(d, left, ", reason=", 9);
+		if (left > 1)
+			explain_xtext_decode(d + 1, (size_t)((st ? st : re ? re : end) - d - 1),
+			    out->subject, sizeof(out->subject));
+		if (re != NULL)
+			explain_xtext_decode(re + 9, (size_t)(end - re - 9), out->verifymsg,
+			    sizeof(out->verifymsg));
+	} else if (ends(r, rl, " missing") && memchr(r, ' ', rl - 8) == NULL) {
+		out->kind = EXK_MISSING;
+		copy_field(out->file, sizeof(out->file), r, rl - 8);
+	} else if (starts(r, rl, "read error=") || starts(r, rl, "write error=")) {
+		out->kind = EXK_IO_ERROR;
+		copy_field(out->problem, sizeof(out->problem), r, rl);
+	} else if (starts(r, rl, "SSL3 alert ")) {
+		out->kind = EXK_ALERT;
+		copy_field(out->verifymsg, sizeof(out->verifymsg), r + 11, rl - 11);
+	} else if (starts(r, rl, "can't switch")) {
+		out->kind = EXK_HANDSHAKE;
+		copy_field(out->problem, sizeof(out->problem), r, rl);
+	} else if (has(r, rl, ":failed in ") || has(r, rl, ":error in ") ||
+	    starts(r, rl, "info_callback")) {
+		out->kind = EXK_NOISE;
+	} else {
+		out->kind = ssl_error_kind(r, rl);
+		copy_field(out->problem, sizeof(out->problem), r, rl);
+	}
+}
+
+bool
+explain_parse(const char *line, size_t len, struct explain_line *out)
+{
+	const char *m;
+	size_t n;
+
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+		len--;
+	out->kind = EXK_NONE;
+	out->dir = EXD_UNKNOWN;
+	out->verify = EXV_UNSET;
+	out->relay[0] = out->version[0] = out->verify_raw[0] = out->cipher[0] = '\0';
+	out->bits[0] = out->subject[0] = out->issuer[0] = out->verifymsg[0] = '\0';
+	out->file[0] = out->problem[0] = out->ruleset[0] = '\0';
+	out->depth = -1;
+	out->msg = NULL;
+	out->msg_len = 0;
+	if ((m = message_start(line, len)) == NULL)
+		return false;
+	n = (size_t)(line + len - m);
+	parse_framing(line, (size_t)(m - line), out);
+	out->msg = m;
+	out->msg_len = n;
+	if (m[0] == 'r')
+		parse_ruleset(m, n, out);
+	else if (m[8] == '=')
+		parse_who(m, n, out);
+	else
+		parse_colon(m, n, out);
+	return out->kind != EXK_NONE;
+}

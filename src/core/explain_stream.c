@@ -1,0 +1,194 @@
+/* explain_stream.c: reading a log (plain or gzip, any size) in constant memory, line by line. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "smtls/explain.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+#define STREAM_BUF	(1024 * 1024)	/* read size; a longer line is cut at this length */
+
+/* A log source: a plain file read with read(2), or gzip through zlib. */
+struct logsrc {
+	const char	*name;
+	int		 fd;
+	gzFile		 gz;
+};
+
+static int
+src_open(struct logsrc *s, const char *path, char **err)
+{
+	unsigned char magic[2];
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	s->name = explain_stream_name(path);
+	s->fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) :
+	    open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (s->fd == -1) {
+		*err = xstrprintf("%s: %s", s->name, strerror(errno));
+		return -1;
+	}
+	if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*err = xstrprintf(_("%s: is a directory, not a log file"), s->name);
+		close(s->fd);
+		return -1;
+	}
+	/* a regular file is read directly unless it starts with the gzip magic */
+	if (S_ISREG(st.st_mode) && (pread(s->fd, magic, 2, 0) != 2 ||
+	    magic[0] != 0x1f || magic[1] != 0x8b))
+		return 0;
+	s->gz = gzdopen(s->fd, "rb");
+	if (s->gz == NULL) {
+		*err = xstrprintf(_("%s: cannot read it through zlib"), s->name);
+		close(s->fd);
+		return -1;
+	}
+	gzbuffer(s->gz, 256 * 1024);
+	return 0;
+}
+
+/* Reads up to n bytes; 0 at the end, -1 on error (*err set). */
+static ssize_t
+src_read(struct logsrc *s, char *buf, size_t n, char **err)
+{
+	ssize_t r;
+
+	if (s->gz != NULL) {
+		const char *msg;
+		int e;
+
+		r = gzread(s->gz, buf, (unsigned)n);
+		if (r > 0)
+			return r;
+		msg = gzerror(s->gz, &e);
+		if (r == 0 && e == Z_OK)
+			return 0;
+		if (e == Z_BUF_ERROR)
+			*err = xstrprintf(_("%s: the compressed data is truncated"), s->name);
+		else
+			*err = xstrprintf("%s: %s", s->name, e == Z_ERRNO ? strerror(errno) : msg);
+		return -1;
+	}
+	do
+		r = read(s->fd, buf, n);
+	while (r == -1 && errno == EINTR);
+	if (r == -1)
+		*err = xstrprintf("%s: %s", s->name, strerror(errno));
+	return r;
+}
+
+static void
+src_close(struct logsrc *s)
+{
+	if (s->gz != NULL)
+		gzclose(s->gz);	/* closes fd */
+	else if (s->fd >= 0)
+		close(s->fd);
+}
+
+struct stream {
+	void		(*fn)(void *, const char *, size_t, unsigned long);
+	void		*arg;
+	unsigned long	 lineno;	/* lines before the current position */
+};
+
+/* Complete lines in [p, end): hands the candidates to the callback, counts all of them. */
+static void
+scan_block(struct stream *st, const char *p, const char *end)
+{
+	const char *hit, *ls, *le;
+	size_t nl;
+
+	while (p < end) {
+		/* the newlines before the hit are those before its line: none are inside it */
+		hit = explain_scan_lines(p, end, &nl);
+		st->lineno += nl;
+		if (hit == NULL)
+			break;
+		ls = hit > p ? memrchr(p, '\n', (size_t)(hit - p)) : NULL;
+		ls = ls != NULL ? ls + 1 : p;
+		le = memchr(hit, '\n', (size_t)(end - hit));
+		if (le == NULL)
+			le = end;
+		st->fn(st->arg, ls, (size_t)(le - ls), st->lineno + 1);
+		p = le < end ? le + 1 : end;
+		if (le < end)
+			st->lineno++;
+	}
+}
+
+const char *
+explain_stream_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? _("(standard input)") : path;
+}
+
+int
+explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
+    unsigned long lineno), void *arg, unsigned long *lines, char **err)
+{
+	struct stream st = { fn, arg, 0 };
+	struct logsrc s;
+	char *buf;
+	size_t have = 0;
+	bool skipping = false;	/* inside the rest of an over-long line */
+	ssize_t r;
+	int rc = 0;
+
+	*err = NULL;
+	*lines = 0;
+	if (src_open(&s, path, err) == -1)
+		return -1;
+	buf = xmalloc(STREAM_BUF);
+	for (;;) {
+		char *nl;
+
+		if ((r = src_read(&s, buf + have, STREAM_BUF - have, err)) <= 0) {
+			rc = r < 0 ? -1 : 0;
+			break;
+		}
+		have += (size_t)r;
+		nl = memrchr(buf, '\n', have);
+		if (nl == NULL) {
+			if (have < STREAM_BUF)
+				continue;
+			/* a line longer than the buffer: use its start, skip the rest */
+			if (!skipping)
+				scan_block(&st, buf, buf + have);
+			skipping = true;
+			have = 0;
+			continue;
+		}
+		if (skipping) {
+			char *first = memchr(buf, '\n', have);
+
+			skipping = false;
+			st.lineno++;
+			if (first < nl)
+				scan_block(&st, first + 1, nl);
+		} else {
+			scan_block(&st, buf, nl);
+		}
+		st.lineno++;	/* the newline at nl */
+		have -= (size_t)(nl + 1 - buf);
+		memmove(buf, nl + 1, have);
+	}
+	if (rc == 0 && (have > 0 || skipping)) {	/* a last line without its newline */
+		if (!skipping)
+			scan_block(&st, buf, buf + have);
+		st.lineno++;
+	}
+	*lines = st.lineno;
+	free(buf);
+	src_close(&s);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/* unit_emit.c: TAP tests of emit_build (DANE only for a sendmail that knows it) and emit_verify_cf. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "smtls/emit.h"
+
+static int
+verify(const struct emit_result *r, const char *cf_text, const char *want_in_err)
+{
+	struct cf_options cf;
+	char *err = NULL;
+	int rc, good;
+
+	cf_parse(cf_text, &cf);
+	rc = emit_verify_cf(r, &cf, &err);
+	good = want_in_err == NULL ? rc == 0 : rc == -1 && err && strstr(err, want_in_err);
+	if (!good)
+		printf("# rc %d err %s\n", rc, err ? err : "(none)");
+	free(err);
+	cf_options_free(&cf);
+	return good;
+}
+
+int
+main(void)
+{
+	struct tls_plan p;
+	struct emit_options eo = { 0 };
+	struct sendmail_info sm = { 0 };
+	struct emit_result r;
+	char *err = NULL, *top = getenv("top_srcdir"), sd[4096];
+
+	/* the templates of the source tree (make check exports top_srcdir) */
+	snprintf(sd, sizeof(sd), "%s/snippets", top ? top : ".");
+	eo.snippets_dir = sd;
+	eo.version = "test";
+	eo.command = "smtls emit\n--evil";
+	plan_init(&p, 0);
+	plan_set(&p, PF_SERVER_CERT, "/e/cert.pem", NULL, 0);
+	plan_set(&p, PF_DANE, "true", NULL, 0);
+
+	sm.found = true;
+	sm.path = (char *)"/usr/sbin/sendmail";
+	sm.dane = false;
+	ok(emit_build(&p, &eo, &sm, &r, &err) == -1 && err && strstr(err, "without DANE"),
+	    "confDANE refused for a sendmail built without DANE");
+	free(err);
+	err = NULL;
+	sm.dane = true;
+	ok(emit_build(&p, &eo, &sm, &r, &err) == 0 && strstr(r.fragment, "define(`confDANE'"),
+	    "confDANE written for a sendmail built with DANE");
+	ok(strstr(r.fragment, "Equivalent command: smtls emit?--evil\n") != NULL,
+	    "a newline in the command line cannot end the header comment");
+	ok(r.nmacros == 2 && strcmp(r.macros[0], "confSERVER_CERT") == 0,
+	    "the block's macros are listed for commenting out");
+	emit_result_free(&r);
+	plan_set(&p, PF_DANE, NULL, NULL, 0);
+
+	p.no_client_cert = true;
+	eo.group_readable_key = true;
+	eo.smtps = true;
+	ok(emit_build(&p, &eo, NULL, &r, &err) == 0, "emit with no sendmail known");
+	ok(verify(&r, "O ServerCertFile=/e/cert.pem\nO DontBlameSendmail=safe,GroupReadableKeyFile\n"
+	    "O DaemonPortOptions=Port=smtp\nO DaemonPortOptions=Port=465, Name=MTA-SMTPS, M=s\n",
+	    NULL), "verify: a cf that holds everything");
+	ok(verify(&r, "O ServerCertFile=/e/other.pem\nO DontBlameSendmail=GroupReadableKeyFile\n"
+	    "O DaemonPortOptions=Port=465, Name=MTA-SMTPS, M=s\n", "ServerCertFile=/e/other.pem"),
+	    "verify: another value is named");
+	ok(verify(&r, "O DontBlameSendmail=GroupReadableKeyFile\n", "no ServerCertFile"),
+	    "verify: a missing option is named");
+	ok(verify(&r, "O ServerCertFile=/e/cert.pem\nO ClientCertFile=/x\n"
+	    "O DontBlameSendmail=GroupReadableKeyFile\nO DaemonPortOptions=Port=465, Name=MTA-SMTPS, M=s\n",
+	    "still sets ClientCertFile"), "verify: an option that must be absent");
+	ok(verify(&r, "O ServerCertFile=/e/cert.pem\nO DontBlameSendmail=GroupReadableKeyFileX\n"
+	    "O DaemonPortOptions=Port=465, Name=MTA-SMTPS, M=s\n", "without GroupReadableKeyFile"),
+	    "verify: an item must be whole");
+	ok(verify(&r, "O ServerCertFile=/e/cert.pem\nO DontBlameSendmail=GroupReadableKeyFile\n"
+	    "O DaemonPortOptions=Port=smtps, Name=TLSMTA, M=s\n"
+	    "O DaemonPortOptions=Port=465, Name=MTA-SMTPS, M=s\n", "2 DaemonPortOptions lines for port 465"),
+	    "verify: a second listener on port 465 is refused");
+	ok(verify(&r, "O ServerCertFile=/e/cert.pem\n#O ClientCertFile=/x\n"
+	    "O DontBlameSendmail=GroupReadableKeyFile\n", "no DaemonPortOptions=Port=465"),
+	    "verify: the 465 listener; a #O line does not count");
+	emit_result_free(&r);
+
+	{
+		char *cl;
+
+		eo.smtps_addr = "127.0.0.1";
+		plan_set(&p, PF_SERVER_KEY, "/e/key.pem", NULL, 0);
+		plan_set(&p, PF_CA_PATH, "/e/my certs", NULL, 0);
+		plan_set(&p, PF_LOG_LEVEL, "12", NULL, 0);
+		plan_set(&p, PF_TLS_SRV_OPTIONS, "V", NULL, 0);
+		plan_set(&p, PF_SERVER_SSL_OPTIONS, emit_min_tls_options("1.2"), NULL, 0);
+		cl = emit_command_line(&p, &eo, "apply", "/etc/mail/it's.mc");
+		ok(strcmp(cl, "smtls apply --server-cert /e/cert.pem --server-key /e/key.pem "
+		    "--ca-path '/e/my certs' --log-level 12 --no-client-cert --no-client-cert-request "
+		    "--min-tls 1.2 --group-readable-key --smtps=127.0.0.1 --mc '/etc/mail/it'\\''s.mc'")
+		    == 0, "the equivalent command line, quoted for the shell");
+		free(cl);
+	}
+	plan_free(&p);
+	plan_init(&p, 0);
+	eo.group_readable_key = eo.smtps = false;
+	ok(emit_build(&p, &eo, NULL, &r, &err) == -1 && err && strstr(err, "nothing to write"),
+	    "an empty plan gives no fragment");
+	free(err);
+	plan_free(&p);
+	return tap_done();
+}

@@ -1,0 +1,374 @@
+/* unit_explain.c: TAP unit tests of the log-line recogniser, the summary bound and probe targets. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "smtls/explain.h"
+#include "smtls/probe.h"
+#include "smtls/xmalloc.h"
+
+static int tap_n, tap_fail;
+
+static void
+ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!cond)
+		tap_fail++;
+}
+
+static void
+is_str(const char *got, const char *want, const char *name)
+{
+	ok(strcmp(got, want) == 0, "%s", name);
+	if (strcmp(got, want) != 0)
+		printf("# got:  '%s'\n# want: '%s'\n", got, want);
+}
+
+static void
+test_xtext(void)
+{
+	char out[64];
+
+	explain_xtext_decode("Let's+20Encrypt", 15, out, sizeof(out));
+	is_str(out, "Let's Encrypt", "xtext: +20 is a space");
+	explain_xtext_decode("a+2", 3, out, sizeof(out));
+	is_str(out, "a+2", "xtext: a cut escape at the end stays as written");
+	explain_xtext_decode("a+zz+2B", 7, out, sizeof(out));
+	is_str(out, "a+zz+", "xtext: +zz is not an escape, +2B is '+'");
+	explain_xtext_decode("x+0Ay", 5, out, sizeof(out));
+	is_str(out, "x?y", "xtext: control characters become '?'");
+	explain_xtext_decode("abcdefgh", 8, out, 4);
+	is_str(out, "abc", "xtext: the output is cut to its size");
+}
+
+/* explain_scan finds the string at every offset, in the SIMD part and in the tail */
+static void
+test_scan(void)
+{
+	static const char *const needles[] = { "STARTTLS", "ruleset=tls_" };
+	char buf[128];
+	size_t k, len, off;
+	int bad = 0, checked = 0;
+
+	for (k = 0; k < 2; k++) {
+		size_t nl = strlen(needles[k]);
+
+		for (len = nl; len <= 80; len++) {
+			for (off = 0; off + nl <= len; off++) {
+				const char *r;
+
+				memset(buf, 'x', len);
+				/* near misses before the real one */
+				if (off >= 8)
+					memcpy(buf, "STARTTL_", 8);
+				memcpy(buf + off, needles[k], nl);
+				r = explain_scan(buf, buf + len);
+				checked++;
+				if (r != buf + off)
+					bad++;
+			}
+		}
+	}
+	ok(bad == 0, "scan: found at each of %d offsets and buffer lengths", checked);
+
+	/* the newline count that comes with the scan, against a plain count */
+	bad = checked = 0;
+	for (len = 12; len <= 100; len++) {
+		for (off = 0; off + 8 <= len; off += 3) {
+			size_t j, want = 0, got = 99;
+			const char *r;
+
+			for (j = 0; j < len; j++)
+				buf[j] = (j * 7 + len) % 5 == 0 ? '\n' : 'y';
+			memcpy(buf + off, "STARTTLS", 8);
+			for (j = 0; j < off; j++)
+				want += buf[j] == '\n';
+			r = explain_scan_lines(buf, buf + len, &got);
+			checked++;
+			if (r != buf + off || got != want)
+				bad++;
+			memset(buf + off, 'y', 8);
+			for (j = off, want = 0; j < len; j++)
+				want += buf[j] == '\n';
+			for (j = 0; j < off; j++)
+				want += buf[j] == '\n';
+			if (explain_scan_lines(buf, buf + len, &got) != NULL || got != want)
+				bad++;
+		}
+	}
+	ok(bad == 0, "scan: the newline count is right before a hit and to the end (%d cases)",
+	    checked);
+	memset(buf, 'x', sizeof(buf));
+	memcpy(buf + 100, "STARTTLS", 8);
+	ok(explain_scan(buf, buf + 107) == NULL, "scan: a string cut by the end is not found");
+	memcpy(buf + 10, "=TLS_AES", 8);
+	ok(explain_scan(buf, buf + 99) == NULL, "scan: 'cipher=TLS_' is not a false match");
+}
+
+static void
+test_parse(void)
+{
+	struct explain_line l;
+	const char *s;
+
+	s = "Nov  5 01:02:03 mx sm-mta[77]: STARTTLS=client, relay=a.example., version=TLSv1.2, "
+	    "verify=DANE_FAIL, cipher=X, bits=128/128";
+	ok(explain_parse(s, strlen(s), &l) && l.kind == EXK_RESULT && l.verify == EXV_DANE_FAIL &&
+	    l.pid == 77 && strcmp(l.when, "Nov  5 01:02:03") == 0, "parse: result line, pid, when");
+	s = "STARTTLS: x509 cert verify: depth=3 /CN=a+2Cb, state=1, reason=ok";
+	ok(explain_parse(s, strlen(s), &l) && l.kind == EXK_CERT_VERIFY && l.depth == 3 &&
+	    strcmp(l.subject, "/CN=a,b") == 0, "parse: depth line, subject decoded");
+	s = "STARTTLS: ClientCertFile missing";
+	ok(explain_parse(s, strlen(s), &l) && l.kind == EXK_MISSING &&
+	    strcmp(l.file, "ClientCertFile") == 0, "parse: an option that is missing");
+	s = "xSTARTTLS=client, relay=a, verify=OK";
+	ok(!explain_parse(s, strlen(s), &l), "parse: STARTTLS inside a word is not a message");
+	s = "STARTTLS";
+	ok(!explain_parse(s, strlen(s), &l), "parse: a bare word is not a message");
+	s = "STARTTLS=client, relay=a, version=TLSv1.3, verify=OK\r\n";
+	ok(explain_parse(s, strlen(s), &l) && strcmp(l.verify_raw, "OK") == 0,
+	    "parse: CR and LF at the end are dropped");
+	s = "STARTTLS=server, relay=a, verify=";
+	ok(explain_parse(s, strlen(s), &l) && l.verify == EXV_UNSET, "parse: an empty verify=");
+}
+
+/* Random fragments glued together: the parser and the explanations must never fault. */
+static void
+test_fuzz(void)
+{
+	static const char *const frag[] = {
+		"STARTTLS=client, ", "STARTTLS=server: ", "STARTTLS: ", "ruleset=tls_server, ",
+		"relay=", "verify=", "FAIL", "OK", "DANE_", ", ", "=", "+2", "+20", "+", "depth=",
+		" cert verify: depth=", ", state=", ", reason=", "cert-subject=", ", verifymsg=",
+		"error: ", "accept failed=", "SSL_CTX_use_PrivateKey_file(", ")", "(", " failed",
+		"file ", " unsafe: ", " missing", "<13>1 ", "Nov 25 01:02:03 ", "h p[", "]: ",
+		"2026-11-25T00:00:00Z ", "[", "]", "\t", "x", "reject=", "arg1=", "init=",
+		"SSL3 alert ", "read error=", "load verify locs ", "status=trying_again",
+	};
+	struct explain_summary sum;
+	struct explain_line l;
+	struct explanation e;
+	char line[512], *exact;
+	unsigned long seed = 12345, n, recognised = 0;
+
+	explain_summary_init(&sum);
+	for (n = 0; n < 100000; n++) {
+		size_t len = 0, parts, i;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		parts = 1 + (seed >> 33) % 12;
+		for (i = 0; i < parts; i++) {
+			const char *f;
+			size_t fl;
+
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			f = frag[(seed >> 33) % (sizeof(frag) / sizeof(frag[0]))];
+			fl = strlen(f);
+			if (len + fl >= sizeof(line))
+				break;
+			memcpy(line + len, f, fl);
+			len += fl;
+		}
+		/* cut it somewhere, and parse only that many bytes (no NUL after them) */
+		len = len ? (seed >> 40) % (len + 1) : 0;
+		/* an exact-size copy, so that the sanitizer sees any read past the end */
+		exact = xmalloc(len ? len : 1);
+		memcpy(exact, line, len);
+		if (explain_parse(exact, len, &l)) {
+			recognised++;
+			explain_describe(&l, &e);
+			explanation_clear(&e);
+			explain_summary_add(&sum, &l);
+		}
+		free(exact);
+	}
+	ok(recognised > 1000, "fuzz: 100000 random lines, %lu recognised, no fault", recognised);
+	explain_summary_free(&sum);
+}
+
+static void
+test_summary_bound(void)
+{
+	struct explain_summary sum;
+	struct explain_line l;
+	char s[200];
+	size_t i, other = 0;
+
+	explain_summary_init(&sum);
+	for (i = 0; i < EXPLAIN_SUMMARY_MAX + 5000; i++) {
+		int n = snprintf(s, sizeof(s), "STARTTLS=client, relay=mx%zu.example., "
+		    "version=TLSv1.3, verify=OK, cipher=X, bits=1/1", i);
+
+		if (explain_parse(s, (size_t)n, &l))
+			explain_summary_add(&sum, &l);
+	}
+	ok(sum.n == EXPLAIN_SUMMARY_MAX + 1, "summary: at most %d relays, then one more entry",
+	    EXPLAIN_SUMMARY_MAX);
+	for (i = 0; i < sum.n; i++)
+		if (strcmp(sum.v[i].relay, "(other relays)") == 0)
+			other = sum.v[i].total;
+	ok(other == 5000, "summary: the relays past the limit are counted together");
+	explain_summary_free(&sum);
+
+	explain_summary_init(&sum);
+	for (i = 0; i < EXPLAIN_ERRORS_MAX + 100; i++) {
+		int n = snprintf(s, sizeof(s), "ruleset=tls_server, arg1=FAIL, relay=r%zu, "
+		    "reject=403 4.7.0 error number %zu", i % 10, i);
+
+		if (explain_parse(s, (size_t)n, &l))
+			explain_summary_add(&sum, &l);
+	}
+	ok(sum.nerrors == EXPLAIN_ERRORS_MAX && sum.n == 10,
+	    "summary: at most %d distinct error texts are kept", EXPLAIN_ERRORS_MAX);
+	ok(strstr(sum.v[9].last_error, "too many") != NULL,
+	    "summary: past the limit, the last error says so");
+	explain_summary_free(&sum);
+}
+
+static void
+target(const char *arg, const char *want_host, int want_port)
+{
+	char *host = NULL, *err = NULL;
+	int port = 0, r = probe_parse_target(arg, 25, &host, &port, &err);
+
+	if (want_host == NULL)
+		ok(r == -1 && err != NULL, "target '%s' is refused (%s)", arg, err ? err : "");
+	else
+		ok(r == 0 && strcmp(host, want_host) == 0 && port == want_port,
+		    "target '%s' is %s port %d", arg, want_host, want_port);
+	free(host);
+	free(err);
+}
+
+static void
+test_targets(void)
+{
+	target("mail.example.com", "mail.example.com", 25);
+	target("mail.example.com:2525", "mail.example.com", 2525);
+	target("[::1]:2525", "::1", 2525);
+	target("[::1]", "::1", 25);
+	target("::1", "::1", 25);
+	target("[127.0.0.1]:26", "127.0.0.1", 26);
+	target("host:", NULL, 0);
+	target("host:0", NULL, 0);
+	target("host:65536", NULL, 0);
+	target("[::1]x", NULL, 0);
+	target("[]", NULL, 0);
+	target(":25", NULL, 0);
+	target("[::1", NULL, 0);
+	target("a:b:c", NULL, 0);
+}
+
+struct got {
+	unsigned long	 calls, last_line;
+	size_t		 last_len;
+};
+
+static void
+count_cb(void *arg, const char *line, size_t len, unsigned long lineno)
+{
+	struct got *g = arg;
+
+	(void)line;
+	g->calls++;
+	g->last_line = lineno;
+	g->last_len = len;
+}
+
+/* stream_file NAME DATA LEN GZ: writes a file into the scratch dir and streams it */
+static int
+stream_file(const char *dir, const char *data, size_t len, int gz, struct got *g,
+    unsigned long *lines)
+{
+	char *path = xstrprintf("%s/%s", dir, gz ? "log.gz" : "log"), *err = NULL;
+	int r;
+
+	if (gz) {
+		gzFile f = gzopen(path, "wb");
+
+		gzwrite(f, data, (unsigned)len);
+		gzclose(f);
+	} else {
+		FILE *f = fopen(path, "w");
+
+		fwrite(data, 1, len, f);
+		fclose(f);
+	}
+	memset(g, 0, sizeof(*g));
+	r = explain_stream(path, count_cb, g, lines, &err);
+	free(err);
+	unlink(path);
+	free(path);
+	return r;
+}
+
+static void
+test_stream(void)
+{
+	/* the tests' scratch base (tests/scratch-dir.sh), else TMPDIR */
+	const char *base = getenv("SMTLS_SCRATCH") ? getenv("SMTLS_SCRATCH") :
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *tmpl = xstrprintf("%s/unit_explain.XXXXXX", base), *dir = mkdtemp(tmpl), *big;
+
+	if (dir == NULL) {
+		printf("Bail out! cannot make a scratch directory under %s\n", base);
+		exit(1);
+	}
+	const char *three = "a\nSTARTTLS=client, relay=x, verify=OK\nc";
+	size_t n = 1536 * 1024;
+	unsigned long lines;
+	struct got g;
+	int gz;
+
+	for (gz = 0; gz < 2; gz++) {
+		ok(stream_file(dir, three, strlen(three), gz, &g, &lines) == 0 && lines == 3 &&
+		    g.calls == 1 && g.last_line == 2, "stream%s: three lines, the last one without "
+		    "its newline; the candidate is line 2", gz ? " (gzip)" : "");
+		ok(stream_file(dir, "", 0, gz, &g, &lines) == 0 && lines == 0 && g.calls == 0,
+		    "stream%s: an empty file has no lines", gz ? " (gzip)" : "");
+	}
+	/* a 1.5 MB line: cut at 1 MB, still one line, and the line after it keeps its number */
+	big = xmalloc(n + 64);
+	memset(big, 'a', n);
+	memcpy(big, "STARTTLS=server, relay=y, verify=NO, x=", 39);
+	memcpy(big + n, "\nSTARTTLS=client, relay=z\n", 26);
+	ok(stream_file(dir, big, n + 26, 0, &g, &lines) == 0 && lines == 2 && g.calls == 2 &&
+	    g.last_line == 2, "stream: an over-long line is cut, the next line is line 2");
+	ok(stream_file(dir, big, n, 0, &g, &lines) == 0 && lines == 1 && g.calls == 1 &&
+	    g.last_len == 1024 * 1024, "stream: an over-long last line without newline: one line");
+	free(big);
+	ok(explain_stream("/nonexistent/smtls.log", count_cb, &g, &lines, &big) == -1 &&
+	    strstr(big, "/nonexistent/smtls.log") != NULL, "stream: a missing file names it");
+	free(big);
+	rmdir(dir);
+	free(tmpl);
+}
+
+int
+main(void)
+{
+	test_xtext();
+	test_scan();
+	test_parse();
+	test_fuzz();
+	test_summary_bound();
+	test_targets();
+	test_stream();
+	printf("1..%d\n", tap_n);
+	return tap_fail ? 1 : 0;
+}
