@@ -137,3 +137,10 @@ ui_next() {
 	done
 	ui_settle
 }
+
+# ui_like_flat REGEX NAME: like ui_like, with every run of blanks and line ends read as one
+# space (for sentences that wrap differently with the length of the scratch path).
+ui_like_flat() {
+	ui_screen
+	like "$(printf '%s' "$SCREEN" | tr -s ' \n' '  ')" "$1" "$2"
+}
