@@ -708,6 +708,61 @@ ui_confirm(struct wizard *w, const char *question, bool def)
 	}
 }
 
+/* One line of text in a box over the screen; NULL on Esc. Pasting works (any bytes). */
+static char *
+ui_ask_line(struct wizard *w, const char *prompt)
+{
+	struct wiz_ui *ui = w->ui;
+	struct buf b = { 0 };
+	int ch;
+
+	buf_puts(&b, "");
+	for (;;) {
+		struct ui_lines l = { 0 };
+		int bw, by, bx, room;
+		const char *shown;
+		size_t i;
+
+		ui_draw(w);
+		if (!ui->too_small) {
+			bw = ui->cols - 4;
+			ui_wrap(&l, prompt, bw - 4, 0);
+			by = ui->rows / 2 - 3;
+			bx = 2;
+			ui_box(ui, by, bx, (int)l.n + 4, bw);
+			for (i = 0; i < l.n; i++)
+				ui_put(by + 1 + (int)i, bx + 2, l.v[i], bw - 4, A_BOLD);
+			room = bw - 4;
+			shown = b.data;
+			while (ui_width(shown, strlen(shown)) > room - 1)
+				shown++;
+			ui_put(by + 2 + (int)l.n, bx + 2, shown, room, A_UNDERLINE);
+			move(by + 2 + (int)l.n, bx + 2 + ui_width(shown, strlen(shown)));
+			curs_set(1);
+			ui_lines_free(&l);
+			refresh();
+		}
+		ch = ui_getch(w);
+		if (ch == UI_KEY_INTERRUPT || ch == 27) {
+			buf_free(&b);
+			return NULL;
+		}
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+			return buf_release(&b);
+		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+			if (b.len > 0)
+				b.data[--b.len] = '\0';
+		} else if (ch == 21) {
+			b.len = 0;
+			b.data[0] = '\0';
+		} else if (ch >= 32 && ch < 256) {
+			char c = (char)ch;
+
+			buf_append(&b, &c, 1);
+		}
+	}
+}
+
 static bool
 ui_confirm_hook(struct wizard *w, const char *question, bool def)
 {
@@ -1117,6 +1172,22 @@ handle_key(struct wizard *w, int ch)
 	case WK_HELP:
 		show_help(w, true);
 		break;
+	case WK_EXPLAIN: {
+		char *line = ui_ask_line(w, _("Paste one sendmail STARTTLS log line, then Enter "
+		    "(Esc cancels):"));
+
+		if (line != NULL && *line) {
+			char *text = engine_explain(line), *title = xstrdup(_(" Explanation "));
+			char *all = xstrprintf("%s\n\n%s", line, text);
+
+			ui_pager(w, title, all);
+			free(all);
+			free(title);
+			free(text);
+		}
+		free(line);
+		break;
+	}
 	default:
 		break;
 	}

@@ -1081,3 +1081,59 @@ engine_hook_install(struct wizard *w, char **path, char **err)
 	return -1;
 }
 #endif
+
+/* The log explainer (explain.h): one sendmail STARTTLS log line in plain words. */
+#if defined(__has_include)
+#if __has_include("smtls/explain.h")
+#include "smtls/explain.h"
+#define HAVE_EXPLAIN 1
+#endif
+#endif
+
+#ifdef HAVE_EXPLAIN
+bool
+engine_can_explain(void)
+{
+	return true;
+}
+
+char *
+engine_explain(const char *line)
+{
+	struct explain_line l;
+	struct explanation e;
+	struct buf b = { 0 };
+
+	if (!explain_parse(line, strlen(line), &l))
+		return xstrdup(_("This is not a sendmail STARTTLS log line (it has no "
+		    "\"STARTTLS\" or \"ruleset=tls_\" part)."));
+	memset(&e, 0, sizeof(e));
+	explain_describe(&l, &e);
+	buf_printf(&b, "%s (%s)\n\n", wiz_sev_word(e.severity), e.id ? e.id : "-");
+	if (e.what != NULL)
+		buf_printf(&b, _("What happened: %s\n\n"), e.what);
+	if (e.mail != NULL)
+		buf_printf(&b, _("For the mail: %s\n\n"), e.mail);
+	if (e.cause != NULL)
+		buf_printf(&b, _("Likely cause: %s\n\n"), e.cause);
+	if (e.fix != NULL)
+		buf_printf(&b, _("Fix: %s\n\n"), e.fix);
+	if (e.file != NULL)
+		buf_printf(&b, _("File: %s\n"), e.file);
+	explanation_clear(&e);
+	return buf_release(&b);
+}
+#else
+bool
+engine_can_explain(void)
+{
+	return false;	/* the log explainer (explain.h) is not part of this build */
+}
+
+char *
+engine_explain(const char *line)
+{
+	(void)line;
+	return xstrdup(_("not available in this build"));
+}
+#endif

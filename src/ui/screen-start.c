@@ -59,7 +59,11 @@ start_build(struct wizard *w)
 	it = wiz_item_add(w, WI_CHOICE, START_CHECK, 1, 'c', _("Only check (show every finding)"));
 	it->help = N_("Go straight to the Review screen with the settings in force now.");
 	it = wiz_item_add(w, WI_CHOICE, START_EXPLAIN, 1, 'e', _("Explain a log line"));
-	wiz_item_disable(it, _("not available in this build: the log explainer has not landed"));
+	it->help = N_("Paste one of sendmail's STARTTLS log lines (from /var/log/mail.log): "
+	    "what happened, what it meant for the mail, the likely cause and the fix.");
+	if (!engine_can_explain())
+		wiz_item_disable(it, _("not available in this build: the log explainer has not "
+		    "landed"));
 	it = wiz_item_add(w, WI_CHOICE, START_LEARN, 1, 'l',
 	    _("Learn how sendmail's TLS files fit together"));
 	it->help = N_("Shows how CACertPath, CACertFile and ServerCertFile work together.");
@@ -72,6 +76,8 @@ start_activate(struct wizard *w, struct wiz_item *it)
 {
 	if (it->id == START_LEARN)
 		return WK_HELP;
+	if (it->id == START_EXPLAIN)
+		return WK_EXPLAIN;
 	w->m.start = it->id;
 	return WK_NEXT;
 }

@@ -250,7 +250,17 @@ wiz_run_text(struct wizard *w)
 			}
 			if (a == ANS_BACK)
 				back = true;
-			if (r == WK_HELP) {
+			if (r == WK_EXPLAIN) {
+				char *line = NULL, *text;
+
+				if (ask(_("Log line: "), &line) == ANS_OK && line[0] != '\0') {
+					text = engine_explain(line);
+					printf("\n%s\n", text);
+					free(text);
+				}
+				free(line);
+				group--;
+			} else if (r == WK_HELP) {
 				print_help(w);
 				group--;
 			} else if (r == WK_NEXT)

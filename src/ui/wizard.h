@@ -141,6 +141,7 @@ enum wiz_key_result {
 	WK_QUIT,	/* leave the wizard (no confirmation needed) */
 	WK_HELP,	/* show the help (the TLS files picture) */
 	WK_STAY,	/* handled; a choice that opens more fields: Enter does not go on */
+	WK_EXPLAIN,	/* ask for a log line and explain it */
 };
 
 /* One screen: a table entry with small hooks. */
@@ -269,6 +270,9 @@ int engine_rehash(struct wizard *w, char **err);
 /* The certbot deploy hook for the chosen lineage; *path is where it went. */
 bool engine_can_hook(const struct wizard *w);
 int engine_hook_install(struct wizard *w, char **path, char **err);
+/* The log explainer: one log line explained (translated text, caller frees). */
+bool engine_can_explain(void);
+char *engine_explain(const char *line);
 /* The emitter's equivalent `smtls apply ...` line (caller frees), or NULL without it. */
 char *engine_command_line(const struct wizard *w);
 /* Removes the demo sandbox (unless kept). */
