@@ -24,7 +24,7 @@ MAN_PARTS += doc/head.8 doc/cmd-check.8
 
 TESTS += tests/cli.test tests/check.test tests/regress-m4-include-in-comment.test tests/findings.test tests/mc.test tests/badinput.test \
 	tests/check-sendmail.test
-EXTRA_DIST += tests/cli.test tests/check.test tests/findings.test tests/mc.test tests/badinput.test \
+EXTRA_DIST += tests/cli.test tests/check.test tests/regress-m4-include-in-comment.test tests/findings.test tests/mc.test tests/badinput.test \
 	tests/check-sendmail.test \
 	tests/lib-check.sh tests/gen-fixtures.sh tests/data/letsencrypt/README.md \
 	tests/data/letsencrypt/dst-root-ca-x3.pem tests/data/letsencrypt/int-yr1.pem \

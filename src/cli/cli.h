@@ -29,6 +29,14 @@ extern const struct cmd_entry cmd_emit_entry;
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_explain_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_selfsigned_entry;
+extern const struct cmd_entry cmd_ca_new_entry;
+extern const struct cmd_entry cmd_ca_issue_entry;
+extern const struct cmd_entry cmd_csr_entry;
+extern const struct cmd_entry cmd_import_entry;
+extern const struct cmd_entry cmd_rehash_entry;
+extern const struct cmd_entry cmd_letsencrypt_entry;
+extern const struct cmd_entry cmd_hook_install_entry;
 
 /* Settings flags shared by check, emit, apply and probe (DESIGN.md §3). */
 struct cli_settings {

@@ -18,6 +18,14 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_apply_entry,
 	&cmd_explain_entry,
 	&cmd_probe_entry,
+	&cmd_selfsigned_entry,
+	&cmd_ca_new_entry,
+	&cmd_ca_issue_entry,
+	&cmd_csr_entry,
+	&cmd_import_entry,
+	&cmd_rehash_entry,
+	&cmd_letsencrypt_entry,
+	&cmd_hook_install_entry,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 

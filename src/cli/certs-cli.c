@@ -1,0 +1,272 @@
+/* certs-cli.c: option parsing and output writing shared by the certificate commands. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "certs-cli.h"
+#include "cli.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+const char certs_help_names[] = N_(
+    "      --hostname FQDN     the server's name (subject CN and first subjectAltName)\n"
+    "      --san NAME          another DNS name or IP address for subjectAltName\n"
+    "                          (repeatable)\n");
+const char certs_help_key[] = N_(
+    "      --key-type TYPE     rsa:3072 (default), rsa:BITS (at least 2048), ec (P-256),\n"
+    "                          ec:P-384\n"
+    "      --org NAME          organisation (subject O); --country CC, --state S and\n"
+    "                          --locality L add C, ST and L\n");
+const char certs_help_out[] = N_(
+    "      --out DIR           where to write; created when missing, never a symlink\n"
+    "      --force             replace existing files (through a temp file + rename)\n"
+    "      --help              display this help and exit\n");
+
+void
+certs_opts_init(struct certs_opts *o, int default_days)
+{
+	memset(o, 0, sizeof(*o));
+	(void)pki_key_spec_parse(PKI_DEFAULT_KEY, &o->spec, NULL);
+	o->days = default_days;
+}
+
+static int
+parse_days(const char *arg, int *days)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > PKI_DAYS_MAX) {
+		cli_error(_("--days: '%s' is not a number of days from 1 to %d"), arg,
+		    PKI_DAYS_MAX);
+		return -1;
+	}
+	*days = (int)v;
+	return 0;
+}
+
+int
+certs_option(struct certs_opts *o, int opt, const char *arg)
+{
+	char *err = NULL;
+
+	switch (opt) {
+	case COPT_HOSTNAME:
+		o->hostname = arg;
+		return 1;
+	case COPT_SAN:
+		return certs_names_add(&o->sans, "--san", arg) == -1 ? -1 : 1;
+	case COPT_KEY_TYPE:
+		if (pki_key_spec_parse(arg, &o->spec, &err) == -1) {
+			cli_error("--key-type: %s", err);
+			free(err);
+			return -1;
+		}
+		return 1;
+	case COPT_DAYS:
+		return parse_days(arg, &o->days) == -1 ? -1 : 1;
+	case COPT_ORG:
+		o->org = arg;
+		return 1;
+	case COPT_COUNTRY:
+		if (strlen(arg) != 2 || !isalpha((unsigned char)arg[0]) ||
+		    !isalpha((unsigned char)arg[1])) {
+			cli_error(_("--country: '%s' is not a two-letter country code (ISO 3166)"),
+			    arg);
+			return -1;
+		}
+		o->country = arg;
+		return 1;
+	case COPT_STATE:
+		o->state = arg;
+		return 1;
+	case COPT_LOCALITY:
+		o->locality = arg;
+		return 1;
+	case COPT_OUT:
+		o->out = arg;
+		return 1;
+	case COPT_FORCE:
+		o->force = true;
+		return 1;
+	case COPT_HELP:
+		o->help = true;
+		return 1;
+	}
+	return 0;
+}
+
+int
+certs_opts_finish(struct certs_opts *o, const char *cmd, bool need_hostname,
+    struct certs_names *names, struct pki_cert_params *p)
+{
+	size_t i;
+
+	if (o->out == NULL || (need_hostname && o->hostname == NULL)) {
+		cli_error(need_hostname ? _("%s: --hostname and --out are required") :
+		    _("%s: --out is required"), cmd);
+		return -1;
+	}
+	if (o->hostname != NULL && certs_names_add(names, "--hostname", o->hostname) == -1)
+		return -1;
+	for (i = 0; i < o->sans.n; i++)
+		(void)certs_names_add(names, "--san", o->sans.v[i]);
+	memset(p, 0, sizeof(*p));
+	p->profile = PKI_PROFILE_SERVER;
+	p->common_name = o->hostname && strlen(o->hostname) <= 64 ? o->hostname : NULL;
+	p->organization = o->org;
+	p->country = o->country;
+	p->state = o->state;
+	p->locality = o->locality;
+	p->names = (const char *const *)names->v;
+	p->n_names = names->n;
+	p->not_before = time(NULL);
+	p->days = o->days;
+	return 0;
+}
+
+void
+certs_opts_free(struct certs_opts *o)
+{
+	certs_names_free(&o->sans);
+}
+
+int
+certs_names_add(struct certs_names *ns, const char *flag, const char *name)
+{
+	char *err = NULL;
+	size_t i;
+
+	if (!pki_name_valid(name, &err)) {
+		cli_error("%s: %s", flag, err);
+		free(err);
+		return -1;
+	}
+	for (i = 0; i < ns->n; i++)
+		if (strcasecmp(ns->v[i], name) == 0)
+			return 0;
+	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
+	ns->v[ns->n++] = xstrdup(name);
+	return 0;
+}
+
+void
+certs_names_free(struct certs_names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	ns->v = NULL;
+	ns->n = 0;
+}
+
+int
+certs_write_out(const char *dir, mode_t dir_mode, const struct pki_out_file *files, size_t n,
+    bool force)
+{
+	char *err = NULL;
+	bool created = false;
+
+	if (pki_outdir_prepare(dir, dir_mode, &created, &err) == -1 ||
+	    pki_write_files(dir, files, n, force, &err) == -1) {
+		cli_error("%s", err);
+		free(err);
+		if (created)
+			(void)rmdir(dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+certs_make_and_write(const struct certs_opts *o, const struct pki_cert_params *p,
+    const struct cert *issuer, const struct key *issuer_key,
+    const struct pki_out_file *extra, size_t n_extra, struct cert *out_cert)
+{
+	struct pki_out_file files[8];
+	struct key key = { 0 };
+	struct buf certpem = { 0 };
+	char *err = NULL, *keypem = NULL;
+	size_t keylen = 0, i;
+	int rc = -1;
+
+	memset(out_cert, 0, sizeof(*out_cert));
+	if (n_extra > 6)
+		return -1;
+	if (pki_key_generate(&o->spec, &key, &err) == -1 ||
+	    pki_cert_issue(p, &key, issuer, issuer_key, out_cert, &err) == -1) {
+		cli_error("%s", err);
+		goto out;
+	}
+	keypem = pki_key_pem(&key, &keylen);
+	if (keypem == NULL) {
+		cli_error(_("cannot encode the private key"));
+		goto out;
+	}
+	pki_cert_pem(&certpem, out_cert);
+	files[0] = (struct pki_out_file){ "cert.pem", certpem.data, certpem.len, 0644 };
+	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
+	for (i = 0; i < n_extra; i++)
+		files[2 + i] = extra[i];
+	rc = certs_write_out(o->out, 0755, files, 2 + n_extra, o->force);
+out:
+	free(err);
+	pki_free_secret(keypem, keylen);
+	buf_free(&certpem);
+	key_clear(&key);
+	return rc;
+}
+
+char *
+certs_abs_dir(const char *dir)
+{
+	char *r = realpath(dir, NULL);
+
+	return r ? r : xstrdup(dir);
+}
+
+void
+certs_key_text(const struct cert *c, char *buf, size_t size)
+{
+	if (c->key_curve[0] != '\0')
+		snprintf(buf, size, "%s %s", c->key_type,
+		    strcmp(c->key_curve, "prime256v1") == 0 ? "P-256" :
+		    strcmp(c->key_curve, "secp384r1") == 0 ? "P-384" : c->key_curve);
+	else
+		snprintf(buf, size, "%s %d", c->key_type, c->key_bits);
+}
+
+void
+certs_print_names(const struct certs_names *names)
+{
+	size_t i;
+
+	printf(_("Names: "));
+	for (i = 0; i < names->n; i++)
+		printf("%s%s", i ? ", " : "", names->v[i]);
+	putchar('\n');
+}
+
+int
+certs_load_key(const char *path, struct key *k)
+{
+	char *err = NULL;
+
+	if (key_load_file(path, k, &err) != LOAD_OK) {
+		cli_error("%s", err ? err : path);
+		free(err);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,97 @@
+/* certs-cli.h: what the certificate commands (selfsigned, ca, csr, import) share on the command line. */
+#ifndef SMTLS_CERTS_CLI_H
+#define SMTLS_CERTS_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "smtls/pki.h"
+
+/* The names a certificate is for: --hostname first, then each --san, without repeats. */
+struct certs_names {
+	char	**v;
+	size_t	  n;
+};
+
+/* The options the certificate commands share. */
+struct certs_opts {
+	const char		*hostname;
+	const char		*out;
+	const char		*org;
+	const char		*country;
+	const char		*state;
+	const char		*locality;
+	struct certs_names	 sans;
+	struct pki_key_spec	 spec;
+	int			 days;
+	bool			 force;
+	bool			 help;
+};
+
+/* getopt_long ids; commands number their own options from COPT_OWN. */
+enum {
+	COPT_HOSTNAME = 300, COPT_SAN, COPT_KEY_TYPE, COPT_DAYS, COPT_ORG, COPT_COUNTRY,
+	COPT_STATE, COPT_LOCALITY, COPT_OUT, COPT_FORCE, COPT_HELP, COPT_OWN = 400,
+};
+
+#define CERTS_LONGOPTS \
+	{ "hostname", required_argument, NULL, COPT_HOSTNAME }, \
+	{ "san", required_argument, NULL, COPT_SAN }, \
+	{ "key-type", required_argument, NULL, COPT_KEY_TYPE }, \
+	{ "days", required_argument, NULL, COPT_DAYS }, \
+	{ "org", required_argument, NULL, COPT_ORG }, \
+	{ "country", required_argument, NULL, COPT_COUNTRY }, \
+	{ "state", required_argument, NULL, COPT_STATE }, \
+	{ "locality", required_argument, NULL, COPT_LOCALITY }, \
+	{ "out", required_argument, NULL, COPT_OUT }, \
+	{ "force", no_argument, NULL, COPT_FORCE }, \
+	{ "help", no_argument, NULL, COPT_HELP }
+
+/* Help lines for the shared options. */
+extern const char certs_help_names[];	/* --hostname, --san */
+extern const char certs_help_key[];	/* --key-type, --org, --country, --state, --locality */
+extern const char certs_help_out[];	/* --out, --force, --help */
+
+void certs_opts_init(struct certs_opts *o, int default_days);
+/* Handles one shared option: 1 handled, 0 not a shared option, -1 bad value (message printed). */
+int certs_option(struct certs_opts *o, int opt, const char *arg);
+/*
+ * After parsing: checks the required options (--out always, --hostname when need_hostname),
+ * and fills names and the subject fields of p. -1 with a message (bad usage).
+ */
+int certs_opts_finish(struct certs_opts *o, const char *cmd, bool need_hostname,
+    struct certs_names *names, struct pki_cert_params *p);
+void certs_opts_free(struct certs_opts *o);
+
+/* Adds a name given with flag (for the message); -1 with a message when it is not a host name. */
+int certs_names_add(struct certs_names *ns, const char *flag, const char *name);
+void certs_names_free(struct certs_names *ns);
+
+/*
+ * Writes files into dir all or nothing: creates dir when missing (mode dir_mode) and
+ * removes it again on failure. Prints the error; returns 0 or -1.
+ */
+int certs_write_out(const char *dir, mode_t dir_mode, const struct pki_out_file *files,
+    size_t n, bool force);
+
+/*
+ * Makes a new key and a certificate for it from p (signed by issuer/issuer_key, or
+ * self-signed when they are NULL) and writes cert.pem, privkey.pem (0600) and the extra
+ * files into o->out. Fills *out_cert. Prints errors; returns 0 or -1.
+ */
+int certs_make_and_write(const struct certs_opts *o, const struct pki_cert_params *p,
+    const struct cert *issuer, const struct key *issuer_key,
+    const struct pki_out_file *extra, size_t n_extra, struct cert *out_cert);
+
+/* The absolute path of dir for the instructions printed (caller frees). */
+char *certs_abs_dir(const char *dir);
+/* "EC P-256", "RSA 3072": the key of a certificate, for people. */
+void certs_key_text(const struct cert *c, char *buf, size_t size);
+/* Prints "Names: a, b, c". */
+void certs_print_names(const struct certs_names *names);
+
+/* Loads a private key file for a command; prints the error. */
+int certs_load_key(const char *path, struct key *k);
+
+#endif

@@ -1,0 +1,287 @@
+/* cmd-ca.c: `smtls ca new` and `smtls ca issue`: a small private CA for an organisation's own MTAs. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "certs-cli.h"
+#include "cli.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+#include "smtls/xmalloc.h"
+
+#define CA_DAYS		3650	/* ten years: renewing a CA means touching every member */
+#define CA_LEAF_DAYS	397	/* a year and a month: a yearly re-issue with some slack */
+
+enum { COPT_NAME = COPT_OWN, COPT_CA, COPT_CLIENT };
+
+static void
+ca_new_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s ca new [--name NAME] [OPTION]... --out DIR\n"), PACKAGE);
+	fputs(_("Make a private CA for your own mail servers: DIR/ca.pem (its certificate, the\n"
+	    "CACertFile of every member) and DIR/ca-key.pem (mode 0600; keep it off the MTAs).\n\n"),
+	    f);
+	fputs(_("      --name NAME         the CA's common name (default: smtls private mail CA)\n"),
+	    f);
+	fputs(_(certs_help_key), f);
+	fputs(_("      --days N            validity in days (default 3650)\n"), f);
+	fputs(_(certs_help_out), f);
+	fputs(_("\nThe CA may sign end-entity certificates only (pathlen 0).\n"
+	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
+}
+
+static void
+ca_issue_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s ca issue --ca DIR --hostname FQDN [--san NAME]... [--client] "
+	    "--out DIR\n"), PACKAGE);
+	fputs(_("Issue a certificate from the private CA in --ca DIR (made by 'ca new'): writes\n"
+	    "DIR/cert.pem, DIR/privkey.pem (mode 0600) and DIR/ca.pem (the CA's certificate,\n"
+	    "for CACertFile).\n\n"), f);
+	fputs(_("      --ca DIR            the CA directory (ca.pem and ca-key.pem)\n"), f);
+	fputs(_(certs_help_names), f);
+	fputs(_("      --client            a client-only certificate (clientAuth; default is\n"
+	    "                          serverAuth and clientAuth, for an MTA that also relays)\n"),
+	    f);
+	fputs(_(certs_help_key), f);
+	fputs(_("      --days N            validity in days (default 397; never past the CA's)\n"), f);
+	fputs(_(certs_help_out), f);
+	fputs(_("\nExit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
+}
+
+static int
+ca_new_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CERTS_LONGOPTS,
+		{ "name", required_argument, NULL, COPT_NAME },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct certs_opts o;
+	struct certs_names names = { 0 };
+	struct pki_cert_params p;
+	struct key key = { 0 };
+	struct cert cert = { 0 };
+	struct buf certpem = { 0 };
+	struct pki_out_file files[2];
+	const char *name = "smtls private mail CA";
+	char *err = NULL, *keypem = NULL, *abs, until[32], keydesc[64];
+	size_t keylen = 0;
+	int opt, r, rc = EXIT_USAGE;
+
+	certs_opts_init(&o, CA_DAYS);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt == COPT_NAME) {
+			name = optarg;
+			continue;
+		}
+		r = certs_option(&o, opt, optarg);
+		if (r != 1 || opt == COPT_HOSTNAME || opt == COPT_SAN) {
+			if (r == 1)
+				cli_error(_("ca new: a CA has no host names; give them to 'ca issue'"));
+			goto usage;
+		}
+		if (o.help) {
+			ca_new_usage(stdout);
+			rc = EXIT_DONE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_error(_("ca new: unexpected argument '%s'"), argv[optind]);
+		goto usage;
+	}
+	if (*name == '\0' || strlen(name) > 64) {
+		cli_error(_("--name: the CA's name must have 1 to 64 characters"));
+		goto usage;
+	}
+	if (certs_opts_finish(&o, "ca new", false, &names, &p) == -1)
+		goto usage;
+	p.profile = PKI_PROFILE_CA;
+	p.common_name = name;
+	rc = EXIT_FINDINGS;
+	if (pki_key_generate(&o.spec, &key, &err) == -1 ||
+	    pki_cert_issue(&p, &key, NULL, NULL, &cert, &err) == -1) {
+		cli_error("%s", err);
+		goto out;
+	}
+	keypem = pki_key_pem(&key, &keylen);
+	pki_cert_pem(&certpem, &cert);
+	files[0] = (struct pki_out_file){ "ca.pem", certpem.data, certpem.len, 0644 };
+	files[1] = (struct pki_out_file){ "ca-key.pem", keypem, keylen, 0600 };
+	if (keypem == NULL || certs_write_out(o.out, 0700, files, 2, o.force) == -1)
+		goto out;
+	abs = certs_abs_dir(o.out);
+	time_format_iso(cert.not_after, until, sizeof(until));
+	certs_key_text(&cert, keydesc, sizeof(keydesc));
+	printf(_("Wrote %s/ca.pem (CA \"%s\", %s, valid until %s)\n"
+	    "  and %s/ca-key.pem (mode 0600).\n"), abs, name, keydesc, until, abs);
+	printf(_("Next, for each mail server:\n  %s ca issue --ca %s --hostname FQDN --out DIR\n"
+	    "and give every member %s/ca.pem as its CACertFile, so they verify each other.\n"),
+	    PACKAGE, abs, abs);
+	free(abs);
+	rc = EXIT_DONE;
+	goto out;
+usage:
+	rc = cli_usage_error("ca new");
+out:
+	free(err);
+	pki_free_secret(keypem, keylen);
+	buf_free(&certpem);
+	cert_clear(&cert);
+	key_clear(&key);
+	certs_names_free(&names);
+	certs_opts_free(&o);
+	return rc;
+}
+
+/* Loads the CA of --ca DIR: a CA certificate and the key that belongs to it. */
+static int
+ca_load(const char *dir, struct cert *ca, struct key *key, time_t now)
+{
+	struct certlist l = { 0 };
+	char *path, *err = NULL;
+	int rc = -1;
+
+	path = xstrprintf("%s/ca.pem", dir);
+	if (cert_load_file(path, &l, &err) != LOAD_OK) {
+		cli_error("%s", err);
+		goto out;
+	}
+	if (!l.v[0].is_ca) {
+		cli_error(_("%s: not a CA certificate (basicConstraints CA:TRUE missing)"), path);
+		goto out;
+	}
+	if (l.v[0].not_after <= now) {
+		cli_error(_("%s: the CA certificate has expired; make a new CA"), path);
+		goto out;
+	}
+	free(path);
+	path = xstrprintf("%s/ca-key.pem", dir);
+	if (certs_load_key(path, key) == -1)
+		goto out;
+	if (!key_matches_cert(key, &l.v[0])) {
+		cli_error(_("%s: this key does not belong to %s/ca.pem"), path, dir);
+		key_clear(key);
+		goto out;
+	}
+	cert_dup(ca, &l.v[0]);
+	rc = 0;
+out:
+	free(err);
+	free(path);
+	certlist_free(&l);
+	return rc;
+}
+
+static int
+ca_issue_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CERTS_LONGOPTS,
+		{ "ca", required_argument, NULL, COPT_CA },
+		{ "client", no_argument, NULL, COPT_CLIENT },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct certs_opts o;
+	struct certs_names names = { 0 };
+	struct pki_cert_params p;
+	struct key cakey = { 0 };
+	struct cert ca = { 0 }, cert = { 0 };
+	struct buf capem = { 0 };
+	struct pki_out_file extra[1];
+	const char *cadir = NULL;
+	char *abs, until[32], key[64];
+	bool client = false;
+	int opt, rc = EXIT_USAGE;
+
+	certs_opts_init(&o, CA_LEAF_DAYS);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt == COPT_CA)
+			cadir = optarg;
+		else if (opt == COPT_CLIENT)
+			client = true;
+		else if (certs_option(&o, opt, optarg) != 1)
+			goto usage;
+		if (o.help) {
+			ca_issue_usage(stdout);
+			rc = EXIT_DONE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_error(_("ca issue: unexpected argument '%s'"), argv[optind]);
+		goto usage;
+	}
+	if (cadir == NULL) {
+		cli_error(_("ca issue: --ca DIR is required (a CA made by 'ca new')"));
+		goto usage;
+	}
+	if (certs_opts_finish(&o, "ca issue", true, &names, &p) == -1)
+		goto usage;
+	rc = EXIT_FINDINGS;
+	if (ca_load(cadir, &ca, &cakey, p.not_before) == -1)
+		goto out;
+	if (client)
+		p.profile = PKI_PROFILE_CLIENT;
+	if (p.not_before + (time_t)p.days * 86400 > ca.not_after) {
+		p.days = (int)((ca.not_after - p.not_before) / 86400);
+		if (p.days < 1) {
+			cli_error(_("%s/ca.pem: the CA expires in less than a day; make a new CA"),
+			    cadir);
+			goto out;
+		}
+		fprintf(stderr, _("%s: note: validity shortened to %d days: a certificate cannot "
+		    "outlive its CA\n"), PACKAGE, p.days);
+	}
+	pki_cert_pem(&capem, &ca);
+	extra[0] = (struct pki_out_file){ "ca.pem", capem.data, capem.len, 0644 };
+	if (certs_make_and_write(&o, &p, &ca, &cakey, extra, 1, &cert) == -1)
+		goto out;
+	abs = certs_abs_dir(o.out);
+	time_format_iso(cert.not_after, until, sizeof(until));
+	certs_key_text(&cert, key, sizeof(key));
+	printf(_("Wrote %s/cert.pem (%s, %s, valid until %s, issued by %s),\n"
+	    "  %s/privkey.pem (mode 0600) and %s/ca.pem.\n"), abs,
+	    client ? _("client only") : _("server and client"), key, until,
+	    ca.subject_cn ? ca.subject_cn : ca.subject, abs, abs);
+	certs_print_names(&names);
+	printf(_("For sendmail.mc on %s:\n"), o.hostname);
+	if (!client)
+		printf("  define(`confSERVER_CERT', `%s/cert.pem')dnl\n"
+		    "  define(`confSERVER_KEY', `%s/privkey.pem')dnl\n", abs, abs);
+	printf("  define(`confCLIENT_CERT', `%s/cert.pem')dnl\n"
+	    "  define(`confCLIENT_KEY', `%s/privkey.pem')dnl\n"
+	    "  define(`confCACERT', `%s/ca.pem')dnl\n", abs, abs, abs);
+	free(abs);
+	rc = EXIT_DONE;
+	goto out;
+usage:
+	rc = cli_usage_error("ca issue");
+out:
+	buf_free(&capem);
+	cert_clear(&cert);
+	cert_clear(&ca);
+	key_clear(&cakey);
+	certs_names_free(&names);
+	certs_opts_free(&o);
+	return rc;
+}
+
+const struct cmd_entry cmd_ca_new_entry = {
+	.name = "ca new",
+	.usage = "[--name NAME] --out DIR",
+	.summary = N_("make a private CA for your own mail servers"),
+	.run = ca_new_run,
+};
+
+const struct cmd_entry cmd_ca_issue_entry = {
+	.name = "ca issue",
+	.usage = "--ca DIR --hostname FQDN [--client] --out DIR",
+	.summary = N_("issue a server or client certificate from the private CA"),
+	.run = ca_issue_run,
+};

@@ -1,0 +1,135 @@
+/* cmd-csr.c: `smtls csr`: a new key and a certificate request (CSR) for a commercial CA. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "certs-cli.h"
+#include "cli.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+#include "smtls/xmalloc.h"
+
+static void
+csr_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s csr --hostname FQDN [--san NAME]... [OPTION]... --out DIR\n"),
+	    PACKAGE);
+	fputs(_("Make a private key and a certificate signing request for a commercial CA:\n"
+	    "DIR/privkey.pem (mode 0600) and DIR/csr.pem, and print the request.\n\n"), f);
+	fputs(_(certs_help_names), f);
+	fputs(_(certs_help_key), f);
+	fputs(_("      --key KEY           request for this existing key (a renewal that keeps the\n"
+	    "                          key); then only csr.pem is written\n"), f);
+	fputs(_(certs_help_out), f);
+	fputs(_("\nThe subject is CN=FQDN (plus O, C, ST, L when given, as organisation-validated\n"
+	    "certificates need) and the request carries every name in subjectAltName.\n"
+	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
+}
+
+enum { CSR_OPT_KEY = COPT_OWN };
+
+static int
+csr_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CERTS_LONGOPTS,
+		{ "key", required_argument, NULL, CSR_OPT_KEY },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *keypath = NULL;
+	struct certs_opts o;
+	struct certs_names names = { 0 };
+	struct pki_cert_params p;
+	struct pki_out_file files[2];
+	struct key key = { 0 };
+	char *err = NULL, *keypem = NULL, *csrpem = NULL, *abs, *keyshown;
+	size_t keylen = 0;
+	int opt, rc = EXIT_USAGE;
+
+	certs_opts_init(&o, 1);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt == CSR_OPT_KEY) {
+			keypath = optarg;
+			continue;
+		}
+		if (certs_option(&o, opt, optarg) != 1 || opt == COPT_DAYS) {
+			if (opt == COPT_DAYS)
+				cli_error(_("csr: the CA decides the validity; --days does not apply"));
+			goto usage;
+		}
+		if (o.help) {
+			csr_usage(stdout);
+			rc = EXIT_DONE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_error(_("csr: unexpected argument '%s'"), argv[optind]);
+		goto usage;
+	}
+	if (certs_opts_finish(&o, "csr", true, &names, &p) == -1)
+		goto usage;
+	rc = EXIT_FINDINGS;
+	if (keypath != NULL) {
+		if (certs_load_key(keypath, &key) == -1)
+			goto out;
+	} else if (pki_key_generate(&o.spec, &key, &err) == -1) {
+		cli_error("%s", err);
+		goto out;
+	}
+	if (pki_csr_make(&p, &key, &csrpem, &err) == -1) {
+		cli_error("%s", err);
+		goto out;
+	}
+	files[0] = (struct pki_out_file){ "csr.pem", csrpem, strlen(csrpem), 0644 };
+	if (keypath == NULL) {
+		keypem = pki_key_pem(&key, &keylen);
+		files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
+		if (keypem == NULL)
+			goto out;
+	}
+	if (certs_write_out(o.out, 0755, files, keypath ? 1 : 2, o.force) == -1)
+		goto out;
+	abs = certs_abs_dir(o.out);
+	fputs(csrpem, stdout);
+	if (keypath == NULL) {
+		printf(_("\nWrote %s/csr.pem (the request above) and %s/privkey.pem (mode 0600; it "
+		    "never\nleaves this machine).\n"), abs, abs);
+	} else {
+		printf(_("\nWrote %s/csr.pem (the request above) for the existing key %s.\n"), abs,
+		    keypath);
+	}
+	certs_print_names(&names);
+	keyshown = keypath ? certs_abs_dir(keypath) : xstrprintf("%s/privkey.pem", abs);
+	printf(_("\nNext:\n"
+	    "  1. Paste the request above (or upload %s/csr.pem) at your CA and prove you\n"
+	    "     control the names.\n"
+	    "  2. Save everything the CA returns (certificate, intermediates; PEM, DER or .p7b).\n"
+	    "  3. Sort it into cert.pem, chain.pem and fullchain.pem:\n"
+	    "       %s import --key %s FILE... --out %s\n"),
+	    abs, PACKAGE, keyshown, abs);
+	free(keyshown);
+	free(abs);
+	rc = EXIT_DONE;
+	goto out;
+usage:
+	if (rc == EXIT_USAGE)
+		rc = cli_usage_error("csr");
+out:
+	free(err);
+	free(csrpem);
+	pki_free_secret(keypem, keylen);
+	key_clear(&key);
+	certs_names_free(&names);
+	certs_opts_free(&o);
+	return rc;
+}
+
+const struct cmd_entry cmd_csr_entry = {
+	.name = "csr",
+	.usage = "--hostname FQDN [--san NAME]... [--key KEY] --out DIR",
+	.summary = N_("make a key and a certificate request for a commercial CA"),
+	.run = csr_run,
+};

@@ -1,0 +1,184 @@
+/* cmd-import.c: `smtls import`: sort what a commercial CA returned into cert, chain and fullchain. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "certs-cli.h"
+#include "cli.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+#include "smtls/xmalloc.h"
+
+#define IMPORT_SYSTEM_ROOTS	"/etc/ssl/certs/ca-certificates.crt"
+
+enum { IOPT_KEY = COPT_OWN, IOPT_ROOTS };
+
+static void
+import_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s import --key KEY FILE... --out DIR [--roots FILE] [--force]\n"),
+	    PACKAGE);
+	fputs(_("Sort what a CA returned, in any order and form (a PEM bundle, separate files,\n"
+	    "DER, PKCS#7 .p7b), into DIR/cert.pem (the certificate that matches KEY),\n"
+	    "DIR/chain.pem (the intermediates, leaf to root, without the root) and\n"
+	    "DIR/fullchain.pem (both).\n\n"), f);
+	fputs(_("      --key KEY           the private key the certificate was requested with\n"
+	    "      --roots FILE        trusted roots that may end the chain (default:\n"
+	    "                          " IMPORT_SYSTEM_ROOTS ")\n"), f);
+	fputs(_(certs_help_out), f);
+	fputs(_("\nA missing intermediate is an error: nothing is written, and the message names\n"
+	    "the certificate to fetch from the CA.\n"
+	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
+}
+
+static void
+print_cert_line(const char *what, const struct cert *c)
+{
+	char until[32], key[64];
+
+	time_format_iso(c->not_after, until, sizeof(until));
+	certs_key_text(c, key, sizeof(key));
+	printf("  %-13s %s (%s, until %s)\n", what, c->subject_cn ? c->subject_cn : c->subject,
+	    key, until);
+}
+
+static int
+import_write(const struct certs_opts *o, const struct pki_bundle *b)
+{
+	struct buf leaf = { 0 }, chain = { 0 }, full = { 0 };
+	struct pki_out_file files[3];
+	size_t i, n = 0;
+	int rc;
+
+	pki_cert_pem(&leaf, &b->leaf);
+	for (i = 0; i < b->chain.n; i++)
+		pki_cert_pem(&chain, &b->chain.v[i]);
+	buf_append(&full, leaf.data, leaf.len);
+	if (chain.len > 0)
+		buf_append(&full, chain.data, chain.len);
+	files[n++] = (struct pki_out_file){ "cert.pem", leaf.data, leaf.len, 0644 };
+	if (chain.len > 0)
+		files[n++] = (struct pki_out_file){ "chain.pem", chain.data, chain.len, 0644 };
+	files[n++] = (struct pki_out_file){ "fullchain.pem", full.data, full.len, 0644 };
+	rc = certs_write_out(o->out, 0755, files, n, o->force);
+	buf_free(&leaf);
+	buf_free(&chain);
+	buf_free(&full);
+	return rc;
+}
+
+static int
+import_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, IOPT_KEY },
+		{ "roots", required_argument, NULL, IOPT_ROOTS },
+		{ "out", required_argument, NULL, COPT_OUT },
+		{ "force", no_argument, NULL, COPT_FORCE },
+		{ "help", no_argument, NULL, COPT_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct certs_opts o;
+	struct certlist pool = { 0 }, roots = { 0 };
+	struct pki_bundle b = { 0 };
+	struct key key = { 0 };
+	const char *keypath = NULL, *rootspath = NULL;
+	char *err = NULL, *abs;
+	size_t i;
+	int opt, rc = EXIT_USAGE;
+
+	certs_opts_init(&o, 1);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt == IOPT_KEY)
+			keypath = optarg;
+		else if (opt == IOPT_ROOTS)
+			rootspath = optarg;
+		else if (certs_option(&o, opt, optarg) != 1)
+			goto usage;
+		if (o.help) {
+			import_usage(stdout);
+			rc = EXIT_DONE;
+			goto out;
+		}
+	}
+	if (keypath == NULL || o.out == NULL || optind == argc) {
+		cli_error(_("import: --key, --out and at least one FILE are required"));
+		goto usage;
+	}
+	rc = EXIT_FINDINGS;
+	if (certs_load_key(keypath, &key) == -1)
+		goto out;
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (pki_load_certs(argv[i], &pool, &err) == -1) {
+			cli_error("%s", err);
+			goto out;
+		}
+	}
+	if (rootspath == NULL && access(IMPORT_SYSTEM_ROOTS, R_OK) == 0)
+		rootspath = IMPORT_SYSTEM_ROOTS;
+	if (rootspath != NULL && pki_load_certs(rootspath, &roots, &err) == -1) {
+		cli_error("--roots: %s", err);
+		goto out;
+	}
+	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, &err) == -1) {
+		cli_error("%s: %s", keypath, err);
+		goto out;
+	}
+	if (b.incomplete) {
+		cli_error(_("an intermediate certificate is missing: nothing links %s to a root.\n"
+		    "  Missing: the certificate of %s\n"
+		    "  Get it from your CA and run this command again with it added."),
+		    b.chain.n ? b.chain.v[b.chain.n - 1].subject : b.leaf.subject, b.missing);
+		goto out;
+	}
+	if (import_write(&o, &b) == -1)
+		goto out;
+	abs = certs_abs_dir(o.out);
+	printf(_("Sorted %zu certificate(s):\n"), pool.n);
+	print_cert_line(_("certificate"), &b.leaf);
+	for (i = 0; i < b.chain.n; i++)
+		print_cert_line(_("intermediate"), &b.chain.v[i]);
+	if (b.root.x509 != NULL)
+		print_cert_line(b.root_given ? _("root dropped") : _("root (known)"), &b.root);
+	for (i = 0; i < b.unused.n; i++)
+		print_cert_line(_("not used"), &b.unused.v[i]);
+	printf(_("Wrote %s/cert.pem%s and %s/fullchain.pem.\n"), abs,
+	    b.chain.n ? _(", chain.pem") : "", abs);
+	if (b.chain.n == 0)
+		printf(_("No intermediate: the certificate is issued by the root itself, so "
+		    "there is no chain.pem.\n"));
+	printf(_("For sendmail.mc (Debian's sendmail reads only the first certificate of "
+	    "confSERVER_CERT;\nthe intermediates go to peers from confCACERT):\n"));
+	printf("  define(`confSERVER_CERT', `%s/cert.pem')dnl\n", abs);
+	free(abs);
+	abs = certs_abs_dir(keypath);
+	printf("  define(`confSERVER_KEY', `%s')dnl\n", abs);
+	free(abs);
+	abs = certs_abs_dir(o.out);
+	if (b.chain.n)
+		printf("  define(`confCACERT', `%s/chain.pem')dnl\n", abs);
+	free(abs);
+	rc = EXIT_DONE;
+	goto out;
+usage:
+	rc = cli_usage_error("import");
+out:
+	free(err);
+	pki_bundle_free(&b);
+	certlist_free(&pool);
+	certlist_free(&roots);
+	key_clear(&key);
+	certs_opts_free(&o);
+	return rc;
+}
+
+const struct cmd_entry cmd_import_entry = {
+	.name = "import",
+	.usage = "--key KEY FILE... --out DIR",
+	.summary = N_("sort a CA's returned files into cert.pem, chain.pem, fullchain.pem"),
+	.run = import_run,
+};

@@ -1,0 +1,94 @@
+/* cmd-selfsigned.c: `smtls selfsigned`: a new key and a self-signed certificate for this MTA. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "certs-cli.h"
+#include "cli.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+
+#define SELFSIGNED_DAYS	825
+
+static void
+selfsigned_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s selfsigned --hostname FQDN [--san NAME]... [OPTION]... --out DIR\n"),
+	    PACKAGE);
+	fputs(_("Make a private key and a self-signed certificate for this mail server, and\n"
+	    "write them as DIR/cert.pem and DIR/privkey.pem (mode 0600).\n\n"), f);
+	fputs(_(certs_help_names), f);
+	fputs(_(certs_help_key), f);
+	fputs(_("      --days N            validity in days (default 825)\n"), f);
+	fputs(_(certs_help_out), f);
+	fputs(_("\nThe certificate has serverAuth and clientAuth in its extended key usage (an MTA\n"
+	    "is a TLS client when it relays) and a random 128-bit serial number.\n"
+	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
+}
+
+static int
+selfsigned_run(int argc, char **argv)
+{
+	static const struct option longopts[] = { CERTS_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct certs_opts o;
+	struct certs_names names = { 0 };
+	struct pki_cert_params p;
+	struct cert cert = { 0 };
+	char *abs, until[32], key[64];
+	int opt, rc = EXIT_USAGE;
+
+	certs_opts_init(&o, SELFSIGNED_DAYS);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (certs_option(&o, opt, optarg) != 1)
+			goto usage;
+		if (o.help) {
+			selfsigned_usage(stdout);
+			rc = EXIT_DONE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_error(_("selfsigned: unexpected argument '%s'"), argv[optind]);
+		goto usage;
+	}
+	if (certs_opts_finish(&o, "selfsigned", true, &names, &p) == -1)
+		goto usage;
+	rc = EXIT_FINDINGS;
+	if (certs_make_and_write(&o, &p, NULL, NULL, NULL, 0, &cert) == -1)
+		goto out;
+	abs = certs_abs_dir(o.out);
+	time_format_iso(cert.not_after, until, sizeof(until));
+	certs_key_text(&cert, key, sizeof(key));
+	printf(_("Wrote %s/cert.pem (self-signed, %s, valid until %s)\n"
+	    "  and %s/privkey.pem (mode 0600).\n"), abs, key, until, abs);
+	certs_print_names(&names);
+	printf(_("\nPeers cannot verify a self-signed certificate (verify=FAIL in their logs);\n"
+	    "mail still flows encrypted. For sendmail.mc:\n"));
+	printf("  define(`confSERVER_CERT', `%s/cert.pem')dnl\n"
+	    "  define(`confSERVER_KEY', `%s/privkey.pem')dnl\n"
+	    "  define(`confCLIENT_CERT', `%s/cert.pem')dnl\n"
+	    "  define(`confCLIENT_KEY', `%s/privkey.pem')dnl\n"
+	    "  define(`confCACERT', `%s/cert.pem')dnl\n", abs, abs, abs, abs, abs);
+	printf(_("Check it: %s check --server-cert %s/cert.pem --server-key %s/privkey.pem "
+	    "--ca-cert %s/cert.pem --hostname %s\n"), PACKAGE, abs, abs, abs, o.hostname);
+	free(abs);
+	rc = EXIT_DONE;
+	goto out;
+usage:
+	if (rc == EXIT_USAGE)
+		rc = cli_usage_error("selfsigned");
+out:
+	cert_clear(&cert);
+	certs_names_free(&names);
+	certs_opts_free(&o);
+	return rc;
+}
+
+const struct cmd_entry cmd_selfsigned_entry = {
+	.name = "selfsigned",
+	.usage = "--hostname FQDN [--san NAME]... --out DIR",
+	.summary = N_("make a key and a self-signed certificate"),
+	.run = selfsigned_run,
+};

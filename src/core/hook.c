@@ -1,0 +1,247 @@
+/* hook.c: fill in the certbot deploy-hook template and install it under renewal-hooks/deploy. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "smtls/emit.h"
+#include "smtls/fileio.h"
+#include "smtls/hook.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+#include "smtls/xmalloc.h"
+
+#define HOOK_MAX	(64 * 1024)
+
+char *
+hook_template_path(void)
+{
+	char *dir = emit_snippets_dir(), *path;	/* the templates' directory, shared with emit */
+
+	path = xstrprintf("%s/" HOOK_TEMPLATE, dir);
+	free(dir);
+	return path;
+}
+
+static const char *
+or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static const char *const hook_whats[] = { "cert", "chain", "fullchain", "privkey" };
+
+int
+hook_copy_parse(const char *s, struct hook_copy *out, char **err)
+{
+	const char *eq = strchr(s, '=');
+	size_t i;
+
+	for (i = 0; eq != NULL && i < sizeof(hook_whats) / sizeof(hook_whats[0]); i++) {
+		if (strlen(hook_whats[i]) == (size_t)(eq - s) &&
+		    strncmp(s, hook_whats[i], (size_t)(eq - s)) == 0) {
+			out->what = hook_whats[i];
+			out->dest = eq + 1;
+			if (out->dest[0] != '/') {
+				*err = xstrprintf(_("'%s': the destination must be an absolute path"), s);
+				return -1;
+			}
+			return 0;
+		}
+	}
+	*err = xstrprintf(_("'%s': expected cert=PATH, chain=PATH, fullchain=PATH or "
+	    "privkey=PATH"), s);
+	return -1;
+}
+
+/* "cert:/etc/mail/tls/cert.pem|privkey:..." for the template's COPIES. */
+static char *
+copies_text(const struct hook_params *p)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < p->n_copies; i++)
+		buf_printf(&b, "%s%s:%s", i ? "|" : "", p->copies[i].what, p->copies[i].dest);
+	return b.data ? buf_release(&b) : xstrdup("");
+}
+
+char *
+hook_render(const char *tmpl, const struct hook_params *p)
+{
+	char *copies = copies_text(p);
+	const char *const keys[][2] = {
+		{ "SMTLS", or_empty(p->smtls) }, { "LINEAGE", or_empty(p->lineage) },
+		{ "COPIES", copies }, { "RESTART", or_empty(p->restart) },
+		{ "HOSTNAME", or_empty(p->hostname) },
+	};
+	struct buf out = { 0 };
+	const char *at, *v;
+	size_t i, klen, n = sizeof(keys) / sizeof(keys[0]);
+
+	while ((at = strchr(tmpl, '@')) != NULL) {
+		buf_append(&out, tmpl, (size_t)(at - tmpl));
+		for (i = 0; i < n; i++) {
+			klen = strlen(keys[i][0]);
+			if (strncmp(at + 1, keys[i][0], klen) == 0 && at[1 + klen] == '@')
+				break;
+		}
+		if (i == n) {
+			buf_append(&out, "@", 1);
+			tmpl = at + 1;
+			continue;
+		}
+		/* the template puts each value inside '...': a ' ends it, so it is spelled '\'' */
+		for (v = keys[i][1]; *v != '\0'; v++) {
+			if (*v == '\'')
+				buf_puts(&out, "'\\''");
+			else
+				buf_append(&out, v, 1);
+		}
+		tmpl = at + 2 + klen;
+	}
+	buf_puts(&out, tmpl);
+	free(copies);
+	return buf_release(&out);
+}
+
+static bool
+one_line(const char *s)
+{
+	return s == NULL || strpbrk(s, "\n\r") == NULL;
+}
+
+static int
+check_copy(const struct hook_copy *c, char **err)
+{
+	struct stat st;
+	char *dir;
+	int rc = 0;
+
+	if (strpbrk(c->dest, "|>\n\r") != NULL) {
+		*err = xstrprintf(_("%s: a copy destination may not contain '|' or '>'"), c->dest);
+		return -1;
+	}
+	if (lstat(c->dest, &st) == 0 && !S_ISREG(st.st_mode)) {
+		*err = xstrprintf(_("%s: a symlink or not a regular file; the hook would refuse "
+		    "to write through it"), c->dest);
+		return -1;
+	}
+	dir = path_dirname(c->dest);
+	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		*err = xstrprintf(_("%s: the directory of a copy must exist (and not be a "
+		    "symlink)"), dir);
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+static int
+hook_check(const struct hook_params *p, char **err)
+{
+	struct stat st;
+	size_t i, j;
+
+	if (!one_line(p->smtls) || !one_line(p->lineage) || !one_line(p->restart) ||
+	    !one_line(p->hostname)) {
+		*err = xstrdup(_("hook values must each fit on one line"));
+		return -1;
+	}
+	if (p->restart == NULL || *p->restart == '\0') {
+		*err = xstrdup(_("the hook needs a restart command"));
+		return -1;
+	}
+	if (p->lineage != NULL && strchr(p->lineage, '/') != NULL) {
+		*err = xstrprintf(_("'%s': a lineage is a name under live/, not a path"), p->lineage);
+		return -1;
+	}
+	if (p->n_copies > 0 && (p->lineage == NULL || *p->lineage == '\0')) {
+		*err = xstrdup(_("copying needs a lineage name, so that another lineage's "
+		    "renewal is never copied where sendmail reads"));
+		return -1;
+	}
+	for (i = 0; i < p->n_copies; i++) {
+		if (p->copies[i].dest[0] != '/') {
+			*err = xstrprintf(_("%s: a copy destination must be an absolute path"),
+			    p->copies[i].dest);
+			return -1;
+		}
+		if (check_copy(&p->copies[i], err) == -1)
+			return -1;
+		for (j = 0; j < i; j++) {
+			if (strcmp(p->copies[i].dest, p->copies[j].dest) == 0) {
+				*err = xstrprintf(_("%s: two copies to the same file"),
+				    p->copies[i].dest);
+				return -1;
+			}
+		}
+	}
+	if (p->hostname != NULL && *p->hostname != '\0' && !pki_name_valid(p->hostname, NULL)) {
+		*err = xstrprintf(_("'%s' is not a host name"), p->hostname);
+		return -1;
+	}
+	if (p->smtls == NULL || p->smtls[0] != '/' || access(p->smtls, X_OK) != 0) {
+		*err = xstrprintf(_("%s: not an executable smtls (an absolute path is needed)"),
+		    or_empty(p->smtls));
+		return -1;
+	}
+	if (stat(p->le_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		*err = xstrprintf(_("%s: no such directory: is certbot installed?"), p->le_dir);
+		return -1;
+	}
+	return 0;
+}
+
+char *
+hook_script(const struct hook_params *p, char **err)
+{
+	enum file_status fst;
+	char *tpath, *tmpl = NULL, *script;
+	size_t len;
+
+	if (hook_check(p, err) == -1)
+		return NULL;
+	tpath = hook_template_path();
+	if (file_read(tpath, HOOK_MAX, &tmpl, &len, &fst, err) == -1) {
+		free(tpath);
+		return NULL;
+	}
+	free(tpath);
+	script = hook_render(tmpl, p);
+	free(tmpl);
+	return script;
+}
+
+int
+hook_install(const struct hook_params *p, char **path, char **err)
+{
+	struct pki_out_file file;
+	char *script, *hooks, *deploy;
+	bool made_hooks = false, made_deploy = false;
+	int rc = -1;
+
+	*path = NULL;
+	if ((script = hook_script(p, err)) == NULL)
+		return -1;
+	hooks = xstrprintf("%s/renewal-hooks", p->le_dir);
+	deploy = xstrprintf("%s/deploy", hooks);
+	file = (struct pki_out_file){ HOOK_NAME, script, strlen(script), 0755 };
+	if (pki_outdir_prepare(hooks, 0755, &made_hooks, err) == 0 &&
+	    pki_outdir_prepare(deploy, 0755, &made_deploy, err) == 0 &&
+	    pki_write_files(deploy, &file, 1, p->force, err) == 0) {
+		*path = xstrprintf("%s/" HOOK_NAME, deploy);
+		rc = 0;
+	} else {
+		if (made_deploy)
+			(void)rmdir(deploy);
+		if (made_hooks)
+			(void)rmdir(hooks);
+	}
+	free(hooks);
+	free(deploy);
+	free(script);
+	return rc;
+}

@@ -1,0 +1,1073 @@
+/* rehash.c: split bundles into a CACertPath and make the HASH.N links exactly as `openssl rehash` names them. */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "smtls/cert.h"
+#include "smtls/fileio.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+#include "smtls/rehash.h"
+#include "smtls/xmalloc.h"
+
+#define SHA1_LEN	20
+#define MAX_IDS		256	/* as openssl rehash: at most 256 files per hash */
+
+enum entry_kind {
+	ENTRY_OTHER,	/* not a certificate file for us: never linked */
+	ENTRY_CERT,
+	ENTRY_CRL,
+};
+
+/* A file of the directory (or one this run writes). */
+struct entry {
+	char		*name;
+	enum entry_kind	 kind;
+	bool		 linkable;	/* one CA certificate or one CRL */
+	bool		 dup;		/* same fingerprint as an earlier file */
+	unsigned long	 hash;
+	unsigned char	 sha1[SHA1_LEN];
+	int		 link_id;	/* the id of its link, -1 while it has none */
+};
+
+/* A HASH.N or HASH.rN symbolic link found in the directory. */
+struct hlink {
+	char		*name;
+	char		*target;
+	enum entry_kind	 kind;
+	unsigned long	 hash;
+	int		 id;
+	bool		 keep;
+};
+
+struct state {
+	int		 dirfd;
+	const char	*dir;
+	struct entry	*e;
+	size_t		 ne;
+	struct hlink	*l;
+	size_t		 nl;
+	char		**made_files;	/* created by this run, removed on failure */
+	size_t		 n_made_files;
+	int		 open_fds[256];	/* written, not yet fsynced */
+	size_t		 n_open;
+	char		**made_links;
+	size_t		 n_made_links;
+	struct rehash_result *res;
+	const struct rehash_progress *prog;
+	EVP_MD		*sha1;		/* fetched once: an implicit fetch per digest is slow */
+	time_t		 now;		/* bundle certificates expired by now are skipped; 0: none */
+	size_t		 done, total;
+};
+
+static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct rehash_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_err(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	*err = xvstrprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void
+note(struct rehash_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->notes = xreallocarray(r->notes, r->n_notes + 1, sizeof(*r->notes));
+	va_start(ap, fmt);
+	r->notes[r->n_notes++] = xvstrprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void
+tick(struct state *st)
+{
+	st->done++;
+	if (st->prog != NULL && st->prog->fn != NULL)
+		st->prog->fn(st->prog->arg, st->done, st->total);
+}
+
+/*
+ * What a rehash needs of a certificate, read from its DER without decoding it whole (the
+ * public key and every extension, which OpenSSL 3 decodes through its providers, made most
+ * of the time): the subject, the SHA-1 fingerprint, and whether it is a trust anchor.
+ */
+struct lite {
+	X509_NAME	*subject;
+	unsigned long	 hash;		/* X509_NAME_hash(subject), as openssl x509 -hash */
+	unsigned char	 sha1[SHA1_LEN];
+	bool		 anchor;	/* basicConstraints CA:TRUE, or self-issued (a root) */
+	long		 der_len;	/* the Certificate's own length (TRUSTED CERTIFICATE adds aux) */
+	time_t		 not_after;
+};
+
+/* Reads one TLV header at *p; with skip, steps over its content too. -1 when malformed. */
+static int
+der_step(const unsigned char **p, const unsigned char *end, bool skip, int *tag, int *cls,
+    long *len)
+{
+	const unsigned char *q = *p;
+	int r;
+
+	if (q >= end)
+		return -1;
+	r = ASN1_get_object(&q, len, tag, cls, end - q);
+	if ((r & 0x80) || *len > end - q)
+		return -1;
+	*p = skip ? q + *len : q;
+	return 0;
+}
+
+static const unsigned char oid_basic_constraints[] = { 0x55, 0x1d, 0x13 };	/* 2.5.29.19 */
+
+/* Looks for basicConstraints CA:TRUE in the content of [3] Extensions. */
+static bool
+lite_bc_ca(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *ext, *ext_end, *v;
+	BASIC_CONSTRAINTS *bc;
+	int tag, cls;
+	long len;
+	bool ca = false;
+
+	if (der_step(&p, end, false, &tag, &cls, &len) == -1)	/* SEQUENCE OF Extension */
+		return false;
+	end = p + len;
+	while (p < end && der_step(&p, end, false, &tag, &cls, &len) == 0) {
+		ext = p;
+		ext_end = p + len;
+		p = ext_end;
+		if (der_step(&ext, ext_end, false, &tag, &cls, &len) == -1 || tag != V_ASN1_OBJECT ||
+		    len != (long)sizeof(oid_basic_constraints) ||
+		    memcmp(ext, oid_basic_constraints, sizeof(oid_basic_constraints)) != 0)
+			continue;
+		ext += len;
+		if (der_step(&ext, ext_end, false, &tag, &cls, &len) == 0 && tag == V_ASN1_BOOLEAN) {
+			ext += len;	/* critical */
+			if (der_step(&ext, ext_end, false, &tag, &cls, &len) == -1)
+				break;
+		}
+		if (tag != V_ASN1_OCTET_STRING)
+			break;
+		v = ext;
+		if ((bc = d2i_BASIC_CONSTRAINTS(NULL, &v, len)) != NULL) {
+			ca = bc->ca != 0;
+			BASIC_CONSTRAINTS_free(bc);
+		}
+		break;
+	}
+	ERR_clear_error();
+	return ca;
+}
+
+/* notAfter out of a Validity SEQUENCE { notBefore, notAfter }. */
+static int
+lite_not_after(const unsigned char *p, const unsigned char *end, time_t *out)
+{
+	ASN1_TIME *t;
+	struct tm tm;
+	int tag, cls, ok;
+	long len;
+
+	if (der_step(&p, end, false, &tag, &cls, &len) == -1 ||
+	    der_step(&p, end, true, &tag, &cls, &len) == -1)	/* notBefore */
+		return -1;
+	if ((t = d2i_ASN1_TIME(NULL, &p, end - p)) == NULL)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	ok = ASN1_TIME_to_tm(t, &tm);
+	ASN1_TIME_free(t);
+	if (!ok)
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+static void
+lite_clear(struct lite *l)
+{
+	X509_NAME_free(l->subject);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+lite_parse(const unsigned char *der, long dlen, const EVP_MD *sha1, struct lite *l)
+{
+	const unsigned char *p = der, *end = der + dlen, *q, *iss, *sub;
+	long len, iss_len, sub_len;
+	int tag, cls, ok = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (der_step(&p, end, false, &tag, &cls, &len) == -1)		/* Certificate */
+		return -1;
+	l->der_len = (long)(p - der) + len;
+	end = p + len;
+	if (der_step(&p, end, false, &tag, &cls, &len) == -1)		/* TBSCertificate */
+		return -1;
+	end = p + len;
+	q = p;
+	if (der_step(&q, end, true, &tag, &cls, &len) == -1)
+		return -1;
+	if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 0)
+		p = q;							/* [0] version */
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1 ||		/* serialNumber */
+	    der_step(&p, end, true, &tag, &cls, &len) == -1)		/* signature */
+		return -1;
+	iss = p;
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1)		/* issuer */
+		return -1;
+	iss_len = p - iss;
+	q = p;
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1 ||	/* validity */
+	    lite_not_after(q, p, &l->not_after) == -1)
+		return -1;
+	sub = p;
+	if ((l->subject = d2i_X509_NAME(NULL, &p, end - p)) == NULL)	/* subject */
+		return -1;
+	sub_len = p - sub;
+	if (der_step(&p, end, true, &tag, &cls, &len) == -1)		/* subjectPublicKeyInfo */
+		goto fail;
+	while (p < end) {				/* [1], [2] unique ids, [3] extensions */
+		q = p;
+		if (der_step(&p, end, true, &tag, &cls, &len) == -1)
+			goto fail;
+		if (cls == V_ASN1_CONTEXT_SPECIFIC && tag == 3) {
+			der_step(&q, end, false, &tag, &cls, &len);
+			l->anchor = lite_bc_ca(q, q + len);
+		}
+	}
+	l->anchor = l->anchor || (iss_len == sub_len && memcmp(iss, sub, (size_t)iss_len) == 0);
+	l->hash = X509_NAME_hash_ex(l->subject, NULL, NULL, &ok);
+	if (!ok || !EVP_Digest(der, (size_t)l->der_len, l->sha1, NULL, sha1, NULL))
+		goto fail;
+	ERR_clear_error();
+	return 0;
+fail:
+	ERR_clear_error();
+	lite_clear(l);
+	return -1;
+}
+
+static bool
+pem_is_cert(const char *name)
+{
+	return strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0 ||
+	    strcmp(name, PEM_STRING_X509_TRUSTED) == 0;
+}
+
+/* True when the last PEM_read_bio() failure is just the end of the data. */
+static bool
+pem_at_end(void)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	ERR_clear_error();
+	return e == 0 || ERR_GET_REASON(e) == PEM_R_NO_START_LINE;
+}
+
+static bool
+has_cert_ext(const char *name)
+{
+	static const char *const exts[] = { "pem", "crt", "cer", "crl" };
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot == NULL)
+		return false;
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strcasecmp(dot + 1, exts[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Parses "1a2b3c4d.0" or "1a2b3c4d.r0" as openssl rehash does. */
+static bool
+parse_link_name(const char *name, unsigned long *hash, enum entry_kind *kind, int *id)
+{
+	char *end;
+	long v;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (!isxdigit((unsigned char)name[i]))
+			return false;
+	if (name[8] != '.')
+		return false;
+	*hash = strtoul(name, NULL, 16);
+	name += 9;
+	*kind = ENTRY_CERT;
+	if (*name == 'r' || *name == 'R') {
+		*kind = ENTRY_CRL;
+		name++;
+	}
+	if (!isdigit((unsigned char)*name))
+		return false;
+	v = strtol(name, &end, 10);
+	if (*end != '\0' || v < 0 || v > 100000)
+		return false;
+	*id = (int)v;
+	return true;
+}
+
+/* Reads a whole (small) file of the directory into memory: PEM parsing on an fd BIO reads byte by byte. */
+static char *
+slurp_at(int dirfd, const char *name, size_t *len)
+{
+	struct buf b = { 0 };
+	struct stat sb;
+	char chunk[16384];
+	ssize_t n = 0;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;	/* a FIFO or device: never read */
+		close(fd);
+		return NULL;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0 || b.len + (size_t)n > CERT_FILE_MAX)
+			break;
+		buf_append(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	if (n != 0) {
+		if (n > 0)
+			errno = EFBIG;
+		buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.data ? buf_release(&b) : xstrdup("");
+}
+
+/* Reads a file of the directory: one certificate or one CRL (PEM) makes it an entry. */
+static void
+scan_file(struct state *st, struct entry *en)
+{
+	char *data, *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	long dlen;
+	int n = 0, bad = 0;
+	struct lite l;
+	X509_CRL *crl = NULL;
+	BIO *b;
+
+	data = slurp_at(st->dirfd, en->name, &len);
+	if (data == NULL) {
+		note(st->res, _("%s/%s: skipped: %s"), st->dir, en->name, errno == EINVAL ?
+		    _("not a regular file (a FIFO or a device is never read)") : strerror(errno));
+		st->res->skipped++;
+		return;
+	}
+	memset(&l, 0, sizeof(l));
+	b = BIO_new_mem_buf(data, (int)len);
+	while (b != NULL && PEM_read_bio(b, &name, &header, &der, &dlen) == 1) {
+		const unsigned char *q = der;
+
+		if (pem_is_cert(name)) {
+			if (++n == 1 && lite_parse(der, dlen, st->sha1, &l) == -1)
+				bad = 1;
+		} else if (strcmp(name, PEM_STRING_X509_CRL) == 0) {
+			if (++n == 1 && (crl = d2i_X509_CRL(NULL, &q, dlen)) == NULL)
+				bad = 1;
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+	}
+	if (b == NULL || !pem_at_end())
+		bad = 1;	/* a damaged block: openssl rehash skips the whole file too */
+	BIO_free(b);
+	free(data);
+	if (n != 1 || bad) {
+		if (n > 1)
+			note(st->res, _("%s/%s: skipped: it holds %d certificates or CRLs; a hashed "
+			    "directory needs one per file (openssl rehash skips it too)"), st->dir,
+			    en->name, n);
+		else
+			note(st->res, _("%s/%s: skipped: no intact PEM certificate or CRL in it"),
+			    st->dir, en->name);
+		st->res->skipped++;
+	} else if (l.subject != NULL) {
+		en->kind = ENTRY_CERT;
+		en->hash = l.hash;
+		memcpy(en->sha1, l.sha1, SHA1_LEN);
+		en->linkable = l.anchor;
+		if (!en->linkable) {
+			note(st->res, _("%s/%s: not linked: not a CA certificate (a server's own "
+			    "certificate does not belong in CACertPath)"), st->dir, en->name);
+			st->res->skipped++;
+		}
+	} else if (crl != NULL) {
+		en->kind = ENTRY_CRL;
+		en->hash = X509_NAME_hash_ex(X509_CRL_get_issuer(crl), NULL, NULL, NULL);
+		X509_CRL_digest(crl, st->sha1, en->sha1, NULL);
+		en->linkable = true;
+	}
+	lite_clear(&l);
+	X509_CRL_free(crl);
+	ERR_clear_error();
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+scan_dir(struct state *st, char **err)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat sb;
+	char **names = NULL, target[4096];
+	size_t n = 0, i;
+	int dfd = dup(st->dirfd);
+	ssize_t len;
+
+	if (dfd == -1 || (d = fdopendir(dfd)) == NULL) {
+		set_err(err, "%s: %s", st->dir, strerror(errno));
+		if (dfd != -1)
+			close(dfd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);	/* openssl rehash's order */
+	st->total += n;
+	for (i = 0; i < n; i++) {
+		struct hlink hl;
+
+		memset(&hl, 0, sizeof(hl));
+		if (fstatat(st->dirfd, names[i], &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+			free(names[i]);
+			continue;
+		}
+		if (S_ISLNK(sb.st_mode) && parse_link_name(names[i], &hl.hash, &hl.kind, &hl.id)) {
+			len = readlinkat(st->dirfd, names[i], target, sizeof(target) - 1);
+			if (len >= 0) {
+				target[len] = '\0';
+				hl.name = names[i];
+				hl.target = xstrdup(target);
+				st->l = xreallocarray(st->l, st->nl + 1, sizeof(*st->l));
+				st->l[st->nl++] = hl;
+				tick(st);
+				continue;
+			}
+		}
+		st->e = xreallocarray(st->e, st->ne + 1, sizeof(*st->e));
+		memset(&st->e[st->ne], 0, sizeof(*st->e));
+		st->e[st->ne].name = names[i];
+		st->e[st->ne].link_id = -1;
+		if (has_cert_ext(names[i]))
+			scan_file(st, &st->e[st->ne]);
+		st->ne++;
+		tick(st);
+	}
+	free(names);
+	return 0;
+}
+
+static struct entry *
+entry_by_name(const struct state *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->ne; i++)
+		if (strcmp(st->e[i].name, name) == 0)
+			return &st->e[i];
+	return NULL;
+}
+
+static const struct entry *
+entry_by_sha1(const struct state *st, const unsigned char *sha1)
+{
+	size_t i;
+
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].kind == ENTRY_CERT && memcmp(st->e[i].sha1, sha1, SHA1_LEN) == 0)
+			return &st->e[i];
+	return NULL;
+}
+
+/* A file name from the certificate's CN: "ISRG Root X1" -> "ISRG_Root_X1.pem". */
+static char *
+file_name_for(struct state *st, const X509_NAME *subj)
+{
+	int idx = X509_NAME_get_index_by_NID(subj, NID_commonName, -1);
+	unsigned char *cn = NULL;
+	char base[64], *name;
+	size_t i, o = 0;
+	int n, len = -1;
+
+	if (idx >= 0)
+		len = ASN1_STRING_to_UTF8(&cn, X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(subj, idx)));
+	for (i = 0; len > 0 && i < (size_t)len && o < sizeof(base) - 1; i++) {
+		unsigned char ch = cn[i];
+
+		if (isalnum(ch) || ch == '.' || ch == '-')
+			base[o++] = (char)ch;
+		else if (o > 0 && base[o - 1] != '_')
+			base[o++] = '_';
+	}
+	OPENSSL_free(cn);
+	while (o > 0 && (base[o - 1] == '_' || base[o - 1] == '.'))
+		o--;
+	base[o] = '\0';
+	if (o == 0)
+		snprintf(base, sizeof(base), "ca");
+	name = xstrprintf("%s.pem", base);
+	for (n = 2; entry_by_name(st, name) != NULL; n++) {
+		free(name);
+		name = xstrprintf("%s_%d.pem", base, n);
+	}
+	return name;
+}
+
+/* The next name after a clash: "X.pem" -> "X_2.pem", "X_2.pem" -> "X_3.pem". */
+static char *
+next_name(struct state *st, char *name)
+{
+	char *dot = strrchr(name, '.'), *us = strrchr(name, '_'), *base, *r;
+	int n = 2;
+
+	*dot = '\0';
+	if (us != NULL && strspn(us + 1, "0123456789") == strlen(us + 1) && us[1] != '\0') {
+		n = atoi(us + 1) + 1;
+		*us = '\0';
+	}
+	base = name;
+	r = xstrprintf("%s_%d.pem", base, n);
+	while (entry_by_name(st, r) != NULL) {
+		free(r);
+		r = xstrprintf("%s_%d.pem", base, ++n);
+	}
+	free(name);
+	return r;
+}
+
+/*
+ * Makes the files written so far durable and closes them: their data is on disk before
+ * any link names them. One syncfs() of the directory's file system costs one journal
+ * commit instead of one per file (an fsync each took most of the time of a rehash of
+ * Debian's 144 roots); where syncfs() is missing or fails, each file is fsynced.
+ */
+static int
+flush_files(struct state *st, char **err)
+{
+	size_t i;
+	int rc = 0, synced = 0;
+
+#ifdef __linux__
+	synced = st->n_open > 0 && syncfs(st->dirfd) == 0;
+#endif
+	for (i = 0; i < st->n_open; i++) {
+		if (!synced && rc == 0 && fsync(st->open_fds[i]) == -1) {
+			set_err(err, _("%s/%s: cannot write: %s"), st->dir,
+			    st->made_files[st->n_made_files - st->n_open + i], strerror(errno));
+			rc = -1;
+		}
+		close(st->open_fds[i]);
+	}
+	st->n_open = 0;
+	return rc;
+}
+
+/* Creates a new file (O_CREAT|O_EXCL|O_NOFOLLOW) named *name, or the next free name. */
+static int
+write_file(struct state *st, char **name, const char *data, size_t len, char **err)
+{
+	int fd, tries;
+
+	for (tries = 0; ; tries++) {
+		fd = openat(st->dirfd, *name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
+		if (fd != -1 || errno != EEXIST || tries == 100)
+			break;
+		*name = next_name(st, *name);	/* appeared since the scan */
+	}
+	if (fd == -1) {
+		set_err(err, _("%s/%s: cannot create: %s"), st->dir, *name, strerror(errno));
+		return -1;
+	}
+	st->made_files = xreallocarray(st->made_files, st->n_made_files + 1,
+	    sizeof(*st->made_files));
+	st->made_files[st->n_made_files++] = xstrdup(*name);
+	if (file_write_all(fd, data, len) == -1) {
+		set_err(err, _("%s/%s: cannot write: %s"), st->dir, *name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (st->n_open == sizeof(st->open_fds) / sizeof(st->open_fds[0]) &&
+	    flush_files(st, err) == -1) {
+		close(fd);
+		return -1;
+	}
+	st->open_fds[st->n_open++] = fd;
+	return 0;
+}
+
+/* A certificate of a --from bundle: its DER and what the light parse found. */
+struct bcert {
+	unsigned char	*der;
+	struct lite	 l;
+};
+
+struct bcerts {
+	struct bcert	*v;
+	size_t		 n;
+};
+
+static int
+bcert_add(struct bcerts *bs, const unsigned char *der, long dlen, const EVP_MD *sha1)
+{
+	struct bcert b;
+
+	if (lite_parse(der, dlen, sha1, &b.l) == -1)
+		return -1;
+	b.der = xmalloc((size_t)b.l.der_len);
+	memcpy(b.der, der, (size_t)b.l.der_len);
+	bs->v = xreallocarray(bs->v, bs->n + 1, sizeof(*bs->v));
+	bs->v[bs->n++] = b;
+	return 0;
+}
+
+static void
+bcerts_free(struct bcerts *bs)
+{
+	size_t i;
+
+	for (i = 0; i < bs->n; i++) {
+		free(bs->v[i].der);
+		lite_clear(&bs->v[i].l);
+	}
+	free(bs->v);
+	memset(bs, 0, sizeof(*bs));
+}
+
+/*
+ * Loads a bundle: PEM certificates the light way; anything else (DER, PKCS#7) through
+ * pki_load_certs(). A damaged PEM certificate fails the whole bundle, naming it.
+ */
+static int
+load_bundle(const char *path, const EVP_MD *sha1, struct bcerts *out, char **err)
+{
+	struct certlist l = { 0 };
+	enum file_status fst;
+	char *data = NULL, *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	size_t len = 0, before = out->n, i;
+	long dlen;
+	int bad = 0;
+	BIO *b;
+
+	if (file_read(path, CERT_FILE_MAX, &data, &len, &fst, err) == -1)
+		return -1;
+	if (strstr(data, "-----BEGIN") != NULL) {
+		b = BIO_new_mem_buf(data, (int)len);
+		while (b != NULL && !bad && PEM_read_bio(b, &name, &header, &der, &dlen) == 1) {
+			if (pem_is_cert(name) && bcert_add(out, der, dlen, sha1) == -1)
+				bad = 1;
+			OPENSSL_free(name);
+			OPENSSL_free(header);
+			OPENSSL_free(der);
+		}
+		if (!bad && out->n > before && !pem_at_end())
+			bad = 1;
+		BIO_free(b);
+		ERR_clear_error();
+		if (bad) {
+			set_err(err, _("%s: certificate %zu is damaged (truncated or edited?)"), path,
+			    out->n - before + 1);
+			free(data);
+			return -1;
+		}
+		if (out->n > before) {
+			free(data);
+			return 0;
+		}
+	}
+	free(data);
+	if (pki_load_certs(path, &l, err) == -1)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		unsigned char *d = NULL;
+		int n = i2d_X509(l.v[i].x509, &d);
+
+		if (n <= 0 || bcert_add(out, d, n, sha1) == -1) {
+			set_err(err, _("%s: certificate %zu cannot be read"), path, i + 1);
+			OPENSSL_free(d);
+			certlist_free(&l);
+			return -1;
+		}
+		OPENSSL_free(d);
+	}
+	certlist_free(&l);
+	return 0;
+}
+
+static char *
+name_oneline(const X509_NAME *n)
+{
+	char *s = X509_NAME_oneline(n, NULL, 0);
+	char *r = xstrdup(s ? s : "?");
+
+	OPENSSL_free(s);
+	return r;
+}
+
+/* Writes the bundles' CA certificates the directory does not hold yet. */
+static int
+add_bundles(struct state *st, const struct bcerts *certs, char **err)
+{
+	BIO *bio = NULL;
+	BUF_MEM *mem;
+	size_t i;
+
+	for (i = 0; i < certs->n; i++) {
+		const struct bcert *bc = &certs->v[i];
+		struct entry en;
+
+		tick(st);
+		if (!bc->l.anchor) {
+			char *subj = name_oneline(bc->l.subject);
+
+			note(st->res, _("%s: skipped: not a CA certificate"), subj);
+			free(subj);
+			st->res->skipped++;
+			continue;
+		}
+		if (entry_by_sha1(st, bc->l.sha1) != NULL) {
+			st->res->present++;
+			continue;
+		}
+		if (st->now != 0 && bc->l.not_after <= st->now) {
+			char *subj = name_oneline(bc->l.subject), when[32];
+
+			time_format_iso(bc->l.not_after, when, sizeof(when));
+			note(st->res, _("%s: skipped: expired on %s (an expired root anchors "
+			    "nothing, and check warns about it: store.expired-root)"), subj, when);
+			free(subj);
+			st->res->skipped++;
+			continue;
+		}
+		memset(&en, 0, sizeof(en));
+		en.name = file_name_for(st, bc->l.subject);
+		en.kind = ENTRY_CERT;
+		en.linkable = true;
+		en.hash = bc->l.hash;
+		en.link_id = -1;
+		memcpy(en.sha1, bc->l.sha1, SHA1_LEN);
+		BIO_free(bio);
+		bio = BIO_new(BIO_s_mem());
+		if (bio == NULL || !PEM_write_bio(bio, PEM_STRING_X509, "", bc->der, bc->l.der_len)) {
+			set_err(err, _("%s/%s: cannot encode the certificate"), st->dir, en.name);
+			free(en.name);
+			BIO_free(bio);
+			return -1;
+		}
+		BIO_get_mem_ptr(bio, &mem);
+		if (write_file(st, &en.name, mem->data, mem->length, err) == -1) {
+			free(en.name);
+			BIO_free(bio);
+			return -1;
+		}
+		st->e = xreallocarray(st->e, st->ne + 1, sizeof(*st->e));
+		st->e[st->ne++] = en;
+		st->res->written++;
+	}
+	BIO_free(bio);
+	return flush_files(st, err);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/* Marks duplicates (same fingerprint as an earlier file in name order). */
+static void
+mark_dups(struct state *st)
+{
+	size_t i, j;
+
+	for (i = 0; i < st->ne; i++) {
+		if (!st->e[i].linkable)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (st->e[j].linkable && !st->e[j].dup && st->e[j].kind == st->e[i].kind &&
+			    memcmp(st->e[j].sha1, st->e[i].sha1, SHA1_LEN) == 0) {
+				st->e[i].dup = true;
+				note(st->res, _("%s/%s: not linked: the same certificate as %s"),
+				    st->dir, st->e[i].name, st->e[j].name);
+				break;
+			}
+		}
+	}
+}
+
+/* How many files of this bucket need a link (openssl keeps old ids below this). */
+static int
+bucket_needed(const struct state *st, enum entry_kind kind, unsigned long hash)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].linkable && !st->e[i].dup && st->e[i].kind == kind &&
+		    st->e[i].hash == hash)
+			n++;
+	return n;
+}
+
+/* Decides which existing links stay: right target, right hash, not a second link. */
+static void
+judge_links(struct state *st)
+{
+	size_t i, j;
+
+	for (i = 0; i < st->nl; i++) {
+		struct hlink *hl = &st->l[i];
+		struct entry *en = strchr(hl->target, '/') ? NULL : entry_by_name(st, hl->target);
+		struct stat sb;
+
+		if (en == NULL) {
+			/* a target outside the directory: only judge whether it dangles */
+			hl->keep = fstatat(st->dirfd, hl->name, &sb, 0) == 0;
+			continue;
+		}
+		if (en->kind != hl->kind || en->hash != hl->hash) {
+			hl->keep = false;
+		} else if (!en->linkable && en->kind == ENTRY_CERT) {
+			hl->keep = true;	/* someone linked a non-CA certificate: leave it */
+		} else if (en->dup || en->link_id != -1 ||
+		    hl->id >= bucket_needed(st, en->kind, en->hash)) {
+			hl->keep = false;
+		} else {
+			hl->keep = true;
+			en->link_id = hl->id;
+		}
+	}
+	/* two links with one name cannot exist; two kept links to one file were handled above */
+	for (i = 0; i < st->nl; i++)
+		for (j = i + 1; j < st->nl; j++)
+			if (st->l[i].keep && st->l[j].keep && st->l[i].kind == st->l[j].kind &&
+			    st->l[i].hash == st->l[j].hash && st->l[i].id == st->l[j].id)
+				st->l[j].keep = false;
+}
+
+static bool
+id_taken(const struct state *st, enum entry_kind kind, unsigned long hash, int id)
+{
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < st->nl; i++)
+		if (st->l[i].keep && st->l[i].kind == kind && st->l[i].hash == hash &&
+		    st->l[i].id == id)
+			return true;
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].link_id == id && st->e[i].kind == kind && st->e[i].hash == hash)
+			return true;
+	/* a file with a link's name that is not a hash link is never replaced */
+	snprintf(name, sizeof(name), "%08lx.%s%d", hash, kind == ENTRY_CRL ? "r" : "", id);
+	return entry_by_name(st, name) != NULL;
+}
+
+static void
+rollback(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_made_links; i++)
+		(void)unlinkat(st->dirfd, st->made_links[i], 0);
+	for (i = 0; i < st->n_made_files; i++)
+		(void)unlinkat(st->dirfd, st->made_files[i], 0);
+}
+
+static int
+apply_links(struct state *st, char **err)
+{
+	struct stat sb;
+	char name[32];
+	size_t i;
+	int id;
+
+	for (i = 0; i < st->nl; i++) {
+		if (st->l[i].keep) {
+			st->res->kept++;
+			continue;
+		}
+		/* only a symbolic link is ever removed */
+		if (fstatat(st->dirfd, st->l[i].name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(sb.st_mode) && unlinkat(st->dirfd, st->l[i].name, 0) == 0)
+			st->res->removed++;
+	}
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].linkable && !st->e[i].dup && st->e[i].link_id == -1)
+			st->total++;
+	for (i = 0; i < st->ne; i++) {
+		struct entry *en = &st->e[i];
+
+		if (!en->linkable || en->dup || en->link_id != -1)
+			continue;
+		for (id = 0; id < MAX_IDS && id_taken(st, en->kind, en->hash, id); id++)
+			;
+		if (id == MAX_IDS) {
+			note(st->res, _("%s/%s: not linked: more than %d files with hash %08lx"),
+			    st->dir, en->name, MAX_IDS, en->hash);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%08lx.%s%d", en->hash,
+		    en->kind == ENTRY_CRL ? "r" : "", id);
+		if (symlinkat(en->name, st->dirfd, name) == -1) {
+			set_err(err, _("%s/%s: cannot make the link: %s"), st->dir, name,
+			    strerror(errno));
+			return -1;
+		}
+		st->made_links = xreallocarray(st->made_links, st->n_made_links + 1,
+		    sizeof(*st->made_links));
+		st->made_links[st->n_made_links++] = xstrdup(name);
+		en->link_id = id;
+		st->res->linked++;
+		tick(st);
+	}
+	return 0;
+}
+
+static void
+state_free(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n_open; i++)
+		close(st->open_fds[i]);
+
+	for (i = 0; i < st->ne; i++)
+		free(st->e[i].name);
+	free(st->e);
+	for (i = 0; i < st->nl; i++) {
+		free(st->l[i].name);
+		free(st->l[i].target);
+	}
+	free(st->l);
+	for (i = 0; i < st->n_made_files; i++)
+		free(st->made_files[i]);
+	free(st->made_files);
+	for (i = 0; i < st->n_made_links; i++)
+		free(st->made_links[i]);
+	free(st->made_links);
+	if (st->dirfd != -1)
+		close(st->dirfd);
+	EVP_MD_free(st->sha1);
+}
+
+int
+rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t now,
+    const struct rehash_progress *prog, struct rehash_result *res, char **err)
+{
+	struct state st;
+	struct bcerts certs = { 0 };
+	bool created = false;
+	size_t i;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&st, 0, sizeof(st));
+	st.dirfd = -1;
+	st.dir = dir;
+	st.res = res;
+	st.prog = prog;
+	st.now = now;
+	st.sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (st.sha1 == NULL) {
+		set_err(err, _("SHA-1 is not available in this OpenSSL"));
+		goto out;
+	}
+	for (i = 0; i < n_bundles; i++)
+		if (load_bundle(bundles[i], st.sha1, &certs, err) == -1)
+			goto out;
+	st.total = certs.n;
+	if (pki_outdir_prepare(dir, 0755, &created, err) == -1)
+		goto out;
+	st.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (st.dirfd == -1) {
+		set_err(err, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (scan_dir(&st, err) == -1)
+		goto out;
+	if (add_bundles(&st, &certs, err) == -1) {
+		rollback(&st);
+		goto out;
+	}
+	if (st.ne > 0)
+		qsort(st.e, st.ne, sizeof(*st.e), entry_cmp);
+	mark_dups(&st);
+	judge_links(&st);
+	if (apply_links(&st, err) == -1) {
+		rollback(&st);
+		goto out;
+	}
+	if (st.n_made_files > 0 || st.n_made_links > 0 || res->removed > 0)
+		(void)fsync(st.dirfd);
+	rc = 0;
+out:
+	if (rc == -1 && created)
+		(void)rmdir(dir);
+	bcerts_free(&certs);
+	state_free(&st);
+	return rc;
+}
+
+void
+rehash_result_free(struct rehash_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_notes; i++)
+		free(res->notes[i]);
+	free(res->notes);
+	memset(res, 0, sizeof(*res));
+}
