@@ -88,33 +88,6 @@ engine_can_apply(void)
 	return true;
 }
 
-/* The emitter's templates: $SMTLS_SNIPPETSDIR, the build tree beside the binary, or installed. */
-static char *
-snippets_dir(void)
-{
-	const char *env = getenv("SMTLS_SNIPPETSDIR");
-	char *exe = realpath("/proc/self/exe", NULL), *dir, *probe;
-
-	if (env != NULL && *env != '\0') {
-		free(exe);
-		return xstrdup(env);
-	}
-	if (exe != NULL) {
-		dir = path_dirname(exe);
-		probe = xstrprintf("%s/snippets/fragment.m4", dir);
-		free(exe);
-		if (is_file(probe)) {
-			free(probe);
-			probe = xstrprintf("%s/snippets", dir);
-			free(dir);
-			return probe;
-		}
-		free(probe);
-		free(dir);
-	}
-	return xstrdup(SNIPPETSDIR);
-}
-
 static void
 emit_opts(const struct wizard *w, struct emit_options *eo, const char *snippets)
 {
@@ -165,7 +138,7 @@ engine_preview(struct wizard *w)
 	xfree(ap->mc_diff);
 	xfree(ap->cf_diff);
 	xfree(ap->preview_err);
-	snip = snippets_dir();
+	snip = emit_snippets_dir();
 	emit_opts(w, &eo, snip);
 	cmd = engine_command_line(w);
 	eo.command = cmd;
@@ -243,7 +216,7 @@ engine_apply(struct wizard *w)
 	struct emit_options eo;
 	struct apply_request rq;
 	struct apply_result res;
-	char *snip = snippets_dir(), *cmd = wiz_command_line(w);
+	char *snip = emit_snippets_dir(), *cmd = wiz_command_line(w);
 	int r, i;
 
 	ap_reset(ap);
@@ -992,7 +965,7 @@ engine_rehash(struct wizard *w, char **err)
 	}
 	memset(&res, 0, sizeof(res));
 	w->ap.rehash_total = 0;
-	r = rehash_dir(w->m.store_dir, bundles, 1, &prog, &res, err);
+	r = rehash_dir(w->m.store_dir, bundles, 1, time(NULL), &prog, &res, err);
 	w->ap.rehash_total = 0;
 	if (r == 0) {
 		w->wrote = true;
