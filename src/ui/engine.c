@@ -18,6 +18,7 @@
 #include "smtls/demo.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
+#include "smtls/lineage.h"
 #include "smtls/m4.h"
 #include "wizard.h"
 
@@ -431,49 +432,54 @@ load_current(struct wizard *w)
 }
 #endif
 
-static int
-lineage_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct wiz_lineage *)a)->name, ((const struct wiz_lineage *)b)->name);
-}
-
-/* The lineages of a certbot live directory, each with its expiry. */
+/* The lineages of a certbot live directory (the certificate engine's lineage_list). */
 static void
 load_lineages(struct wizard *w, time_t now)
 {
 	struct wiz_env *e = &w->env;
-	DIR *d;
-	struct dirent *de;
+	struct lineage *v = NULL;
+	char *le_dir, *err = NULL, day[32];
+	size_t n = 0, i;
 
-	if (e->le_live == NULL || (d = opendir(e->le_live)) == NULL)
+	if (e->le_live == NULL || !is_dir(e->le_live))
 		return;
-	while ((de = readdir(d)) != NULL) {
-		struct wiz_lineage *l;
-		char *dir;
-
-		if (de->d_name[0] == '.')
-			continue;
-		dir = xstrprintf("%s/%s", e->le_live, de->d_name);
-		if (!is_dir(dir)) {
-			free(dir);
-			continue;
-		}
-		e->lineages = xreallocarray(e->lineages, e->n_lineages + 1, sizeof(*e->lineages));
-		l = &e->lineages[e->n_lineages++];
-		memset(l, 0, sizeof(*l));
-		l->name = xstrdup(de->d_name);
-		l->dir = dir;
-		{
-			char *cert = xstrprintf("%s/cert.pem", dir);
-
-			l->summary = engine_describe_file(cert, now);
-			l->usable = is_file(cert);
-			free(cert);
-		}
+	le_dir = path_dirname(e->le_live);
+	if (lineage_list(le_dir, now, &v, &n, &err) == -1) {
+		free(err);
+		free(le_dir);
+		return;
 	}
-	closedir(d);
-	if (e->n_lineages > 1)
-		qsort(e->lineages, e->n_lineages, sizeof(*e->lineages), lineage_cmp);
+	free(le_dir);
+	e->lineages = xcalloc(n ? n : 1, sizeof(*e->lineages));
+	for (i = 0; i < n; i++) {
+		struct wiz_lineage *l = &e->lineages[i];
+		const struct lineage *s = &v[i];
+		struct buf b = { 0 };
+		size_t j;
+
+		l->name = xstrdup(s->name);
+		l->dir = xstrdup(s->live);
+		l->usable = s->leaf.x509 != NULL;
+		if (l->usable) {
+			time_format_iso(s->leaf.not_after, day, sizeof(day));
+			day[10] = '\0';
+			buf_printf(&b, _("%s %s, %s %d"), now > s->leaf.not_after ? _("expired") :
+			    _("expires"), day, s->leaf.key_type, s->leaf.key_bits);
+			if (s->via != NULL)
+				buf_printf(&b, _(", chain %s"), s->via);
+		} else
+			buf_puts(&b, _("cert.pem cannot be read"));
+		/* the worst thing about it, in its own words */
+		for (j = 0; j < s->findings.n; j++)
+			if (s->findings.v[j].severity >= SEV_WARNING) {
+				buf_printf(&b, " - %s: %s", wiz_sev_word(s->findings.v[j].severity),
+				    s->findings.v[j].message);
+				break;
+			}
+		l->summary = buf_release(&b);
+	}
+	e->n_lineages = n;
+	lineages_free(v, n);
 }
 
 static char *
