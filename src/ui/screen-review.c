@@ -39,7 +39,7 @@ static void
 review_build(struct wizard *w)
 {
 	size_t i, errors = findings_count(&w->live, SEV_ERROR);
-	char *cmd;
+	char *cmd, *map;
 	struct wiz_item *it;
 
 	wiz_body(w, _("Findings: %zu errors, %zu warnings, %zu info, %zu passed\n"), errors,
@@ -53,6 +53,11 @@ review_build(struct wizard *w)
 			wiz_body(w, _("        fix: %s\n"), f->fix);
 		if (f->reproduce != NULL)
 			wiz_body(w, _("        see: %s\n"), f->reproduce);
+	}
+	if ((map = engine_chain_map(w)) != NULL) {
+		wiz_body(w, _("\nThe chain peers receive (openssl verify -CApath ... -untrusted "
+		    "CACertFile cert.pem):\n%s"), map);
+		free(map);
 	}
 	cmd = wiz_command_line(w);
 	wiz_body(w, _("\nThe same, without the wizard:\n  %s\n"), cmd);

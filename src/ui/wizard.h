@@ -270,6 +270,8 @@ int engine_rehash(struct wizard *w, char **err);
 /* The certbot deploy hook for the chosen lineage; *path is where it went. */
 bool engine_can_hook(const struct wizard *w);
 int engine_hook_install(struct wizard *w, char **path, char **err);
+/* The chain peers receive, leaf to root, and whether peers verify it (caller frees), or NULL. */
+char *engine_chain_map(const struct wizard *w);
 /* The log explainer: one log line explained (translated text, caller frees). */
 bool engine_can_explain(void);
 char *engine_explain(const char *line);
