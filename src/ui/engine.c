@@ -556,6 +556,11 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		e->sm.found = false;
 	load_current(w);
 	load_lineages(w, now);
+	{
+		int inc;
+
+		e->cf_found = m4_find_cf_dir(NULL, e->cf_dir, &inc);
+	}
 
 	/* the choices start from what is in force, then the command line's settings */
 	plan_copy(&w->m.plan, &e->current);

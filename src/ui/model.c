@@ -378,6 +378,7 @@ wiz_free(struct wizard *w)
 	free(w->env.mc_path);
 	free(w->env.cf_path);
 	free(w->env.cf_dir);
+	free(w->env.cf_found);
 	free(w->env.mc_err);
 	free(w->env.le_live);
 	free(w->env.system_roots);

@@ -32,6 +32,10 @@ start_build(struct wizard *w)
 	else
 		wiz_body(w, _("sendmail: not found (%s); checks assume Debian's build\n"),
 		    e->sm_err ? e->sm_err : _("no binary in the usual places"));
+	wiz_body(w, _("sendmail-cf: %s; TLS files usually in %s\n"),
+	    e->cf_found ? e->cf_found : _("not found (install sendmail-cf)"),
+	    e->cf_found && strstr(e->cf_found, "sendmail-cf") ? "/etc/pki/tls (RHEL)" :
+	    "/etc/mail/tls (Debian, FreeBSD)");
 	if (e->mc_loaded)
 		wiz_body(w, _("%s: built with m4, TLS settings:\n"), e->mc_path);
 	else

@@ -45,6 +45,7 @@ struct wiz_env {
 	char			*mc_path;
 	char			*cf_path;
 	char			*cf_dir;	/* --cf-m4, or NULL */
+	char			*cf_found;	/* the sendmail-cf directory in use, or NULL */
 	bool			 mc_loaded;	/* m4 built a cf from the mc */
 	char			*mc_err;	/* m4's complaint, or why the mc is missing */
 	struct tls_plan		 current;	/* the settings in force now (from the mc) */
