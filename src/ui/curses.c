@@ -523,7 +523,8 @@ ui_draw(struct wizard *w)
 	struct wiz_ui *ui = w->ui;
 	struct ui_lines body = { 0 }, st = { 0 };
 	struct wiz_item *it;
-	int content, y, row, cy = -1, cx = 0, focus_row = -1, total;
+	int content, y, row, cy = -1, cx = 0, focus_row = -1, total, item0, body0;
+	bool ifirst;
 	size_t i;
 	char *status;
 
@@ -556,11 +557,17 @@ ui_draw(struct wizard *w)
 	draw_title(w);
 	if (w->body.data)
 		ui_wrap(&body, w->body.data, ui->main_w - 3, 2);
-	/* the content: body lines, a blank line, then one line per item */
+	/*
+	 * The content: body lines, a blank line, then one line per item; or the items first
+	 * (the start screen: its choices must show even when the facts do not fit).
+	 */
 	content = ui->main_h - 3;
+	ifirst = wiz_screens[w->screen]->items_first;
+	item0 = ifirst ? 0 : (int)body.n + (body.n ? 1 : 0);
+	body0 = ifirst ? (int)w->n_items + (w->n_items ? 1 : 0) : 0;
 	for (i = 0; i < w->n_items; i++)
 		if (&w->items[i] == it)
-			focus_row = (int)body.n + (body.n ? 1 : 0) + (int)i;
+			focus_row = item0 + (int)i;
 	total = (int)body.n + (body.n ? 1 : 0) + (int)w->n_items;
 	if (focus_row >= 0 && ui->region == 0 && ui->follow) {
 		if (focus_row < w->view[w->screen].scroll)
@@ -574,10 +581,10 @@ ui_draw(struct wizard *w)
 	if (w->view[w->screen].scroll < 0)
 		w->view[w->screen].scroll = 0;
 	for (row = w->view[w->screen].scroll, y = 1; row < total && y <= content; row++, y++) {
-		if (row < (int)body.n)
-			ui_put(y, 1, body.v[row], ui->main_w - 2, A_NORMAL);
-		else if (row >= (int)body.n + (body.n ? 1 : 0)) {
-			const struct wiz_item *t = &w->items[row - (int)body.n - (body.n ? 1 : 0)];
+		if (row >= body0 && row < body0 + (int)body.n)
+			ui_put(y, 1, body.v[row - body0], ui->main_w - 2, A_NORMAL);
+		else if (row >= item0 && row < item0 + (int)w->n_items) {
+			const struct wiz_item *t = &w->items[row - item0];
 			int c = draw_item(w, t, y, t == it);
 
 			if (t == it) {

@@ -100,4 +100,5 @@ const struct wiz_screen screen_start = {
 	.build = start_build,
 	.activate = start_activate,
 	.next = start_next,
+	.items_first = true,
 };

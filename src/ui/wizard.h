@@ -159,6 +159,8 @@ struct wiz_screen {
 	int		(*next)(struct wizard *w);
 	/* the label of the forward button, or NULL for "Next" */
 	const char	*next_label;
+	/* the items come before the body (the body may be long) */
+	bool		 items_first;
 };
 
 extern const struct wiz_screen screen_start, screen_source, screen_details,
