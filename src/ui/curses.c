@@ -27,6 +27,17 @@ ui_on_signal(int sig)
 	ui_signalled = sig;
 }
 
+#ifndef __SANITIZE_ADDRESS__
+/* A crash: give the terminal back (echo, cursor, normal screen), then die of the signal. */
+static void
+ui_on_fatal(int sig)
+{
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+#endif
+
 /* Steps over one character of s; *cw gets its width. */
 static size_t
 char_step(const char *s, size_t n, mbstate_t *st, int *cw)
@@ -439,7 +450,7 @@ draw_title(struct wizard *w)
 		/* TRANSLATORS: shown on every screen of smtls wizard --demo */
 		const char *d = _("DEMO");
 
-		ui_put(0, ui->cols - ui_width(d, strlen(d)) - 2, d, ui->cols, a | A_BLINK);
+		ui_put(0, ui->cols - ui_width(d, strlen(d)) - 2, d, ui->cols, a | A_BOLD);
 	}
 }
 
@@ -517,6 +528,31 @@ draw_hints(struct wizard *w, const struct wiz_item *it)
 	ui_put(ui->rows - 1, 0, h, ui->cols - 1, A_BOLD);
 }
 
+/* A body line; a leading severity word ("ERROR ...") gets its colour too. */
+static void
+put_body_line(const struct wiz_ui *ui, int y, const char *line)
+{
+	static const enum severity sevs[] = { SEV_ERROR, SEV_WARNING, SEV_INFO, SEV_OK };
+	const char *p = line;
+	size_t i, n;
+	int x = 1;
+
+	while (*p == ' ')
+		p++;
+	for (i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++) {
+		const char *word = wiz_sev_word(sevs[i]);
+
+		n = strlen(word);
+		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == ':' || p[n] == '\0')) {
+			x += ui_put(y, x, line, (int)(p - line), A_NORMAL);
+			x += ui_put(y, x, word, ui->main_w - x - 1, sev_attr(ui, sevs[i]));
+			ui_put(y, x, p + n, ui->main_w - x - 1, A_NORMAL);
+			return;
+		}
+	}
+	ui_put(y, 1, line, ui->main_w - 2, A_NORMAL);
+}
+
 void
 ui_draw(struct wizard *w)
 {
@@ -582,7 +618,7 @@ ui_draw(struct wizard *w)
 		w->view[w->screen].scroll = 0;
 	for (row = w->view[w->screen].scroll, y = 1; row < total && y <= content; row++, y++) {
 		if (row >= body0 && row < body0 + (int)body.n)
-			ui_put(y, 1, body.v[row - body0], ui->main_w - 2, A_NORMAL);
+			put_body_line(ui, y, body.v[row - body0]);
 		else if (row >= item0 && row < item0 + (int)w->n_items) {
 			const struct wiz_item *t = &w->items[row - item0];
 			int c = draw_item(w, t, y, t == it);
@@ -1245,6 +1281,14 @@ wiz_run_curses(struct wizard *w)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+#ifndef __SANITIZE_ADDRESS__
+	sa.sa_handler = ui_on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+#endif
 	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
 		w->ui = NULL;
 		return -1;
