@@ -427,7 +427,20 @@ focus_status(struct wizard *w, const struct wiz_item *it)
 		if (f != NULL && f->severity >= SEV_WARNING)
 			return xstrprintf("%s: %s%s%s", wiz_sev_word(f->severity), f->message,
 			    f->fix ? _(" Fix: ") : "", f->fix ? f->fix : "");
-		return engine_describe_file(v, w->m.plan.now);
+		{
+			/* what the file holds, then the .mc line and the .cf option it becomes */
+			const struct tls_option *o = tls_option_by_field((enum plan_field)it->field);
+			const char *now = plan_get(&w->env.current, (enum plan_field)it->field);
+			char *what = engine_describe_file(v, w->m.plan.now), *r;
+
+			if (o == NULL || v == NULL)
+				return what;
+			r = xstrprintf(_("%s\nWrites define(`%s', ...) into sendmail.mc -> O %s= in "
+			    "sendmail.cf; in force now: %s"), what, o->macro, o->cf_name,
+			    now == NULL ? _("not set") : strcmp(now, v) == 0 ? _("the same") : now);
+			free(what);
+			return r;
+		}
 	}
 	return it->help ? xstrdup(_(it->help)) : NULL;
 }
@@ -559,7 +572,7 @@ ui_draw(struct wizard *w)
 	struct wiz_ui *ui = w->ui;
 	struct ui_lines body = { 0 }, st = { 0 };
 	struct wiz_item *it;
-	int content, y, row, cy = -1, cx = 0, focus_row = -1, total, item0, body0;
+	int content, y, row, cy = -1, cx = 0, focus_row = -1, total, item0, body0, st_lines;
 	bool ifirst;
 	size_t i;
 	char *status;
@@ -597,7 +610,9 @@ ui_draw(struct wizard *w)
 	 * The content: body lines, a blank line, then one line per item; or the items first
 	 * (the start screen: its choices must show even when the facts do not fit).
 	 */
-	content = ui->main_h - 3;
+	/* under the items: 3 lines for the focused item's explanation when there is room */
+	st_lines = ui->main_h >= 14 ? 3 : 2;
+	content = ui->main_h - 1 - st_lines;
 	ifirst = wiz_screens[w->screen]->items_first;
 	item0 = ifirst ? 0 : (int)body.n + (body.n ? 1 : 0);
 	body0 = ifirst ? (int)w->n_items + (w->n_items ? 1 : 0) : 0;
@@ -637,7 +652,7 @@ ui_draw(struct wizard *w)
 	status = focus_status(w, ui->region == 0 ? it : NULL);
 	if (status != NULL) {
 		ui_wrap(&st, status, ui->main_w - 3, 2);
-		for (i = 0; i < st.n && i < 2; i++)
+		for (i = 0; i < st.n && i < (size_t)st_lines; i++)
 			ui_put(content + 1 + (int)i, 1, st.v[i], ui->main_w - 2,
 			    w->status ? A_BOLD : A_DIM);
 		ui_lines_free(&st);
@@ -950,6 +965,7 @@ go_screen(struct wizard *w, int to)
 	w->screen = to;
 	if (wiz_screens[to]->enter != NULL)
 		wiz_screens[to]->enter(w);
+	ui->follow = false;	/* a new screen opens at its top */
 	ui->region = 0;
 	ui->button = 1;
 	ui->warned = -1;
@@ -1025,6 +1041,8 @@ activate(struct wizard *w, struct wiz_item *it, bool enter)
 	if (wiz_screens[w->screen]->activate == NULL)
 		return WK_UNHANDLED;
 	r = wiz_screens[w->screen]->activate(w, it);
+	/* the items may have changed (apply, undo): keep the focused one in view */
+	w->ui->follow = true;
 	if (r == WK_HANDLED && enter && kind == WI_CHOICE)
 		r = WK_NEXT;
 	if (r == WK_STAY) {

@@ -212,4 +212,5 @@ const struct wiz_screen screen_apply = {
 	.activate = apply_activate,
 	.next = apply_next,
 	.next_label = N_("Finish"),
+	.items_first = true,
 };
