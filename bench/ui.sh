@@ -13,6 +13,7 @@ SMTLS=$(cd "$(dirname "$SMTLS")" && pwd)/$(basename "$SMTLS")
 command -v tmux >/dev/null || { echo "bench/ui.sh: tmux is needed" >&2; exit 2; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/smtls-bench.XXXXXX")
 SOCK=smtls-bench-$$
+export TMUX_TMPDIR="$T"	# the socket goes away with the scratch directory
 trap 'tmux -L $SOCK kill-server 2>/dev/null; rm -rf "$T"' EXIT
 D="$T/demo"
 L="$D/letsencrypt/live/mail.demo.example"

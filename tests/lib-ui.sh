@@ -1,6 +1,8 @@
 # tests/lib-ui.sh: drive the wizard in tmux as a person would: start it in a detached
 # session on a private socket, send keys, read the screen. Source after tests/lib.sh.
 command -v tmux >/dev/null 2>&1 || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+# the tmux sockets live in the scratch directory too, so nothing is left behind
+export TMUX_TMPDIR="$T"
 UI_N=0
 UI_SOCK="smtls-ui-$$-0"
 UI_RC="$T/ui.rc"
