@@ -1,1 +1,16 @@
-# mk/ui.mk: this module's part of Makefile.am (empty until the module lands).
+# mk/ui.mk: the wizard (src/ui, the only code that uses curses), its demo sandbox, tests, bench.
+libsmtls_a_SOURCES += include/smtls/demo.h src/core/demo.c
+
+smtls_SOURCES += \
+	src/cli/cmd-wizard.c \
+	src/ui/wizard.h src/ui/ui.h src/ui/model.c src/ui/engine.c \
+	src/ui/curses.c src/ui/filechooser.c src/ui/text.c \
+	src/ui/screen-start.c src/ui/screen-source.c src/ui/screen-details.c \
+	src/ui/screen-store.c src/ui/screen-key.c src/ui/screen-options.c \
+	src/ui/screen-review.c src/ui/screen-apply.c
+
+MAN_PARTS += doc/cmd-wizard.8
+
+TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-repair.test tests/ui-text.test tests/ui-de.test tests/ui-certs.test
+
+EXTRA_DIST += tests/lib-ui.sh bench/ui.sh

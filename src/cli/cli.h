@@ -24,6 +24,7 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_wizard_entry;
 extern const struct cmd_entry cmd_emit_entry;
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_explain_entry;

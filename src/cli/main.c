@@ -13,6 +13,7 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
+	&cmd_wizard_entry,
 	&cmd_emit_entry,
 	&cmd_apply_entry,
 	&cmd_explain_entry,
@@ -86,6 +87,11 @@ main(int argc, char **argv)
 #endif
 	signal(SIGPIPE, SIG_IGN);
 
+	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		char *wargv[] = { (char *)"wizard", NULL };
+
+		return cmd_wizard_entry.run(1, wargv);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

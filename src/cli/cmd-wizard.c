@@ -1,0 +1,142 @@
+/* cmd-wizard.c: `smtls wizard`: the interactive set-up (curses, or --text prompts). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "smtls/i18n.h"
+#include "../ui/wizard.h"
+
+enum { OPT_DEMO = 1, OPT_DEMO_DIR, OPT_TEXT };
+
+static void
+wizard_usage(FILE *f)
+{
+	fprintf(f, _("Usage: %s wizard [--demo] [--demo-dir DIR] [--text] [SETTINGS]...\n"),
+	    PACKAGE);
+	fputs(_("Set up or repair sendmail's STARTTLS step by step, with every choice checked\n"
+	    "as it is made. Nothing is written before the Review and Apply screens.\n"
+	    "Settings flags preset the choices; by default they come from /etc/mail.\n\n"
+	    "      --demo              run the whole flow on a throw-away sandbox (a test CA,\n"
+	    "                          a Let's Encrypt style live directory, a sendmail.mc);\n"
+	    "                          nothing else is touched, the sandbox is removed at the end\n"
+	    "      --demo-dir DIR      like --demo, in the new directory DIR, which is kept\n"
+	    "      --text              plain numbered prompts instead of the full screen\n"), f);
+	fputs(_(settings_help), f);
+	fputs(_("      --help              display this help and exit\n\n"
+	    "Keys: arrows, Tab, Enter; Esc goes back; F1 or ? help; q quits.\n"
+	    "Without a terminal (or with TERM=dumb) use --text, or the commands that the\n"
+	    "wizard prints at the end (smtls check, ...).\n"
+	    "Exit status: 0 finished, 1 quit or failed, 2 bad usage or no terminal,\n"
+	    "130 interrupted (Ctrl-C).\n"), f);
+}
+
+static int
+wizard_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "demo-dir", required_argument, NULL, OPT_DEMO_DIR },
+		{ "text", no_argument, NULL, OPT_TEXT },
+		SETTINGS_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_settings s;
+	struct wiz_options o;
+	struct wizard w;
+	const char *why = NULL;
+	bool text = false;
+	char *err = NULL;
+	int opt, r, rc;
+
+	settings_init(&s);
+	memset(&o, 0, sizeof(o));
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_HELP:
+			wizard_usage(stdout);
+			settings_free(&s);
+			return EXIT_DONE;
+		case OPT_DEMO:
+			o.demo = true;
+			continue;
+		case OPT_DEMO_DIR:
+			o.demo = true;
+			free(o.demo_dir);
+			o.demo_dir = xstrdup(optarg);
+			continue;
+		case OPT_TEXT:
+			text = true;
+			continue;
+		}
+		r = settings_option(&s, opt, optarg);
+		if (r != 1) {
+			free(o.demo_dir);
+			settings_free(&s);
+			return cli_usage_error("wizard");
+		}
+	}
+	if (optind < argc) {
+		cli_error(_("wizard: unexpected argument '%s'"), argv[optind]);
+		free(o.demo_dir);
+		settings_free(&s);
+		return cli_usage_error("wizard");
+	}
+	if (!text && !wiz_curses_possible(&why)) {
+		cli_error(_("wizard: the full-screen wizard needs a terminal: %s."), why);
+		fprintf(stderr, _("Use '%s wizard --text' for plain prompts, or the non-interactive "
+		    "commands ('%s check', see '%s --help').\n"), PACKAGE, PACKAGE, PACKAGE);
+		free(o.demo_dir);
+		settings_free(&s);
+		return EXIT_USAGE;
+	}
+	/* the hostname default comes from the demo or the system */
+	if (!o.demo)
+		settings_finish(&s);
+	o.flags = &s.plan;
+	o.cf_m4 = s.cf_m4;
+	o.at_given = s.at_given;
+	memset(&w, 0, sizeof(w));
+	if (o.demo && !text)
+		fputs(_("Building the demo sandbox (a test CA, a Let's Encrypt style lineage, "
+		    "a sendmail.cf made with m4)...\n"), stderr);
+	if (engine_init(&w, &o, &err) == -1) {
+		cli_error("%s", err);
+		free(err);
+		free(o.demo_dir);
+		wiz_free(&w);
+		settings_free(&s);
+		return EXIT_FINDINGS;
+	}
+	rc = text ? wiz_run_text(&w) : wiz_run_curses(&w);
+	if (rc == -1) {
+		cli_error(_("wizard: cannot start the terminal interface (TERM=%s); try --text"),
+		    getenv("TERM") ? getenv("TERM") : "");
+		rc = EXIT_USAGE;
+	} else {
+		rc = w.exit_code;
+		if (rc == 0 && w.result != NULL)
+			fputs(w.result, stdout);
+	}
+	if (w.env.demo) {
+		if (w.env.keep_demo)
+			printf(_("The demo sandbox is kept in %s.\n"), w.env.demo_dir);
+		else
+			printf(_("The demo sandbox %s was removed.\n"), w.env.demo_dir);
+	}
+	engine_cleanup(&w);
+	wiz_free(&w);
+	free(o.demo_dir);
+	settings_free(&s);
+	return rc;
+}
+
+const struct cmd_entry cmd_wizard_entry = {
+	.name = "wizard",
+	.usage = "[--demo] [--text] [SETTINGS]...",
+	.summary = N_("set up or repair STARTTLS step by step (full screen)"),
+	.run = wizard_run,
+};

@@ -1,0 +1,1179 @@
+/* engine.c: the wizard's adapter to the core engines: what is on this machine, what a file
+ * holds, and which engines (emit, apply, certificate generation) this build has. No curses. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "smtls/cert.h"
+#include "smtls/cf.h"
+#include "smtls/chain.h"
+#include "smtls/check.h"
+#include "smtls/demo.h"
+#include "smtls/fileio.h"
+#include "smtls/i18n.h"
+#include "smtls/lineage.h"
+#include "smtls/m4.h"
+#include "wizard.h"
+
+/* The emit and apply engines (emit.h, apply.h), once they are part of the build. */
+#if defined(__has_include)
+#if __has_include("smtls/apply.h") && __has_include("smtls/emit.h")
+#include "smtls/apply.h"
+#include "smtls/emit.h"
+#define HAVE_APPLY 1
+#endif
+#endif
+
+/* The mc loader of the check engine (mc.h), once it is part of the build. */
+#if defined(__has_include)
+#if __has_include("smtls/mc.h")
+#include "smtls/mc.h"
+#define HAVE_MC_LOAD 1
+#endif
+#endif
+
+#define MC_MAX	(4u * 1024 * 1024)
+
+#ifdef HAVE_APPLY
+static void load_current(struct wizard *w);
+
+/* After apply or undo rewrote the mc and cf: what is in force now, and its findings. */
+static void
+reload_current(struct wizard *w)
+{
+	time_t now = w->env.current.now;
+
+	plan_free(&w->env.current);
+	plan_init(&w->env.current, now);
+	findings_free(&w->env.load_findings);
+	xfree(w->env.mc_err);
+	w->env.mc_loaded = false;
+	load_current(w);
+	wiz_recheck(w);
+}
+#endif
+
+static bool
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return p != NULL && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool
+is_file(const char *p)
+{
+	struct stat st;
+
+	return p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+#ifdef HAVE_APPLY
+bool
+engine_can_emit(void)
+{
+	return true;
+}
+
+bool
+engine_can_apply(void)
+{
+	return true;
+}
+
+static void
+emit_opts(const struct wizard *w, struct emit_options *eo, const char *snippets)
+{
+	memset(eo, 0, sizeof(*eo));
+	eo->group_readable_key = w->m.group_readable;
+	eo->smtps = w->m.smtps;
+	eo->version = PACKAGE_VERSION;
+	eo->now = w->m.plan.now;
+	eo->snippets_dir = snippets;
+}
+
+static void
+wiz_apply_request(struct wizard *w, struct apply_request *rq, const struct emit_options *eo)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->plan = &w->m.plan;
+	rq->emit = eo;
+	rq->mc_path = w->env.mc_path;
+	rq->cf_path = w->env.cf_path;
+	rq->cf_m4_dir = w->env.cf_dir;
+	rq->m4_path = M4_PATH;
+	rq->sendmail_timeout_ms = 20000;
+	rq->now = time(NULL);
+}
+
+char *
+engine_command_line(const struct wizard *w)
+{
+	struct emit_options eo;
+
+	emit_opts(w, &eo, NULL);
+	return emit_command_line(&w->m.plan, &eo, "apply", w->env.mc_path);
+}
+
+void
+engine_preview(struct wizard *w)
+{
+	struct wiz_apply *ap = &w->ap;
+	struct emit_options eo;
+	struct emit_result er;
+	struct apply_request rq;
+	struct apply_result res;
+	char *snip, *cmd, *err = NULL;
+
+	if (ap->preview_valid)
+		return;
+	xfree(ap->fragment);
+	xfree(ap->mc_diff);
+	xfree(ap->cf_diff);
+	xfree(ap->preview_err);
+	snip = emit_snippets_dir();
+	emit_opts(w, &eo, snip);
+	cmd = engine_command_line(w);
+	eo.command = cmd;
+	memset(&er, 0, sizeof(er));
+	if (emit_build(&w->m.plan, &eo, w->env.sm.found ? &w->env.sm : NULL, &er, &err) == -1) {
+		ap->preview_err = err;
+	} else {
+		ap->fragment = xstrdup(er.fragment);
+		/* a dry run: the diffs, with m4 but without sendmail -bC (fast) */
+		wiz_apply_request(w, &rq, &eo);
+		rq.dry_run = true;
+		rq.force = true;
+		memset(&res, 0, sizeof(res));
+		if (apply_run(&rq, &res) == 0) {
+			ap->mc_diff = xstrdup(res.mc_diff ? res.mc_diff : "");
+			ap->cf_diff = xstrdup(res.cf_diff ? res.cf_diff : "");
+		} else
+			ap->preview_err = xstrdup(res.error ? res.error : _("the dry run failed"));
+		apply_result_free(&res);
+	}
+	emit_result_free(&er);
+	free(snip);
+	free(cmd);
+	ap->preview_valid = true;
+}
+
+bool
+engine_can_restart(const struct wizard *w)
+{
+	return !w->env.demo && apply_restart_argv() != NULL;
+}
+
+const char *
+engine_step_title(int i)
+{
+	if (i < 0 || i >= APPLY_STEP_COUNT || i >= WIZ_MAX_STEPS)
+		return NULL;
+	return _(apply_step_title((enum apply_step)i));
+}
+
+static void
+on_progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
+{
+	struct wizard *w = arg;
+
+	if ((int)step < WIZ_MAX_STEPS) {
+		w->ap.state[step] = (int)state;
+		free(w->ap.detail[step]);
+		w->ap.detail[step] = detail ? xstrdup(detail) : NULL;
+	}
+	if (w->progress != NULL)
+		w->progress(w);
+}
+
+static void
+ap_reset(struct wiz_apply *ap)
+{
+	int i;
+
+	for (i = 0; i < WIZ_MAX_STEPS; i++) {
+		ap->state[i] = 0;
+		xfree(ap->detail[i]);
+	}
+	xfree(ap->error);
+	xfree(ap->mc_backup);
+	xfree(ap->cf_backup);
+	xfree(ap->restart_command);
+	ap->changed = ap->unchanged = ap->failed = ap->undone = false;
+}
+
+int
+engine_apply(struct wizard *w)
+{
+	struct wiz_apply *ap = &w->ap;
+	struct emit_options eo;
+	struct apply_request rq;
+	struct apply_result res;
+	char *snip = emit_snippets_dir(), *cmd = wiz_command_line(w);
+	int r, i;
+
+	ap_reset(ap);
+	ap->ran = true;
+	ap->n_steps = APPLY_STEP_COUNT < WIZ_MAX_STEPS ? APPLY_STEP_COUNT : WIZ_MAX_STEPS;
+	emit_opts(w, &eo, snip);
+	eo.command = cmd;
+	wiz_apply_request(w, &rq, &eo);
+	rq.sm = w->env.sm.found ? &w->env.sm : NULL;
+	rq.force = w->m.override;
+	rq.restart = ap->restart && engine_can_restart(w);
+	rq.progress = on_progress;
+	rq.progress_arg = w;
+	memset(&res, 0, sizeof(res));
+	ap->running = true;
+	r = apply_run(&rq, &res);
+	ap->running = false;
+	for (i = 0; i < ap->n_steps; i++)
+		ap->state[i] = (int)res.state[i];
+	ap->changed = res.outcome == APPLY_CHANGED;
+	ap->unchanged = res.outcome == APPLY_UNCHANGED;
+	ap->failed = r == -1;
+	if (res.outcome == APPLY_REFUSED && res.error == NULL)
+		ap->error = xstrdup(_("refused: the check found errors (override them on the "
+		    "Review screen)"));
+	if (res.error != NULL)
+		ap->error = xstrdup(res.error);
+	if (res.mc_backup != NULL)
+		ap->mc_backup = xstrdup(res.mc_backup);
+	if (res.cf_backup != NULL)
+		ap->cf_backup = xstrdup(res.cf_backup);
+	if (res.restart_command != NULL)
+		ap->restart_command = xstrdup(res.restart_command);
+	if (ap->changed) {
+		w->wrote = true;
+		w->m.dirty = false;
+	}
+	ap->preview_valid = false;
+	apply_result_free(&res);
+	free(snip);
+	free(cmd);
+	if (ap->changed)
+		reload_current(w);
+	return r;
+}
+
+int
+engine_undo(struct wizard *w)
+{
+	struct apply_result res;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	r = apply_undo(w->env.mc_path, w->env.cf_path, &res);
+	xfree(w->ap.error);
+	if (r == -1)
+		w->ap.error = xstrdup(res.error ? res.error : _("undo failed"));
+	else {
+		w->ap.undone = true;
+		reload_current(w);
+	}
+	w->ap.preview_valid = false;
+	apply_result_free(&res);
+	return r;
+}
+#else
+/* The emit and apply engines are not part of this build: the screens say so. */
+bool
+engine_can_emit(void)
+{
+	return false;
+}
+
+bool
+engine_can_apply(void)
+{
+	return false;
+}
+
+char *
+engine_command_line(const struct wizard *w)
+{
+	(void)w;
+	return NULL;
+}
+
+void
+engine_preview(struct wizard *w)
+{
+	w->ap.preview_valid = true;
+}
+
+bool
+engine_can_restart(const struct wizard *w)
+{
+	(void)w;
+	return false;
+}
+
+const char *
+engine_step_title(int i)
+{
+	(void)i;
+	return NULL;
+}
+
+int
+engine_apply(struct wizard *w)
+{
+	(void)w;
+	return -1;
+}
+
+int
+engine_undo(struct wizard *w)
+{
+	(void)w;
+	return -1;
+}
+#endif
+
+static void
+plan_copy(struct tls_plan *dst, const struct tls_plan *src)
+{
+	int f;
+
+	for (f = 0; f < PF_COUNT; f++)
+		if (src->value[f] != NULL)
+			plan_set(dst, (enum plan_field)f, src->value[f], src->origin[f].file,
+			    src->origin[f].line);
+	dst->no_client_cert = src->no_client_cert;
+}
+
+#ifdef HAVE_MC_LOAD
+/*
+ * The TLS settings now in force: the mc through m4 (with the check engine's scan for
+ * disabled and duplicate defines, and its comparison with the cf), else the cf.
+ */
+static void
+load_current(struct wizard *w)
+{
+	struct wiz_env *e = &w->env;
+	struct tls_plan cfp;
+	size_t before = e->load_findings.n;
+
+	if (e->mc_path != NULL && is_file(e->mc_path)) {
+		if (mc_load(e->mc_path, M4_PATH, e->cf_dir, &e->current, &e->load_findings,
+		    NULL) == 0) {
+			e->mc_loaded = true;
+			if (e->cf_path != NULL && is_file(e->cf_path)) {
+				plan_init(&cfp, e->current.now);
+				if (cf_load(e->cf_path, &cfp, &e->load_findings) == 0)
+					mc_compare_cf(&e->current, &cfp, e->mc_path, e->cf_path,
+					    &e->load_findings);
+				plan_free(&cfp);
+			}
+			return;
+		}
+		e->mc_err = xstrdup(e->load_findings.n > before ?
+		    e->load_findings.v[before].message : _("m4 failed"));
+	}
+	if (e->cf_path != NULL && is_file(e->cf_path))
+		(void)cf_load(e->cf_path, &e->current, &e->load_findings);
+}
+#else
+/* The TLS settings now in force: the mc through m4, else the cf. */
+static void
+load_current(struct wizard *w)
+{
+	struct wiz_env *e = &w->env;
+	struct proc_result res = { 0 };
+	struct cf_options opts = { 0 };
+	char *text = NULL, *dir, *err = NULL;
+	size_t len;
+	enum file_status st;
+	int inc, f;
+
+	if (e->mc_path != NULL) {
+		if (file_read(e->mc_path, MC_MAX, &text, &len, &st, &err) == -1) {
+			findings_add(&e->load_findings, st == FILE_MISSING ? "file.missing" :
+			    "file.unreadable", SEV_ERROR, e->mc_path, "%s", err);
+			e->mc_err = err;
+		} else if ((dir = m4_find_cf_dir(text, e->cf_dir, &inc)) == NULL) {
+			e->mc_err = xstrprintf(_("%s: sendmail's cf.m4 was not found (install "
+			    "sendmail-cf)"), e->mc_path);
+			findings_add(&e->load_findings, "mc.m4-error", SEV_ERROR, e->mc_path,
+			    "%s", e->mc_err);
+		} else {
+			if (m4_build_cf(M4_PATH, e->mc_path, dir, inc, &res, &err) == 0) {
+				cf_parse(res.out, &opts);
+				cf_to_plan(&opts, e->mc_path, &e->current);
+				for (f = 0; f < PF_COUNT; f++)
+					e->current.origin[f].line = 0;
+				e->mc_loaded = true;
+			} else {
+				findings_add(&e->load_findings, "mc.m4-error", SEV_ERROR,
+				    e->mc_path, "%s", err);
+				e->mc_err = err;
+			}
+			free(dir);
+			proc_result_free(&res);
+		}
+		free(text);
+	}
+	if (!e->mc_loaded && e->cf_path != NULL &&
+	    file_read(e->cf_path, MC_MAX, &text, &len, &st, NULL) == 0) {
+		cf_parse(text, &opts);
+		cf_to_plan(&opts, e->cf_path, &e->current);
+		free(text);
+	}
+	cf_options_free(&opts);
+}
+#endif
+
+/* The lineages of a certbot live directory (the certificate engine's lineage_list). */
+static void
+load_lineages(struct wizard *w, time_t now)
+{
+	struct wiz_env *e = &w->env;
+	struct lineage *v = NULL;
+	char *le_dir, *err = NULL, day[32];
+	size_t n = 0, i;
+
+	if (e->le_live == NULL || !is_dir(e->le_live))
+		return;
+	le_dir = path_dirname(e->le_live);
+	if (lineage_list(le_dir, now, &v, &n, &err) == -1) {
+		free(err);
+		free(le_dir);
+		return;
+	}
+	free(le_dir);
+	e->lineages = xcalloc(n ? n : 1, sizeof(*e->lineages));
+	for (i = 0; i < n; i++) {
+		struct wiz_lineage *l = &e->lineages[i];
+		const struct lineage *s = &v[i];
+		struct buf b = { 0 };
+		size_t j;
+
+		l->name = xstrdup(s->name);
+		l->dir = xstrdup(s->live);
+		l->usable = s->leaf.x509 != NULL;
+		if (l->usable) {
+			time_format_iso(s->leaf.not_after, day, sizeof(day));
+			day[10] = '\0';
+			buf_printf(&b, _("%s %s, %s %d"), now > s->leaf.not_after ? _("expired") :
+			    _("expires"), day, s->leaf.key_type, s->leaf.key_bits);
+			if (s->via != NULL)
+				buf_printf(&b, _(", chain %s"), s->via);
+		} else
+			buf_puts(&b, _("cert.pem cannot be read"));
+		/* the worst thing about it, in its own words */
+		for (j = 0; j < s->findings.n; j++)
+			if (s->findings.v[j].severity >= SEV_WARNING) {
+				buf_printf(&b, " - %s: %s", wiz_sev_word(s->findings.v[j].severity),
+				    s->findings.v[j].message);
+				break;
+			}
+		l->summary = buf_release(&b);
+	}
+	e->n_lineages = n;
+	lineages_free(v, n);
+}
+
+static char *
+make_demo_dir(const struct wiz_options *o, char **err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir;
+
+	if (o->demo_dir != NULL) {
+		if (mkdir(o->demo_dir, 0700) == -1) {
+			*err = xstrprintf(_("%s: cannot create the demo directory: %s"), o->demo_dir,
+			    strerror(errno));
+			return NULL;
+		}
+		return xstrdup(o->demo_dir);
+	}
+	dir = xstrprintf("%s/smtls-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		*err = xstrprintf(_("%s: cannot create the demo directory: %s"), dir,
+		    strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+int
+engine_init(struct wizard *w, const struct wiz_options *o, char **err)
+{
+	struct wiz_env *e = &w->env;
+	const struct tls_plan *fl = o->flags;
+	const char *smpath;
+	time_t now = fl ? fl->now : time(NULL);
+	struct demo_paths dp;
+
+	*err = NULL;
+	plan_init(&e->current, now);
+	plan_init(&w->m.plan, now);
+	e->demo = o->demo;
+	e->at_given = o->at_given;
+	e->cf_dir = o->cf_m4 ? xstrdup(o->cf_m4) : NULL;
+	if (o->demo) {
+		if ((e->demo_dir = make_demo_dir(o, err)) == NULL)
+			return -1;
+		e->keep_demo = o->demo_dir != NULL;
+		if (demo_build(e->demo_dir, "openssl", M4_PATH, &dp, err) == -1) {
+			engine_cleanup(w);
+			return -1;
+		}
+		/* the sandbox's certificates start now: judge them after they were made */
+		if (!o->at_given) {
+			now = time(NULL);
+			w->m.plan.now = e->current.now = now;
+		}
+		e->mc_path = xstrdup(dp.mc);
+		e->cf_path = xstrdup(dp.cf);
+		e->le_live = xstrdup(dp.le_live);
+		e->system_roots = xstrdup(dp.roots);
+		e->hostname = xstrdup(DEMO_HOSTNAME);
+		w->m.plan.public_roots = xstrdup(dp.root_cert);
+		demo_paths_free(&dp);
+	} else {
+		e->mc_path = xstrdup(fl && fl->mc_path ? fl->mc_path : "/etc/mail/sendmail.mc");
+		e->cf_path = xstrdup(fl && fl->cf_path ? fl->cf_path : "/etc/mail/sendmail.cf");
+		e->le_live = xstrdup("/etc/letsencrypt/live");
+		e->system_roots = xstrdup("/etc/ssl/certs");
+		e->hostname = fl && fl->hostname ? xstrdup(fl->hostname) : NULL;
+		if (fl && fl->public_roots)
+			w->m.plan.public_roots = xstrdup(fl->public_roots);
+	}
+	smpath = fl && fl->sendmail_path ? fl->sendmail_path : sendmail_default_path();
+	if (smpath != NULL && sendmail_inspect(smpath, &e->sm, &e->sm_err) == -1)
+		e->sm.found = false;
+	load_current(w);
+	load_lineages(w, now);
+	{
+		int inc;
+
+		e->cf_found = m4_find_cf_dir(NULL, e->cf_dir, &inc);
+	}
+
+	/* the choices start from what is in force, then the command line's settings */
+	plan_copy(&w->m.plan, &e->current);
+	if (fl != NULL)
+		plan_copy(&w->m.plan, fl);
+	w->m.plan.hostname = e->hostname ? xstrdup(e->hostname) : NULL;
+	w->m.plan.mc_path = xstrdup(e->mc_path);
+	w->m.plan.cf_path = xstrdup(e->cf_path);
+	w->m.source = SRC_EXISTING;
+	if (plan_get(&w->m.plan, PF_SERVER_CERT) == NULL && e->n_lineages > 0)
+		w->m.source = SRC_LETSENCRYPT;
+	w->m.store = plan_get(&w->m.plan, PF_CA_PATH) == NULL ||
+	    strcmp(plan_get(&w->m.plan, PF_CA_PATH), e->system_roots) == 0 ? STORE_SYSTEM :
+	    STORE_OTHER;
+	w->m.client_cert = plan_get(&w->m.plan, PF_CLIENT_CERT) != NULL;
+	w->m.gen_names = e->hostname ? xstrdup(e->hostname) : NULL;
+	w->m.gen_dir = e->demo ? xstrprintf("%s/tls", e->demo_dir) : xstrdup("/etc/mail/tls");
+	w->m.store_dir = e->demo ? xstrprintf("%s/tls/roots", e->demo_dir) :
+	    xstrdup("/etc/mail/tls/roots");
+	w->m.ask_client = true;
+	w->m.dirty = false;
+	wiz_recheck(w);
+	/* what is wrong now, before any change (the start screen) */
+	e->now_errors = findings_count(&w->live, SEV_ERROR);
+	e->now_warnings = findings_count(&w->live, SEV_WARNING);
+	return 0;
+}
+
+char *
+engine_describe_file(const char *path, time_t now)
+{
+	struct certlist cl = { 0 };
+	struct key k;
+	struct stat st;
+	char *err = NULL, *r, day[32];
+	enum load_status ls;
+
+	if (path == NULL || *path == '\0')
+		return xstrdup(_("not set"));
+	if (lstat(path, &st) == -1)
+		return xstrprintf(_("does not exist"));
+	if (stat(path, &st) == -1)
+		return xstrprintf(_("a dangling symlink"));
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+		int n = 0, hashed = 0;
+
+		if (d == NULL)
+			return xstrprintf(_("a directory that cannot be read: %s"), strerror(errno));
+		while ((de = readdir(d)) != NULL) {
+			size_t len = strlen(de->d_name);
+
+			if (de->d_name[0] == '.')
+				continue;
+			n++;
+			if (len >= 10 && de->d_name[8] == '.' &&
+			    strspn(de->d_name, "0123456789abcdef") == 8)
+				hashed++;
+		}
+		closedir(d);
+		return xstrprintf(_("a directory: %d entries, %d hash links"), n, hashed);
+	}
+	ls = cert_load_file(path, &cl, &err);
+	if (ls == LOAD_OK && cl.n > 0) {
+		const struct cert *c = &cl.v[0];
+
+		time_format_iso(c->not_after, day, sizeof(day));
+		day[10] = '\0';
+		if (cl.n == 1)
+			r = xstrprintf(_("1 certificate: %s%s, %s %s, %s %d"),
+			    c->subject_cn ? c->subject_cn : c->subject, c->is_ca ? _(" (CA)") : "",
+			    now > c->not_after ? _("expired") : _("expires"), day, c->key_type,
+			    c->key_bits);
+		else
+			r = xstrprintf(_("%zu certificates, first: %s%s, %s %s"), cl.n,
+			    c->subject_cn ? c->subject_cn : c->subject, c->is_ca ? _(" (CA)") : "",
+			    now > c->not_after ? _("expired") : _("expires"), day);
+		certlist_free(&cl);
+		free(err);
+		return r;
+	}
+	certlist_free(&cl);
+	xfree(err);
+	memset(&k, 0, sizeof(k));
+	ls = key_load_file(path, &k, &err);
+	if (ls == LOAD_OK) {
+		r = xstrprintf(_("a private key: %s %d, mode %04o"), k.type, k.bits,
+		    (unsigned)(st.st_mode & 07777));
+		key_clear(&k);
+		free(err);
+		return r;
+	}
+	if (ls == LOAD_ENCRYPTED)
+		r = xstrdup(_("a private key with a passphrase (sendmail cannot use it)"));
+	else
+		r = xstrdup(_("neither a PEM certificate nor a private key"));
+	free(err);
+	return r;
+}
+
+int
+engine_file_mode(const char *path, char *owner, size_t owner_size)
+{
+	struct stat st;
+	struct passwd *pw;
+	struct group *gr;
+
+	if (path == NULL || stat(path, &st) == -1)
+		return -1;
+	pw = getpwuid(st.st_uid);
+	gr = getgrgid(st.st_gid);
+	snprintf(owner, owner_size, "%s:%s", pw ? pw->pw_name : "?", gr ? gr->gr_name : "?");
+	return (int)(st.st_mode & 07777);
+}
+
+int
+engine_chmod_key(const char *path, char **err)
+{
+	struct stat st;
+
+	/* never through a symlink's final component: resolve it and chmod the file itself */
+	char *real = realpath(path, NULL);
+
+	if (real == NULL || lstat(real, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    chmod(real, 0600) == -1) {
+		*err = xstrprintf(_("%s: cannot chmod 600: %s"), path, strerror(errno));
+		free(real);
+		return -1;
+	}
+	free(real);
+	return 0;
+}
+
+void
+engine_cleanup(struct wizard *w)
+{
+	if (w->env.demo_dir != NULL && !w->env.keep_demo)
+		(void)demo_remove(w->env.demo_dir);
+}
+
+/*
+ * The certificate engine (pki.h, hook.h): a self-signed certificate, a key and CSR, the
+ * import of what a commercial CA sent, the certbot deploy hook. Each writes new files only
+ * (all or nothing, keys 0600 from the first byte) after the admin confirmed.
+ */
+#if defined(__has_include)
+#if __has_include("smtls/pki.h") && __has_include("smtls/hook.h") && \
+    __has_include("smtls/rehash.h")
+#include "smtls/hook.h"
+#include "smtls/pki.h"
+#include "smtls/rehash.h"
+#define HAVE_PKI 1
+#endif
+#endif
+
+#ifdef HAVE_PKI
+bool
+engine_can_generate(void)
+{
+	return true;
+}
+
+/* Splits "a.example, b.example" into names (caller frees the array and its strings). */
+static size_t
+split_names(const char *s, char ***out)
+{
+	char *copy = xstrdup(s ? s : ""), *tok, *save = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	for (tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		*out = xreallocarray(*out, n + 1, sizeof(**out));
+		(*out)[n++] = xstrdup(tok);
+	}
+	free(copy);
+	return n;
+}
+
+static void
+free_names(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Checks the names and the key type; fills p (names stay owned by the caller). */
+static int
+gen_params(struct wizard *w, char **names, size_t n, struct pki_key_spec *spec,
+    struct pki_cert_params *p, char **err)
+{
+	size_t i;
+
+	if (n == 0) {
+		*err = xstrdup(_("give at least one name (this server's host name)"));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!pki_name_valid(names[i], err))
+			return -1;
+	if (pki_key_spec_parse(w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256", spec, err) == -1)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->profile = PKI_PROFILE_SERVER;
+	p->common_name = strlen(names[0]) <= 64 ? names[0] : NULL;
+	p->names = (const char *const *)names;
+	p->n_names = n;
+	p->not_before = time(NULL);
+	p->days = 825;
+	return 0;
+}
+
+static int
+write_out(const char *dir, const struct pki_out_file *files, size_t n, char **err)
+{
+	bool created = false;
+
+	if (pki_outdir_prepare(dir, 0755, &created, err) == -1)
+		return -1;
+	if (pki_write_files(dir, files, n, false, err) == -1) {
+		if (created)
+			(void)rmdir(dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+engine_make_selfsigned(struct wizard *w, char **err)
+{
+	struct pki_key_spec spec;
+	struct pki_cert_params p;
+	struct key key = { 0 };
+	struct cert cert = { 0 };
+	struct buf pem = { 0 };
+	struct pki_out_file files[2];
+	char **names, *keypem = NULL, *path;
+	size_t n = split_names(w->m.gen_names, &names), keylen = 0;
+	int rc = -1;
+
+	*err = NULL;
+	if (gen_params(w, names, n, &spec, &p, err) == -1 ||
+	    pki_key_generate(&spec, &key, err) == -1 ||
+	    pki_cert_issue(&p, &key, NULL, NULL, &cert, err) == -1)
+		goto out;
+	if ((keypem = pki_key_pem(&key, &keylen)) == NULL) {
+		*err = xstrdup(_("cannot encode the private key"));
+		goto out;
+	}
+	pki_cert_pem(&pem, &cert);
+	files[0] = (struct pki_out_file){ "cert.pem", pem.data, pem.len, 0644 };
+	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
+	if (write_out(w->m.gen_dir, files, 2, err) == -1)
+		goto out;
+	w->wrote = true;
+	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
+	wiz_set_field(w, PF_SERVER_CERT, path);
+	/* self-signed: the certificate is its own issuer, and CACertFile must be set */
+	wiz_set_field(w, PF_CA_CERT, path);
+	free(path);
+	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
+	wiz_set_field(w, PF_SERVER_KEY, path);
+	free(path);
+	rc = 0;
+out:
+	pki_free_secret(keypem, keylen);
+	buf_free(&pem);
+	cert_clear(&cert);
+	key_clear(&key);
+	free_names(names, n);
+	return rc;
+}
+
+int
+engine_make_csr(struct wizard *w, char **err)
+{
+	struct pki_key_spec spec;
+	struct pki_cert_params p;
+	struct key key = { 0 };
+	struct pki_out_file files[2];
+	char **names, *keypem = NULL, *csr = NULL, *path;
+	size_t n = split_names(w->m.gen_names, &names), keylen = 0;
+	int rc = -1;
+
+	*err = NULL;
+	if (gen_params(w, names, n, &spec, &p, err) == -1 ||
+	    pki_key_generate(&spec, &key, err) == -1 || pki_csr_make(&p, &key, &csr, err) == -1)
+		goto out;
+	if ((keypem = pki_key_pem(&key, &keylen)) == NULL) {
+		*err = xstrdup(_("cannot encode the private key"));
+		goto out;
+	}
+	files[0] = (struct pki_out_file){ "request.csr", csr, strlen(csr), 0644 };
+	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
+	if (write_out(w->m.gen_dir, files, 2, err) == -1)
+		goto out;
+	w->wrote = true;
+	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
+	wiz_set_field(w, PF_SERVER_KEY, path);
+	free(w->m.import_key);
+	w->m.import_key = path;
+	rc = 0;
+out:
+	pki_free_secret(keypem, keylen);
+	free(csr);
+	key_clear(&key);
+	free_names(names, n);
+	return rc;
+}
+
+int
+engine_import(struct wizard *w, char **err)
+{
+	const char *rootsfile = w->m.plan.public_roots ? w->m.plan.public_roots :
+	    "/etc/ssl/certs/ca-certificates.crt";
+	struct certlist pool = { 0 }, roots = { 0 };
+	struct key key = { 0 };
+	struct pki_bundle b;
+	struct buf leaf = { 0 }, chain = { 0 }, full = { 0 };
+	struct pki_out_file files[3];
+	enum load_status ls;
+	char *path, *kerr = NULL;
+	size_t i, nf = 0;
+	int rc = -1;
+
+	*err = NULL;
+	memset(&b, 0, sizeof(b));
+	if (w->m.import_bundle == NULL || w->m.import_key == NULL) {
+		*err = xstrdup(_("name the file the CA sent and the private key"));
+		return -1;
+	}
+	if ((ls = key_load_file(w->m.import_key, &key, &kerr)) != LOAD_OK) {
+		*err = kerr ? kerr : xstrprintf(_("%s: no private key"), w->m.import_key);
+		return -1;
+	}
+	free(kerr);
+	if (pki_load_certs(w->m.import_bundle, &pool, err) == -1)
+		goto out;
+	/* the public roots complete the chain the CA sent without its root */
+	if (pki_load_certs(rootsfile, &roots, &kerr) == -1)
+		xfree(kerr);
+	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == -1)
+		goto out;
+	pki_cert_pem(&leaf, &b.leaf);
+	for (i = 0; i < b.chain.n; i++)
+		pki_cert_pem(&chain, &b.chain.v[i]);
+	buf_append(&full, leaf.data, leaf.len);
+	if (chain.len > 0)
+		buf_append(&full, chain.data, chain.len);
+	files[nf++] = (struct pki_out_file){ "cert.pem", leaf.data, leaf.len, 0644 };
+	if (chain.len > 0)
+		files[nf++] = (struct pki_out_file){ "chain.pem", chain.data, chain.len, 0644 };
+	files[nf++] = (struct pki_out_file){ "fullchain.pem", full.data, full.len, 0644 };
+	if (write_out(w->m.gen_dir, files, nf, err) == -1)
+		goto out;
+	w->wrote = true;
+	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
+	wiz_set_field(w, PF_SERVER_CERT, path);
+	free(path);
+	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
+	if (chain.len > 0) {
+		path = xstrprintf("%s/chain.pem", w->m.gen_dir);
+		wiz_set_field(w, PF_CA_CERT, path);
+		free(path);
+	}
+	if (b.incomplete)
+		wiz_set_status(w, _("Imported, but the chain is incomplete: the issuer %s is "
+		    "missing; ask the CA for its intermediate certificate"),
+		    b.missing ? b.missing : "?");
+	rc = 0;
+out:
+	buf_free(&leaf);
+	buf_free(&chain);
+	buf_free(&full);
+	pki_bundle_free(&b);
+	certlist_free(&pool);
+	certlist_free(&roots);
+	key_clear(&key);
+	return rc;
+}
+
+bool
+engine_can_hook(const struct wizard *w)
+{
+	return w->m.source == SRC_LETSENCRYPT && w->env.n_lineages > 0;
+}
+
+static void
+on_rehash(void *arg, size_t done, size_t total)
+{
+	struct wizard *w = arg;
+
+	w->ap.rehash_done = done;
+	w->ap.rehash_total = total;
+	if (w->progress != NULL)
+		w->progress(w);
+}
+
+int
+engine_rehash(struct wizard *w, char **err)
+{
+	const char *bundles[1] = { w->m.store_bundle };
+	struct rehash_progress prog = { on_rehash, w };
+	struct rehash_result res;
+	int r;
+
+	*err = NULL;
+	if (w->m.store_bundle == NULL || w->m.store_dir == NULL) {
+		*err = xstrdup(_("name the bundle and the directory to build"));
+		return -1;
+	}
+	memset(&res, 0, sizeof(res));
+	w->ap.rehash_total = 0;
+	r = rehash_dir(w->m.store_dir, bundles, 1, time(NULL), &prog, &res, err);
+	w->ap.rehash_total = 0;
+	if (r == 0) {
+		w->wrote = true;
+		wiz_set_field(w, PF_CA_PATH, w->m.store_dir);
+		wiz_set_status(w, _("Done: %zu certificates written, %zu hash links made, %zu "
+		    "skipped"), res.written, res.linked, res.skipped);
+	}
+	rehash_result_free(&res);
+	return r;
+}
+
+int
+engine_hook_install(struct wizard *w, char **path, char **err)
+{
+	struct hook_params hp;
+	char *le_dir = path_dirname(w->env.le_live);
+	char *self = realpath("/proc/self/exe", NULL);
+	int r;
+
+	memset(&hp, 0, sizeof(hp));
+	hp.le_dir = le_dir;
+	hp.smtls = self ? self : "smtls";
+	hp.lineage = w->m.lineage < w->env.n_lineages ? w->env.lineages[w->m.lineage].name : "";
+	hp.restart = access("/run/systemd/system", F_OK) == 0 ? "systemctl restart sendmail" :
+	    "service sendmail restart";
+	hp.hostname = w->m.plan.hostname ? w->m.plan.hostname : "";
+	r = hook_install(&hp, path, err);
+	if (r == 0)
+		w->wrote = true;
+	free(le_dir);
+	free(self);
+	return r;
+}
+#else
+bool
+engine_can_generate(void)
+{
+	return false;	/* the certificate engine (pki.h) is not part of this build */
+}
+
+int
+engine_rehash(struct wizard *w, char **err)
+{
+	(void)w;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+
+int
+engine_make_selfsigned(struct wizard *w, char **err)
+{
+	(void)w;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+
+int
+engine_make_csr(struct wizard *w, char **err)
+{
+	(void)w;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+
+int
+engine_import(struct wizard *w, char **err)
+{
+	(void)w;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+
+bool
+engine_can_hook(const struct wizard *w)
+{
+	(void)w;
+	return false;
+}
+
+int
+engine_hook_install(struct wizard *w, char **path, char **err)
+{
+	(void)w;
+	*path = NULL;
+	*err = xstrdup(_("not available in this build"));
+	return -1;
+}
+#endif
+
+/* The log explainer (explain.h): one sendmail STARTTLS log line in plain words. */
+#if defined(__has_include)
+#if __has_include("smtls/explain.h")
+#include "smtls/explain.h"
+#define HAVE_EXPLAIN 1
+#endif
+#endif
+
+#ifdef HAVE_EXPLAIN
+bool
+engine_can_explain(void)
+{
+	return true;
+}
+
+char *
+engine_explain(const char *line)
+{
+	struct explain_line l;
+	struct explanation e;
+	struct buf b = { 0 };
+
+	if (!explain_parse(line, strlen(line), &l))
+		return xstrdup(_("This is not a sendmail STARTTLS log line (it has no "
+		    "\"STARTTLS\" or \"ruleset=tls_\" part)."));
+	memset(&e, 0, sizeof(e));
+	explain_describe(&l, &e);
+	buf_printf(&b, "%s (%s)\n\n", wiz_sev_word(e.severity), e.id ? e.id : "-");
+	if (e.what != NULL)
+		buf_printf(&b, _("What happened: %s\n\n"), e.what);
+	if (e.mail != NULL)
+		buf_printf(&b, _("For the mail: %s\n\n"), e.mail);
+	if (e.cause != NULL)
+		buf_printf(&b, _("Likely cause: %s\n\n"), e.cause);
+	if (e.fix != NULL)
+		buf_printf(&b, _("Fix: %s\n\n"), e.fix);
+	if (e.file != NULL)
+		buf_printf(&b, _("File: %s\n"), e.file);
+	explanation_clear(&e);
+	return buf_release(&b);
+}
+#else
+bool
+engine_can_explain(void)
+{
+	return false;	/* the log explainer (explain.h) is not part of this build */
+}
+
+char *
+engine_explain(const char *line)
+{
+	(void)line;
+	return xstrdup(_("not available in this build"));
+}
+#endif
+
+/* The chain of trust as peers receive it (chain.h), leaf first, with where it breaks. */
+char *
+engine_chain_map(const struct wizard *w)
+{
+	const struct tls_plan *p = &w->m.plan;
+	const char *cert = plan_get(p, PF_SERVER_CERT);
+	const char *roots = p->public_roots ? p->public_roots : "/etc/ssl/certs";
+	struct certlist file = { 0 }, extra = { 0 }, presented = { 0 };
+	struct trust *store, *pub;
+	struct buf b = { 0 };
+	enum chain_result r;
+	char *err = NULL, *detail = NULL, day[32];
+	size_t i;
+
+	if (cert == NULL || cert_load_file(cert, &file, &err) != LOAD_OK || file.n == 0) {
+		free(err);
+		certlist_free(&file);
+		return NULL;
+	}
+	if (w->env.sm.found && w->env.sm.chain_file)
+		for (i = 1; i < file.n; i++)
+			certlist_add(&extra, &file.v[i]);
+	store = trust_new(plan_get(p, PF_CA_CERT), plan_get(p, PF_CA_PATH));
+	chain_presented(store, &file.v[0], &extra, p->now, &presented);
+	for (i = 0; i < presented.n; i++) {
+		const struct cert *c = &presented.v[i];
+
+		time_format_iso(c->not_after, day, sizeof(day));
+		day[10] = '\0';
+		buf_printf(&b, "%*s%s[%zu] %s  %s %s%s\n", (int)(i * 3), "", i ? "`- " : "  ", i,
+		    c->subject_cn ? c->subject_cn : c->subject,
+		    p->now > c->not_after ? _("EXPIRED") : _("until"), day,
+		    c->self_signed ? _("  (root)") : "");
+	}
+	if (presented.n > 0 && !presented.v[presented.n - 1].self_signed)
+		buf_printf(&b, "%*s`- %s %s\n", (int)(presented.n * 3), "",
+		    _("missing: its issuer"), presented.v[presented.n - 1].issuer);
+	pub = trust_load(roots, &err);
+	if (pub != NULL) {
+		r = chain_verify(pub, &presented, p->now, &detail);
+		buf_printf(&b, _("Peers that trust %s: %s%s%s\n"), roots,
+		    r == CHAIN_OK ? _("verify OK") : _("cannot verify"),
+		    detail ? ": " : "", detail ? detail : "");
+		trust_free(&pub);
+	} else
+		buf_printf(&b, _("The public roots cannot be read: %s\n"), err ? err : roots);
+	free(err);
+	free(detail);
+	trust_free(&store);
+	certlist_free(&presented);
+	certlist_free(&extra);
+	certlist_free(&file);
+	return buf_release(&b);
+}

@@ -1,0 +1,451 @@
+/* model.c: the wizard's model: form items, the plan, live checking, the equivalent command line. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "smtls/check.h"
+#include "smtls/i18n.h"
+#include "wizard.h"
+
+const struct wiz_screen *const wiz_screens[SCR_COUNT] = {
+	&screen_start, &screen_source, &screen_details, &screen_store, &screen_key,
+	&screen_options, &screen_review, &screen_apply,
+};
+
+void
+wiz_items_clear(struct wizard *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_items; i++) {
+		free(w->items[i].label);
+		free(w->items[i].note);
+		free(w->items[i].disabled);
+	}
+	xfree(w->items);
+	w->n_items = 0;
+	buf_free(&w->body);
+}
+
+struct wiz_item *
+wiz_item_add(struct wizard *w, enum wiz_item_kind kind, int id, int group, char hotkey,
+    const char *label)
+{
+	struct wiz_item *it;
+
+	w->items = xreallocarray(w->items, w->n_items + 1, sizeof(*w->items));
+	it = &w->items[w->n_items++];
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	it->id = id;
+	it->group = group;
+	it->hotkey = hotkey;
+	it->label = xstrdup(label);
+	it->field = -1;
+	return it;
+}
+
+void
+wiz_item_note(struct wiz_item *it, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(it->note);
+	va_start(ap, fmt);
+	it->note = xvstrprintf(fmt, ap);
+	va_end(ap);
+}
+
+void
+wiz_item_disable(struct wiz_item *it, const char *why)
+{
+	free(it->disabled);
+	it->disabled = xstrdup(why);
+}
+
+struct wiz_item *
+wiz_item_by_id(struct wizard *w, int id)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_items; i++)
+		if (w->items[i].id == id)
+			return &w->items[i];
+	return NULL;
+}
+
+void
+wiz_body(struct wizard *w, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvstrprintf(fmt, ap);
+	va_end(ap);
+	buf_puts(&w->body, s);
+	free(s);
+}
+
+void
+wiz_set_status(struct wizard *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(w->status);
+	w->status = NULL;
+	if (fmt == NULL)
+		return;
+	va_start(ap, fmt);
+	w->status = xvstrprintf(fmt, ap);
+	va_end(ap);
+}
+
+void
+wiz_recheck(struct wizard *w)
+{
+	size_t i;
+
+	findings_free(&w->live);
+	/* a live check judges validity now (certificates made during the session included) */
+	if (!w->env.at_given)
+		w->m.plan.now = time(NULL);
+	check_plan(&w->m.plan, w->env.sm.found ? &w->env.sm : NULL, &w->live);
+	/* what loading the existing mc/cf found stays true until they are rewritten */
+	for (i = 0; i < w->env.load_findings.n; i++) {
+		const struct finding *f = &w->env.load_findings.v[i];
+		struct finding *n;
+
+		if (findings_has(&w->live, f->id, f->file))
+			continue;
+		n = findings_add(&w->live, f->id, f->severity, f->file, "%s", f->message);
+		if (f->fix != NULL)
+			finding_set_fix(n, "%s", f->fix);
+		if (f->reproduce != NULL)
+			finding_set_reproduce(n, "%s", f->reproduce);
+	}
+	findings_sort(&w->live);
+}
+
+void
+wiz_set_field(struct wizard *w, enum plan_field f, const char *value)
+{
+	const char *old = plan_get(&w->m.plan, f);
+
+	if (value != NULL && *value == '\0')
+		value = NULL;
+	if ((old == NULL && value == NULL) || (old && value && strcmp(old, value) == 0))
+		return;
+	if (value == NULL) {
+		xfree(w->m.plan.value[f]);
+		xfree(w->m.plan.origin[f].file);
+		w->m.plan.origin[f].line = 0;
+	} else
+		plan_set(&w->m.plan, f, value, NULL, 0);
+	w->m.dirty = true;
+	w->ap.preview_valid = false;
+	wiz_recheck(w);
+}
+
+/* True when a word of label starts with letter c (any case). */
+static bool
+word_starts_with(const char *label, int c)
+{
+	const char *p;
+
+	for (p = label; *p; p++)
+		if ((p == label || !isalnum((unsigned char)p[-1])) &&
+		    tolower((unsigned char)*p) == c)
+			return true;
+	return false;
+}
+
+/*
+ * Hotkeys come from the translated labels, so they work in every language: the screen's
+ * suggestion when a word of the label starts with it, else the first free letter of the
+ * label (items earlier on the screen win). q (quit) is never used, nor digits (they stand
+ * for F-keys on consoles without them).
+ */
+static void
+assign_hotkeys(struct wizard *w)
+{
+	char used[128] = { 0 };
+	size_t i;
+
+	used['q'] = 1;
+	for (i = 0; i < w->n_items; i++) {
+		struct wiz_item *it = &w->items[i];
+		int want = tolower((unsigned char)it->hotkey);
+		const char *p;
+
+		if (it->kind != WI_LABEL && want > 0 && want < 128 && isalpha(want) &&
+		    !used[want] && word_starts_with(it->label, want)) {
+			it->hotkey = (char)want;
+			used[want] = 1;
+			continue;
+		}
+		it->hotkey = 0;
+		if (it->kind == WI_LABEL)
+			continue;
+		for (p = it->label; *p; p++) {
+			int c = tolower((unsigned char)*p);
+
+			if (c < 128 && isalpha(c) && !used[c]) {
+				it->hotkey = (char)c;
+				used[c] = 1;
+				break;
+			}
+		}
+	}
+}
+
+void
+wiz_build(struct wizard *w)
+{
+	wiz_items_clear(w);
+	wiz_screens[w->screen]->build(w);
+	assign_hotkeys(w);
+}
+
+const struct finding *
+wiz_finding_for(const struct wizard *w, const char *path)
+{
+	const struct finding *best = NULL;
+	size_t i;
+
+	if (path == NULL)
+		return NULL;
+	for (i = 0; i < w->live.n; i++) {
+		const struct finding *f = &w->live.v[i];
+
+		if (f->file == NULL || strcmp(f->file, path) != 0 || f->severity == SEV_OK)
+			continue;
+		if (best == NULL || f->severity > best->severity)
+			best = f;
+	}
+	return best;
+}
+
+struct wiz_item *
+wiz_first_bad_item(struct wizard *w, const struct finding **out)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_items; i++) {
+		struct wiz_item *it = &w->items[i];
+		const struct finding *f;
+
+		if (it->kind != WI_PATH)
+			continue;
+		f = wiz_finding_for(w, plan_get(&w->m.plan, (enum plan_field)it->field));
+		if (f != NULL && f->severity == SEV_ERROR) {
+			*out = f;
+			return it;
+		}
+	}
+	return NULL;
+}
+
+const char *
+wiz_sev_word(enum severity s)
+{
+	switch (s) {
+	case SEV_ERROR:
+		/* TRANSLATORS: severity word in the wizard; short, upper case */
+		return _("ERROR");
+	case SEV_WARNING:
+		return _("WARNING");
+	case SEV_INFO:
+		return _("INFO");
+	case SEV_OK:
+		break;
+	}
+	return _("OK");
+}
+
+/* Appends ' value' to b, quoted for a POSIX shell when needed. */
+static void
+shell_word(struct buf *b, const char *s)
+{
+	const char *p;
+
+	buf_puts(b, " ");
+	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789/._-+=:,@") == strlen(s)) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_puts(b, "'");
+	for (p = s; *p; p++) {
+		if (*p == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_append(b, p, 1);
+	}
+	buf_puts(b, "'");
+}
+
+char *
+wiz_command_line(const struct wizard *w)
+{
+	static const struct {
+		enum plan_field	 f;
+		const char	*flag;
+	} flags[] = {
+		{ PF_SERVER_CERT, "--server-cert" }, { PF_SERVER_KEY, "--server-key" },
+		{ PF_CA_CERT, "--ca-cert" }, { PF_CA_PATH, "--ca-path" },
+		{ PF_CLIENT_CERT, "--client-cert" }, { PF_CLIENT_KEY, "--client-key" },
+	};
+	const struct tls_plan *p = &w->m.plan;
+	struct buf b = { 0 };
+	char *emitted = engine_command_line(w);
+	size_t i;
+
+	if (emitted != NULL)
+		return emitted;
+	buf_puts(&b, "smtls check");
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (plan_get(p, flags[i].f) == NULL)
+			continue;
+		buf_puts(&b, " ");
+		buf_puts(&b, flags[i].flag);
+		shell_word(&b, plan_get(p, flags[i].f));
+	}
+	if (plan_get(p, PF_CLIENT_CERT) == NULL)
+		buf_puts(&b, " --no-client-cert");
+	if (p->hostname != NULL) {
+		buf_puts(&b, " --hostname");
+		shell_word(&b, p->hostname);
+	}
+	if (w->env.mc_path != NULL) {
+		buf_puts(&b, " --mc");
+		shell_word(&b, w->env.mc_path);
+	}
+	return buf_release(&b);
+}
+
+char *
+wiz_picture(const struct wizard *w)
+{
+	const struct tls_plan *p = &w->m.plan;
+	const char *capath = plan_get(p, PF_CA_PATH), *cafile = plan_get(p, PF_CA_CERT);
+	const char *cert = plan_get(p, PF_SERVER_CERT);
+
+	return xstrprintf(_("How sendmail's TLS files fit together\n"
+	    "\n"
+	    "  CACertPath  (confCACERT_PATH)  %s\n"
+	    "      the roots we trust when we verify peers; a hashed directory,\n"
+	    "      never sent to anyone\n"
+	    "        |\n"
+	    "  CACertFile  (confCACERT)       %s\n"
+	    "      our issuer (the intermediate): sent to clients with our\n"
+	    "      certificate, and its name is offered as an acceptable CA;\n"
+	    "      keep it small, never the whole root bundle\n"
+	    "        |\n"
+	    "  ServerCertFile (confSERVER_CERT) %s\n"
+	    "      our leaf certificate; this sendmail reads only its first\n"
+	    "      certificate, so the chain must come from CACertFile\n"
+	    "\n"
+	    "A peer checks the chain the way this command does:\n"
+	    "  openssl verify -CApath %s -untrusted %s %s\n"),
+	    capath ? capath : _("(not set)"), cafile ? cafile : _("(not set)"),
+	    cert ? cert : _("(not set)"), capath ? capath : "/etc/ssl/certs",
+	    cafile ? cafile : "chain.pem", cert ? cert : "cert.pem");
+}
+
+void
+wiz_free(struct wizard *w)
+{
+	size_t i;
+
+	wiz_items_clear(w);
+	findings_free(&w->live);
+	plan_free(&w->m.plan);
+	plan_free(&w->env.current);
+	findings_free(&w->env.load_findings);
+	sendmail_info_free(&w->env.sm);
+	for (i = 0; i < w->env.n_lineages; i++) {
+		free(w->env.lineages[i].name);
+		free(w->env.lineages[i].dir);
+		free(w->env.lineages[i].summary);
+	}
+	free(w->env.lineages);
+	free(w->env.sm_err);
+	free(w->env.mc_path);
+	free(w->env.cf_path);
+	free(w->env.cf_dir);
+	free(w->env.cf_found);
+	free(w->env.mc_err);
+	free(w->env.le_live);
+	free(w->env.system_roots);
+	free(w->env.hostname);
+	free(w->env.demo_dir);
+	free(w->status);
+	free(w->result);
+	free(w->m.gen_names);
+	free(w->m.gen_dir);
+	free(w->m.import_bundle);
+	free(w->m.import_key);
+	free(w->m.hook_path);
+	free(w->m.store_bundle);
+	free(w->m.store_dir);
+	free(w->ap.fragment);
+	free(w->ap.mc_diff);
+	free(w->ap.cf_diff);
+	free(w->ap.preview_err);
+	for (i = 0; i < WIZ_MAX_STEPS; i++)
+		free(w->ap.detail[i]);
+	free(w->ap.error);
+	free(w->ap.mc_backup);
+	free(w->ap.cf_backup);
+	free(w->ap.restart_command);
+	memset(w, 0, sizeof(*w));
+}
+
+const char *
+wiz_path_problem(const char *path)
+{
+	static const char *const macros[] = { "dnl", "include", "define", "divert", "undefine",
+	    "ifdef", "DOMAIN", "OSTYPE", "FEATURE", "HACK", "MAILER", "eval", "shift", NULL };
+	const char *p, *seg;
+	size_t i, len;
+
+	if (path == NULL || *path == '\0')
+		return NULL;
+	if (strpbrk(path, "`'\",") != NULL)
+		return _("quotes and commas cannot pass through m4: rename the file");
+	if (strpbrk(path, " \t\n") != NULL)
+		return _("blanks in a path break sendmail's option parsing: rename the file");
+	if (*path != '/')
+		return _("use an absolute path: sendmail does not run in this directory");
+	/* m4 reads words of letters, digits and '_': each one that names a macro runs */
+	for (seg = path; *seg; seg = p) {
+		while (*seg && !isalnum((unsigned char)*seg) && *seg != '_')
+			seg++;
+		for (p = seg; *p && (isalnum((unsigned char)*p) || *p == '_'); p++)
+			;
+		len = (size_t)(p - seg);
+		for (i = 0; len > 0 && macros[i] != NULL; i++)
+			if (len == strlen(macros[i]) && strncmp(seg, macros[i], len) == 0)
+				return _("a path part named like an m4 macro (dnl, include, ...) is "
+				    "executed by m4: rename it");
+	}
+	return NULL;
+}
+
+void
+wiz_path_item(struct wizard *w, enum plan_field f, int group, char key, const char *label,
+    const char *help)
+{
+	struct wiz_item *it = wiz_item_add(w, WI_PATH, 1000 + (int)f, group, key, label);
+	const char *bad = wiz_path_problem(plan_get(&w->m.plan, f));
+
+	it->field = (int)f;
+	it->help = help;
+	if (bad != NULL)
+		wiz_item_note(it, "%s", bad);
+}

@@ -1,0 +1,216 @@
+/* screen-apply.c: what will be written, then merge, rebuild, verify with each step shown;
+ * the backups and a one-step undo. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "smtls/fileio.h"
+#include "smtls/i18n.h"
+#include "wizard.h"
+
+enum { APPLY_RESTART = 1, APPLY_NOW, APPLY_UNDO, APPLY_HOOK };
+
+static const char *
+state_word(int st)
+{
+	switch (st) {
+	case 1:
+		/* TRANSLATORS: the state of an apply step; keep the five words the same width */
+		return _("Running");
+	case 2:
+		return _("Done");
+	case 3:
+		return _("Failed");
+	case 4:
+		return _("Skipped");
+	}
+	return _("Pending");
+}
+
+static void
+steps_body(struct wizard *w)
+{
+	const char *t;
+	int i;
+
+	for (i = 0; (t = engine_step_title(i)) != NULL; i++) {
+		wiz_body(w, "  %-8s %s", state_word(w->ap.ran ? w->ap.state[i] : 0), t);
+		if (w->ap.detail[i] != NULL)
+			wiz_body(w, ": %s", w->ap.detail[i]);
+		wiz_body(w, "\n");
+	}
+}
+
+static void
+result_text(struct wizard *w)
+{
+	struct wiz_apply *ap = &w->ap;
+	char *cmd = wiz_command_line(w);
+	struct buf b = { 0 };
+
+	if (ap->changed && !ap->undone) {
+		buf_printf(&b, _("Written: %s and %s.\n"), w->env.mc_path, w->env.cf_path);
+		if (ap->mc_backup || ap->cf_backup)
+			buf_printf(&b, _("Backups: %s %s\n"), ap->mc_backup ? ap->mc_backup : "",
+			    ap->cf_backup ? ap->cf_backup : "");
+		buf_printf(&b, _("Undo: smtls apply --undo --mc %s\n"), w->env.mc_path);
+		buf_printf(&b, _("Test: smtls check --mc %s --cf %s\n"), w->env.mc_path,
+		    w->env.cf_path);
+		if (ap->restart_command == NULL && !w->env.demo)
+			buf_printf(&b, _("sendmail reads the new sendmail.cf when it restarts.\n"));
+	} else if (ap->undone)
+		buf_printf(&b, _("Undone: the backups of %s and %s were restored.\n"),
+		    w->env.mc_path, w->env.cf_path);
+	else if (ap->unchanged)
+		buf_printf(&b, _("No changes: %s already has these settings.\n"), w->env.mc_path);
+	else if (ap->failed)
+		buf_printf(&b, _("Apply failed, nothing was changed: %s\n"),
+		    ap->error ? ap->error : "");
+	if (w->m.hook_path != NULL)
+		buf_printf(&b, _("certbot deploy hook: %s\n"), w->m.hook_path);
+	buf_printf(&b, _("The equivalent command line:\n  %s\n"), cmd);
+	free(w->result);
+	w->result = buf_release(&b);
+	free(cmd);
+}
+
+static void
+apply_build(struct wizard *w)
+{
+	struct wiz_apply *ap = &w->ap;
+	struct wiz_item *it;
+	char *cmd = wiz_command_line(w);
+
+	if (!engine_can_apply()) {
+		wiz_body(w, _("Apply is not available in this build: the apply engine (smtls "
+		    "apply) has not landed. Nothing was written to %s or %s.\n\n"),
+		    w->env.mc_path, w->env.cf_path);
+		wiz_body(w, _("These steps will run once it has:\n"
+		    "  Pending  merge the TLS block into %s (backup first)\n"
+		    "  Pending  rebuild sendmail.cf with m4 and read every option back\n"
+		    "  Pending  sendmail -bC on the new cf, then install it (backup first)\n"
+		    "  Pending  restart sendmail, if you agree\n\n"), w->env.mc_path);
+		wiz_body(w, _("Check these settings again at any time with:\n  %s\n"), cmd);
+		free(cmd);
+		result_text(w);
+		return;
+	}
+	free(cmd);
+	if (ap->running) {
+		wiz_body(w, _("Applying, one step after the other (sendmail -bC may take a few "
+		    "seconds)...\n"));
+	} else if (!ap->ran) {
+		wiz_body(w, _("Nothing has been written yet. Apply writes %s and %s (each "
+		    "backed up first as FILE.smtls-TIME), after m4 and sendmail -bC passed:\n"),
+		    w->env.mc_path, w->env.cf_path);
+	} else if (ap->undone)
+		wiz_body(w, _("Undone: the backups were restored.\n"));
+	else if (ap->changed)
+		wiz_body(w, _("Done. Backups: %s, %s\n"), ap->mc_backup ? ap->mc_backup : "-",
+		    ap->cf_backup ? ap->cf_backup : "-");
+	else if (ap->unchanged)
+		wiz_body(w, _("No changes: %s already has these settings; no backup was made.\n"),
+		    w->env.mc_path);
+	else
+		wiz_body(w, _("%s: %s. Nothing was changed.\n"), wiz_sev_word(SEV_ERROR),
+		    ap->error ? ap->error : _("apply failed"));
+	steps_body(w);
+	if (ap->running)
+		return;
+	if (!ap->ran || ap->failed) {
+		it = wiz_item_add(w, WI_TOGGLE, APPLY_RESTART, 1, 'r',
+		    _("Restart sendmail afterwards"));
+		it->on = ap->restart;
+		it->help = N_("sendmail reads sendmail.cf when it starts: restart it to use the "
+		    "new settings. Off: restart it yourself later.");
+		if (w->env.demo)
+			wiz_item_disable(it, _("not in the demo: the sandbox has no daemon"));
+		else if (!engine_can_restart(w))
+			wiz_item_disable(it, _("no way to restart sendmail was found here"));
+		it = wiz_item_add(w, WI_ACTION, APPLY_NOW, 2, 'a', _("Apply now"));
+		it->help = N_("Asks once more, then runs each step; any failure leaves every file "
+		    "as it was.");
+	}
+	if (ap->changed && !ap->undone) {
+		it = wiz_item_add(w, WI_ACTION, APPLY_UNDO, 3, 'u',
+		    _("Undo: restore the backups"));
+		it->help = N_("Puts back sendmail.mc and sendmail.cf as they were before.");
+	}
+	it = wiz_item_add(w, WI_ACTION, APPLY_HOOK, 4, 'h',
+	    _("Install the certbot renewal hook"));
+	it->help = N_("After each renewal certbot runs it: it checks the new files with smtls "
+	    "check and only then restarts sendmail, so a bad renewal never breaks TLS.");
+	if (w->m.hook_path != NULL)
+		wiz_item_note(it, _("installed: %s"), w->m.hook_path);
+	if (!engine_can_generate())
+		wiz_item_disable(it, _("not available in this build: smtls hook install has "
+		    "not landed"));
+	else if (!engine_can_hook(w))
+		wiz_item_disable(it, _("only for a Let's Encrypt lineage"));
+	result_text(w);
+}
+
+static enum wiz_key_result
+apply_activate(struct wizard *w, struct wiz_item *it)
+{
+	char *q;
+	bool yes;
+
+	switch (it->id) {
+	case APPLY_RESTART:
+		w->ap.restart = !w->ap.restart;
+		return WK_HANDLED;
+	case APPLY_NOW:
+		q = xstrprintf(_("Write %s and %s now? Backups are kept."), w->env.mc_path,
+		    w->env.cf_path);
+		yes = w->confirm(w, q, false);
+		free(q);
+		if (yes)
+			(void)engine_apply(w);
+		return WK_HANDLED;
+	case APPLY_HOOK: {
+		char *path = NULL, *err = NULL, *le = path_dirname(w->env.le_live);
+
+		q = xstrprintf(_("Install the certbot deploy hook in %s/renewal-hooks/deploy?"), le);
+		free(le);
+		yes = w->confirm(w, q, false);
+		free(q);
+		if (!yes)
+			return WK_HANDLED;
+		if (engine_hook_install(w, &path, &err) == -1) {
+			wiz_set_status(w, "%s: %s", wiz_sev_word(SEV_ERROR), err ? err : "?");
+			free(err);
+		} else {
+			free(w->m.hook_path);
+			w->m.hook_path = path;
+			wiz_set_status(w, _("Installed: %s"), path);
+		}
+		return WK_HANDLED;
+	}
+	case APPLY_UNDO:
+		yes = w->confirm(w, _("Restore the backups of sendmail.mc and sendmail.cf?"), false);
+		if (yes)
+			(void)engine_undo(w);
+		return WK_HANDLED;
+	}
+	return WK_UNHANDLED;
+}
+
+static int
+apply_next(struct wizard *w)
+{
+	(void)w;
+	return SCR_COUNT;	/* finish */
+}
+
+const struct wiz_screen screen_apply = {
+	.name = N_("Apply"),
+	.help = N_("Merges the TLS block into sendmail.mc, rebuilds sendmail.cf with m4, checks "
+	    "it with sendmail -bC, and installs it, keeping backups; every step is shown as it "
+	    "runs."),
+	.build = apply_build,
+	.activate = apply_activate,
+	.next = apply_next,
+	.next_label = N_("Finish"),
+	.items_first = true,
+};

@@ -1,0 +1,248 @@
+/* screen-details.c: the lineage, or the files, of the chosen certificate source. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtls/i18n.h"
+#include "wizard.h"
+
+enum {
+	DET_HOST = 900, DET_NAMES, DET_EC, DET_RSA, DET_DIR, DET_MAKE, DET_IMPORT_MODE,
+	DET_CSR_MODE, DET_BUNDLE, DET_KEY, DET_DO_IMPORT, DET_MAKE_CSR,
+};
+
+/* The names, key type and output directory of a new key (self-signed or CSR). */
+static int
+new_key_items(struct wizard *w, int group)
+{
+	struct wiz_item *it;
+
+	it = wiz_item_add(w, WI_TEXT, DET_NAMES, group, 'n', _("Names"));
+	it->text = &w->m.gen_names;
+	it->help = N_("The host names the certificate is for, separated by commas: this "
+	    "server's MX name first.");
+	it = wiz_item_add(w, WI_CHOICE, DET_EC, group + 1, 0, _("Key: EC P-256"));
+	it->on = w->m.gen_key == 0;
+	it->help = N_("Small and fast; every current MTA supports it.");
+	it = wiz_item_add(w, WI_CHOICE, DET_RSA, group + 1, 0, _("Key: RSA 3072"));
+	it->on = w->m.gen_key == 1;
+	it->help = N_("For peers that support no EC certificates (rare).");
+	it = wiz_item_add(w, WI_TEXT, DET_DIR, group + 2, 'd', _("Directory"));
+	it->text = &w->m.gen_dir;
+	it->browse = true;
+	it->help = N_("Where the new files go; they never replace existing files. Keys are "
+	    "written with mode 0600.");
+	return group + 3;
+}
+
+static void
+details_build(struct wizard *w)
+{
+	struct wiz_item *it;
+	size_t i;
+	int g = 2;
+
+	switch (w->m.source) {
+	case SRC_LETSENCRYPT:
+		wiz_body(w, _("Lineages in %s:\n"), w->env.le_live);
+		for (i = 0; i < w->env.n_lineages; i++) {
+			const struct wiz_lineage *l = &w->env.lineages[i];
+			const char *cert = plan_get(&w->m.plan, PF_SERVER_CERT);
+			size_t dl = strlen(l->dir);
+
+			it = wiz_item_add(w, WI_CHOICE, (int)i, 1, 0, l->name);
+			wiz_item_note(it, "%s", l->summary);
+			it->on = cert && strncmp(cert, l->dir, dl) == 0 && cert[dl] == '/';
+			it->help = N_("Choose the lineage whose name is this server's host name.");
+			if (!l->usable)
+				wiz_item_disable(it, _("its cert.pem cannot be read"));
+		}
+		if (w->env.n_lineages == 0)
+			wiz_body(w, _("  none. Run certbot first, or go back and choose another "
+			    "source.\n"));
+		break;
+	case SRC_EXISTING:
+		wiz_body(w, _("Name the files (Enter opens a file chooser):\n"));
+		break;
+	case SRC_SELFSIGNED:
+		if (!engine_can_generate())
+			goto unavailable;
+		wiz_body(w, _("A new key and a certificate that signs itself. Peers encrypt "
+		    "with it but cannot verify it.\n"));
+		g = new_key_items(w, 1);
+		it = wiz_item_add(w, WI_ACTION, DET_MAKE, g++, 'm',
+		    _("Make the key and certificate now"));
+		it->help = N_("Writes cert.pem and privkey.pem into the directory (asks first).");
+		break;
+	case SRC_COMMERCIAL:
+		if (!engine_can_generate())
+			goto unavailable;
+		it = wiz_item_add(w, WI_CHOICE, DET_IMPORT_MODE, 1, 'i',
+		    _("Import what the CA sent"));
+		it->on = w->m.commercial == 0;
+		it->help = N_("The certificate file(s) the CA sent (PEM, DER or PKCS#7), sorted "
+		    "into cert.pem, chain.pem and fullchain.pem.");
+		it = wiz_item_add(w, WI_CHOICE, DET_CSR_MODE, 1, 'r',
+		    _("Make a key and a request (CSR) for the CA"));
+		it->on = w->m.commercial == 1;
+		it->help = N_("Send request.csr to the CA; when it answers, import its files here.");
+		if (w->m.commercial == 0) {
+			it = wiz_item_add(w, WI_TEXT, DET_BUNDLE, 2, 'f', _("CA's files"));
+			it->text = &w->m.import_bundle;
+			it->browse = true;
+			it->help = N_("The certificate and the intermediates the CA sent.");
+			it = wiz_item_add(w, WI_TEXT, DET_KEY, 2, 'k', _("Its key"));
+			it->text = &w->m.import_key;
+			it->browse = true;
+			it->help = N_("The private key the request was made with.");
+			it = wiz_item_add(w, WI_TEXT, DET_DIR, 3, 'd', _("Directory"));
+			it->text = &w->m.gen_dir;
+			it->browse = true;
+			it->help = N_("Where cert.pem, chain.pem and fullchain.pem go (new files only).");
+			g = 4;
+			it = wiz_item_add(w, WI_ACTION, DET_DO_IMPORT, g++, 'n', _("Import now"));
+			it->help = N_("Finds our certificate by the key, sorts the chain, writes the "
+			    "files (asks first).");
+		} else {
+			g = new_key_items(w, 2);
+			it = wiz_item_add(w, WI_ACTION, DET_MAKE_CSR, g++, 'm',
+			    _("Make the key and the request now"));
+			it->help = N_("Writes privkey.pem (0600) and request.csr (asks first).");
+		}
+		break;
+	default:
+unavailable:
+		wiz_body(w, _("This source is not available in this build: certificate "
+		    "generation and import have not landed. Go back (Esc) and choose Let's "
+		    "Encrypt or existing files.\n"));
+		return;
+	}
+	wiz_path_item(w, PF_SERVER_CERT, g, 'c', _("Certificate"),
+	    N_("confSERVER_CERT (ServerCertFile): our leaf certificate. This sendmail reads "
+	    "only the first certificate of the file."));
+	wiz_path_item(w, PF_SERVER_KEY, g, 'k', _("Private key"),
+	    N_("confSERVER_KEY (ServerKeyFile): the key of that certificate; mode 0600."));
+	wiz_path_item(w, PF_CA_CERT, g, 'i', _("Issuer chain"),
+	    N_("confCACERT (CACertFile): our intermediate(s), never the whole root bundle: "
+	    "every name in it is sent to each client."));
+	it = wiz_item_add(w, WI_TEXT, DET_HOST, g + 1, 'h', _("Host name"));
+	it->text = &w->m.plan.hostname;
+	it->help = N_("The name other servers use for this one (its MX name); the certificate "
+	    "must cover it.");
+}
+
+static void
+use_lineage(struct wizard *w, size_t i)
+{
+	const struct wiz_lineage *l = &w->env.lineages[i];
+	char *p;
+
+	w->m.lineage = i;
+	p = xstrprintf("%s/cert.pem", l->dir);
+	wiz_set_field(w, PF_SERVER_CERT, p);
+	free(p);
+	p = xstrprintf("%s/privkey.pem", l->dir);
+	wiz_set_field(w, PF_SERVER_KEY, p);
+	free(p);
+	p = xstrprintf("%s/chain.pem", l->dir);
+	wiz_set_field(w, PF_CA_CERT, p);
+	free(p);
+	if (w->m.client_cert) {
+		wiz_set_field(w, PF_CLIENT_CERT, plan_get(&w->m.plan, PF_SERVER_CERT));
+		wiz_set_field(w, PF_CLIENT_KEY, plan_get(&w->m.plan, PF_SERVER_KEY));
+	}
+}
+
+/* Runs one of the certificate engine's writers after a yes; says what happened. */
+static bool
+make_files(struct wizard *w, int (*fn)(struct wizard *, char **), const char *what)
+{
+	bool ok = false;
+
+	char *q = xstrprintf(_("%s in %s now? Only new files are written."), what,
+	    w->m.gen_dir ? w->m.gen_dir : "?");
+	char *err = NULL;
+
+	if (w->confirm(w, q, false)) {
+		if (fn(w, &err) == -1) {
+			wiz_set_status(w, "%s: %s", wiz_sev_word(SEV_ERROR), err ? err : "?");
+			free(err);
+		} else {
+			ok = true;
+			if (w->status == NULL)
+				wiz_set_status(w, _("Done: the files are in %s"), w->m.gen_dir);
+		}
+	}
+	free(q);
+	return ok;
+}
+
+static enum wiz_key_result
+details_activate(struct wizard *w, struct wiz_item *it)
+{
+	int id = it->id;
+
+	switch (id) {
+	case DET_EC:
+	case DET_RSA:
+		w->m.gen_key = id == DET_RSA;
+		return WK_STAY;
+	case DET_IMPORT_MODE:
+	case DET_CSR_MODE:
+		w->m.commercial = id == DET_CSR_MODE;
+		return WK_STAY;
+	case DET_MAKE:
+		make_files(w, engine_make_selfsigned, _("Make a key and a self-signed certificate"));
+		return WK_HANDLED;
+	case DET_MAKE_CSR:
+		if (make_files(w, engine_make_csr, _("Make a key and a certificate request"))) {
+			wiz_set_status(w, _("Send %s/request.csr to the CA; then choose Import and "
+			    "name the files it sent (the key is %s)."), w->m.gen_dir,
+			    w->m.import_key);
+			w->m.commercial = 0;
+		}
+		return WK_HANDLED;
+	case DET_DO_IMPORT:
+		make_files(w, engine_import, _("Import the CA's files"));
+		return WK_HANDLED;
+	}
+	if (it->kind != WI_CHOICE || w->m.source != SRC_LETSENCRYPT)
+		return WK_UNHANDLED;
+	use_lineage(w, (size_t)id);
+	return WK_HANDLED;
+}
+
+/* Let's Encrypt: preselect the lineage named like this host, else the first usable one. */
+static void
+details_enter(struct wizard *w)
+{
+	const char *cert = plan_get(&w->m.plan, PF_SERVER_CERT);
+	size_t i, pick = w->env.n_lineages;
+
+	if (w->m.source != SRC_LETSENCRYPT || w->env.n_lineages == 0)
+		return;
+	for (i = 0; i < w->env.n_lineages; i++) {
+		size_t dl = strlen(w->env.lineages[i].dir);
+
+		if (cert && strncmp(cert, w->env.lineages[i].dir, dl) == 0 && cert[dl] == '/')
+			return;	/* already one of them */
+		if (!w->env.lineages[i].usable)
+			continue;
+		if (pick == w->env.n_lineages || (w->m.plan.hostname &&
+		    strcmp(w->env.lineages[i].name, w->m.plan.hostname) == 0))
+			pick = i;
+	}
+	if (pick < w->env.n_lineages)
+		use_lineage(w, pick);
+}
+
+const struct wiz_screen screen_details = {
+	.name = N_("Source details"),
+	.help = N_("The files of the certificate: the leaf (ServerCertFile), its key "
+	    "(ServerKeyFile) and the issuer chain (CACertFile). Let's Encrypt's live names are "
+	    "symlinks that certbot moves on renewal, so sendmail always reads the current files."),
+	.enter = details_enter,
+	.build = details_build,
+	.activate = details_activate,
+};

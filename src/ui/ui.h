@@ -1,0 +1,56 @@
+/* ui.h: the curses front end's shared state and drawing helpers (curses.c, filechooser.c). */
+#ifndef SMTLS_UI_UI_H
+#define SMTLS_UI_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <curses.h>
+
+#include "wizard.h"
+
+#define UI_KEY_INTERRUPT	3	/* Ctrl-C, or SIGINT/SIGTERM/SIGHUP */
+
+struct ui_lines {
+	char	**v;
+	size_t	  n;
+};
+
+struct wiz_ui {
+	bool	 color;
+	bool	 ascii;		/* no UTF-8: draw lines with - | + */
+	int	 rows, cols;
+	bool	 too_small;
+	bool	 side;		/* findings panel at the side (else at the bottom) */
+	int	 main_w, main_h;	/* the screen's area, from row 1 */
+	int	 panel_y, panel_x, panel_w, panel_h;
+	int	 region;	/* 0: the items, 1: the buttons */
+	int	 button;	/* 0: Back, 1: Next */
+	int	 hist[SCR_COUNT * 4];	/* screens visited, for Back */
+	int	 n_hist;
+	int	 warned;	/* screen whose error was shown once on Next, or -1 */
+	bool	 interrupted;
+	bool	 quit;
+	bool	 finished;
+	int	 cursor_y, cursor_x;
+	int	 label_w;	/* columns of the labels of path and text fields */
+	bool	 follow;	/* the focus moved: scroll it into view once */
+};
+
+/* Display width of the first n bytes of s (wcwidth). */
+int ui_width(const char *s, size_t n);
+/* Prints s at y,x clipped to cols columns; returns the columns used. */
+int ui_put(int y, int x, const char *s, int cols, attr_t attr);
+/* Wraps text (lines split at '\n') to cols columns; continuation lines indented. */
+void ui_wrap(struct ui_lines *out, const char *text, int cols, int indent);
+void ui_lines_free(struct ui_lines *l);
+void ui_hline(const struct wiz_ui *ui, int y, int x, int n);
+void ui_box(const struct wiz_ui *ui, int y, int x, int h, int w);
+/* The whole screen, for dialogs that draw over it. */
+void ui_draw(struct wizard *w);
+/* getch() that reports Ctrl-C and signals as UI_KEY_INTERRUPT. */
+int ui_getch(struct wizard *w);
+/* A modal file chooser; returns the chosen path (caller frees) or NULL. */
+char *ui_choose_file(struct wizard *w, const char *title, const char *start);
+
+#endif

@@ -1,0 +1,293 @@
+/* wizard.h: the wizard's model (the admin's choices), its screens and the form items they show. */
+#ifndef SMTLS_UI_WIZARD_H
+#define SMTLS_UI_WIZARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "smtls/finding.h"
+#include "smtls/plan.h"
+#include "smtls/sendmail.h"
+#include "smtls/xmalloc.h"
+
+/* Where the certificate comes from (screen "Certificate source"). */
+enum wiz_source {
+	SRC_LETSENCRYPT,
+	SRC_SELFSIGNED,
+	SRC_OWN_CA,
+	SRC_COMMERCIAL,
+	SRC_EXISTING,
+	SRC_COUNT
+};
+
+enum wiz_store {
+	STORE_SYSTEM,		/* the system's hashed directory (/etc/ssl/certs) */
+	STORE_OTHER,		/* a directory the admin names */
+	STORE_BUNDLE,		/* a directory built from a bundle (rehash) */
+};
+
+/* A Let's Encrypt lineage found under the live directory. */
+struct wiz_lineage {
+	char	*name;
+	char	*dir;
+	char	*summary;	/* "expires 2026-12-01, EC 256" or why it cannot be read */
+	bool	 usable;
+};
+
+/* What smtls found on this machine before any change (screen "Start"). */
+struct wiz_env {
+	bool			 demo;
+	char			*demo_dir;	/* the sandbox, or NULL */
+	bool			 keep_demo;	/* --demo-dir: the admin named it; keep it */
+	bool			 at_given;	/* --at: judge at that time, else at each check */
+	struct sendmail_info	 sm;
+	char			*sm_err;	/* why the binary could not be inspected */
+	char			*mc_path;
+	char			*cf_path;
+	char			*cf_dir;	/* --cf-m4, or NULL */
+	char			*cf_found;	/* the sendmail-cf directory in use, or NULL */
+	bool			 mc_loaded;	/* m4 built a cf from the mc */
+	char			*mc_err;	/* m4's complaint, or why the mc is missing */
+	struct tls_plan		 current;	/* the settings in force now (from the mc) */
+	struct findings		 load_findings;	/* about the mc/cf as they are (dnl, m4, stale cf) */
+	size_t			 now_errors;	/* findings before any change */
+	size_t			 now_warnings;
+	char			*le_live;	/* the Let's Encrypt live directory */
+	struct wiz_lineage	*lineages;
+	size_t			 n_lineages;
+	char			*system_roots;	/* /etc/ssl/certs, or the demo's roots */
+	char			*hostname;
+};
+
+#define WIZ_MAX_STEPS	16
+
+/* The state of the Apply screen: the preview (fragment, diffs) and the steps as they run. */
+struct wiz_apply {
+	bool	 preview_valid;		/* fragment and diffs are for the current plan */
+	char	*fragment;		/* the .mc block, or NULL */
+	char	*mc_diff, *cf_diff;	/* what apply would change ("" when nothing) */
+	char	*preview_err;		/* why there is no preview */
+	bool	 ran;			/* apply ran (this session) */
+	bool	 restart;		/* the admin agreed to restart sendmail */
+	bool	 running;		/* apply_run is under way (progress redraws) */
+	bool	 changed, unchanged, failed, undone;
+	int	 n_steps;
+	int	 state[WIZ_MAX_STEPS];	/* 0 pending, 1 running, 2 done, 3 failed, 4 skipped */
+	int	 shown[WIZ_MAX_STEPS];	/* the state the text front end printed last */
+	char	*detail[WIZ_MAX_STEPS];
+	char	*error;
+	char	*mc_backup, *cf_backup;
+	char	*restart_command;
+	size_t	 rehash_done, rehash_total;	/* rehash progress (total 0: not running) */
+};
+
+/* The admin's choices; the plan is what check_plan() judges. */
+struct wiz_model {
+	struct tls_plan	 plan;
+	enum wiz_source	 source;
+	size_t		 lineage;	/* index into env.lineages */
+	enum wiz_store	 store;
+	bool		 client_cert;	/* present our certificate when delivering */
+	bool		 ask_client;	/* ask clients for a certificate */
+	int		 min_tls;	/* 0 keep, 1 TLS 1.2 or newer */
+	int		 log_level;	/* 0 keep, 9, 14 */
+	bool		 override;	/* apply despite error findings */
+	bool		 group_readable;	/* keys 0640 with GroupReadableKeyFile */
+	char		*gen_names;	/* names for a new certificate or CSR */
+	int		 gen_key;	/* 0 EC P-256, 1 RSA 3072 */
+	char		*gen_dir;	/* where new files go */
+	int		 commercial;	/* 0 import what the CA sent, 1 make a key and CSR */
+	char		*import_bundle;	/* the file(s) the CA sent */
+	char		*import_key;	/* the key the CSR was made with */
+	char		*hook_path;	/* the installed certbot hook, or NULL */
+	char		*store_bundle;	/* a PEM bundle of roots to build a CACertPath from */
+	char		*store_dir;	/* the directory to build */
+	bool		 smtps;		/* also listen on port 465 */
+	int		 start;		/* what the admin chose on the start screen */
+	bool		 dirty;		/* choices not yet written */
+};
+
+enum wiz_item_kind {
+	WI_LABEL,	/* text only, not focusable */
+	WI_CHOICE,	/* one of a group (radio) */
+	WI_TOGGLE,	/* on / off */
+	WI_PATH,	/* a file or directory, bound to a plan field */
+	WI_TEXT,	/* free text bound to a string of the model */
+	WI_ACTION,	/* does something when activated */
+};
+
+struct wiz_item {
+	enum wiz_item_kind	 kind;
+	int			 id;		/* the screen's own id */
+	int			 group;		/* Tab moves between groups */
+	char			*label;		/* translated; owned */
+	char			*note;		/* shown after the value; owned, may be NULL */
+	char			 hotkey;	/* a letter of the label, or 0 */
+	bool			 on;		/* choice selected / toggle set */
+	char			*disabled;	/* why it cannot be chosen, or NULL (owned) */
+	int			 field;		/* WI_PATH: enum plan_field; else -1 */
+	char			**text;		/* WI_TEXT: the model's string */
+	bool			 browse;	/* WI_TEXT: a path; Enter opens the file chooser */
+	const char		*help;		/* untranslated (N_), or NULL */
+};
+
+struct wizard;
+
+/* What a key handler did. */
+enum wiz_key_result {
+	WK_UNHANDLED = 0,
+	WK_HANDLED,
+	WK_NEXT,	/* go to the next screen (after the check hook) */
+	WK_BACK,
+	WK_QUIT,	/* leave the wizard (no confirmation needed) */
+	WK_HELP,	/* show the help (the TLS files picture) */
+	WK_STAY,	/* handled; a choice that opens more fields: Enter does not go on */
+	WK_EXPLAIN,	/* ask for a log line and explain it */
+};
+
+/* One screen: a table entry with small hooks. */
+struct wiz_screen {
+	const char	*name;		/* marked with N_, e.g. "Certificate source" */
+	const char	*help;		/* what this screen decides (marked with N_) */
+	/* called when the screen is entered going forward: fills in defaults */
+	void		(*enter)(struct wizard *w);
+	/* fills w->items (and w->body) from the model */
+	void		(*build)(struct wizard *w);
+	/* an item was chosen (Enter/Space on a choice, toggle or action) */
+	enum wiz_key_result (*activate)(struct wizard *w, struct wiz_item *it);
+	/* returns the screen index to go to next, or -1 for the following one */
+	int		(*next)(struct wizard *w);
+	/* the label of the forward button, or NULL for "Next" */
+	const char	*next_label;
+	/* the items come before the body (the body may be long) */
+	bool		 items_first;
+};
+
+extern const struct wiz_screen screen_start, screen_source, screen_details,
+    screen_store, screen_key, screen_options, screen_review, screen_apply;
+
+enum wiz_screen_id {
+	SCR_START, SCR_SOURCE, SCR_DETAILS, SCR_STORE, SCR_KEY, SCR_OPTIONS, SCR_REVIEW,
+	SCR_APPLY, SCR_COUNT
+};
+
+/* Per-screen view state (kept while moving back and forth). */
+struct wiz_view {
+	int	focus_id;	/* id of the focused item */
+	int	scroll;		/* first body line shown */
+};
+
+struct wiz_ui;	/* curses state, only in the curses front end */
+
+struct wizard {
+	struct wiz_env		 env;
+	struct wiz_model	 m;
+	struct findings		 live;		/* findings for the current plan */
+	int			 screen;
+	struct wiz_view		 view[SCR_COUNT];
+	struct wiz_item		*items;
+	size_t			 n_items;
+	struct buf		 body;		/* read-only text of the screen, or empty */
+	char			*status;	/* a one-line message for the admin, or NULL */
+	char			*result;	/* what to print to scrollback at the end */
+	bool			 wrote;		/* something was written */
+	int			 exit_code;
+	struct wiz_apply	 ap;
+	struct wiz_ui		*ui;		/* NULL in text mode */
+	/* redraws while a long step runs (the front end's), or NULL */
+	void			(*progress)(struct wizard *w);
+	/* asks a yes/no question in the current front end; def is the answer on Enter */
+	bool			(*confirm)(struct wizard *w, const char *question, bool def);
+};
+
+extern const struct wiz_screen *const wiz_screens[SCR_COUNT];
+
+/* model.c: items, the plan, live checking */
+void wiz_items_clear(struct wizard *w);
+struct wiz_item *wiz_item_add(struct wizard *w, enum wiz_item_kind kind, int id, int group,
+    char hotkey, const char *label);
+void wiz_item_note(struct wiz_item *it, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void wiz_item_disable(struct wiz_item *it, const char *why);
+struct wiz_item *wiz_item_by_id(struct wizard *w, int id);
+void wiz_body(struct wizard *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void wiz_set_status(struct wizard *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sets a plan field from the admin's input (NULL or "" unsets it) and re-checks. */
+void wiz_set_field(struct wizard *w, enum plan_field f, const char *value);
+/* Re-runs the core's checks on the current plan. */
+void wiz_recheck(struct wizard *w);
+/* Builds the current screen's items and body. */
+void wiz_build(struct wizard *w);
+/* The worst finding about file path (or NULL). */
+const struct finding *wiz_finding_for(const struct wizard *w, const char *path);
+/* The first error finding that concerns a path field of the current screen (its item). */
+struct wiz_item *wiz_first_bad_item(struct wizard *w, const struct finding **f);
+/* The equivalent non-interactive command line (caller frees). */
+char *wiz_command_line(const struct wizard *w);
+/* A short translated word for a severity: "ERROR", "WARNING", "INFO", "OK". */
+const char *wiz_sev_word(enum severity s);
+/* Adds a path item bound to plan field f (id 1000 + f). */
+void wiz_path_item(struct wizard *w, enum plan_field f, int group, char key, const char *label,
+    const char *help);
+/* Why a typed path cannot go into sendmail.mc (translated), or NULL. */
+const char *wiz_path_problem(const char *path);
+void wiz_free(struct wizard *w);
+/* Help text of the TLS files picture (translated, caller frees). */
+char *wiz_picture(const struct wizard *w);
+
+/* engine.c: the adapter to the core engines (no curses) */
+struct wiz_options {
+	bool		 demo;
+	char		*demo_dir;
+	struct tls_plan	*flags;		/* settings given on the command line, or NULL */
+	char		*cf_m4;
+	bool		 at_given;	/* --at: judge at that time, else now */
+};
+int engine_init(struct wizard *w, const struct wiz_options *o, char **err);
+/* A one-line description of what a file holds (caller frees). */
+char *engine_describe_file(const char *path, time_t now);
+/* mode of the file, or -1 */
+int engine_file_mode(const char *path, char *owner, size_t owner_size);
+/* chmod 600 on a key file; 0 or -1 with *err. */
+int engine_chmod_key(const char *path, char **err);
+/* Whether the emit and apply engines are part of this build. */
+bool engine_can_emit(void);
+bool engine_can_apply(void);
+bool engine_can_generate(void);
+/* The fragment and the diffs for the current plan (cached in w->ap until the plan changes). */
+void engine_preview(struct wizard *w);
+/* Whether sendmail can be restarted here (never in the demo). */
+bool engine_can_restart(const struct wizard *w);
+/* The title of apply step i (translated), or NULL past the last. */
+const char *engine_step_title(int i);
+/* Runs apply (progress through w->progress); fills w->ap. 0 or -1. */
+int engine_apply(struct wizard *w);
+/* Restores the backups of the last apply. 0 or -1 (w->ap.error). */
+int engine_undo(struct wizard *w);
+/* The certificate engine: each writes new files in m.gen_dir and sets the plan's fields. */
+int engine_make_selfsigned(struct wizard *w, char **err);
+int engine_make_csr(struct wizard *w, char **err);
+int engine_import(struct wizard *w, char **err);
+/* Builds m.store_dir into a CACertPath from m.store_bundle (progress through w->progress). */
+int engine_rehash(struct wizard *w, char **err);
+/* The certbot deploy hook for the chosen lineage; *path is where it went. */
+bool engine_can_hook(const struct wizard *w);
+int engine_hook_install(struct wizard *w, char **path, char **err);
+/* The chain peers receive, leaf to root, and whether peers verify it (caller frees), or NULL. */
+char *engine_chain_map(const struct wizard *w);
+/* The log explainer: one log line explained (translated text, caller frees). */
+bool engine_can_explain(void);
+char *engine_explain(const char *line);
+/* The emitter's equivalent `smtls apply ...` line (caller frees), or NULL without it. */
+char *engine_command_line(const struct wizard *w);
+/* Removes the demo sandbox (unless kept). */
+void engine_cleanup(struct wizard *w);
+
+/* text.c: the line-based front end (--text) */
+int wiz_run_text(struct wizard *w);
+/* curses.c: the full-screen front end */
+int wiz_run_curses(struct wizard *w);
+/* Whether the curses front end can run here; else *why says why. */
+bool wiz_curses_possible(const char **why);
+
+#endif
