@@ -23,26 +23,15 @@
 #include "smtls/m4.h"
 #include "wizard.h"
 
-/* The emit and apply engines (emit.h, apply.h), once they are part of the build. */
-#if defined(__has_include)
-#if __has_include("smtls/apply.h") && __has_include("smtls/emit.h")
+/* The emit and apply engines. */
 #include "smtls/apply.h"
 #include "smtls/emit.h"
-#define HAVE_APPLY 1
-#endif
-#endif
 
-/* The mc loader of the check engine (mc.h), once it is part of the build. */
-#if defined(__has_include)
-#if __has_include("smtls/mc.h")
+/* The mc loader of the check engine. */
 #include "smtls/mc.h"
-#define HAVE_MC_LOAD 1
-#endif
-#endif
 
 #define MC_MAX	(4u * 1024 * 1024)
 
-#ifdef HAVE_APPLY
 static void load_current(struct wizard *w);
 
 /* After apply or undo rewrote the mc and cf: what is in force now, and its findings. */
@@ -59,7 +48,6 @@ reload_current(struct wizard *w)
 	load_current(w);
 	wiz_recheck(w);
 }
-#endif
 
 static bool
 is_dir(const char *p)
@@ -75,19 +63,6 @@ is_file(const char *p)
 	struct stat st;
 
 	return p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-#ifdef HAVE_APPLY
-bool
-engine_can_emit(void)
-{
-	return true;
-}
-
-bool
-engine_can_apply(void)
-{
-	return true;
 }
 
 static void
@@ -284,61 +259,6 @@ engine_undo(struct wizard *w)
 	apply_result_free(&res);
 	return r;
 }
-#else
-/* The emit and apply engines are not part of this build: the screens say so. */
-bool
-engine_can_emit(void)
-{
-	return false;
-}
-
-bool
-engine_can_apply(void)
-{
-	return false;
-}
-
-char *
-engine_command_line(const struct wizard *w)
-{
-	(void)w;
-	return NULL;
-}
-
-void
-engine_preview(struct wizard *w)
-{
-	w->ap.preview_valid = true;
-}
-
-bool
-engine_can_restart(const struct wizard *w)
-{
-	(void)w;
-	return false;
-}
-
-const char *
-engine_step_title(int i)
-{
-	(void)i;
-	return NULL;
-}
-
-int
-engine_apply(struct wizard *w)
-{
-	(void)w;
-	return -1;
-}
-
-int
-engine_undo(struct wizard *w)
-{
-	(void)w;
-	return -1;
-}
-#endif
 
 static void
 plan_copy(struct tls_plan *dst, const struct tls_plan *src)
@@ -352,7 +272,6 @@ plan_copy(struct tls_plan *dst, const struct tls_plan *src)
 	dst->no_client_cert = src->no_client_cert;
 }
 
-#ifdef HAVE_MC_LOAD
 /*
  * The TLS settings now in force: the mc through m4 (with the check engine's scan for
  * disabled and duplicate defines, and its comparison with the cf), else the cf.
@@ -383,55 +302,6 @@ load_current(struct wizard *w)
 	if (e->cf_path != NULL && is_file(e->cf_path))
 		(void)cf_load(e->cf_path, &e->current, &e->load_findings);
 }
-#else
-/* The TLS settings now in force: the mc through m4, else the cf. */
-static void
-load_current(struct wizard *w)
-{
-	struct wiz_env *e = &w->env;
-	struct proc_result res = { 0 };
-	struct cf_options opts = { 0 };
-	char *text = NULL, *dir, *err = NULL;
-	size_t len;
-	enum file_status st;
-	int inc, f;
-
-	if (e->mc_path != NULL) {
-		if (file_read(e->mc_path, MC_MAX, &text, &len, &st, &err) == -1) {
-			findings_add(&e->load_findings, st == FILE_MISSING ? "file.missing" :
-			    "file.unreadable", SEV_ERROR, e->mc_path, "%s", err);
-			e->mc_err = err;
-		} else if ((dir = m4_find_cf_dir(text, e->cf_dir, &inc)) == NULL) {
-			e->mc_err = xstrprintf(_("%s: sendmail's cf.m4 was not found (install "
-			    "sendmail-cf)"), e->mc_path);
-			findings_add(&e->load_findings, "mc.m4-error", SEV_ERROR, e->mc_path,
-			    "%s", e->mc_err);
-		} else {
-			if (m4_build_cf(M4_PATH, e->mc_path, dir, inc, &res, &err) == 0) {
-				cf_parse(res.out, &opts);
-				cf_to_plan(&opts, e->mc_path, &e->current);
-				for (f = 0; f < PF_COUNT; f++)
-					e->current.origin[f].line = 0;
-				e->mc_loaded = true;
-			} else {
-				findings_add(&e->load_findings, "mc.m4-error", SEV_ERROR,
-				    e->mc_path, "%s", err);
-				e->mc_err = err;
-			}
-			free(dir);
-			proc_result_free(&res);
-		}
-		free(text);
-	}
-	if (!e->mc_loaded && e->cf_path != NULL &&
-	    file_read(e->cf_path, MC_MAX, &text, &len, &st, NULL) == 0) {
-		cf_parse(text, &opts);
-		cf_to_plan(&opts, e->cf_path, &e->current);
-		free(text);
-	}
-	cf_options_free(&opts);
-}
-#endif
 
 /* The lineages of a certbot live directory (the certificate engine's lineage_list). */
 static void
@@ -707,22 +577,9 @@ engine_cleanup(struct wizard *w)
  * import of what a commercial CA sent, the certbot deploy hook. Each writes new files only
  * (all or nothing, keys 0600 from the first byte) after the admin confirmed.
  */
-#if defined(__has_include)
-#if __has_include("smtls/pki.h") && __has_include("smtls/hook.h") && \
-    __has_include("smtls/rehash.h")
 #include "smtls/hook.h"
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
-#define HAVE_PKI 1
-#endif
-#endif
-
-#ifdef HAVE_PKI
-bool
-engine_can_generate(void)
-{
-	return true;
-}
 
 /* Splits "a.example, b.example" into names (caller frees the array and its strings). */
 static size_t
@@ -1011,76 +868,9 @@ engine_hook_install(struct wizard *w, char **path, char **err)
 	free(self);
 	return r;
 }
-#else
-bool
-engine_can_generate(void)
-{
-	return false;	/* the certificate engine (pki.h) is not part of this build */
-}
-
-int
-engine_rehash(struct wizard *w, char **err)
-{
-	(void)w;
-	*err = xstrdup(_("not available in this build"));
-	return -1;
-}
-
-int
-engine_make_selfsigned(struct wizard *w, char **err)
-{
-	(void)w;
-	*err = xstrdup(_("not available in this build"));
-	return -1;
-}
-
-int
-engine_make_csr(struct wizard *w, char **err)
-{
-	(void)w;
-	*err = xstrdup(_("not available in this build"));
-	return -1;
-}
-
-int
-engine_import(struct wizard *w, char **err)
-{
-	(void)w;
-	*err = xstrdup(_("not available in this build"));
-	return -1;
-}
-
-bool
-engine_can_hook(const struct wizard *w)
-{
-	(void)w;
-	return false;
-}
-
-int
-engine_hook_install(struct wizard *w, char **path, char **err)
-{
-	(void)w;
-	*path = NULL;
-	*err = xstrdup(_("not available in this build"));
-	return -1;
-}
-#endif
 
 /* The log explainer (explain.h): one sendmail STARTTLS log line in plain words. */
-#if defined(__has_include)
-#if __has_include("smtls/explain.h")
 #include "smtls/explain.h"
-#define HAVE_EXPLAIN 1
-#endif
-#endif
-
-#ifdef HAVE_EXPLAIN
-bool
-engine_can_explain(void)
-{
-	return true;
-}
 
 char *
 engine_explain(const char *line)
@@ -1108,20 +898,6 @@ engine_explain(const char *line)
 	explanation_clear(&e);
 	return buf_release(&b);
 }
-#else
-bool
-engine_can_explain(void)
-{
-	return false;	/* the log explainer (explain.h) is not part of this build */
-}
-
-char *
-engine_explain(const char *line)
-{
-	(void)line;
-	return xstrdup(_("not available in this build"));
-}
-#endif
 
 /* The chain of trust as peers receive it (chain.h), leaf first, with where it breaks. */
 char *

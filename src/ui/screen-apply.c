@@ -81,20 +81,6 @@ apply_build(struct wizard *w)
 	struct wiz_item *it;
 	char *cmd = wiz_command_line(w);
 
-	if (!engine_can_apply()) {
-		wiz_body(w, _("Apply is not available in this build: the apply engine (smtls "
-		    "apply) has not landed. Nothing was written to %s or %s.\n\n"),
-		    w->env.mc_path, w->env.cf_path);
-		wiz_body(w, _("These steps will run once it has:\n"
-		    "  Pending  merge the TLS block into %s (backup first)\n"
-		    "  Pending  rebuild sendmail.cf with m4 and read every option back\n"
-		    "  Pending  sendmail -bC on the new cf, then install it (backup first)\n"
-		    "  Pending  restart sendmail, if you agree\n\n"), w->env.mc_path);
-		wiz_body(w, _("Check these settings again at any time with:\n  %s\n"), cmd);
-		free(cmd);
-		result_text(w);
-		return;
-	}
 	free(cmd);
 	if (ap->running) {
 		wiz_body(w, _("Applying, one step after the other (sendmail -bC may take a few "
@@ -142,10 +128,7 @@ apply_build(struct wizard *w)
 	    "check and only then restarts sendmail, so a bad renewal never breaks TLS.");
 	if (w->m.hook_path != NULL)
 		wiz_item_note(it, _("installed: %s"), w->m.hook_path);
-	if (!engine_can_generate())
-		wiz_item_disable(it, _("not available in this build: smtls hook install has "
-		    "not landed"));
-	else if (!engine_can_hook(w))
+	if (!engine_can_hook(w))
 		wiz_item_disable(it, _("only for a Let's Encrypt lineage"));
 	result_text(w);
 }

@@ -66,8 +66,6 @@ details_build(struct wizard *w)
 		wiz_body(w, _("Name the files (Enter opens a file chooser):\n"));
 		break;
 	case SRC_SELFSIGNED:
-		if (!engine_can_generate())
-			goto unavailable;
 		wiz_body(w, _("A new key and a certificate that signs itself. Peers encrypt "
 		    "with it but cannot verify it.\n"));
 		g = new_key_items(w, 1);
@@ -76,8 +74,6 @@ details_build(struct wizard *w)
 		it->help = N_("Writes cert.pem and privkey.pem into the directory (asks first).");
 		break;
 	case SRC_COMMERCIAL:
-		if (!engine_can_generate())
-			goto unavailable;
 		it = wiz_item_add(w, WI_CHOICE, DET_IMPORT_MODE, 1, 'i',
 		    _("Import what the CA sent"));
 		it->on = w->m.commercial == 0;
@@ -112,10 +108,9 @@ details_build(struct wizard *w)
 		}
 		break;
 	default:
-unavailable:
-		wiz_body(w, _("This source is not available in this build: certificate "
-		    "generation and import have not landed. Go back (Esc) and choose Let's "
-		    "Encrypt or existing files.\n"));
+		wiz_body(w, _("The wizard does not make a private CA yet: make it and its "
+		    "certificates with smtls ca new and smtls ca issue, then go back (Esc) and "
+		    "choose existing files.\n"));
 		return;
 	}
 	wiz_path_item(w, PF_SERVER_CERT, g, 'c', _("Certificate"),

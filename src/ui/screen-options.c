@@ -65,8 +65,6 @@ options_build(struct wizard *w)
 	it->on = w->m.smtps;
 	it->help = N_("A second daemon with TLS from the first byte (DAEMON_OPTIONS with M=s), "
 	    "for mail programs that submit on port 465.");
-	if (!engine_can_emit())
-		wiz_item_disable(it, _("not available in this build: the emitter has not landed"));
 }
 
 static enum wiz_key_result

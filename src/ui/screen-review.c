@@ -63,22 +63,17 @@ review_build(struct wizard *w)
 	wiz_body(w, _("\nThe same, without the wizard:\n  %s\n"), cmd);
 	free(cmd);
 	wiz_body(w, _("\nThe .mc fragment:\n"));
-	if (engine_can_emit()) {
-		engine_preview(w);
-		if (w->ap.preview_err != NULL)
-			wiz_body(w, "  %s: %s\n", wiz_sev_word(SEV_ERROR), w->ap.preview_err);
-		if (w->ap.fragment != NULL)
-			fragment_body(w, w->ap.fragment);
-		if (w->ap.mc_diff != NULL)
-			wiz_body(w, _("\nChanges to %s:\n%s"), w->env.mc_path,
-			    *w->ap.mc_diff ? w->ap.mc_diff : _("  none\n"));
-		if (w->ap.cf_diff != NULL)
-			wiz_body(w, _("\nChanges to %s:\n%s"), w->env.cf_path,
-			    *w->ap.cf_diff ? w->ap.cf_diff : _("  none\n"));
-	} else
-		wiz_body(w, _("  not available in this build: the emitter (smtls emit) has not "
-		    "landed, so no fragment and no diff against %s can be shown.\n"),
-		    w->env.mc_path);
+	engine_preview(w);
+	if (w->ap.preview_err != NULL)
+		wiz_body(w, "  %s: %s\n", wiz_sev_word(SEV_ERROR), w->ap.preview_err);
+	if (w->ap.fragment != NULL)
+		fragment_body(w, w->ap.fragment);
+	if (w->ap.mc_diff != NULL)
+		wiz_body(w, _("\nChanges to %s:\n%s"), w->env.mc_path,
+		    *w->ap.mc_diff ? w->ap.mc_diff : _("  none\n"));
+	if (w->ap.cf_diff != NULL)
+		wiz_body(w, _("\nChanges to %s:\n%s"), w->env.cf_path,
+		    *w->ap.cf_diff ? w->ap.cf_diff : _("  none\n"));
 	if (errors > 0) {
 		it = wiz_item_add(w, WI_TOGGLE, REV_OVERRIDE, 1, 'o',
 		    _("Continue despite the errors (override)"));

@@ -43,10 +43,7 @@ source_build(struct wizard *w)
 			else
 				wiz_item_note(it, _("%zu found"), w->env.n_lineages);
 		}
-		if (rows[i].generates && !engine_can_generate())
-			wiz_item_disable(it, _("not available in this build: certificate "
-			    "generation and import have not landed"));
-		else if (rows[i].src == SRC_OWN_CA)
+		if (rows[i].src == SRC_OWN_CA)
 			wiz_item_disable(it, _("not in the wizard yet: make the CA and its "
 			    "certificates with smtls ca new and smtls ca issue, then choose "
 			    "existing files"));

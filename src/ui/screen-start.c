@@ -65,9 +65,6 @@ start_build(struct wizard *w)
 	it = wiz_item_add(w, WI_CHOICE, START_EXPLAIN, 1, 'e', _("Explain a log line"));
 	it->help = N_("Paste one of sendmail's STARTTLS log lines (from /var/log/mail.log): "
 	    "what happened, what it meant for the mail, the likely cause and the fix.");
-	if (!engine_can_explain())
-		wiz_item_disable(it, _("not available in this build: the log explainer has not "
-		    "landed"));
 	it = wiz_item_add(w, WI_CHOICE, START_LEARN, 1, 'l',
 	    _("Learn how sendmail's TLS files fit together"));
 	it->help = N_("Shows how CACertPath, CACertFile and ServerCertFile work together.");

@@ -30,9 +30,6 @@ store_build(struct wizard *w)
 	it->on = w->m.store == STORE_BUNDLE;
 	it->help = N_("Splits a PEM bundle of roots into one file per certificate and makes "
 	    "the <hash>.0 links, as openssl rehash does.");
-	if (!engine_can_generate())
-		wiz_item_disable(it, _("not available in this build: the rehash engine has not "
-		    "landed"));
 	if (w->m.store == STORE_BUNDLE) {
 		it = wiz_item_add(w, WI_TEXT, STORE_ID_FROM, 4, 'u', _("Bundle"));
 		it->text = &w->m.store_bundle;

@@ -251,9 +251,6 @@ int engine_file_mode(const char *path, char *owner, size_t owner_size);
 /* chmod 600 on a key file; 0 or -1 with *err. */
 int engine_chmod_key(const char *path, char **err);
 /* Whether the emit and apply engines are part of this build. */
-bool engine_can_emit(void);
-bool engine_can_apply(void);
-bool engine_can_generate(void);
 /* The fragment and the diffs for the current plan (cached in w->ap until the plan changes). */
 void engine_preview(struct wizard *w);
 /* Whether sendmail can be restarted here (never in the demo). */
@@ -276,7 +273,6 @@ int engine_hook_install(struct wizard *w, char **path, char **err);
 /* The chain peers receive, leaf to root, and whether peers verify it (caller frees), or NULL. */
 char *engine_chain_map(const struct wizard *w);
 /* The log explainer: one log line explained (translated text, caller frees). */
-bool engine_can_explain(void);
 char *engine_explain(const char *line);
 /* The emitter's equivalent `smtls apply ...` line (caller frees), or NULL without it. */
 char *engine_command_line(const struct wizard *w);
