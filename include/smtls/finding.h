@@ -53,6 +53,8 @@ void findings_sort(struct findings *fs);
 /* Moves all findings of src to the end of dst; src is left empty. */
 void findings_move(struct findings *dst, struct findings *src);
 void findings_free(struct findings *fs);
+/* "ERROR", "WARNING", "INFO", "OK", translated: the word people see beside a finding. */
+const char *severity_label(enum severity sev);
 /* "error", "warning", "info", "ok" (for JSON; not translated). */
 const char *severity_name(enum severity sev);
 

@@ -17,6 +17,9 @@ void strv_free(char **v, size_t n);
 char *xstrprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* Sets *err to a newly allocated formatted message; does nothing when err is NULL. */
+void err_set(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A growable byte buffer; always NUL-terminated after the data. */
 struct buf {
 	char	*data;

@@ -22,23 +22,6 @@ cli_use_color(FILE *f)
 }
 
 static const char *
-sev_label(enum severity s)
-{
-	switch (s) {
-	case SEV_ERROR:
-		/* TRANSLATORS: severity label in reports; keep it short and upper case */
-		return _("ERROR");
-	case SEV_WARNING:
-		return _("WARNING");
-	case SEV_INFO:
-		return _("INFO");
-	case SEV_OK:
-		break;
-	}
-	return _("OK");
-}
-
-static const char *
 sev_color(enum severity s)
 {
 	switch (s) {
@@ -94,7 +77,7 @@ report_findings(FILE *f, const struct findings *fs, bool color, bool show_ok)
 			    strcmp(fd->file ? fd->file : "", files[j]) != 0)
 				continue;
 			fprintf(f, "  %s%-7s%s %s: %s\n", color ? sev_color(fd->severity) : "",
-			    sev_label(fd->severity), color ? "\033[0m" : "", fd->id, fd->message);
+			    severity_label(fd->severity), color ? "\033[0m" : "", fd->id, fd->message);
 			if (fd->fix)
 				fprintf(f, "          %s %s\n", _("fix:"), fd->fix);
 			if (fd->reproduce)

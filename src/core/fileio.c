@@ -13,21 +13,6 @@
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
-static void
-set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-set_err(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	va_start(ap, fmt);
-	*err = xvstrprintf(fmt, ap);
-	va_end(ap);
-}
-
 int
 file_read(const char *path, size_t max, char **data, size_t *len, enum file_status *status,
     char **err)
@@ -46,27 +31,27 @@ file_read(const char *path, size_t max, char **data, size_t *len, enum file_stat
 
 		*status = (e == ENOENT || e == ENOTDIR) ? FILE_MISSING : FILE_UNREADABLE;
 		if (e == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-			set_err(err, _("%s: a symbolic link to a file that does not exist"), path);
+			err_set(err, _("%s: a symbolic link to a file that does not exist"), path);
 		else
-			set_err(err, "%s: %s", path, strerror(e));
+			err_set(err, "%s: %s", path, strerror(e));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1) {
 		*status = FILE_UNREADABLE;
-		set_err(err, "%s: %s", path, strerror(errno));
+		err_set(err, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		*status = FILE_NOT_REGULAR;
-		set_err(err, S_ISDIR(st.st_mode) ? _("%s: is a directory, not a file") :
+		err_set(err, S_ISDIR(st.st_mode) ? _("%s: is a directory, not a file") :
 		    _("%s: not a regular file"), path);
 		close(fd);
 		return -1;
 	}
 	if ((size_t)st.st_size > max) {
 		*status = FILE_TOO_LARGE;
-		set_err(err, _("%s: too large (%lld bytes; at most %zu expected)"), path,
+		err_set(err, _("%s: too large (%lld bytes; at most %zu expected)"), path,
 		    (long long)st.st_size, max);
 		close(fd);
 		return -1;
@@ -79,7 +64,7 @@ file_read(const char *path, size_t max, char **data, size_t *len, enum file_stat
 			continue;
 		if (n == -1) {
 			*status = FILE_UNREADABLE;
-			set_err(err, "%s: %s", path, strerror(errno));
+			err_set(err, "%s: %s", path, strerror(errno));
 			buf_free(&b);
 			close(fd);
 			return -1;
@@ -88,7 +73,7 @@ file_read(const char *path, size_t max, char **data, size_t *len, enum file_stat
 			break;
 		if (b.len + (size_t)n > max) {
 			*status = FILE_TOO_LARGE;
-			set_err(err, _("%s: too large (more than %zu bytes)"), path, max);
+			err_set(err, _("%s: too large (more than %zu bytes)"), path, max);
 			buf_free(&b);
 			close(fd);
 			return -1;
@@ -155,11 +140,11 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, i
 
 	have_old = lstat(path, &st) == 0;
 	if (have_old && S_ISLNK(st.st_mode)) {
-		set_err(err, _("%s: is a symbolic link; refusing to write through it"), path);
+		err_set(err, _("%s: is a symbolic link; refusing to write through it"), path);
 		return -1;
 	}
 	if (have_old && !S_ISREG(st.st_mode)) {
-		set_err(err, _("%s: exists and is not a regular file"), path);
+		err_set(err, _("%s: exists and is not a regular file"), path);
 		return -1;
 	}
 	dir = path_dirname(path);
@@ -168,7 +153,7 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, i
 	free(dir);
 	fd = mkstemp(tmp);
 	if (fd == -1) {
-		set_err(err, _("%s: cannot create a temporary file beside it: %s"), path,
+		err_set(err, _("%s: cannot create a temporary file beside it: %s"), path,
 		    strerror(errno));
 		free(tmp);
 		return -1;
@@ -194,7 +179,7 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, i
 	free(tmp);
 	return 0;
 fail:
-	set_err(err, _("%s: cannot write: %s"), path, strerror(errno));
+	err_set(err, _("%s: cannot write: %s"), path, strerror(errno));
 	if (fd != -1)
 		close(fd);
 	unlink(tmp);
@@ -210,19 +195,19 @@ file_write_new(const char *path, const void *data, size_t len, mode_t mode, char
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd == -1) {
 		if (errno == EEXIST)
-			set_err(err, _("%s: already exists"), path);
+			err_set(err, _("%s: already exists"), path);
 		else
-			set_err(err, _("%s: cannot create: %s"), path, strerror(errno));
+			err_set(err, _("%s: cannot create: %s"), path, strerror(errno));
 		return -1;
 	}
 	if (fchmod(fd, mode) == -1 || file_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
-		set_err(err, _("%s: cannot write: %s"), path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s"), path, strerror(errno));
 		close(fd);
 		unlink(path);
 		return -1;
 	}
 	if (close(fd) == -1) {
-		set_err(err, _("%s: cannot write: %s"), path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s"), path, strerror(errno));
 		unlink(path);
 		return -1;
 	}

@@ -191,3 +191,20 @@ severity_name(enum severity sev)
 	}
 	return "ok";
 }
+
+const char *
+severity_label(enum severity s)
+{
+	switch (s) {
+	case SEV_ERROR:
+		/* TRANSLATORS: severity label in reports and the wizard; keep it short and upper case */
+		return _("ERROR");
+	case SEV_WARNING:
+		return _("WARNING");
+	case SEV_INFO:
+		return _("INFO");
+	case SEV_OK:
+		break;
+	}
+	return _("OK");
+}

@@ -25,20 +25,6 @@
 #include "smtls/pki.h"
 #include "smtls/xmalloc.h"
 
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-set_err(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	va_start(ap, fmt);
-	*err = xvstrprintf(fmt, ap);
-	va_end(ap);
-}
-
 /* The reason of OpenSSL's last error, for messages; clears the error queue. */
 static const char *
 ossl_reason(void)
@@ -73,17 +59,17 @@ pki_key_spec_parse(const char *s, struct pki_key_spec *out, char **err)
 		errno = 0;
 		bits = strtol(p, &end, 10);
 		if (errno != 0 || *end != '\0' || end == p) {
-			set_err(err, _("key type '%s': expected rsa, rsa:BITS, ec or ec:P-256/P-384"), s);
+			err_set(err, _("key type '%s': expected rsa, rsa:BITS, ec or ec:P-256/P-384"), s);
 			return -1;
 		}
 		if (bits < PKI_RSA_MIN_BITS) {
-			set_err(err, _("key type '%s': RSA keys below %d bits are refused (OpenSSL 3 "
+			err_set(err, _("key type '%s': RSA keys below %d bits are refused (OpenSSL 3 "
 			    "rejects them at load: 'ee key too small'); use rsa:3072 or ec"), s,
 			    PKI_RSA_MIN_BITS);
 			return -1;
 		}
 		if (bits > PKI_RSA_MAX_BITS) {
-			set_err(err, _("key type '%s': more than %d bits is not supported"), s,
+			err_set(err, _("key type '%s': more than %d bits is not supported"), s,
 			    PKI_RSA_MAX_BITS);
 			return -1;
 		}
@@ -105,10 +91,10 @@ pki_key_spec_parse(const char *s, struct pki_key_spec *out, char **err)
 			out->bits = 384;
 			return 0;
 		}
-		set_err(err, _("key type '%s': the curves offered are P-256 and P-384"), s);
+		err_set(err, _("key type '%s': the curves offered are P-256 and P-384"), s);
 		return -1;
 	}
-	set_err(err, _("key type '%s': expected rsa, rsa:BITS, ec or ec:P-256/P-384"), s);
+	err_set(err, _("key type '%s': expected rsa, rsa:BITS, ec or ec:P-256/P-384"), s);
 	return -1;
 }
 
@@ -123,7 +109,7 @@ pki_key_generate(const struct pki_key_spec *spec, struct key *out, char **err)
 	else
 		pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", spec->bits == 384 ? "P-384" : "P-256");
 	if (pk == NULL) {
-		set_err(err, _("cannot generate the key: %s"), ossl_reason());
+		err_set(err, _("cannot generate the key: %s"), ossl_reason());
 		return -1;
 	}
 	out->pkey = pk;
@@ -145,7 +131,7 @@ pki_name_valid(const char *s, char **err)
 	if (inet_pton(AF_INET, s, ip) == 1 || inet_pton(AF_INET6, s, ip) == 1)
 		return true;
 	if (len == 0 || len > 253) {
-		set_err(err, _("'%s' is not a host name (1 to 253 characters)"), s);
+		err_set(err, _("'%s' is not a host name (1 to 253 characters)"), s);
 		return false;
 	}
 	if (strncmp(s, "*.", 2) == 0)
@@ -153,7 +139,7 @@ pki_name_valid(const char *s, char **err)
 	for (p = label; ; p++) {
 		if (*p == '.' || *p == '\0') {
 			if (p == label || p - label > 63 || label[0] == '-' || p[-1] == '-') {
-				set_err(err, _("'%s' is not a host name: empty, too long, or a label "
+				err_set(err, _("'%s' is not a host name: empty, too long, or a label "
 				    "that starts or ends with '-'"), s);
 				return false;
 			}
@@ -163,7 +149,7 @@ pki_name_valid(const char *s, char **err)
 			continue;
 		}
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_') {
-			set_err(err, _("'%s' is not a host name: the character '%c' is not allowed"),
+			err_set(err, _("'%s' is not a host name: the character '%c' is not allowed"),
 			    s, *p);
 			return false;
 		}
@@ -272,7 +258,7 @@ pki_cert_issue(const struct pki_cert_params *p, const struct key *subject_key,
 
 	memset(out, 0, sizeof(*out));
 	if (issuer != NULL && !key_matches_cert(issuer_key, issuer)) {
-		set_err(err, _("the CA's private key does not belong to the CA's certificate"));
+		err_set(err, _("the CA's private key does not belong to the CA's certificate"));
 		goto fail;
 	}
 	if (!X509_set_version(x, 2) || serial_set(x) == -1 ||
@@ -316,7 +302,7 @@ pki_cert_issue(const struct pki_cert_params *p, const struct key *subject_key,
 	X509_NAME_free(subj);
 	return 0;
 ossl_fail:
-	set_err(err, _("cannot make the certificate: %s"), ossl_reason());
+	err_set(err, _("cannot make the certificate: %s"), ossl_reason());
 fail:
 	X509_free(x);
 	X509_NAME_free(subj);
@@ -360,7 +346,7 @@ pki_csr_make(const struct pki_cert_params *p, const struct key *key, char **pem,
 	X509_REQ_free(req);
 	return 0;
 fail:
-	set_err(err, _("cannot make the certificate request: %s"), ossl_reason());
+	err_set(err, _("cannot make the certificate request: %s"), ossl_reason());
 	BIO_free(bio);
 	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
 	X509_NAME_free(subj);
@@ -418,27 +404,27 @@ pki_outdir_prepare(const char *dir, mode_t dir_mode, bool *created, char **err)
 	*created = false;
 	if (lstat(dir, &st) == -1) {
 		if (errno != ENOENT) {
-			set_err(err, "%s: %s", dir, strerror(errno));
+			err_set(err, "%s: %s", dir, strerror(errno));
 			return -1;
 		}
 		if (mkdir(dir, dir_mode) == -1) {
-			set_err(err, _("%s: cannot create the directory: %s"), dir, strerror(errno));
+			err_set(err, _("%s: cannot create the directory: %s"), dir, strerror(errno));
 			return -1;
 		}
 		*created = true;
 		return 0;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		set_err(err, _("%s: the output directory is a symbolic link; refusing to write "
+		err_set(err, _("%s: the output directory is a symbolic link; refusing to write "
 		    "through it (give the real directory)"), dir);
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		set_err(err, _("%s: exists and is not a directory"), dir);
+		err_set(err, _("%s: exists and is not a directory"), dir);
 		return -1;
 	}
 	if (access(dir, W_OK | X_OK) == -1) {
-		set_err(err, _("%s: the output directory is not writable: %s"), dir,
+		err_set(err, _("%s: the output directory is not writable: %s"), dir,
 		    strerror(errno));
 		return -1;
 	}
@@ -483,10 +469,10 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 	if (dirfd == -1) {
 		e = errno;
 		if (e == ELOOP || e == ENOTDIR)
-			set_err(err, _("%s: the output directory is a symbolic link or not a "
+			err_set(err, _("%s: the output directory is a symbolic link or not a "
 			    "directory; refusing to write through it"), dir);
 		else
-			set_err(err, "%s: %s", dir, strerror(e));
+			err_set(err, "%s: %s", dir, strerror(e));
 		free(tmp);
 		free(placed);
 		return -1;
@@ -495,17 +481,17 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 		if (fstatat(dirfd, files[i].name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
-			set_err(err, _("%s/%s: is a symbolic link; refusing to write through it"),
+			err_set(err, _("%s/%s: is a symbolic link; refusing to write through it"),
 			    dir, files[i].name);
 			goto fail;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			set_err(err, _("%s/%s: exists and is not a regular file"), dir,
+			err_set(err, _("%s/%s: exists and is not a regular file"), dir,
 			    files[i].name);
 			goto fail;
 		}
 		if (!force) {
-			set_err(err, _("%s/%s: already exists; not overwritten (use --force to "
+			err_set(err, _("%s/%s: already exists; not overwritten (use --force to "
 			    "replace it)"), dir, files[i].name);
 			goto fail;
 		}
@@ -514,13 +500,13 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 		fd = temp_create(dirfd, files[i].name, files[i].mode, &tmp[i]);
 		if (fd == -1 || fchmod(fd, files[i].mode) == -1 ||
 		    file_write_all(fd, files[i].data, files[i].len) == -1 || fsync(fd) == -1) {
-			set_err(err, _("%s/%s: cannot write: %s"), dir, files[i].name,
+			err_set(err, _("%s/%s: cannot write: %s"), dir, files[i].name,
 			    strerror(errno));
 			goto fail;
 		}
 		if (close(fd) == -1) {
 			fd = -1;
-			set_err(err, _("%s/%s: cannot write: %s"), dir, files[i].name,
+			err_set(err, _("%s/%s: cannot write: %s"), dir, files[i].name,
 			    strerror(errno));
 			goto fail;
 		}
@@ -532,7 +518,7 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 		else
 			e = linkat(dirfd, tmp[i], dirfd, files[i].name, 0);
 		if (e == -1) {
-			set_err(err, _("%s/%s: cannot put the file in place: %s"), dir,
+			err_set(err, _("%s/%s: cannot put the file in place: %s"), dir,
 			    files[i].name, strerror(errno));
 			goto fail;
 		}
@@ -622,18 +608,18 @@ pki_load_certs(const char *path, struct certlist *out, char **err)
 		return 0;
 	}
 	if (len == 0)
-		set_err(err, _("%s: the file is empty"), path);
+		err_set(err, _("%s: the file is empty"), path);
 	else if (strstr(data, "PRIVATE KEY-----"))
-		set_err(err, _("%s: holds a private key, not a certificate (give the key with "
+		err_set(err, _("%s: holds a private key, not a certificate (give the key with "
 		    "--key)"), path);
 	else if (strstr(data, "CERTIFICATE REQUEST-----"))
-		set_err(err, _("%s: holds a certificate request (CSR), not a certificate: the "
+		err_set(err, _("%s: holds a certificate request (CSR), not a certificate: the "
 		    "CA signs it and returns the certificate"), path);
 	else if (strstr(data, "-----BEGIN"))
-		set_err(err, _("%s: its PEM block is damaged or truncated, or not a certificate"),
+		err_set(err, _("%s: its PEM block is damaged or truncated, or not a certificate"),
 		    path);
 	else
-		set_err(err, _("%s: no certificate found: neither PEM, DER nor PKCS#7"), path);
+		err_set(err, _("%s: no certificate found: neither PEM, DER nor PKCS#7"), path);
 	free(data);
 	return -1;
 }
@@ -693,12 +679,12 @@ pki_bundle_sort(const struct certlist *pool, const struct key *key,
 			best = &uniq.v[i];
 	}
 	if (best == NULL) {
-		set_err(err, _("none of the %zu certificates given belongs to the key"), uniq.n);
+		err_set(err, _("none of the %zu certificates given belongs to the key"), uniq.n);
 		certlist_free(&uniq);
 		return -1;
 	}
 	if (best->is_ca) {
-		set_err(err, _("the only certificate that belongs to the key is a CA certificate "
+		err_set(err, _("the only certificate that belongs to the key is a CA certificate "
 		    "(%s), not a server certificate"), best->subject);
 		certlist_free(&uniq);
 		return -1;

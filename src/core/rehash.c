@@ -77,21 +77,8 @@ struct state {
 	size_t		 done, total;
 };
 
-static void set_err(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(struct rehash_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-
-static void
-set_err(char **err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	va_start(ap, fmt);
-	*err = xvstrprintf(fmt, ap);
-	va_end(ap);
-}
 
 static void
 note(struct rehash_result *r, const char *fmt, ...)
@@ -459,7 +446,7 @@ scan_dir(struct state *st, char **err)
 	ssize_t len;
 
 	if (dfd == -1 || (d = fdopendir(dfd)) == NULL) {
-		set_err(err, "%s: %s", st->dir, strerror(errno));
+		err_set(err, "%s: %s", st->dir, strerror(errno));
 		if (dfd != -1)
 			close(dfd);
 		return -1;
@@ -603,7 +590,7 @@ flush_files(struct state *st, char **err)
 #endif
 	for (i = 0; i < st->n_open; i++) {
 		if (!synced && rc == 0 && fsync(st->open_fds[i]) == -1) {
-			set_err(err, _("%s/%s: cannot write: %s"), st->dir,
+			err_set(err, _("%s/%s: cannot write: %s"), st->dir,
 			    st->made_files[st->n_made_files - st->n_open + i], strerror(errno));
 			rc = -1;
 		}
@@ -627,14 +614,14 @@ write_file(struct state *st, char **name, const char *data, size_t len, char **e
 		*name = next_name(st, *name);	/* appeared since the scan */
 	}
 	if (fd == -1) {
-		set_err(err, _("%s/%s: cannot create: %s"), st->dir, *name, strerror(errno));
+		err_set(err, _("%s/%s: cannot create: %s"), st->dir, *name, strerror(errno));
 		return -1;
 	}
 	st->made_files = xreallocarray(st->made_files, st->n_made_files + 1,
 	    sizeof(*st->made_files));
 	st->made_files[st->n_made_files++] = xstrdup(*name);
 	if (file_write_all(fd, data, len) == -1) {
-		set_err(err, _("%s/%s: cannot write: %s"), st->dir, *name, strerror(errno));
+		err_set(err, _("%s/%s: cannot write: %s"), st->dir, *name, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -717,7 +704,7 @@ load_bundle(const char *path, const EVP_MD *sha1, struct bcerts *out, char **err
 		BIO_free(b);
 		ERR_clear_error();
 		if (bad) {
-			set_err(err, _("%s: certificate %zu is damaged (truncated or edited?)"), path,
+			err_set(err, _("%s: certificate %zu is damaged (truncated or edited?)"), path,
 			    out->n - before + 1);
 			free(data);
 			return -1;
@@ -735,7 +722,7 @@ load_bundle(const char *path, const EVP_MD *sha1, struct bcerts *out, char **err
 		int n = i2d_X509(l.v[i].x509, &d);
 
 		if (n <= 0 || bcert_add(out, d, n, sha1) == -1) {
-			set_err(err, _("%s: certificate %zu cannot be read"), path, i + 1);
+			err_set(err, _("%s: certificate %zu cannot be read"), path, i + 1);
 			OPENSSL_free(d);
 			certlist_free(&l);
 			return -1;
@@ -801,7 +788,7 @@ add_bundles(struct state *st, const struct bcerts *certs, char **err)
 		BIO_free(bio);
 		bio = BIO_new(BIO_s_mem());
 		if (bio == NULL || !PEM_write_bio(bio, PEM_STRING_X509, "", bc->der, bc->l.der_len)) {
-			set_err(err, _("%s/%s: cannot encode the certificate"), st->dir, en.name);
+			err_set(err, _("%s/%s: cannot encode the certificate"), st->dir, en.name);
 			free(en.name);
 			BIO_free(bio);
 			return -1;
@@ -962,7 +949,7 @@ apply_links(struct state *st, char **err)
 		snprintf(name, sizeof(name), "%08lx.%s%d", en->hash,
 		    en->kind == ENTRY_CRL ? "r" : "", id);
 		if (symlinkat(en->name, st->dirfd, name) == -1) {
-			set_err(err, _("%s/%s: cannot make the link: %s"), st->dir, name,
+			err_set(err, _("%s/%s: cannot make the link: %s"), st->dir, name,
 			    strerror(errno));
 			return -1;
 		}
@@ -1022,7 +1009,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t
 	st.now = now;
 	st.sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	if (st.sha1 == NULL) {
-		set_err(err, _("SHA-1 is not available in this OpenSSL"));
+		err_set(err, _("SHA-1 is not available in this OpenSSL"));
 		goto out;
 	}
 	for (i = 0; i < n_bundles; i++)
@@ -1033,7 +1020,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t
 		goto out;
 	st.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (st.dirfd == -1) {
-		set_err(err, "%s: %s", dir, strerror(errno));
+		err_set(err, "%s: %s", dir, strerror(errno));
 		goto out;
 	}
 	if (scan_dir(&st, err) == -1)

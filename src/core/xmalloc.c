@@ -93,6 +93,18 @@ xstrprintf(const char *fmt, ...)
 }
 
 void
+err_set(char **err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	*err = xvstrprintf(fmt, ap);
+	va_end(ap);
+}
+
+void
 buf_append(struct buf *b, const void *data, size_t len)
 {
 	if (b->len + len + 1 > b->cap) {

@@ -370,7 +370,7 @@ draw_item(struct wizard *w, const struct wiz_item *it, int y, bool is_focus)
 	if (it->kind == WI_PATH || it->kind == WI_TEXT) {
 		const struct finding *f = it->kind == WI_PATH ? wiz_finding_for(w, item_value(w, it)) :
 		    NULL;
-		const char *word = f && f->severity > SEV_INFO ? wiz_sev_word(f->severity) : NULL;
+		const char *word = f && f->severity > SEV_INFO ? severity_label(f->severity) : NULL;
 		int vx = cx + ui->label_w > x + 1 ? cx + ui->label_w : x + 1;
 		int room = ui->main_w - vx - 3 - (word ? ui_width(word, strlen(word)) + 1 : 0);
 		int vw;
@@ -422,10 +422,10 @@ focus_status(struct wizard *w, const struct wiz_item *it)
 	if (it->kind == WI_PATH) {
 		v = item_value(w, it);
 		if (it->note != NULL)
-			return xstrprintf("%s: %s", wiz_sev_word(SEV_ERROR), it->note);
+			return xstrprintf("%s: %s", severity_label(SEV_ERROR), it->note);
 		f = wiz_finding_for(w, v);
 		if (f != NULL && f->severity >= SEV_WARNING)
-			return xstrprintf("%s: %s%s%s", wiz_sev_word(f->severity), f->message,
+			return xstrprintf("%s: %s%s%s", severity_label(f->severity), f->message,
 			    f->fix ? _(" Fix: ") : "", f->fix ? f->fix : "");
 		{
 			/* what the file holds, then the .mc line and the .cf option it becomes */
@@ -480,9 +480,9 @@ draw_panel(struct wizard *w)
 	else
 		ui_hline(ui, y, 0, ui->cols);
 	head = xstrprintf(_(" Findings: %zu %s, %zu %s, %zu %s "),
-	    findings_count(&w->live, SEV_ERROR), wiz_sev_word(SEV_ERROR),
-	    findings_count(&w->live, SEV_WARNING), wiz_sev_word(SEV_WARNING),
-	    findings_count(&w->live, SEV_OK), wiz_sev_word(SEV_OK));
+	    findings_count(&w->live, SEV_ERROR), severity_label(SEV_ERROR),
+	    findings_count(&w->live, SEV_WARNING), severity_label(SEV_WARNING),
+	    findings_count(&w->live, SEV_OK), severity_label(SEV_OK));
 	ui_put(y, x + 1, head, wd - 2, A_BOLD);
 	free(head);
 	y++;
@@ -490,7 +490,7 @@ draw_panel(struct wizard *w)
 		const struct finding *f = &w->live.v[i];
 		struct ui_lines l = { 0 };
 		char *s;
-		const char *word = wiz_sev_word(f->severity);
+		const char *word = severity_label(f->severity);
 		int ww = ui_width(word, strlen(word));
 		size_t j;
 
@@ -553,7 +553,7 @@ put_body_line(const struct wiz_ui *ui, int y, const char *line)
 	while (*p == ' ')
 		p++;
 	for (i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++) {
-		const char *word = wiz_sev_word(sevs[i]);
+		const char *word = severity_label(sevs[i]);
 
 		n = strlen(word);
 		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == ':' || p[n] == '\0')) {
@@ -1011,7 +1011,7 @@ go_next(struct wizard *w)
 		ui->region = 0;
 		ui->follow = true;
 		w->view[w->screen].focus_id = bad->id;
-		wiz_set_status(w, "%s: %s%s%s", wiz_sev_word(f->severity), f->message,
+		wiz_set_status(w, "%s: %s%s%s", severity_label(f->severity), f->message,
 		    f->fix ? _(" Fix: ") : "", f->fix ? f->fix : "");
 		return;
 	}

@@ -343,7 +343,7 @@ load_lineages(struct wizard *w, time_t now)
 		/* the worst thing about it, in its own words */
 		for (j = 0; j < s->findings.n; j++)
 			if (s->findings.v[j].severity >= SEV_WARNING) {
-				buf_printf(&b, " - %s: %s", wiz_sev_word(s->findings.v[j].severity),
+				buf_printf(&b, " - %s: %s", severity_label(s->findings.v[j].severity),
 				    s->findings.v[j].message);
 				break;
 			}
@@ -884,7 +884,7 @@ engine_explain(const char *line)
 		    "\"STARTTLS\" or \"ruleset=tls_\" part)."));
 	memset(&e, 0, sizeof(e));
 	explain_describe(&l, &e);
-	buf_printf(&b, "%s (%s)\n\n", wiz_sev_word(e.severity), e.id ? e.id : "-");
+	buf_printf(&b, "%s (%s)\n\n", severity_label(e.severity), e.id ? e.id : "-");
 	if (e.what != NULL)
 		buf_printf(&b, _("What happened: %s\n\n"), e.what);
 	if (e.mail != NULL)

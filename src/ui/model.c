@@ -250,23 +250,6 @@ wiz_first_bad_item(struct wizard *w, const struct finding **out)
 	return NULL;
 }
 
-const char *
-wiz_sev_word(enum severity s)
-{
-	switch (s) {
-	case SEV_ERROR:
-		/* TRANSLATORS: severity word in the wizard; short, upper case */
-		return _("ERROR");
-	case SEV_WARNING:
-		return _("WARNING");
-	case SEV_INFO:
-		return _("INFO");
-	case SEV_OK:
-		break;
-	}
-	return _("OK");
-}
-
 /* Appends ' value' to b, quoted for a POSIX shell when needed. */
 static void
 shell_word(struct buf *b, const char *s)

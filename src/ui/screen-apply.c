@@ -98,7 +98,7 @@ apply_build(struct wizard *w)
 		wiz_body(w, _("No changes: %s already has these settings; no backup was made.\n"),
 		    w->env.mc_path);
 	else
-		wiz_body(w, _("%s: %s. Nothing was changed.\n"), wiz_sev_word(SEV_ERROR),
+		wiz_body(w, _("%s: %s. Nothing was changed.\n"), severity_label(SEV_ERROR),
 		    ap->error ? ap->error : _("apply failed"));
 	steps_body(w);
 	if (ap->running)
@@ -161,7 +161,7 @@ apply_activate(struct wizard *w, struct wiz_item *it)
 		if (!yes)
 			return WK_HANDLED;
 		if (engine_hook_install(w, &path, &err) == -1) {
-			wiz_set_status(w, "%s: %s", wiz_sev_word(SEV_ERROR), err ? err : "?");
+			wiz_set_status(w, "%s: %s", severity_label(SEV_ERROR), err ? err : "?");
 			free(err);
 		} else {
 			free(w->m.hook_path);

@@ -161,7 +161,7 @@ make_files(struct wizard *w, int (*fn)(struct wizard *, char **), const char *wh
 
 	if (w->confirm(w, q, false)) {
 		if (fn(w, &err) == -1) {
-			wiz_set_status(w, "%s: %s", wiz_sev_word(SEV_ERROR), err ? err : "?");
+			wiz_set_status(w, "%s: %s", severity_label(SEV_ERROR), err ? err : "?");
 			free(err);
 		} else {
 			ok = true;

@@ -48,7 +48,7 @@ review_build(struct wizard *w)
 	for (i = 0; i < w->live.n; i++) {
 		const struct finding *f = &w->live.v[i];
 
-		wiz_body(w, "%-7s %s: %s\n", wiz_sev_word(f->severity), f->id, f->message);
+		wiz_body(w, "%-7s %s: %s\n", severity_label(f->severity), f->id, f->message);
 		if (f->fix != NULL)
 			wiz_body(w, _("        fix: %s\n"), f->fix);
 		if (f->reproduce != NULL)
@@ -65,7 +65,7 @@ review_build(struct wizard *w)
 	wiz_body(w, _("\nThe .mc fragment:\n"));
 	engine_preview(w);
 	if (w->ap.preview_err != NULL)
-		wiz_body(w, "  %s: %s\n", wiz_sev_word(SEV_ERROR), w->ap.preview_err);
+		wiz_body(w, "  %s: %s\n", severity_label(SEV_ERROR), w->ap.preview_err);
 	if (w->ap.fragment != NULL)
 		fragment_body(w, w->ap.fragment);
 	if (w->ap.mc_diff != NULL)

@@ -79,7 +79,7 @@ store_activate(struct wizard *w, struct wiz_item *it)
 		char *err = NULL;
 
 		if (w->confirm(w, q, false) && engine_rehash(w, &err) == -1) {
-			wiz_set_status(w, "%s: %s", wiz_sev_word(SEV_ERROR), err ? err : "?");
+			wiz_set_status(w, "%s: %s", severity_label(SEV_ERROR), err ? err : "?");
 			free(err);
 		}
 		free(q);

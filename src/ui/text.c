@@ -64,7 +64,7 @@ print_findings(const struct wizard *w)
 
 		if (f->severity < SEV_WARNING)
 			continue;
-		printf("  %-7s %s\n", wiz_sev_word(f->severity), f->message);
+		printf("  %-7s %s\n", severity_label(f->severity), f->message);
 		if (f->fix)
 			printf(_("          fix: %s\n"), f->fix);
 	}
@@ -165,7 +165,7 @@ ask_group(struct wizard *w, int group, enum wiz_key_result *r)
 					const char *bad = wiz_path_problem(line);
 
 					if (bad != NULL)
-						printf("%s: %s\n", wiz_sev_word(SEV_ERROR), bad);
+						printf("%s: %s\n", severity_label(SEV_ERROR), bad);
 					wiz_set_field(w, (enum plan_field)it->field, line);
 				} else {
 					free(*it->text);

@@ -225,7 +225,6 @@ struct wiz_item *wiz_first_bad_item(struct wizard *w, const struct finding **f);
 /* The equivalent non-interactive command line (caller frees). */
 char *wiz_command_line(const struct wizard *w);
 /* A short translated word for a severity: "ERROR", "WARNING", "INFO", "OK". */
-const char *wiz_sev_word(enum severity s);
 /* Adds a path item bound to plan field f (id 1000 + f). */
 void wiz_path_item(struct wizard *w, enum plan_field f, int group, char key, const char *label,
     const char *help);
