@@ -7,12 +7,10 @@
 
 #include "certs-cli.h"
 #include "cli.h"
+#include "smtls/ca.h"
 #include "smtls/i18n.h"
 #include "smtls/pki.h"
 #include "smtls/xmalloc.h"
-
-#define CA_DAYS		3650	/* ten years: renewing a CA means touching every member */
-#define CA_LEAF_DAYS	397	/* a year and a month: a yearly re-issue with some slack */
 
 enum { COPT_NAME = COPT_OWN, COPT_CA, COPT_CLIENT };
 
@@ -62,14 +60,12 @@ ca_new_run(int argc, char **argv)
 	struct certs_opts o;
 	struct certs_names names = { 0 };
 	struct pki_cert_params p;
-	struct key key = { 0 };
-	struct cert cert = { 0 };
-	struct buf certpem = { 0 };
-	struct pki_out_file files[2];
-	const char *name = "smtls private mail CA";
-	char *err = NULL, *keypem = NULL, *abs, until[32], keydesc[64];
-	size_t keylen = 0;
+	struct ca_new ca;
+	const char *name = CA_DEFAULT_NAME;
+	char *err = NULL, *abs, until[32], keydesc[64];
 	int opt, r, rc = EXIT_USAGE;
+
+	memset(&ca, 0, sizeof(ca));
 
 	certs_opts_init(&o, CA_DAYS);
 	optind = 1;
@@ -100,23 +96,17 @@ ca_new_run(int argc, char **argv)
 	}
 	if (certs_opts_finish(&o, "ca new", false, &names, &p) == -1)
 		goto usage;
-	p.profile = PKI_PROFILE_CA;
 	p.common_name = name;
 	rc = EXIT_FINDINGS;
-	if (pki_key_generate(&o.spec, &key, &err) == -1 ||
-	    pki_cert_issue(&p, &key, NULL, NULL, &cert, &err) == -1) {
+	if (ca_new_make(&ca, &o.spec, &p, &err) == -1) {
 		cli_error("%s", err);
 		goto out;
 	}
-	keypem = pki_key_pem(&key, &keylen);
-	pki_cert_pem(&certpem, &cert);
-	files[0] = (struct pki_out_file){ "ca.pem", certpem.data, certpem.len, 0644 };
-	files[1] = (struct pki_out_file){ "ca-key.pem", keypem, keylen, 0600 };
-	if (keypem == NULL || certs_write_out(o.out, 0700, files, 2, o.force) == -1)
+	if (certs_write_out(o.out, 0700, ca.files, 2, o.force) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
-	time_format_iso(cert.not_after, until, sizeof(until));
-	certs_key_text(&cert, keydesc, sizeof(keydesc));
+	time_format_iso(ca.cert.not_after, until, sizeof(until));
+	certs_key_text(&ca.cert, keydesc, sizeof(keydesc));
 	printf(_("Wrote %s/ca.pem (CA \"%s\", %s, valid until %s)\n"
 	    "  and %s/ca-key.pem (mode 0600).\n"), abs, name, keydesc, until, abs);
 	printf(_("Next, for each mail server:\n  %s ca issue --ca %s --hostname FQDN --out DIR\n"
@@ -129,51 +119,9 @@ usage:
 	rc = cli_usage_error("ca new");
 out:
 	free(err);
-	pki_free_secret(keypem, keylen);
-	buf_free(&certpem);
-	cert_clear(&cert);
-	key_clear(&key);
+	ca_new_free(&ca);
 	certs_names_free(&names);
 	certs_opts_free(&o);
-	return rc;
-}
-
-/* Loads the CA of --ca DIR: a CA certificate and the key that belongs to it. */
-static int
-ca_load(const char *dir, struct cert *ca, struct key *key, time_t now)
-{
-	struct certlist l = { 0 };
-	char *path, *err = NULL;
-	int rc = -1;
-
-	path = xstrprintf("%s/ca.pem", dir);
-	if (cert_load_file(path, &l, &err) != LOAD_OK) {
-		cli_error("%s", err);
-		goto out;
-	}
-	if (!l.v[0].is_ca) {
-		cli_error(_("%s: not a CA certificate (basicConstraints CA:TRUE missing)"), path);
-		goto out;
-	}
-	if (l.v[0].not_after <= now) {
-		cli_error(_("%s: the CA certificate has expired; make a new CA"), path);
-		goto out;
-	}
-	free(path);
-	path = xstrprintf("%s/ca-key.pem", dir);
-	if (certs_load_key(path, key) == -1)
-		goto out;
-	if (!key_matches_cert(key, &l.v[0])) {
-		cli_error(_("%s: this key does not belong to %s/ca.pem"), path, dir);
-		key_clear(key);
-		goto out;
-	}
-	cert_dup(ca, &l.v[0]);
-	rc = 0;
-out:
-	free(err);
-	free(path);
-	certlist_free(&l);
 	return rc;
 }
 
@@ -194,7 +142,7 @@ ca_issue_run(int argc, char **argv)
 	struct buf capem = { 0 };
 	struct pki_out_file extra[1];
 	const char *cadir = NULL;
-	char *abs, until[32], key[64];
+	char *abs, *err = NULL, until[32], key[64];
 	bool client = false;
 	int opt, rc = EXIT_USAGE;
 
@@ -224,22 +172,23 @@ ca_issue_run(int argc, char **argv)
 	if (certs_opts_finish(&o, "ca issue", true, &names, &p) == -1)
 		goto usage;
 	rc = EXIT_FINDINGS;
-	if (ca_load(cadir, &ca, &cakey, p.not_before) == -1)
+	if (ca_load(cadir, p.not_before, &ca, &cakey, &err) == -1) {
+		cli_error("%s", err);
 		goto out;
+	}
 	if (client)
 		p.profile = PKI_PROFILE_CLIENT;
-	if (p.not_before + (time_t)p.days * 86400 > ca.not_after) {
-		p.days = (int)((ca.not_after - p.not_before) / 86400);
-		if (p.days < 1) {
-			cli_error(_("%s/ca.pem: the CA expires in less than a day; make a new CA"),
-			    cadir);
-			goto out;
-		}
+	switch (ca_fit_days(&ca, cadir, &p, &err)) {
+	case -1:
+		cli_error("%s", err);
+		goto out;
+	case 1:
 		fprintf(stderr, _("%s: note: validity shortened to %d days: a certificate cannot "
 		    "outlive its CA\n"), PACKAGE, p.days);
+		break;
 	}
 	pki_cert_pem(&capem, &ca);
-	extra[0] = (struct pki_out_file){ "ca.pem", capem.data, capem.len, 0644 };
+	extra[0] = (struct pki_out_file){ CA_CERT_FILE, capem.data, capem.len, 0644 };
 	if (certs_make_and_write(&o, &p, &ca, &cakey, extra, 1, &cert) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
@@ -263,6 +212,7 @@ ca_issue_run(int argc, char **argv)
 usage:
 	rc = cli_usage_error("ca issue");
 out:
+	free(err);
 	buf_free(&capem);
 	cert_clear(&cert);
 	cert_clear(&ca);
