@@ -448,6 +448,8 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	w->m.client_cert = plan_get(&w->m.plan, PF_CLIENT_CERT) != NULL;
 	w->m.gen_names = e->hostname ? xstrdup(e->hostname) : NULL;
 	w->m.gen_dir = e->demo ? xstrprintf("%s/tls", e->demo_dir) : xstrdup("/etc/mail/tls");
+	w->m.ca_dir = e->demo ? xstrprintf("%s/private-ca", e->demo_dir) :
+	    xstrdup("/etc/mail/private-ca");
 	w->m.store_dir = e->demo ? xstrprintf("%s/tls/roots", e->demo_dir) :
 	    xstrdup("/etc/mail/tls/roots");
 	w->m.ask_client = true;
@@ -573,10 +575,12 @@ engine_cleanup(struct wizard *w)
 }
 
 /*
- * The certificate engine (pki.h, hook.h): a self-signed certificate, a key and CSR, the
- * import of what a commercial CA sent, the certbot deploy hook. Each writes new files only
+ * The certificate engine (pki.h, ca.h, hook.h): a self-signed certificate, a private CA and
+ * the certificates it issues, a key and CSR, the import of what a commercial CA sent, the
+ * certbot deploy hook. Each writes new files only
  * (all or nothing, keys 0600 from the first byte) after the admin confirmed.
  */
+#include "smtls/ca.h"
 #include "smtls/hook.h"
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
@@ -648,23 +652,35 @@ write_out(const char *dir, const struct pki_out_file *files, size_t n, char **er
 	return 0;
 }
 
-int
-engine_make_selfsigned(struct wizard *w, char **err)
+/*
+ * A new key and a certificate for m.gen_names, signed by issuer/issuer_key (NULL: by itself),
+ * written with the extra files into m.gen_dir; the plan then uses them, with the file
+ * ca_file of the directory as CACertFile.
+ */
+static int
+make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_key,
+    const struct pki_out_file *extra, size_t n_extra, const char *ca_file, char **err)
 {
 	struct pki_key_spec spec;
 	struct pki_cert_params p;
 	struct key key = { 0 };
 	struct cert cert = { 0 };
 	struct buf pem = { 0 };
-	struct pki_out_file files[2];
+	struct pki_out_file files[3];
 	char **names, *keypem = NULL, *path;
-	size_t n = split_names(w->m.gen_names, &names), keylen = 0;
+	size_t n = split_names(w->m.gen_names, &names), keylen = 0, i;
 	int rc = -1;
 
 	*err = NULL;
-	if (gen_params(w, names, n, &spec, &p, err) == -1 ||
-	    pki_key_generate(&spec, &key, err) == -1 ||
-	    pki_cert_issue(&p, &key, NULL, NULL, &cert, err) == -1)
+	if (n_extra > 1 || gen_params(w, names, n, &spec, &p, err) == -1)
+		goto out;
+	if (issuer != NULL) {
+		p.days = CA_LEAF_DAYS;
+		if (ca_fit_days(issuer, w->m.ca_dir, &p, err) == -1)
+			goto out;
+	}
+	if (pki_key_generate(&spec, &key, err) == -1 ||
+	    pki_cert_issue(&p, &key, issuer, issuer_key, &cert, err) == -1)
 		goto out;
 	if ((keypem = pki_key_pem(&key, &keylen)) == NULL) {
 		*err = xstrdup(_("cannot encode the private key"));
@@ -673,12 +689,15 @@ engine_make_selfsigned(struct wizard *w, char **err)
 	pki_cert_pem(&pem, &cert);
 	files[0] = (struct pki_out_file){ "cert.pem", pem.data, pem.len, 0644 };
 	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
-	if (write_out(w->m.gen_dir, files, 2, err) == -1)
+	for (i = 0; i < n_extra; i++)
+		files[2 + i] = extra[i];
+	if (write_out(w->m.gen_dir, files, 2 + n_extra, err) == -1)
 		goto out;
 	w->wrote = true;
 	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
 	wiz_set_field(w, PF_SERVER_CERT, path);
-	/* self-signed: the certificate is its own issuer, and CACertFile must be set */
+	free(path);
+	path = xstrprintf("%s/%s", w->m.gen_dir, ca_file);
 	wiz_set_field(w, PF_CA_CERT, path);
 	free(path);
 	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
@@ -691,6 +710,80 @@ out:
 	cert_clear(&cert);
 	key_clear(&key);
 	free_names(names, n);
+	return rc;
+}
+
+int
+engine_make_selfsigned(struct wizard *w, char **err)
+{
+	/* self-signed: the certificate is its own issuer, and CACertFile must be set */
+	return make_leaf(w, NULL, NULL, NULL, 0, "cert.pem", err);
+}
+
+bool
+engine_ca_present(const struct wizard *w)
+{
+	return ca_dir_has_ca(w->m.ca_dir);
+}
+
+/* Own CA: a CA key and certificate in m.ca_dir (mode 0700: it holds the CA's key). */
+int
+engine_make_ca(struct wizard *w, char **err)
+{
+	struct pki_key_spec spec;
+	struct pki_cert_params p;
+	struct ca_new ca;
+	bool created = false;
+	int rc = -1;
+
+	*err = NULL;
+	memset(&ca, 0, sizeof(ca));
+	if (w->m.ca_dir == NULL || *w->m.ca_dir == '\0') {
+		*err = xstrdup(_("name the CA directory"));
+		return -1;
+	}
+	if (pki_key_spec_parse(w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256", &spec, err) == -1)
+		return -1;
+	memset(&p, 0, sizeof(p));
+	p.common_name = CA_DEFAULT_NAME;
+	p.not_before = time(NULL);
+	p.days = CA_DAYS;
+	if (ca_new_make(&ca, &spec, &p, err) == -1 ||
+	    pki_outdir_prepare(w->m.ca_dir, 0700, &created, err) == -1)
+		goto out;
+	if (pki_write_files(w->m.ca_dir, ca.files, 2, false, err) == -1) {
+		if (created)
+			(void)rmdir(w->m.ca_dir);
+		goto out;
+	}
+	w->wrote = true;
+	rc = 0;
+out:
+	ca_new_free(&ca);
+	return rc;
+}
+
+/* Own CA: this server's certificate from the CA in m.ca_dir, with the CA as CACertFile. */
+int
+engine_issue_from_ca(struct wizard *w, char **err)
+{
+	struct key cakey = { 0 };
+	struct cert ca = { 0 };
+	struct buf capem = { 0 };
+	struct pki_out_file extra[1];
+	int rc = -1;
+
+	*err = NULL;
+	if (ca_load(w->m.ca_dir ? w->m.ca_dir : "", time(NULL), &ca, &cakey, err) == -1)
+		goto out;
+	pki_cert_pem(&capem, &ca);
+	/* the CA: our issuer for clients, and the anchor the organisation's servers share */
+	extra[0] = (struct pki_out_file){ CA_CERT_FILE, capem.data, capem.len, 0644 };
+	rc = make_leaf(w, &ca, &cakey, extra, 1, CA_CERT_FILE, err);
+out:
+	buf_free(&capem);
+	cert_clear(&ca);
+	key_clear(&cakey);
 	return rc;
 }
 

@@ -371,6 +371,7 @@ wiz_free(struct wizard *w)
 	free(w->result);
 	free(w->m.gen_names);
 	free(w->m.gen_dir);
+	free(w->m.ca_dir);
 	free(w->m.import_bundle);
 	free(w->m.import_key);
 	free(w->m.hook_path);

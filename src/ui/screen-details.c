@@ -9,7 +9,8 @@
 
 enum {
 	DET_HOST = 900, DET_NAMES, DET_EC, DET_RSA, DET_DIR, DET_MAKE, DET_IMPORT_MODE,
-	DET_CSR_MODE, DET_BUNDLE, DET_KEY, DET_DO_IMPORT, DET_MAKE_CSR,
+	DET_CSR_MODE, DET_BUNDLE, DET_KEY, DET_DO_IMPORT, DET_MAKE_CSR, DET_CA_DIR, DET_MAKE_CA,
+	DET_ISSUE,
 };
 
 /* The names, key type and output directory of a new key (self-signed or CSR). */
@@ -107,10 +108,27 @@ details_build(struct wizard *w)
 			it->help = N_("Writes privkey.pem (0600) and request.csr (asks first).");
 		}
 		break;
+	case SRC_OWN_CA:
+		wiz_body(w, _("The CA's ca.pem becomes CACertFile. The organisation's other "
+		    "servers need the same ca.pem as their CACertFile (and a certificate from "
+		    "smtls ca issue --client to verify each other both ways).\n"));
+		it = wiz_item_add(w, WI_TEXT, DET_CA_DIR, 1, 'a', _("CA directory"));
+		it->text = &w->m.ca_dir;
+		it->browse = true;
+		it->help = N_("A CA made by smtls ca new (ca.pem and ca-key.pem), or an empty "
+		    "directory for a new one. Its key signs every member: keep it mode 0600.");
+		if (!engine_ca_present(w)) {
+			it = wiz_item_add(w, WI_ACTION, DET_MAKE_CA, 2, 'm', _("Make the CA"));
+			it->help = N_("Writes ca.pem (the CA certificate, ten years) and ca-key.pem "
+			    "(mode 0600) into the CA directory (asks first).");
+		}
+		g = new_key_items(w, 3);
+		it = wiz_item_add(w, WI_ACTION, DET_ISSUE, g++, 's',
+		    _("Issue the server certificate now"));
+		it->help = N_("Writes cert.pem (signed by the CA), privkey.pem (0600) and ca.pem "
+		    "(the CA certificate) into the directory (asks first).");
+		break;
 	default:
-		wiz_body(w, _("The wizard does not make a private CA yet: make it and its "
-		    "certificates with smtls ca new and smtls ca issue, then go back (Esc) and "
-		    "choose existing files.\n"));
 		return;
 	}
 	wiz_path_item(w, PF_SERVER_CERT, g, 'c', _("Certificate"),
@@ -149,14 +167,15 @@ use_lineage(struct wizard *w, size_t i)
 	}
 }
 
-/* Runs one of the certificate engine's writers after a yes; says what happened. */
+/* Runs one of the certificate engine's writers (into dir) after a yes; says what happened. */
 static bool
-make_files(struct wizard *w, int (*fn)(struct wizard *, char **), const char *what)
+make_files(struct wizard *w, int (*fn)(struct wizard *, char **), const char *what,
+    const char *dir)
 {
 	bool ok = false;
 
 	char *q = xstrprintf(_("%s in %s now? Only new files are written."), what,
-	    w->m.gen_dir ? w->m.gen_dir : "?");
+	    dir ? dir : "?");
 	char *err = NULL;
 
 	if (w->confirm(w, q, false)) {
@@ -166,7 +185,7 @@ make_files(struct wizard *w, int (*fn)(struct wizard *, char **), const char *wh
 		} else {
 			ok = true;
 			if (w->status == NULL)
-				wiz_set_status(w, _("Done: the files are in %s"), w->m.gen_dir);
+				wiz_set_status(w, _("Done: the files are in %s"), dir);
 		}
 	}
 	free(q);
@@ -188,10 +207,12 @@ details_activate(struct wizard *w, struct wiz_item *it)
 		w->m.commercial = id == DET_CSR_MODE;
 		return WK_STAY;
 	case DET_MAKE:
-		make_files(w, engine_make_selfsigned, _("Make a key and a self-signed certificate"));
+		make_files(w, engine_make_selfsigned, _("Make a key and a self-signed certificate"),
+		    w->m.gen_dir);
 		return WK_HANDLED;
 	case DET_MAKE_CSR:
-		if (make_files(w, engine_make_csr, _("Make a key and a certificate request"))) {
+		if (make_files(w, engine_make_csr, _("Make a key and a certificate request"),
+		    w->m.gen_dir)) {
 			wiz_set_status(w, _("Send %s/request.csr to the CA; then choose Import and "
 			    "name the files it sent (the key is %s)."), w->m.gen_dir,
 			    w->m.import_key);
@@ -199,7 +220,18 @@ details_activate(struct wizard *w, struct wiz_item *it)
 		}
 		return WK_HANDLED;
 	case DET_DO_IMPORT:
-		make_files(w, engine_import, _("Import the CA's files"));
+		make_files(w, engine_import, _("Import the CA's files"), w->m.gen_dir);
+		return WK_HANDLED;
+	case DET_MAKE_CA:
+		if (make_files(w, engine_make_ca, _("Make a new CA"), w->m.ca_dir))
+			wiz_set_status(w, _("Done: the CA is in %s; now issue the server "
+			    "certificate"), w->m.ca_dir);
+		return WK_HANDLED;
+	case DET_ISSUE:
+		if (make_files(w, engine_issue_from_ca, _("Issue a key and a certificate from "
+		    "the CA"), w->m.gen_dir))
+			wiz_set_status(w, _("Done. Give ca.pem to the organisation's other "
+			    "servers as their CACertFile. The files are in %s"), w->m.gen_dir);
 		return WK_HANDLED;
 	}
 	if (it->kind != WI_CHOICE || w->m.source != SRC_LETSENCRYPT)
@@ -236,7 +268,9 @@ const struct wiz_screen screen_details = {
 	.name = N_("Source details"),
 	.help = N_("The files of the certificate: the leaf (ServerCertFile), its key "
 	    "(ServerKeyFile) and the issuer chain (CACertFile). Let's Encrypt's live names are "
-	    "symlinks that certbot moves on renewal, so sendmail always reads the current files."),
+	    "symlinks that certbot moves on renewal, so sendmail always reads the current files. "
+	    "With an own CA, ca.pem is the issuer sent to clients and the trust anchor the "
+	    "organisation's servers share to verify each other."),
 	.enter = details_enter,
 	.build = details_build,
 	.activate = details_activate,

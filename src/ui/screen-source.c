@@ -21,7 +21,9 @@ source_build(struct wizard *w)
 		  N_("A key and a certificate that signs itself: encrypts, but peers that "
 		     "verify will not trust it."), true },
 		{ SRC_OWN_CA, 'o', N_("Own CA (servers of one organisation)"),
-		  N_("A private CA whose root the other servers put in their CACertPath."),
+		  N_("A private CA (smtls ca new) signs this server's certificate; its ca.pem is "
+		     "the CACertFile of every server of the organisation, so they verify each "
+		     "other."),
 		  true },
 		{ SRC_COMMERCIAL, 'c', N_("Commercial CA (make a CSR, or import)"),
 		  N_("Make a key and a certificate request now, or import what the CA sent."),
@@ -43,10 +45,6 @@ source_build(struct wizard *w)
 			else
 				wiz_item_note(it, _("%zu found"), w->env.n_lineages);
 		}
-		if (rows[i].src == SRC_OWN_CA)
-			wiz_item_disable(it, _("not in the wizard yet: make the CA and its "
-			    "certificates with smtls ca new and smtls ca issue, then choose "
-			    "existing files"));
 	}
 }
 

@@ -96,6 +96,7 @@ struct wiz_model {
 	char		*gen_names;	/* names for a new certificate or CSR */
 	int		 gen_key;	/* 0 EC P-256, 1 RSA 3072 */
 	char		*gen_dir;	/* where new files go */
+	char		*ca_dir;	/* own CA: its directory (ca.pem, ca-key.pem) */
 	int		 commercial;	/* 0 import what the CA sent, 1 make a key and CSR */
 	char		*import_bundle;	/* the file(s) the CA sent */
 	char		*import_key;	/* the key the CSR was made with */
@@ -264,6 +265,10 @@ int engine_undo(struct wizard *w);
 int engine_make_selfsigned(struct wizard *w, char **err);
 int engine_make_csr(struct wizard *w, char **err);
 int engine_import(struct wizard *w, char **err);
+/* Own CA: whether m.ca_dir holds one; make it there; issue this server's certificate from it. */
+bool engine_ca_present(const struct wizard *w);
+int engine_make_ca(struct wizard *w, char **err);
+int engine_issue_from_ca(struct wizard *w, char **err);
 /* Builds m.store_dir into a CACertPath from m.store_bundle (progress through w->progress). */
 int engine_rehash(struct wizard *w, char **err);
 /* The certbot deploy hook for the chosen lineage; *path is where it went. */
