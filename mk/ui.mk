@@ -14,4 +14,4 @@ MAN_PARTS += doc/cmd-wizard.8
 TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-repair.test tests/ui-text.test tests/ui-de.test tests/ui-certs.test \
 	tests/ui-ownca.test
 
-EXTRA_DIST += tests/lib-ui.sh bench/ui.sh tests/ui-ownca.test
+EXTRA_DIST += tests/lib-ui.sh bench/ui.sh
