@@ -29,6 +29,7 @@ struct buf {
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Returns the data (caller frees) and resets the buffer. */
 char *buf_release(struct buf *b);
 void buf_free(struct buf *b);

@@ -128,16 +128,22 @@ buf_puts(struct buf *b, const char *s)
 }
 
 void
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	char *s = xvstrprintf(fmt, ap);
+
+	buf_puts(b, s);
+	free(s);
+}
+
+void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	s = xvstrprintf(fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	buf_puts(b, s);
-	free(s);
 }
 
 char *

@@ -82,13 +82,10 @@ void
 wiz_body(struct wizard *w, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	s = xvstrprintf(fmt, ap);
+	buf_vprintf(&w->body, fmt, ap);
 	va_end(ap);
-	buf_puts(&w->body, s);
-	free(s);
 }
 
 void
