@@ -64,8 +64,10 @@ sm_build() {
 	local mc=$1 cf=$2
 	m4 "$mc" > "$cf" 2> "$cf.m4err" || { cat "$cf.m4err" >&2; return 1; }
 	[ -s "$cf.m4err" ] && { cat "$cf.m4err" >&2; return 1; }
-	sm_ns build.test.example timeout 20 "$SM_BIN" -C "$cf" -bC >&2 || return 1
-	sm_ns build.test.example timeout 20 "$SM_BIN" -C "$cf" -bi >/dev/null 2>&1 || return 1
+	sm_ns build.test.example timeout 30 "$SM_BIN" -C "$cf" -bC >&2 ||
+		{ echo "# sm_build: sendmail -bC failed or timed out on $cf" >&2; return 1; }
+	sm_ns build.test.example timeout 30 "$SM_BIN" -C "$cf" -bi >/dev/null 2>&1 ||
+		{ echo "# sm_build: sendmail -bi failed or timed out on $cf" >&2; return 1; }
 }
 
 # sm_start CF FQDN PORT LOG: start a daemon from CF, its log lines in LOG; waits until it listens
@@ -74,12 +76,17 @@ sm_start() {
 	d=$(dirname "$cf")
 	: > "$log"
 	sm_ns "$fqdn" "$SM_BIN" -C "$cf" -D "$log" -d89.8 -bd || return 1
-	for i in $(seq 200); do
+	# a loaded machine (or a slow DNS answer at start-up) can take seconds: wait up to 30 s
+	for i in $(seq 600); do
 		ss -ltnH 2>/dev/null | awk '{print $4}' | grep -qx "127.0.0.1:$port" && break
 		sleep 0.05
 	done
 	pid=$(head -1 "$d/sendmail.pid" 2>/dev/null)
-	[ -n "$pid" ] || return 1
+	if [ -z "$pid" ]; then
+		echo "# sm_start: no daemon from $cf on port $port; its log:" >&2
+		tail -n 5 "$log" | sed 's/^/#   /' >&2
+		return 1
+	fi
 	_sm_pids="$_sm_pids $pid:$cf"
 	sleep 0.1
 	return 0
