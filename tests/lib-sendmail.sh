@@ -83,6 +83,8 @@ sm_start() {
 	done
 	pid=$(head -1 "$d/sendmail.pid" 2>/dev/null)
 	if [ -z "$pid" ]; then
+		# it may still come up after we gave up: sm_stop_all looks for its pid file then
+		_sm_pids="$_sm_pids pending:$cf"
 		echo "# sm_start: no daemon from $cf on port $port; its log:" >&2
 		tail -n 5 "$log" | sed 's/^/#   /' >&2
 		return 1
@@ -107,7 +109,8 @@ sm_stop_all() {
 	local e pid cf i
 	for e in $_sm_pids; do
 		pid=${e%%:*}; cf=${e#*:}
-		_sm_ours "$pid" "$cf" || continue
+		[ "$pid" = pending ] && pid=$(head -1 "$(dirname "$cf")/sendmail.pid" 2>/dev/null)
+		[ -n "$pid" ] && _sm_ours "$pid" "$cf" || continue
 		kill "$pid" 2>/dev/null
 		for i in $(seq 50); do _sm_ours "$pid" "$cf" || break; sleep 0.05; done
 		_sm_ours "$pid" "$cf" && kill -9 "$pid" 2>/dev/null
