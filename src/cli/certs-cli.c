@@ -40,12 +40,9 @@ certs_opts_init(struct certs_opts *o, int default_days)
 static int
 parse_days(const char *arg, int *days)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > PKI_DAYS_MAX) {
+	if (cli_parse_range(arg, 1, PKI_DAYS_MAX, &v) == -1) {
 		cli_error(_("--days: '%s' is not a number of days from 1 to %d"), arg,
 		    PKI_DAYS_MAX);
 		return -1;

@@ -94,6 +94,8 @@ int settings_load_config(struct cli_settings *s, struct findings *fs);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "Try 'smtls CMD --help'." and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd);
+/* Parses a whole decimal number from min to max; -1 (no message) when arg is anything else. */
+int cli_parse_range(const char *arg, long min, long max, long *out);
 /* The system's fully qualified host name (caller frees), or NULL. */
 char *cli_fqdn(void);
 

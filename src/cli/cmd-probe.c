@@ -129,12 +129,9 @@ print_human(const struct probe_opts *o, const struct probe_result *r)
 static int
 parse_seconds(const char *arg, int *ms)
 {
-	char *e;
 	long v;
 
-	errno = 0;
-	v = strtol(arg, &e, 10);
-	if (*arg == '\0' || *e != '\0' || errno != 0 || v < 1 || v > 3600) {
+	if (cli_parse_range(arg, 1, 3600, &v) == -1) {
 		cli_error(_("probe: --timeout '%s': give whole seconds from 1 to 3600"), arg);
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /* settings.c: the settings flags shared by check, emit, apply and probe, and small CLI helpers. */
 #include "config.h"
 
+#include <errno.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -266,6 +267,20 @@ cli_usage_error(const char *cmd)
 {
 	fprintf(stderr, _("Try '%s %s --help'.\n"), PACKAGE, cmd);
 	return EXIT_USAGE;
+}
+
+int
+cli_parse_range(const char *arg, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 char *
