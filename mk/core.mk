@@ -23,7 +23,7 @@ MAN_PARTS += doc/head.8 doc/cmd-check.8
 # doc/tail.8 must come last: modules add their parts before it (see mk/zz-tail.mk)
 
 TESTS += tests/cli.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
-	tests/check-sendmail.test tests/tree.test
+	tests/check-sendmail.test tests/tree.test tests/man.test
 EXTRA_DIST += tests/cli.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
 	tests/check-sendmail.test \
 	tests/lib-check.sh tests/gen-fixtures.sh tests/data/letsencrypt/README.md \
