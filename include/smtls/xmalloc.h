@@ -17,7 +17,15 @@ void strv_free(char **v, size_t n);
 char *xstrprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvstrprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
-/* Sets *err to a newly allocated formatted message; does nothing when err is NULL. */
+/*
+ * The one error convention of the core. A function that can fail takes `char **err` last and
+ * returns -1 (or a failure status). err may be NULL: then no message is stored. Otherwise, on
+ * failure, it stores a newly allocated message that names the file (or value) and the problem,
+ * always through err_set, and the caller frees it; on success *err is left as it was, so callers
+ * start with `char *err = NULL`. A function passes its err on to the functions it calls rather
+ * than copying their message. err_set sets *err to the formatted message, or does nothing when
+ * err is NULL.
+ */
 void err_set(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A growable byte buffer; always NUL-terminated after the data. */

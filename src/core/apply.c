@@ -109,7 +109,7 @@ stage_write(struct staged *sg, const char *target, const char *dir, const char *
 	free(d);
 	fd = mkstemp(sg->tmp);
 	if (fd == -1) {
-		*err = xstrprintf(_("%s: cannot create a temporary file beside it: %s"), target,
+		err_set(err, _("%s: cannot create a temporary file beside it: %s"), target,
 		    strerror(errno));
 		xfree(sg->tmp);
 		xfree(sg->target);
@@ -128,7 +128,7 @@ stage_write(struct staged *sg, const char *target, const char *dir, const char *
 	}
 	return 0;
 fail:
-	*err = xstrprintf(_("%s: cannot write the new file %s: %s"), target, sg->tmp, strerror(e));
+	err_set(err, _("%s: cannot write the new file %s: %s"), target, sg->tmp, strerror(e));
 	unlink(sg->tmp);
 	xfree(sg->tmp);
 	xfree(sg->target);
@@ -148,7 +148,7 @@ static int
 stage_commit(struct staged *sg, char **err)
 {
 	if (rename(sg->tmp, sg->target) == -1) {
-		*err = xstrprintf(_("%s: cannot rename %s over it: %s"), sg->target, sg->tmp,
+		err_set(err, _("%s: cannot rename %s over it: %s"), sg->target, sg->tmp,
 		    strerror(errno));
 		return -1;
 	}
@@ -200,7 +200,7 @@ backup_write(const char *path, const char *suffix, const char *data, size_t len,
 		return NULL;
 	}
 	if (lchown(name, st->st_uid, st->st_gid) == -1 && errno != EPERM) {
-		*err = xstrprintf(_("%s: cannot give the backup %s its owner: %s"), path, name,
+		err_set(err, _("%s: cannot give the backup %s its owner: %s"), path, name,
 		    strerror(errno));
 		unlink(name);
 		free(name);
@@ -279,18 +279,18 @@ sendmail_check_cf(const char *sendmail, const char *cf, int timeout_ms, const ch
 
 	r = proc_run(argv, NULL, 0, timeout_ms, 1024 * 1024, &pr);
 	if (r == -1 && pr.timed_out)
-		*err = xstrprintf(_("%s: `sendmail -bC' did not finish within %d seconds (sendmail "
+		err_set(err, _("%s: `sendmail -bC' did not finish within %d seconds (sendmail "
 		    "sleeps 60 s when this host's name is not fully qualified: check hostname -f)"),
 		    label, timeout_ms / 1000);
 	else if (r == -1)
-		*err = xstrprintf(_("cannot run %s: %s"), sendmail, strerror(pr.errno_exec));
+		err_set(err, _("cannot run %s: %s"), sendmail, strerror(pr.errno_exec));
 	else if (pr.status != 0) {
 		const char *msg = pr.err_len ? pr.err : pr.out;
 		size_t l = strlen(msg);
 
 		while (l > 0 && msg[l - 1] == '\n')
 			l--;
-		*err = xstrprintf(_("%s: sendmail -bC refused the new configuration (exit %d): "
+		err_set(err, _("%s: sendmail -bC refused the new configuration (exit %d): "
 		    "%.*s"), label, pr.status, (int)l, l ? msg : _("no message"));
 		r = -1;
 	}
@@ -566,9 +566,8 @@ apply_restart(char **command, char **err)
 	int r;
 
 	*command = NULL;
-	*err = NULL;
 	if (argv == NULL) {
-		*err = xstrdup(_("no way to restart sendmail was found (systemctl, service, "
+		err_set(err, "%s", _("no way to restart sendmail was found (systemctl, service, "
 		    "/etc/init.d/sendmail)"));
 		return -1;
 	}
@@ -579,7 +578,7 @@ apply_restart(char **command, char **err)
 
 		while (l > 0 && pr.err[l - 1] == '\n')
 			l--;
-		*err = xstrprintf(_("`%s' failed (%s): %.*s"), *command, r == -1 ?
+		err_set(err, _("`%s' failed (%s): %.*s"), *command, r == -1 ?
 		    (pr.timed_out ? _("timed out") : strerror(pr.errno_exec)) : _("non-zero exit"),
 		    (int)l, l ? pr.err : "");
 		proc_result_free(&pr);
@@ -604,7 +603,7 @@ do_restart(struct apply_ctx *c)
 	}
 	step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_RUNNING, NULL);
 	if (apply_restart(&c->res->restart_command, &e) == -1) {
-		c->res->error = xstrprintf(_("the files are installed, but %s"), e);
+		err_set(&c->res->error, _("the files are installed, but %s"), e);
 		free(e);
 		step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_FAILED, c->res->error);
 		return -1;
@@ -625,12 +624,12 @@ lock_dir(const char *mc_path, char **err)
 
 	if (fd == -1) {
 		/* without its directory, the mc cannot be there either: name the mc */
-		*err = xstrprintf("%s: %s", mc_path, strerror(errno));
+		err_set(err, "%s: %s", mc_path, strerror(errno));
 		free(dir);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		*err = xstrprintf(errno == EWOULDBLOCK ? _("%s: another smtls apply is working "
+		err_set(err, errno == EWOULDBLOCK ? _("%s: another smtls apply is working "
 		    "in this directory; try again when it is done") : "%s: %s", dir,
 		    strerror(errno));
 		close(fd);
@@ -741,7 +740,7 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 
 		c.scratch = xstrprintf("%s/smtls-apply.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 		if (mkdtemp(c.scratch) == NULL) {
-			res->error = xstrprintf(_("%s: cannot create a scratch directory: %s"),
+			err_set(&res->error, _("%s: cannot create a scratch directory: %s"),
 			    c.scratch, strerror(errno));
 			res->outcome = APPLY_FAILED;
 			free(c.scratch);
@@ -828,7 +827,7 @@ stage_backup(struct staged *sg, const char *path, const char *backup, char **err
 	if (file_read(backup, CF_MAX, &data, &len, &fst, err) == -1)
 		return -1;
 	if (stat(backup, &st) == -1) {
-		*err = xstrprintf("%s: %s", backup, strerror(errno));
+		err_set(err, "%s: %s", backup, strerror(errno));
 		free(data);
 		return -1;
 	}
@@ -857,7 +856,7 @@ apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 	if (best == NULL || (scf_suffix != NULL && suffix_cmp(scf_suffix, best) > 0))
 		best = scf_suffix;
 	if (best == NULL) {
-		res->error = xstrprintf(_("%s: no smtls backup (%s.smtls-YYYYMMDDTHHMMSSZ) to "
+		err_set(&res->error, _("%s: no smtls backup (%s.smtls-YYYYMMDDTHHMMSSZ) to "
 		    "restore"), mc_path, base_name(mc_path));
 		res->outcome = APPLY_FAILED;
 		goto out;

@@ -18,7 +18,7 @@ ca_new_make(struct ca_new *n, const struct pki_key_spec *spec, struct pki_cert_p
 	    pki_cert_issue(p, &n->key, NULL, NULL, &n->cert, err) == -1)
 		return -1;
 	if ((n->keypem = pki_key_pem(&n->key, &n->keylen)) == NULL) {
-		*err = xstrdup(_("cannot encode the private key"));
+		err_set(err, "%s", _("cannot encode the private key"));
 		return -1;
 	}
 	pki_cert_pem(&n->certpem, &n->cert);
@@ -60,31 +60,24 @@ ca_load(const char *dir, time_t now, struct cert *ca, struct key *key, char **er
 	char *path;
 	int rc = -1;
 
-	*err = NULL;
 	path = xstrprintf("%s/%s", dir, CA_CERT_FILE);
-	if (cert_load_file(path, &l, err) != LOAD_OK) {
-		if (*err == NULL)
-			*err = xstrprintf(_("%s: no certificate"), path);
-		goto out;
-	}
+	if (cert_load_file(path, &l, err) != LOAD_OK)
+		goto out;	/* it names the file and the problem */
 	if (!l.v[0].is_ca) {
-		*err = xstrprintf(_("%s: not a CA certificate (basicConstraints CA:TRUE missing)"),
+		err_set(err, _("%s: not a CA certificate (basicConstraints CA:TRUE missing)"),
 		    path);
 		goto out;
 	}
 	if (l.v[0].not_after <= now) {
-		*err = xstrprintf(_("%s: the CA certificate has expired; make a new CA"), path);
+		err_set(err, _("%s: the CA certificate has expired; make a new CA"), path);
 		goto out;
 	}
 	free(path);
 	path = xstrprintf("%s/%s", dir, CA_KEY_FILE);
-	if (key_load_file(path, key, err) != LOAD_OK) {
-		if (*err == NULL)
-			*err = xstrprintf(_("%s: no private key"), path);
+	if (key_load_file(path, key, err) != LOAD_OK)
 		goto out;
-	}
 	if (!key_matches_cert(key, &l.v[0])) {
-		*err = xstrprintf(_("%s: this key does not belong to %s/%s"), path, dir,
+		err_set(err, _("%s: this key does not belong to %s/%s"), path, dir,
 		    CA_CERT_FILE);
 		key_clear(key);
 		goto out;
@@ -104,7 +97,7 @@ ca_fit_days(const struct cert *ca, const char *dir, struct pki_cert_params *p, c
 		return 0;
 	p->days = (int)((ca->not_after - p->not_before) / 86400);
 	if (p->days < 1) {
-		*err = xstrprintf(_("%s/%s: the CA expires in less than a day; make a new CA"),
+		err_set(err, _("%s/%s: the CA expires in less than a day; make a new CA"),
 		    dir, CA_CERT_FILE);
 		return -1;
 	}

@@ -313,14 +313,9 @@ static enum load_status
 read_for_load(const char *path, char **data, size_t *len, char **err)
 {
 	enum file_status st;
-	char *ferr = NULL;
 
-	if (file_read(path, CERT_FILE_MAX, data, len, &st, &ferr) == 0)
+	if (file_read(path, CERT_FILE_MAX, data, len, &st, err) == 0)
 		return LOAD_OK;
-	if (err)
-		*err = ferr;
-	else
-		free(ferr);
 	return st == FILE_MISSING ? LOAD_MISSING : LOAD_UNREADABLE;
 }
 
@@ -333,8 +328,6 @@ cert_load_file(const char *path, struct certlist *out, char **err)
 	BIO *bio;
 	X509 *x;
 
-	if (err)
-		*err = NULL;
 	ls = read_for_load(path, &data, &len, err);
 	if (ls != LOAD_OK)
 		return ls;
@@ -354,17 +347,14 @@ cert_load_file(const char *path, struct certlist *out, char **err)
 		ERR_clear_error();
 		if (x != NULL) {
 			X509_free(x);
-			if (err)
-				*err = xstrprintf(_("%s: a DER (binary) certificate; sendmail reads "
-				    "only PEM. Convert it: openssl x509 -inform DER -in %s -out %s.pem"),
-				    path, path, path);
+			err_set(err, _("%s: a DER (binary) certificate; sendmail reads "
+			    "only PEM. Convert it: openssl x509 -inform DER -in %s -out %s.pem"),
+			    path, path, path);
 			free(data);
 			return LOAD_DER;
 		}
 	}
-	if (err)
-		*err = xstrprintf(_("%s: no certificate found: %s"), path,
-		    guess_content(data, len, false));
+	err_set(err, _("%s: no certificate found: %s"), path, guess_content(data, len, false));
 	free(data);
 	return LOAD_NOT_PEM;
 }
@@ -379,15 +369,12 @@ key_load_file(const char *path, struct key *out, char **err)
 	BIO *bio;
 
 	memset(out, 0, sizeof(*out));
-	if (err)
-		*err = NULL;
 	ls = read_for_load(path, &data, &len, err);
 	if (ls != LOAD_OK)
 		return ls;
 	if (strstr(data, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
 	    strstr(data, "Proc-Type: 4,ENCRYPTED")) {
-		if (err)
-			*err = xstrprintf(_("%s: the private key is protected by a passphrase"), path);
+		err_set(err, _("%s: the private key is protected by a passphrase"), path);
 		free(data);
 		return LOAD_ENCRYPTED;
 	}
@@ -403,10 +390,9 @@ key_load_file(const char *path, struct key *out, char **err)
 		ERR_clear_error();
 		if (der != NULL) {
 			EVP_PKEY_free(der);
-			if (err)
-				*err = xstrprintf(_("%s: a DER (binary) private key; sendmail reads only "
-				    "PEM. Convert it: openssl pkey -inform DER -in %s -out %s.pem"),
-				    path, path, path);
+			err_set(err, _("%s: a DER (binary) private key; sendmail reads only "
+			    "PEM. Convert it: openssl pkey -inform DER -in %s -out %s.pem"),
+			    path, path, path);
 			free(data);
 			return LOAD_DER;
 		}
@@ -415,16 +401,13 @@ key_load_file(const char *path, struct key *out, char **err)
 		bool has_key_block = strstr(data, "PRIVATE KEY-----") != NULL;
 		bool has_cert = strstr(data, "-----BEGIN CERTIFICATE-----") != NULL;
 
-		if (err) {
-			if (has_cert && !has_key_block)
-				*err = xstrprintf(_("%s: holds a certificate, not a private key"), path);
-			else if (has_key_block)
-				*err = xstrprintf(_("%s: the private key block is damaged or truncated"),
-				    path);
-			else
-				*err = xstrprintf(_("%s: no private key found: %s"), path,
-				    guess_content(data, len, true));
-		}
+		if (has_cert && !has_key_block)
+			err_set(err, _("%s: holds a certificate, not a private key"), path);
+		else if (has_key_block)
+			err_set(err, _("%s: the private key block is damaged or truncated"), path);
+		else
+			err_set(err, _("%s: no private key found: %s"), path,
+			    guess_content(data, len, true));
 		free(data);
 		if (has_cert && !has_key_block)
 			return LOAD_NOT_A_KEY;

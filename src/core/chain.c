@@ -68,7 +68,7 @@ trust_add_file(struct trust *t, const char *path, char **err)
 	free(data);
 	ERR_clear_error();
 	if (n == 0 && err != NULL)
-		*err = xstrprintf(_("%s: no certificate found"), path);
+		err_set(err, _("%s: no certificate found"), path);
 	return n > 0 ? 0 : -1;
 }
 
@@ -496,8 +496,7 @@ capath_scan(const char *dir, const struct trust *pub, time_t now, struct capath_
 
 	memset(out, 0, sizeof(*out));
 	if ((d = opendir(dir)) == NULL) {
-		if (err)
-			*err = xstrprintf("%s: %s", dir, strerror(errno));
+		err_set(err, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {

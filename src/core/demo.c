@@ -69,7 +69,7 @@ run_openssl(const char *openssl, const char *dir, char **argv_tail, char **err)
 	argv[n] = NULL;
 	/* openssl writes relative paths: run it inside the sandbox */
 	if (cwd == NULL || chdir(dir) == -1) {
-		*err = xstrprintf(_("%s: cannot enter the directory: %s"), dir, strerror(errno));
+		err_set(err, _("%s: cannot enter the directory: %s"), dir, strerror(errno));
 		free(cwd);
 		return -1;
 	}
@@ -78,7 +78,7 @@ run_openssl(const char *openssl, const char *dir, char **argv_tail, char **err)
 		r = -1;
 	free(cwd);
 	if (r == -1 || res.status != 0) {
-		*err = xstrprintf(_("openssl %s failed in %s: %s"), argv[1], dir,
+		err_set(err, _("openssl %s failed in %s: %s"), argv[1], dir,
 		    res.exec_failed ? strerror(res.errno_exec) :
 		    (res.err && *res.err ? res.err : _("no message")));
 		proc_result_free(&res);
@@ -101,7 +101,7 @@ mkdirs(const char *dir, const char *const *subs, char **err)
 		char *p = xstrprintf("%s/%s", dir, *subs);
 
 		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
-			*err = xstrprintf(_("%s: cannot create the directory: %s"), p, strerror(errno));
+			err_set(err, _("%s: cannot create the directory: %s"), p, strerror(errno));
 			free(p);
 			return -1;
 		}
@@ -118,7 +118,7 @@ link_live(const char *dir, const char *name, char **err)
 	int r = symlink(target, link);
 
 	if (r == -1)
-		*err = xstrprintf(_("%s: cannot create the symlink: %s"), link, strerror(errno));
+		err_set(err, _("%s: cannot create the symlink: %s"), link, strerror(errno));
 	free(target);
 	free(link);
 	return r;
@@ -128,7 +128,7 @@ static int
 build_cf(const char *m4_path, struct demo_paths *out, char **err)
 {
 	struct proc_result res = { 0 };
-	char *cfdir, *text = NULL, *m4err = NULL;
+	char *cfdir, *text = NULL;
 	size_t len;
 	enum file_status st;
 	int inc, r = -1;
@@ -137,13 +137,11 @@ build_cf(const char *m4_path, struct demo_paths *out, char **err)
 		return -1;
 	cfdir = m4_find_cf_dir(text, NULL, &inc);
 	if (cfdir == NULL) {
-		*err = xstrdup(_("sendmail's cf.m4 was not found (install sendmail-cf)"));
+		err_set(err, "%s", _("sendmail's cf.m4 was not found (install sendmail-cf)"));
 		goto out;
 	}
-	if (m4_build_cf(m4_path, out->mc, cfdir, inc, &res, &m4err) == -1) {
-		*err = m4err;
+	if (m4_build_cf(m4_path, out->mc, cfdir, inc, &res, err) == -1)
 		goto out;
-	}
 	r = file_write_new(out->cf, res.out, res.out_len, 0644, err);
 out:
 	free(cfdir);
@@ -167,7 +165,6 @@ demo_build(const char *dir, const char *openssl, const char *m4_path, struct dem
 	enum file_status st;
 	int inc;
 
-	*err = NULL;
 	memset(out, 0, sizeof(*out));
 	out->dir = xstrdup(dir);
 	if (mkdirs(dir, subs, err) == -1)
@@ -209,7 +206,7 @@ demo_build(const char *dir, const char *openssl, const char *m4_path, struct dem
 	xfree(p);
 	p = xstrprintf("%s/%s/privkey1.pem", dir, arch);
 	if (chmod(p, 0600) == -1) {
-		*err = xstrprintf(_("%s: cannot chmod: %s"), p, strerror(errno));
+		err_set(err, _("%s: cannot chmod: %s"), p, strerror(errno));
 		goto fail;
 	}
 	xfree(p);
@@ -239,7 +236,7 @@ demo_build(const char *dir, const char *openssl, const char *m4_path, struct dem
 	out->root_cert = xstrprintf("%s/ca/root.pem", dir);
 	cfdir = m4_find_cf_dir(NULL, NULL, &inc);
 	if (cfdir == NULL) {
-		*err = xstrdup(_("sendmail's cf.m4 was not found (install sendmail-cf)"));
+		err_set(err, "%s", _("sendmail's cf.m4 was not found (install sendmail-cf)"));
 		goto fail;
 	}
 	mc = xstrprintf(demo_mc, cfdir, out->lineage);

@@ -67,11 +67,11 @@ static int
 check_path_part(const struct tls_option *o, const char *part, size_t len, char **why)
 {
 	if (len == 0) {
-		*why = xstrprintf(_("%s: an empty file name in '%s'"), o->macro, part);
+		err_set(why, _("%s: an empty file name in '%s'"), o->macro, part);
 		return -1;
 	}
 	if (part[0] != '/') {
-		*why = xstrprintf(_("%s: '%.*s' is not an absolute path; sendmail would look it up "
+		err_set(why, _("%s: '%.*s' is not an absolute path; sendmail would look it up "
 		    "from its queue directory"), o->macro, (int)len, part);
 		return -1;
 	}
@@ -84,46 +84,45 @@ emit_check_value(const struct tls_option *o, const char *value, char **why)
 	const unsigned char *p;
 	size_t len = strlen(value);
 
-	*why = NULL;
 	if (len == 0) {
-		*why = xstrprintf(_("%s: the value is empty"), o->macro);
+		err_set(why, _("%s: the value is empty"), o->macro);
 		return -1;
 	}
 	for (p = (const unsigned char *)value; *p; p++) {
 		if (*p == '\n') {
-			*why = xstrprintf(_("%s: the value contains a newline; sendmail.cf is "
+			err_set(why, _("%s: the value contains a newline; sendmail.cf is "
 			    "line-oriented and would cut it there"), o->macro);
 			return -1;
 		}
 		if (*p < 0x20 || *p == 0x7f) {
-			*why = xstrprintf(_("%s: the value contains a control character (0x%02x)"),
+			err_set(why, _("%s: the value contains a control character (0x%02x)"),
 			    o->macro, *p);
 			return -1;
 		}
 		if ((*p >= 0x80 && *p <= 0x9f) || *p == 0xff) {
-			*why = xstrprintf(_("%s: '%s' contains the byte 0x%02x, one of the bytes "
+			err_set(why, _("%s: '%s' contains the byte 0x%02x, one of the bytes "
 			    "0x80-0x9f and 0xff that sendmail uses internally for macros and rule "
 			    "tokens (in UTF-8 many CJK characters hold one)"), o->macro, value, *p);
 			return -1;
 		}
 		if (*p == '`' || *p == '\'') {
-			*why = xstrprintf(_("%s: '%s' contains a quote character (` or '); m4 uses "
+			err_set(why, _("%s: '%s' contains a quote character (` or '); m4 uses "
 			    "them as quotes, so the value cannot be written safely"), o->macro, value);
 			return -1;
 		}
 		if (*p == '$') {
-			*why = xstrprintf(_("%s: '%s' contains $; m4 replaces $1, $# and $@ inside a "
+			err_set(why, _("%s: '%s' contains $; m4 replaces $1, $# and $@ inside a "
 			    "definition and sendmail reads $$ as $"), o->macro, value);
 			return -1;
 		}
 		if (*p == '#') {
-			*why = xstrprintf(_("%s: '%s' contains #; sendmail reads everything from # on "
+			err_set(why, _("%s: '%s' contains #; sendmail reads everything from # on "
 			    "as a comment"), o->macro, value);
 			return -1;
 		}
 	}
 	if (value[0] == ' ' || value[len - 1] == ' ') {
-		*why = xstrprintf(_("%s: '%s' begins or ends with a space, which sendmail strips"),
+		err_set(why, _("%s: '%s' begins or ends with a space, which sendmail strips"),
 		    o->macro, value);
 		return -1;
 	}
@@ -131,7 +130,7 @@ emit_check_value(const struct tls_option *o, const char *value, char **why)
 		const char *comma = strchr(value, ',');
 
 		if (comma != NULL && (!takes_pair(o->field) || strchr(comma + 1, ',') != NULL)) {
-			*why = xstrprintf(_("%s: '%s' contains a comma; sendmail splits file names at "
+			err_set(why, _("%s: '%s' contains a comma; sendmail splits file names at "
 			    "commas (only a certificate or key option takes two files, RSA,ECDSA)"),
 			    o->macro, value);
 			return -1;
@@ -145,7 +144,7 @@ emit_check_value(const struct tls_option *o, const char *value, char **why)
 	}
 	if (o->field == PF_LOG_LEVEL) {
 		if (strspn(value, "0123456789") != len || len > 2) {
-			*why = xstrprintf(_("%s: the log level '%s' is not a number from 0 to 99"),
+			err_set(why, _("%s: the log level '%s' is not a number from 0 to 99"),
 			    o->macro, value);
 			return -1;
 		}
@@ -173,7 +172,7 @@ template_load(const char *dir, const char *name, char **err)
 	size_t len;
 
 	if (file_read(path, TEMPLATE_MAX, &data, &len, &st, &e) == -1) {
-		*err = xstrprintf(_("template %s: %s (is the snippets directory right?)"), name, e);
+		err_set(err, _("template %s: %s (is the snippets directory right?)"), name, e);
 		free(e);
 		free(path);
 		return NULL;
@@ -267,7 +266,6 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 	for (i = 0; i < tls_options_count; i++) {
 		const struct tls_option *o = &tls_options[i];
 		const char *v = plan_get(plan, o->field);
-		char *why;
 
 		if (o->field == PF_DONT_BLAME && eo->group_readable_key)
 			continue;
@@ -284,12 +282,10 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 		}
 		if (v == NULL)
 			continue;
-		if (emit_check_value(o, v, &why) == -1) {
-			*err = why;
+		if (emit_check_value(o, v, err) == -1)
 			goto out;
-		}
 		if (o->field == PF_DANE && sm != NULL && sm->found && !sm->dane) {
-			*err = xstrprintf(_("%s: this sendmail (%s) is built without DANE; confDANE "
+			err_set(err, _("%s: this sendmail (%s) is built without DANE; confDANE "
 			    "would make it refuse the configuration (readcf: unknown option name "
 			    "DANE)"), o->macro, sm->path ? sm->path : "sendmail");
 			goto out;
@@ -315,7 +311,7 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 		char *addr, *dpo;
 
 		if (eo->smtps_addr != NULL && !valid_addr(eo->smtps_addr)) {
-			*err = xstrprintf(_("--smtps: '%s' is not an IPv4 or IPv6 address"),
+			err_set(err, _("--smtps: '%s' is not an IPv4 or IPv6 address"),
 			    eo->smtps_addr);
 			goto out;
 		}
@@ -354,7 +350,6 @@ emit_build(const struct tls_plan *plan, const struct emit_options *eo,
 	struct tm tm;
 
 	memset(out, 0, sizeof(*out));
-	*err = NULL;
 	if (emit_body(plan, eo, sm, out, &body, err) == -1) {
 		buf_free(&body);
 		emit_result_free(out);
@@ -363,7 +358,7 @@ emit_build(const struct tls_plan *plan, const struct emit_options *eo,
 	if (out->nexpect == 0) {
 		buf_free(&body);
 		emit_result_free(out);
-		*err = xstrdup(_("nothing to write: no setting was chosen"));
+		err_set(err, "%s", _("nothing to write: no setting was chosen"));
 		return -1;
 	}
 	if ((frame = template_load(eo->snippets_dir, "fragment.m4", err)) == NULL) {
@@ -389,7 +384,7 @@ emit_build(const struct tls_plan *plan, const struct emit_options *eo,
 	if (strncmp(out->fragment, EMIT_BEGIN "\n", strlen(EMIT_BEGIN) + 1) != 0 ||
 	    strlen(out->fragment) < strlen(EMIT_END) ||
 	    strcmp(out->fragment + strlen(out->fragment) - strlen(EMIT_END), EMIT_END) != 0) {
-		*err = xstrprintf(_("template fragment.m4 in %s must begin with '%s' and end "
+		err_set(err, _("template fragment.m4 in %s must begin with '%s' and end "
 		    "with '%s'"), eo->snippets_dir, EMIT_BEGIN, EMIT_END);
 		emit_result_free(out);
 		return -1;
@@ -510,7 +505,6 @@ emit_verify_cf(const struct emit_result *r, const struct cf_options *cf, char **
 {
 	size_t i, j;
 
-	*err = NULL;
 	for (i = 0; i < r->nexpect; i++) {
 		const struct emit_expect *e = &r->expect[i];
 		const char *got = cf_get(cf, e->cf_name);
@@ -519,12 +513,12 @@ emit_verify_cf(const struct emit_result *r, const struct cf_options *cf, char **
 		switch (e->match) {
 		case EMIT_EQUAL:
 			if (got == NULL) {
-				*err = xstrprintf(_("the built sendmail.cf has no %s option (expected "
+				err_set(err, _("the built sendmail.cf has no %s option (expected "
 				    "'%s')"), e->cf_name, e->value);
 				return -1;
 			}
 			if (strcmp(got, e->value) != 0) {
-				*err = xstrprintf(_("the built sendmail.cf has %s=%s, expected '%s' "
+				err_set(err, _("the built sendmail.cf has %s=%s, expected '%s' "
 				    "(overridden after the smtls block, e.g. in an included file?)"),
 				    e->cf_name, got, e->value);
 				return -1;
@@ -532,14 +526,14 @@ emit_verify_cf(const struct emit_result *r, const struct cf_options *cf, char **
 			break;
 		case EMIT_HAS_ITEM:
 			if (got == NULL || !has_item(got, e->value)) {
-				*err = xstrprintf(_("the built sendmail.cf has %s=%s, without %s"),
+				err_set(err, _("the built sendmail.cf has %s=%s, without %s"),
 				    e->cf_name, got ? got : "", e->value);
 				return -1;
 			}
 			break;
 		case EMIT_ABSENT:
 			if (got != NULL) {
-				*err = xstrprintf(_("the built sendmail.cf still sets %s=%s "
+				err_set(err, _("the built sendmail.cf still sets %s=%s "
 				    "(defined after the smtls block?)"), e->cf_name, got);
 				return -1;
 			}
@@ -555,13 +549,13 @@ emit_verify_cf(const struct emit_result *r, const struct cf_options *cf, char **
 				    strstr(cf->v[j].value, "Port=smtps") != NULL;
 			}
 			if (!found) {
-				*err = xstrprintf(_("the built sendmail.cf has no %s=%s line"),
+				err_set(err, _("the built sendmail.cf has no %s=%s line"),
 				    e->cf_name, e->value);
 				return -1;
 			}
 			/* a listener of the mc's own on 465 and ours: the daemon could not bind both */
 			if (port465 > 1) {
-				*err = xstrprintf(_("the built sendmail.cf has %d %s lines for port 465; "
+				err_set(err, _("the built sendmail.cf has %d %s lines for port 465; "
 				    "the mc already has one (drop --smtps, or its DAEMON_OPTIONS line)"),
 				    port465, e->cf_name);
 				return -1;

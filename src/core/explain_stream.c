@@ -34,11 +34,11 @@ src_open(struct logsrc *s, const char *path, char **err)
 	s->fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) :
 	    open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (s->fd == -1) {
-		*err = xstrprintf("%s: %s", s->name, strerror(errno));
+		err_set(err, "%s: %s", s->name, strerror(errno));
 		return -1;
 	}
 	if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		*err = xstrprintf(_("%s: is a directory, not a log file"), s->name);
+		err_set(err, _("%s: is a directory, not a log file"), s->name);
 		close(s->fd);
 		return -1;
 	}
@@ -48,7 +48,7 @@ src_open(struct logsrc *s, const char *path, char **err)
 		return 0;
 	s->gz = gzdopen(s->fd, "rb");
 	if (s->gz == NULL) {
-		*err = xstrprintf(_("%s: cannot read it through zlib"), s->name);
+		err_set(err, _("%s: cannot read it through zlib"), s->name);
 		close(s->fd);
 		return -1;
 	}
@@ -73,16 +73,16 @@ src_read(struct logsrc *s, char *buf, size_t n, char **err)
 		if (r == 0 && e == Z_OK)
 			return 0;
 		if (e == Z_BUF_ERROR)
-			*err = xstrprintf(_("%s: the compressed data is truncated"), s->name);
+			err_set(err, _("%s: the compressed data is truncated"), s->name);
 		else
-			*err = xstrprintf("%s: %s", s->name, e == Z_ERRNO ? strerror(errno) : msg);
+			err_set(err, "%s: %s", s->name, e == Z_ERRNO ? strerror(errno) : msg);
 		return -1;
 	}
 	do
 		r = read(s->fd, buf, n);
 	while (r == -1 && errno == EINTR);
 	if (r == -1)
-		*err = xstrprintf("%s: %s", s->name, strerror(errno));
+		err_set(err, "%s: %s", s->name, strerror(errno));
 	return r;
 }
 
@@ -144,7 +144,6 @@ explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t 
 	ssize_t r;
 	int rc = 0;
 
-	*err = NULL;
 	*lines = 0;
 	if (src_open(&s, path, err) == -1)
 		return -1;

@@ -45,13 +45,13 @@ hook_copy_parse(const char *s, struct hook_copy *out, char **err)
 			out->what = hook_whats[i];
 			out->dest = eq + 1;
 			if (out->dest[0] != '/') {
-				*err = xstrprintf(_("'%s': the destination must be an absolute path"), s);
+				err_set(err, _("'%s': the destination must be an absolute path"), s);
 				return -1;
 			}
 			return 0;
 		}
 	}
-	*err = xstrprintf(_("'%s': expected cert=PATH, chain=PATH, fullchain=PATH or "
+	err_set(err, _("'%s': expected cert=PATH, chain=PATH, fullchain=PATH or "
 	    "privkey=PATH"), s);
 	return -1;
 }
@@ -121,17 +121,17 @@ check_copy(const struct hook_copy *c, char **err)
 	int rc = 0;
 
 	if (strpbrk(c->dest, "|>\n\r") != NULL) {
-		*err = xstrprintf(_("%s: a copy destination may not contain '|' or '>'"), c->dest);
+		err_set(err, _("%s: a copy destination may not contain '|' or '>'"), c->dest);
 		return -1;
 	}
 	if (lstat(c->dest, &st) == 0 && !S_ISREG(st.st_mode)) {
-		*err = xstrprintf(_("%s: a symlink or not a regular file; the hook would refuse "
+		err_set(err, _("%s: a symlink or not a regular file; the hook would refuse "
 		    "to write through it"), c->dest);
 		return -1;
 	}
 	dir = path_dirname(c->dest);
 	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		*err = xstrprintf(_("%s: the directory of a copy must exist (and not be a "
+		err_set(err, _("%s: the directory of a copy must exist (and not be a "
 		    "symlink)"), dir);
 		rc = -1;
 	}
@@ -147,25 +147,25 @@ hook_check(const struct hook_params *p, char **err)
 
 	if (!one_line(p->smtls) || !one_line(p->lineage) || !one_line(p->restart) ||
 	    !one_line(p->hostname)) {
-		*err = xstrdup(_("hook values must each fit on one line"));
+		err_set(err, "%s", _("hook values must each fit on one line"));
 		return -1;
 	}
 	if (p->restart == NULL || *p->restart == '\0') {
-		*err = xstrdup(_("the hook needs a restart command"));
+		err_set(err, "%s", _("the hook needs a restart command"));
 		return -1;
 	}
 	if (p->lineage != NULL && strchr(p->lineage, '/') != NULL) {
-		*err = xstrprintf(_("'%s': a lineage is a name under live/, not a path"), p->lineage);
+		err_set(err, _("'%s': a lineage is a name under live/, not a path"), p->lineage);
 		return -1;
 	}
 	if (p->n_copies > 0 && (p->lineage == NULL || *p->lineage == '\0')) {
-		*err = xstrdup(_("copying needs a lineage name, so that another lineage's "
+		err_set(err, "%s", _("copying needs a lineage name, so that another lineage's "
 		    "renewal is never copied where sendmail reads"));
 		return -1;
 	}
 	for (i = 0; i < p->n_copies; i++) {
 		if (p->copies[i].dest[0] != '/') {
-			*err = xstrprintf(_("%s: a copy destination must be an absolute path"),
+			err_set(err, _("%s: a copy destination must be an absolute path"),
 			    p->copies[i].dest);
 			return -1;
 		}
@@ -173,23 +173,23 @@ hook_check(const struct hook_params *p, char **err)
 			return -1;
 		for (j = 0; j < i; j++) {
 			if (strcmp(p->copies[i].dest, p->copies[j].dest) == 0) {
-				*err = xstrprintf(_("%s: two copies to the same file"),
+				err_set(err, _("%s: two copies to the same file"),
 				    p->copies[i].dest);
 				return -1;
 			}
 		}
 	}
 	if (p->hostname != NULL && *p->hostname != '\0' && !pki_name_valid(p->hostname, NULL)) {
-		*err = xstrprintf(_("'%s' is not a host name"), p->hostname);
+		err_set(err, _("'%s' is not a host name"), p->hostname);
 		return -1;
 	}
 	if (p->smtls == NULL || p->smtls[0] != '/' || access(p->smtls, X_OK) != 0) {
-		*err = xstrprintf(_("%s: not an executable smtls (an absolute path is needed)"),
+		err_set(err, _("%s: not an executable smtls (an absolute path is needed)"),
 		    or_empty(p->smtls));
 		return -1;
 	}
 	if (stat(p->le_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		*err = xstrprintf(_("%s: no such directory: is certbot installed?"), p->le_dir);
+		err_set(err, _("%s: no such directory: is certbot installed?"), p->le_dir);
 		return -1;
 	}
 	return 0;

@@ -248,8 +248,11 @@ lineage_list(const char *le_dir, time_t now, struct lineage **out, size_t *n, ch
 	*n = 0;
 	d = opendir(live);
 	if (d == NULL) {
-		*err = errno == ENOENT ? xstrprintf(_("%s: no such directory: is this a certbot "
-		    "directory (--dir)?"), live) : xstrprintf("%s: %s", live, strerror(errno));
+		if (errno == ENOENT)
+			err_set(err, _("%s: no such directory: is this a certbot directory (--dir)?"),
+			    live);
+		else
+			err_set(err, "%s: %s", live, strerror(errno));
 		free(live);
 		return -1;
 	}

@@ -88,7 +88,6 @@ m4_build_cf(const char *m4_path, const char *mc_path, const char *cf_dir, int mc
 	char *argv[5], *def = NULL, *cfm4 = NULL;
 	int r, n = 0;
 
-	*err = NULL;
 	argv[n++] = (char *)m4_path;
 	if (!mc_includes_cf) {
 		def = xstrprintf("-D_CF_DIR_=%s/", cf_dir);
@@ -103,27 +102,30 @@ m4_build_cf(const char *m4_path, const char *mc_path, const char *cf_dir, int mc
 	free(cfm4);
 	if (r == -1) {
 		if (res->timed_out)
-			*err = xstrprintf(_("%s: m4 did not finish within %d seconds"), mc_path,
+			err_set(err, _("%s: m4 did not finish within %d seconds"), mc_path,
 			    M4_TIMEOUT_MS / 1000);
 		else
-			*err = xstrprintf(_("cannot run %s: %s"), m4_path, strerror(res->errno_exec));
+			err_set(err, _("cannot run %s: %s"), m4_path, strerror(res->errno_exec));
 		return -1;
 	}
 	if (res->status != 0 || res->err_len > 0 || strstr(res->out, "*** ERROR") != NULL) {
 		const char *what = res->err_len > 0 ? res->err : "";
 		const char *star = strstr(res->out, "*** ERROR");
+		size_t wlen = strlen(what);
 
 		if (*what == '\0' && star != NULL) {
 			const char *eol = strchr(star, '\n');
 
-			*err = xstrprintf(_("%s: m4 reported: %.*s"), mc_path,
+			err_set(err, _("%s: m4 reported: %.*s"), mc_path,
 			    (int)(eol ? eol - star : (long)strlen(star)), star);
-		} else
-			*err = xstrprintf(_("%s: m4 failed (exit %d): %s"), mc_path, res->status,
-			    *what ? what : _("no message"));
-		/* trim the trailing newline of m4's message */
-		if ((*err)[0] && (*err)[strlen(*err) - 1] == '\n')
-			(*err)[strlen(*err) - 1] = '\0';
+		} else {
+			/* without the trailing newline of m4's message */
+			char *w = xstrndup(what, wlen > 0 && what[wlen - 1] == '\n' ? wlen - 1 : wlen);
+
+			err_set(err, _("%s: m4 failed (exit %d): %s"), mc_path, res->status,
+			    *w ? w : _("no message"));
+			free(w);
+		}
 		return -1;
 	}
 	return 0;

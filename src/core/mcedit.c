@@ -208,7 +208,7 @@ find_defines(const struct mc_lines *l, long bs, long be, char *const *macros, si
 			}
 			end = define_end(l, i, p + 7);
 			if (end == -1) {
-				*err = xstrprintf(_("line %zu: the define of %s never closes its "
+				err_set(err, _("line %zu: the define of %s never closes its "
 				    "parenthesis"), i + 1, name);
 				free(name);
 				return -1;
@@ -263,19 +263,18 @@ mcedit_merge(const char *mc, const char *block, char *const *macros, size_t nmac
 	int line_no = 0;
 
 	memset(out, 0, sizeof(*out));
-	*err = NULL;
 	lines_split(mc, &l);
 	for (i = 0; i < l.n; i++) {
 		if (line_is_marker(l.v[i], EMIT_BEGIN)) {
 			if (bs != -1) {
-				*err = xstrprintf(_("line %zu: a second '%s' (only one smtls block "
+				err_set(err, _("line %zu: a second '%s' (only one smtls block "
 				    "may exist)"), i + 1, EMIT_BEGIN);
 				goto fail;
 			}
 			bs = (long)i;
 		} else if (line_is_marker(l.v[i], EMIT_END)) {
 			if (bs == -1 || be != -1) {
-				*err = xstrprintf(_("line %zu: '%s' without a '%s' before it"), i + 1,
+				err_set(err, _("line %zu: '%s' without a '%s' before it"), i + 1,
 				    EMIT_END, EMIT_BEGIN);
 				goto fail;
 			}
@@ -283,7 +282,7 @@ mcedit_merge(const char *mc, const char *block, char *const *macros, size_t nmac
 		}
 	}
 	if (bs != -1 && be == -1) {
-		*err = xstrprintf(_("line %ld: '%s' without its '%s'"), bs + 1, EMIT_BEGIN, EMIT_END);
+		err_set(err, _("line %ld: '%s' without its '%s'"), bs + 1, EMIT_BEGIN, EMIT_END);
 		goto fail;
 	}
 	marks = xcalloc(l.n + 1, sizeof(*marks));

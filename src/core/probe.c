@@ -103,18 +103,17 @@ probe_parse_target(const char *arg, int default_port, char **host, int *port, ch
 	long p = default_port;
 
 	*host = NULL;
-	*err = NULL;
 	if (arg[0] == '[') {
 		end = strchr(arg, ']');
 		if (end == NULL || end == arg + 1) {
-			*err = xstrprintf(_("'%s': an IPv6 address in brackets needs its closing ']'"),
+			err_set(err, _("'%s': an IPv6 address in brackets needs its closing ']'"),
 			    arg);
 			return -1;
 		}
 		*host = xstrndup(arg + 1, (size_t)(end - arg - 1));
 		colon = end[1] == ':' ? end + 1 : NULL;
 		if (end[1] != '\0' && colon == NULL) {
-			*err = xstrprintf(_("'%s': expected ':PORT' after ']'"), arg);
+			err_set(err, _("'%s': expected ':PORT' after ']'"), arg);
 			goto bad;
 		}
 	} else if ((colon = strchr(arg, ':')) != NULL && strchr(colon + 1, ':') != NULL) {
@@ -126,19 +125,19 @@ probe_parse_target(const char *arg, int default_port, char **host, int *port, ch
 		*host = xstrdup(arg);
 	}
 	if (**host == '\0') {
-		*err = xstrprintf(_("'%s': no host name"), arg);
+		err_set(err, _("'%s': no host name"), arg);
 		goto bad;
 	}
 	if (colon != NULL) {
 		errno = 0;
 		p = strtol(colon + 1, &e, 10);
 		if (colon[1] == '\0' || *e != '\0' || errno != 0 || p < 1 || p > 65535) {
-			*err = xstrprintf(_("'%s': the port must be a number from 1 to 65535"), arg);
+			err_set(err, _("'%s': the port must be a number from 1 to 65535"), arg);
 			goto bad;
 		}
 	}
 	if (strchr(*host, ':') != NULL && !probe_is_address(*host)) {
-		*err = xstrprintf(_("'%s' is not an IPv6 address"), *host);
+		err_set(err, _("'%s' is not an IPv6 address"), *host);
 		goto bad;
 	}
 	*port = (int)p;

@@ -89,8 +89,7 @@ sendmail_inspect(const char *path, struct sendmail_info *out, char **err)
 	if (file_read(path, SENDMAIL_MAX, &data, &len, &st, err) == -1)
 		return -1;
 	if (len < 4 || memcmp(data, "\177ELF", 4) != 0) {
-		if (err)
-			*err = xstrprintf(_("%s: not an executable (ELF) file"), path);
+		err_set(err, _("%s: not an executable (ELF) file"), path);
 		free(data);
 		return -1;
 	}
