@@ -29,6 +29,3 @@ check_PROGRAMS += tests/unit_certs
 tests_unit_certs_SOURCES = tests/tap.h tests/unit_certs.c
 tests_unit_certs_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_certs
-EXTRA_DIST += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test \
-	tests/certs-rehash.test tests/certs-letsencrypt.test tests/certs-hook.test \
-	tests/certs-bad-input.test tests/certs-e2e.test tests/certs-cli.test

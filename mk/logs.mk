@@ -8,11 +8,10 @@ smtls_SOURCES += src/cli/cmd-explain.c src/cli/cmd-probe.c
 
 MAN_PARTS += doc/cmd-explain.8 doc/cmd-probe.8
 
-LOGS_TESTS = tests/explain.test tests/explain-sendmail.test tests/probe.test \
+TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
 	tests/probe-sendmail.test
-TESTS += $(LOGS_TESTS)
 
-EXTRA_DIST += $(LOGS_TESTS) tests/data/explain-forum.maillog tests/data/explain-framing.maillog tests/data/explain-verify.maillog \
+EXTRA_DIST += tests/data/explain-forum.maillog tests/data/explain-framing.maillog tests/data/explain-verify.maillog \
 	tests/data/explain-captured.maillog \
 	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh
 
