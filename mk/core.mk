@@ -23,7 +23,7 @@ MAN_PARTS += doc/head.8 doc/cmd-check.8
 # doc/tail.8 must come last: Makefile.am adds it after every module's parts
 
 TESTS += tests/cli.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
-	tests/check-sendmail.test tests/tree.test tests/man.test
+	tests/check-sendmail.test tests/tree.test tests/man.test tests/design.test
 EXTRA_DIST += tests/lib-check.sh tests/gen-fixtures.sh tests/data/letsencrypt/README.md \
 	tests/data/letsencrypt/dst-root-ca-x3.pem tests/data/letsencrypt/int-yr1.pem \
 	tests/data/letsencrypt/isrg-root-x1-cross-signed.pem tests/data/letsencrypt/isrg-root-x1.pem \

@@ -1,7 +1,8 @@
 # tests/lib-sendmail.sh: run the real Debian sendmail on 127.0.0.1 for end-to-end tests.
 # Source after tests/lib.sh. Every daemon started here is stopped by its own PID at exit.
-# Based on ../shared/e2e-recipe.sh: a private UTS namespace with a dotted hostname avoids
-# sendmail's 60 s "unqualified host name" sleep; -d89.8 -D FILE writes its log lines to FILE.
+# As doc/design.md §1.16 describes: a private UTS namespace with a dotted hostname avoids
+# sendmail's 60 s "unqualified host name" sleep (§1.10); -d89.8 -D FILE writes its log
+# lines to FILE.
 
 SM_BIN=${SM_BIN:-/usr/libexec/sendmail/sendmail}
 SM_CF_DIR=${SM_CF_DIR:-/usr/share/sendmail/cf}

@@ -7,7 +7,7 @@
 #include "smtls/sendmail.h"
 
 /*
- * Runs every check of DESIGN.md §4 that the plan's settings allow (a check runs on
+ * Runs every check of doc/design.md §4 that the plan's settings allow (a check runs on
  * whatever subset of settings is given). sm may be NULL when no sendmail binary is known;
  * then the build is assumed to read only the first certificate of a cert file (Debian).
  * Appends findings to out; never prints, never exits, judges time at plan->now.

@@ -1,4 +1,4 @@
-/* finding.h: the findings the core returns (DESIGN.md §4) and the catalogue of their ids. */
+/* finding.h: the findings the core returns (doc/design.md §4) and the catalogue of their ids. */
 #ifndef SMTLS_FINDING_H
 #define SMTLS_FINDING_H
 

@@ -31,7 +31,7 @@ struct lineage {
 	char		*root;		/* CN of the root the chain leads to, or NULL */
 	char		*via;		/* "R11 -> ISRG Root X1", or NULL */
 	enum lineage_gen gen;
-	struct findings	 findings;	/* what is wrong with this lineage (ids of DESIGN.md §4) */
+	struct findings	 findings;	/* what is wrong with it (doc/design.md §4) */
 };
 
 /*

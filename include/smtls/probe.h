@@ -47,7 +47,7 @@ struct probe_result {
 	int		 verify_depth;
 	char		*verify_text;	/* OpenSSL's text for verify_error */
 	char		*failure;	/* why the probe failed (NULL after success) */
-	struct findings	 findings;	/* the judgement of the chain (DESIGN.md §4 ids) */
+	struct findings	 findings;	/* the chain judged (doc/design.md §4) */
 };
 
 /*

@@ -9,7 +9,7 @@
 #include "smtls/finding.h"
 #include "smtls/plan.h"
 
-/* Exit codes (DESIGN.md §3). */
+/* Exit codes (doc/design.md §3). */
 enum {
 	EXIT_DONE = 0,		/* done, no error finding */
 	EXIT_FINDINGS = 1,	/* at least one error finding, or the command failed */
@@ -38,7 +38,7 @@ extern const struct cmd_entry cmd_rehash_entry;
 extern const struct cmd_entry cmd_letsencrypt_entry;
 extern const struct cmd_entry cmd_hook_install_entry;
 
-/* Settings flags shared by check, emit, apply and probe (DESIGN.md §3). */
+/* Settings flags shared by check, emit, apply and probe (doc/design.md §3). */
 struct cli_settings {
 	struct tls_plan	 plan;
 	bool		 json;
