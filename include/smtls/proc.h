@@ -13,6 +13,7 @@ struct proc_result {
 	int	 status;	/* exit code, or 128+signal */
 	bool	 timed_out;	/* killed after timeout_ms */
 	bool	 exec_failed;	/* the program could not be started (errno_exec) */
+	bool	 ns_failed;	/* ... because its private host name could not be set */
 	int	 errno_exec;
 };
 
@@ -24,6 +25,14 @@ struct proc_result {
  */
 int proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms,
     size_t max_out, struct proc_result *res);
+/*
+ * proc_run with stdin from /dev/null, the program in a private UTS namespace whose host name
+ * is hostname (as root; otherwise in a private user namespace that maps only the caller's
+ * own uid and gid). Nothing outside the child sees the name. When the namespace cannot be
+ * made (a container without the privilege), -1 with exec_failed and ns_failed set.
+ */
+int proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, size_t max_out,
+    struct proc_result *res);
 void proc_result_free(struct proc_result *res);
 
 #endif
