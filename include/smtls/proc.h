@@ -27,9 +27,8 @@ int proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms,
     size_t max_out, struct proc_result *res);
 /*
  * proc_run with stdin from /dev/null, the program in a private UTS namespace whose host name
- * is hostname (as root; otherwise in a private user namespace that maps only the caller's
- * own uid and gid). Nothing outside the child sees the name. When the namespace cannot be
- * made (a container without the privilege), -1 with exec_failed and ns_failed set.
+ * is hostname; nothing outside the child sees the name. It needs root (CAP_SYS_ADMIN): when
+ * the namespace cannot be made, -1 with exec_failed and ns_failed set.
  */
 int proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, size_t max_out,
     struct proc_result *res);

@@ -508,6 +508,12 @@ do_sendmail(struct apply_ctx *c)
 		    _("no sendmail binary found"));
 		return 0;
 	}
+	if (rq->sandbox_hostname != NULL && geteuid() != 0) {
+		/* sendmail -bC: "Program mode requires special privileges" */
+		step_set(rq, c->res, APPLY_STEP_SENDMAIL, APPLY_ST_SKIPPED,
+		    _("sendmail -bC only runs as root; the demo skips it"));
+		return 0;
+	}
 	/* sendmail sleeps 60 s before it reads the file when the host name is unqualified */
 	sendmail_host_check(&host);
 	if (!host.qualified && rq->sandbox_hostname != NULL) {

@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -25,41 +24,17 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-struct uts_name {
-	const char	*hostname;
-	char		 uid_map[64], gid_map[64];	/* made before fork */
-};
-
+/* In the child: a private UTS namespace with its own host name (needs CAP_SYS_ADMIN). */
 static int
-write_proc(const char *path, const char *text)
+enter_uts(const char *hostname)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r;
-
-	if (fd == -1)
+	if (unshare(CLONE_NEWUTS) == -1)
 		return -1;
-	r = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -1;
-	close(fd);
-	return r;
-}
-
-/* In the child: a private UTS namespace (in a private user namespace when not privileged). */
-static int
-enter_uts(const struct uts_name *u)
-{
-	if (unshare(CLONE_NEWUTS) == -1) {
-		if (errno != EPERM || unshare(CLONE_NEWUSER | CLONE_NEWUTS) == -1)
-			return -1;
-		if (write_proc("/proc/self/setgroups", "deny") == -1 && errno != ENOENT)
-			return -1;
-		if (write_proc("/proc/self/uid_map", u->uid_map) == -1 ||
-		    write_proc("/proc/self/gid_map", u->gid_map) == -1)
-			return -1;
-	}
-	return sethostname(u->hostname, strlen(u->hostname));
+	return sethostname(hostname, strlen(hostname));
 }
 
 static int
-run(char *const argv[], const struct uts_name *uts, const char *in, size_t in_len,
+run(char *const argv[], const char *uts_hostname, const char *in, size_t in_len,
     int timeout_ms, size_t max_out, struct proc_result *res)
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, pexec[2] = { -1, -1 };
@@ -89,7 +64,7 @@ run(char *const argv[], const struct uts_name *uts, const char *in, size_t in_le
 		dup2(pin[0], 0);
 		dup2(pout[1], 1);
 		dup2(perr[1], 2);
-		if (uts != NULL && enter_uts(uts) == -1) {
+		if (uts_hostname != NULL && enter_uts(uts_hostname) == -1) {
 			e = -errno;	/* negative: the namespace, not exec */
 			(void)!write(pexec[1], &e, sizeof(e));
 			_exit(127);
@@ -204,12 +179,7 @@ int
 proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, size_t max_out,
     struct proc_result *res)
 {
-	struct uts_name u = { .hostname = hostname };
-	unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
-
-	snprintf(u.uid_map, sizeof(u.uid_map), "%u %u 1", uid, uid);
-	snprintf(u.gid_map, sizeof(u.gid_map), "%u %u 1", gid, gid);
-	return run(argv, &u, NULL, 0, timeout_ms, max_out, res);
+	return run(argv, hostname, NULL, 0, timeout_ms, max_out, res);
 }
 
 void
