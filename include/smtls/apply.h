@@ -40,7 +40,11 @@ struct apply_request {
 	const char			*cf_path;	/* NULL: sendmail.cf beside the mc */
 	const char			*cf_m4_dir;	/* --cf-m4, or NULL to locate it */
 	const char			*m4_path;
-	int				 sendmail_timeout_ms;
+	int				 sendmail_timeout_ms;	/* plus 60 s on an unqualified host */
+	/* the demo's sandbox: on a host whose name is not fully qualified, sendmail -bC runs
+	 * under this dotted name (a private UTS namespace) instead of sleeping 60 s first; and
+	 * when not root, -bC (which sendmail refuses to other users) is skipped */
+	const char			*sandbox_hostname;
 	bool				 dry_run;
 	bool				 force;
 	bool				 restart;

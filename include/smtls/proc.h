@@ -13,6 +13,7 @@ struct proc_result {
 	int	 status;	/* exit code, or 128+signal */
 	bool	 timed_out;	/* killed after timeout_ms */
 	bool	 exec_failed;	/* the program could not be started (errno_exec) */
+	bool	 ns_failed;	/* ... because its private host name could not be set */
 	int	 errno_exec;
 };
 
@@ -24,6 +25,13 @@ struct proc_result {
  */
 int proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms,
     size_t max_out, struct proc_result *res);
+/*
+ * proc_run with stdin from /dev/null, the program in a private UTS namespace whose host name
+ * is hostname; nothing outside the child sees the name. It needs root (CAP_SYS_ADMIN): when
+ * the namespace cannot be made, -1 with exec_failed and ns_failed set.
+ */
+int proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, size_t max_out,
+    struct proc_result *res);
 void proc_result_free(struct proc_result *res);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -74,6 +75,32 @@ cmd_match(const struct cmd_entry *c, int argc, char **argv)
 	return argc > 2 && strcmp(sp + 1, argv[2]) == 0 ? 2 : 0;
 }
 
+#ifdef ENABLE_NLS
+/* The catalogues: po/locale beside the binary when it runs from its build tree (make lays
+ * them out there), else the installed ones. */
+static void
+bind_catalogues(void)
+{
+	static char dir[4096];
+	struct stat st;
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	char *slash;
+
+	if (n > 0) {
+		dir[n] = '\0';
+		slash = strrchr(dir, '/');
+		if (slash != NULL && (size_t)(slash - dir) + sizeof("/po/locale") < sizeof(dir)) {
+			strcpy(slash, "/po/locale");
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+				bindtextdomain(PACKAGE, dir);
+				return;
+			}
+		}
+	}
+	bindtextdomain(PACKAGE, LOCALEDIR);
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -82,7 +109,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, getenv("SMTLS_LOCALEDIR") ? getenv("SMTLS_LOCALEDIR") : LOCALEDIR);
+	bind_catalogues();
 	textdomain(PACKAGE);
 #endif
 	signal(SIGPIPE, SIG_IGN);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,18 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int
-proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms, size_t max_out,
-    struct proc_result *res)
+/* In the child: a private UTS namespace with its own host name (needs CAP_SYS_ADMIN). */
+static int
+enter_uts(const char *hostname)
+{
+	if (unshare(CLONE_NEWUTS) == -1)
+		return -1;
+	return sethostname(hostname, strlen(hostname));
+}
+
+static int
+run(char *const argv[], const char *uts_hostname, const char *in, size_t in_len,
+    int timeout_ms, size_t max_out, struct proc_result *res)
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, pexec[2] = { -1, -1 };
 	struct buf out = { 0 }, err = { 0 };
@@ -54,6 +64,11 @@ proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms, size
 		dup2(pin[0], 0);
 		dup2(pout[1], 1);
 		dup2(perr[1], 2);
+		if (uts_hostname != NULL && enter_uts(uts_hostname) == -1) {
+			e = -errno;	/* negative: the namespace, not exec */
+			(void)!write(pexec[1], &e, sizeof(e));
+			_exit(127);
+		}
 		execvp(argv[0], argv);
 		e = errno;
 		(void)!write(pexec[1], &e, sizeof(e));
@@ -68,7 +83,8 @@ proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms, size
 	n = read(pexec[0], &e, sizeof(e));
 	if (n == (ssize_t)sizeof(e)) {
 		res->exec_failed = true;
-		res->errno_exec = e;
+		res->ns_failed = e < 0;
+		res->errno_exec = e < 0 ? -e : e;
 		waitpid(pid, NULL, 0);
 		goto close_all;
 	}
@@ -150,6 +166,20 @@ close_all:
 	res->err_len = err.len;
 	res->err = buf_release(&err);
 	return (res->exec_failed || res->timed_out) ? -1 : 0;
+}
+
+int
+proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms, size_t max_out,
+    struct proc_result *res)
+{
+	return run(argv, NULL, in, in_len, timeout_ms, max_out, res);
+}
+
+int
+proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, size_t max_out,
+    struct proc_result *res)
+{
+	return run(argv, hostname, NULL, 0, timeout_ms, max_out, res);
 }
 
 void

@@ -2,8 +2,12 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "smtls/fileio.h"
@@ -112,4 +116,120 @@ sendmail_info_free(struct sendmail_info *sm)
 {
 	free(sm->path);
 	memset(sm, 0, sizeof(*sm));
+}
+
+#define HOSTS_FILE	"/etc/hosts"
+#define RESOLV_CONF	"/etc/resolv.conf"
+
+static bool
+set_fqdn(struct sendmail_host *h, const char *name)
+{
+	if (name == NULL || strchr(name, '.') == NULL)
+		return false;
+	snprintf(h->fqdn, sizeof(h->fqdn), "%s", name);
+	h->qualified = true;
+	return true;
+}
+
+/* The hosts file's line that names the host: its first dotted name qualifies it. */
+static bool
+qualify_by_hosts_file(struct sendmail_host *h)
+{
+	FILE *f = fopen(HOSTS_FILE, "r");
+	char line[1024];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		char *save = NULL, *tok, *dotted = NULL;
+		bool names_it = false;
+
+		line[strcspn(line, "#\n")] = '\0';
+		/* the first column is the address, then the names */
+		if (strtok_r(line, " \t", &save) == NULL)
+			continue;
+		while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+			if (strcasecmp(tok, h->name) == 0)
+				names_it = true;
+			if (dotted == NULL && strchr(tok, '.') != NULL)
+				dotted = tok;
+		}
+		if (names_it)
+			found = set_fqdn(h, dotted);
+	}
+	fclose(f);
+	return found;
+}
+
+/* NAME.DOMAIN for each of resolv.conf's search domains, asked of the resolver. */
+static bool
+qualify_by_search_domains(struct sendmail_host *h)
+{
+	FILE *f = fopen(RESOLV_CONF, "r");
+	char line[1024], domains[1024] = "";
+	char *save = NULL, *d;
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *rest = line;
+
+		if (strncmp(line, "search", 6) == 0 && isspace((unsigned char)line[6]))
+			rest = line + 6;
+		else if (strncmp(line, "domain", 6) == 0 && isspace((unsigned char)line[6]))
+			rest = line + 6;
+		else
+			continue;
+		/* the last search or domain line is the one that counts */
+		snprintf(domains, sizeof(domains), "%s", rest);
+	}
+	fclose(f);
+	for (d = strtok_r(domains, " \t\r\n", &save); d != NULL && !found;
+	    d = strtok_r(NULL, " \t\r\n", &save)) {
+		struct addrinfo hints = { .ai_flags = AI_CANONNAME, .ai_socktype = SOCK_STREAM };
+		struct addrinfo *ai = NULL;
+		char *full = xstrprintf("%s.%s", h->name, d);
+
+		if (getaddrinfo(full, NULL, &hints, &ai) == 0) {
+			found = (ai->ai_canonname != NULL && set_fqdn(h, ai->ai_canonname)) ||
+			    set_fqdn(h, full);
+			freeaddrinfo(ai);
+		}
+		free(full);
+	}
+	return found;
+}
+
+void
+sendmail_host_check(struct sendmail_host *out)
+{
+	struct hostent *hp;
+	char **alias;
+
+	memset(out, 0, sizeof(*out));
+	out->qualified = true;
+	if (gethostname(out->name, sizeof(out->name) - 1) == -1) {
+		out->name[0] = '\0';
+		return;
+	}
+	if (set_fqdn(out, out->name))
+		return;
+	/* sendmail asks the resolver first; a name it does not know is not waited for */
+	hp = gethostbyname2(out->name, AF_INET6);
+	if (hp == NULL)
+		hp = gethostbyname2(out->name, AF_INET);
+	if (hp == NULL)
+		return;
+	out->qualified = false;
+	if (set_fqdn(out, hp->h_name))
+		return;
+	for (alias = hp->h_aliases; alias != NULL && *alias != NULL; alias++)
+		if (set_fqdn(out, *alias))
+			return;
+	/* then its own lookup of the canonical name: the hosts file, then DNS */
+	if (qualify_by_hosts_file(out))
+		return;
+	(void)qualify_by_search_domains(out);
 }

@@ -86,7 +86,8 @@ wiz_apply_request(struct wizard *w, struct apply_request *rq, const struct emit_
 	rq->cf_path = w->env.cf_path;
 	rq->cf_m4_dir = w->env.cf_dir;
 	rq->m4_path = M4_PATH;
-	rq->sendmail_timeout_ms = 20000;
+	rq->sendmail_timeout_ms = APPLY_SENDMAIL_TIMEOUT_MS;
+	rq->sandbox_hostname = w->env.demo ? DEMO_HOSTNAME : NULL;
 	rq->now = time(NULL);
 }
 
@@ -424,6 +425,7 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	smpath = fl && fl->sendmail_path ? fl->sendmail_path : sendmail_default_path();
 	if (smpath != NULL && sendmail_inspect(smpath, &e->sm, &e->sm_err) == -1)
 		e->sm.found = false;
+	sendmail_host_check(&e->host);
 	load_current(w);
 	load_lineages(w, now);
 	{

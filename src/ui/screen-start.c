@@ -32,6 +32,9 @@ start_build(struct wizard *w)
 	else
 		wiz_body(w, _("sendmail: not found (%s); checks assume Debian's build\n"),
 		    e->sm_err ? e->sm_err : _("no binary in the usual places"));
+	if (!e->host.qualified)
+		wiz_body(w, _("Host name %s is not qualified: sendmail waits 60 s (fix: "
+		    "/etc/hosts)\n"), e->host.name);
 	wiz_body(w, _("sendmail-cf: %s; TLS files usually in %s\n"),
 	    e->cf_found ? e->cf_found : _("not found (install sendmail-cf)"),
 	    e->cf_found && strstr(e->cf_found, "sendmail-cf") ? "/etc/pki/tls (RHEL)" :

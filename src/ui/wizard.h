@@ -42,6 +42,7 @@ struct wiz_env {
 	bool			 at_given;	/* --at: judge at that time, else at each check */
 	struct sendmail_info	 sm;
 	char			*sm_err;	/* why the binary could not be inspected */
+	struct sendmail_host	 host;		/* is this host's name qualified for sendmail */
 	char			*mc_path;
 	char			*cf_path;
 	char			*cf_dir;	/* --cf-m4, or NULL */
