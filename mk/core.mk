@@ -16,7 +16,7 @@ libsmtls_a_SOURCES += \
 	include/smtls/xmalloc.h src/core/xmalloc.c
 
 smtls_SOURCES += \
-	src/cli/main.c src/cli/settings.c src/cli/json.c src/cli/report.c \
+	src/cli/main.c src/cli/command.c src/cli/settings.c src/cli/json.c src/cli/report.c \
 	src/cli/cmd-check.c
 
 MAN_PARTS += doc/head.8 doc/cmd-check.8
