@@ -37,3 +37,9 @@ check_PROGRAMS += tests/unit_check
 tests_unit_check_SOURCES = tests/unit_check.c
 tests_unit_check_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_check
+
+# the JSON writer of every --json, read back by Python's json module
+check_PROGRAMS += tests/unit_json
+tests_unit_json_SOURCES = tests/tap.h tests/unit_json.c src/cli/json.c
+tests_unit_json_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_json
