@@ -118,16 +118,23 @@ json_field(struct json *j, const char *key, const char *v)
 	json_str(j, key, *v ? v : NULL);
 }
 
-/* bits= as a number, or null. */
+/* bits=256/256 as "bits" (the strength) and "alg_bits" (of the algorithm): numbers or null. */
 static void
 json_bits(struct json *j, const char *s)
 {
+	const char *slash = strchr(s, '/');
+	char first[sizeof(((struct explain_line *)0)->bits)];
 	long v;
 
-	if (cli_parse_range(s, 0, 1L << 20, &v) == 0)
+	snprintf(first, sizeof(first), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
+	if (cli_parse_range(first, 0, 1L << 20, &v) == 0)
 		json_int(j, "bits", v);
 	else
 		json_null(j, "bits");
+	if (slash != NULL && cli_parse_range(slash + 1, 0, 1L << 20, &v) == 0)
+		json_int(j, "alg_bits", v);
+	else
+		json_null(j, "alg_bits");
 }
 
 static void
