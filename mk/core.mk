@@ -22,9 +22,9 @@ smtls_SOURCES += \
 MAN_PARTS += doc/head.8 doc/cmd-check.8
 # doc/tail.8 must come last: modules add their parts before it (see mk/zz-tail.mk)
 
-TESTS += tests/cli.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
+TESTS += tests/cli.test tests/help-man.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
 	tests/check-sendmail.test
-EXTRA_DIST += tests/cli.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
+EXTRA_DIST += tests/cli.test tests/help-man.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
 	tests/check-sendmail.test \
 	tests/lib-check.sh tests/gen-fixtures.sh tests/data/letsencrypt/README.md \
 	tests/data/letsencrypt/dst-root-ca-x3.pem tests/data/letsencrypt/int-yr1.pem \
