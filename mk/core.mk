@@ -16,13 +16,13 @@ libsmtls_a_SOURCES += \
 	include/smtls/xmalloc.h src/core/xmalloc.c
 
 smtls_SOURCES += \
-	src/cli/main.c src/cli/settings.c src/cli/json.c src/cli/report.c \
+	src/cli/main.c src/cli/command.c src/cli/settings.c src/cli/json.c src/cli/report.c \
 	src/cli/cmd-check.c
 
 MAN_PARTS += doc/head.8 doc/cmd-check.8
 # doc/tail.8 must come last: Makefile.am adds it after every module's parts
 
-TESTS += tests/cli.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
+TESTS += tests/cli.test tests/help-man.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
 	tests/check-sendmail.test tests/tree.test tests/man.test tests/design.test
 EXTRA_DIST += tests/lib-check.sh tests/gen-fixtures.sh tests/data/letsencrypt/README.md \
 	tests/data/letsencrypt/dst-root-ca-x3.pem tests/data/letsencrypt/int-yr1.pem \
@@ -35,3 +35,9 @@ check_PROGRAMS += tests/unit_check
 tests_unit_check_SOURCES = tests/unit_check.c
 tests_unit_check_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_check
+
+# the JSON writer of every --json, read back by Python's json module
+check_PROGRAMS += tests/unit_json
+tests_unit_json_SOURCES = tests/tap.h tests/unit_json.c src/cli/json.c
+tests_unit_json_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_json

@@ -15,19 +15,36 @@
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
-const char certs_help_names[] = N_(
-    "      --hostname FQDN     the server's name (subject CN and first subjectAltName)\n"
-    "      --san NAME          another DNS name or IP address for subjectAltName\n"
-    "                          (repeatable)\n");
-const char certs_help_key[] = N_(
-    "      --key-type TYPE     rsa:3072 (default), rsa:BITS (at least 2048), ec (P-256),\n"
-    "                          ec:P-384\n"
-    "      --org NAME          organisation (subject O); --country CC, --state S and\n"
-    "                          --locality L add C, ST and L\n");
-const char certs_help_out[] = N_(
-    "      --out DIR           where to write; created when missing, never a symlink\n"
-    "      --force             replace existing files (through a temp file + rename)\n"
-    "      --help              display this help and exit\n");
+static const struct cmd_option certs_names_options[] = {
+	{ "hostname", 0, required_argument, N_("FQDN"), COPT_HOSTNAME,
+	  N_("the server's name (subject CN and first subjectAltName)") },
+	{ "san", 0, required_argument, N_("NAME"), COPT_SAN,
+	  N_("another DNS name or IP address for subjectAltName (repeatable)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_option certs_key_options[] = {
+	{ "key-type", 0, required_argument, N_("TYPE"), COPT_KEY_TYPE,
+	  N_("rsa:3072 (default), rsa:BITS (at least 2048), ec (P-256), ec:P-384") },
+	{ "org", 0, required_argument, N_("NAME"), COPT_ORG, N_("organisation (subject O)") },
+	{ "country", 0, required_argument, N_("CC"), COPT_COUNTRY,
+	  N_("two-letter country code (subject C)") },
+	{ "state", 0, required_argument, N_("S"), COPT_STATE, N_("state or province (subject ST)") },
+	{ "locality", 0, required_argument, N_("L"), COPT_LOCALITY, N_("city (subject L)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_option certs_out_options[] = {
+	{ "out", 0, required_argument, N_("DIR"), COPT_OUT,
+	  N_("where to write; created when missing, never a symlink") },
+	{ "force", 0, no_argument, NULL, COPT_FORCE,
+	  N_("replace existing files (through a temp file + rename)") },
+	CMD_OPTIONS_END
+};
+
+const struct cmd_group certs_names_group = { NULL, certs_names_options, NULL };
+const struct cmd_group certs_key_group = { NULL, certs_key_options, NULL };
+const struct cmd_group certs_out_group = { NULL, certs_out_options, NULL };
 
 void
 certs_opts_init(struct certs_opts *o, int default_days)
@@ -94,9 +111,6 @@ certs_option(struct certs_opts *o, int opt, const char *arg)
 		return 1;
 	case COPT_FORCE:
 		o->force = true;
-		return 1;
-	case COPT_HELP:
-		o->help = true;
 		return 1;
 	}
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli.h"
 #include "smtls/pki.h"
 
 /* The names a certificate is for: --hostname first, then each --san, without repeats. */
@@ -26,32 +27,18 @@ struct certs_opts {
 	struct pki_key_spec	 spec;
 	int			 days;
 	bool			 force;
-	bool			 help;
 };
 
-/* getopt_long ids; commands number their own options from COPT_OWN. */
+/* Option ids; commands number their own options from COPT_OWN. */
 enum {
 	COPT_HOSTNAME = 300, COPT_SAN, COPT_KEY_TYPE, COPT_DAYS, COPT_ORG, COPT_COUNTRY,
-	COPT_STATE, COPT_LOCALITY, COPT_OUT, COPT_FORCE, COPT_HELP, COPT_OWN = 400,
+	COPT_STATE, COPT_LOCALITY, COPT_OUT, COPT_FORCE, COPT_OWN = 400,
 };
 
-#define CERTS_LONGOPTS \
-	{ "hostname", required_argument, NULL, COPT_HOSTNAME }, \
-	{ "san", required_argument, NULL, COPT_SAN }, \
-	{ "key-type", required_argument, NULL, COPT_KEY_TYPE }, \
-	{ "days", required_argument, NULL, COPT_DAYS }, \
-	{ "org", required_argument, NULL, COPT_ORG }, \
-	{ "country", required_argument, NULL, COPT_COUNTRY }, \
-	{ "state", required_argument, NULL, COPT_STATE }, \
-	{ "locality", required_argument, NULL, COPT_LOCALITY }, \
-	{ "out", required_argument, NULL, COPT_OUT }, \
-	{ "force", no_argument, NULL, COPT_FORCE }, \
-	{ "help", no_argument, NULL, COPT_HELP }
-
-/* Help lines for the shared options. */
-extern const char certs_help_names[];	/* --hostname, --san */
-extern const char certs_help_key[];	/* --key-type, --org, --country, --state, --locality */
-extern const char certs_help_out[];	/* --out, --force, --help */
+/* The shared options (cli.h): handled by certs_option. */
+extern const struct cmd_group certs_names_group;	/* --hostname, --san */
+extern const struct cmd_group certs_key_group;	/* --key-type, --org, --country, --state, --locality */
+extern const struct cmd_group certs_out_group;	/* --out, --force */
 
 void certs_opts_init(struct certs_opts *o, int default_days);
 /* Handles one shared option: 1 handled, 0 not a shared option, -1 bad value (message printed). */

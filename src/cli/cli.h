@@ -16,12 +16,46 @@ enum {
 	EXIT_USAGE = 2,		/* could not run: bad usage or bad value */
 };
 
+/*
+ * One option of a command: the single source of its getopt_long entry and of its line in
+ * the command's --help, so that neither can exist without the other.
+ */
+struct cmd_option {
+	const char	*name;		/* the long name, without "--" */
+	char		 short_name;	/* its one-letter form, or 0 */
+	int		 has_arg;	/* no_argument, required_argument or optional_argument */
+	const char	*arg;		/* the argument's name in the help (N_), or NULL */
+	int		 id;		/* what cmd_getopt returns for it */
+	const char	*help;		/* what it does (N_), one sentence, wrapped by the help */
+};
+#define CMD_OPTIONS_END	{ NULL, 0, 0, NULL, 0, NULL }
+
+/* A list of options in the help, shared by several commands or a command's own. */
+struct cmd_group {
+	const char		*title;		/* "Settings:" (N_), or NULL to continue the list */
+	const struct cmd_option	*options;	/* ends with CMD_OPTIONS_END */
+	const char		*note;		/* text after the options (N_), or NULL */
+};
+
 struct cmd_entry {
 	const char	*name;		/* "check", or "ca new" for a two-word command */
-	const char	*usage;		/* argument synopsis after the name */
-	const char	*summary;	/* one line for `smtls --help` (mark with N_) */
+	const char	*usage;		/* argument synopsis after the name (N_) */
+	const char	*summary;	/* one line for `smtls --help` (N_) */
+	const char	*description;	/* the paragraphs after the usage line (N_) */
+	const struct cmd_group *const *groups;	/* its options in help order, NULL-terminated */
+	const char	*footer;	/* text after the options: notes, exit status (N_) */
 	int		(*run)(int argc, char **argv);	/* argv[0] is the command name */
 };
+
+/* The id cmd_getopt returns for --help, which every command has. */
+#define CMD_OPT_HELP	2000
+/*
+ * The next option of argv by the entry's table, like getopt_long (start with optind = 1):
+ * its id, CMD_OPT_HELP, '?' after getopt's message, or -1 at the end.
+ */
+int cmd_getopt(const struct cmd_entry *e, int argc, char **argv);
+/* Prints the command's --help, made from its entry. */
+void cmd_help(const struct cmd_entry *e, FILE *f);
 
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_wizard_entry;
@@ -51,30 +85,11 @@ struct cli_settings {
 enum {
 	OPT_LETSENCRYPT = 1000, OPT_SERVER_CERT, OPT_SERVER_KEY, OPT_CLIENT_CERT,
 	OPT_CLIENT_KEY, OPT_NO_CLIENT_CERT, OPT_CA_CERT, OPT_CA_PATH, OPT_HOSTNAME, OPT_MC,
-	OPT_CF, OPT_PUBLIC_ROOTS, OPT_SENDMAIL, OPT_AT, OPT_JSON, OPT_CF_M4, OPT_HELP,
+	OPT_CF, OPT_PUBLIC_ROOTS, OPT_SENDMAIL, OPT_AT, OPT_JSON, OPT_CF_M4,
 };
 
-#define SETTINGS_LONGOPTS \
-	{ "letsencrypt", required_argument, NULL, OPT_LETSENCRYPT }, \
-	{ "server-cert", required_argument, NULL, OPT_SERVER_CERT }, \
-	{ "server-key", required_argument, NULL, OPT_SERVER_KEY }, \
-	{ "client-cert", required_argument, NULL, OPT_CLIENT_CERT }, \
-	{ "client-key", required_argument, NULL, OPT_CLIENT_KEY }, \
-	{ "no-client-cert", no_argument, NULL, OPT_NO_CLIENT_CERT }, \
-	{ "ca-cert", required_argument, NULL, OPT_CA_CERT }, \
-	{ "ca-path", required_argument, NULL, OPT_CA_PATH }, \
-	{ "hostname", required_argument, NULL, OPT_HOSTNAME }, \
-	{ "mc", required_argument, NULL, OPT_MC }, \
-	{ "cf", required_argument, NULL, OPT_CF }, \
-	{ "cf-m4", required_argument, NULL, OPT_CF_M4 }, \
-	{ "public-roots", required_argument, NULL, OPT_PUBLIC_ROOTS }, \
-	{ "sendmail", required_argument, NULL, OPT_SENDMAIL }, \
-	{ "at", required_argument, NULL, OPT_AT }, \
-	{ "json", no_argument, NULL, OPT_JSON }, \
-	{ "help", no_argument, NULL, OPT_HELP }
-
-/* Help text for the settings flags, for the commands' --help. */
-extern const char settings_help[];
+/* The settings flags, for the commands that take them. */
+extern const struct cmd_group settings_group;
 
 void settings_init(struct cli_settings *s);
 /* Handles one settings option. Returns 1 when handled, 0 when not a settings option, -1 on a bad value (message printed). */
@@ -93,16 +108,44 @@ int settings_load_config(struct cli_settings *s, struct findings *fs);
 /* Prints "smtls: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "Try 'smtls CMD --help'." and returns EXIT_USAGE. */
-int cli_usage_error(const char *cmd);
+int cli_usage_error(const struct cmd_entry *e);
 /* Parses a whole decimal number from min to max; -1 (no message) when arg is anything else. */
 int cli_parse_range(const char *arg, long min, long max, long *out);
 /* The system's fully qualified host name (caller frees), or NULL. */
 char *cli_fqdn(void);
 
-/* JSON output. */
-void json_string(FILE *f, const char *s);	/* a quoted, escaped string, or null */
-void json_finding(FILE *f, const struct finding *fd);
-void json_findings(FILE *f, const struct findings *fs);	/* "findings": [...], "errors": N, "warnings": N */
+/*
+ * JSON output: one small writer for every --json. Values are written in order into the
+ * open object or array; key is the member's name inside an object and NULL inside an array
+ * (or for the outermost value). Strings are escaped for JSON and made valid UTF-8: a byte
+ * that is not part of valid UTF-8 is written as the character of its Latin-1 reading
+ * (\u00XX), so nothing is lost and legacy Latin-1 text reads right; control characters
+ * and DEL are escaped.
+ */
+#define JSON_DEPTH_MAX	8
+struct json {
+	FILE	*f;
+	int	 depth;
+	bool	 first[JSON_DEPTH_MAX];	/* nothing written yet in the container */
+	bool	 lines[JSON_DEPTH_MAX];	/* one member per line */
+	char	 close[JSON_DEPTH_MAX];
+};
+void json_init(struct json *j, FILE *f);
+/* Opens an object or array; lines puts each member on a line of its own. */
+void json_object(struct json *j, const char *key, bool lines);
+void json_array(struct json *j, const char *key, bool lines);
+/* Closes the innermost object or array; a newline after the outermost. */
+void json_end(struct json *j);
+void json_str(struct json *j, const char *key, const char *s);	/* null when s is NULL */
+void json_strn(struct json *j, const char *key, const char *s, size_t n);
+void json_int(struct json *j, const char *key, long long v);
+void json_uint(struct json *j, const char *key, unsigned long long v);
+void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
+/* A finding as {"id", "severity", "file", "message", "fix"}. */
+void json_finding(struct json *j, const char *key, const struct finding *fd);
+/* The members "findings": [...], "errors": N, "warnings": N. */
+void json_findings(struct json *j, const struct findings *fs);
 
 /* Human output: findings grouped by file, errors first, and a one-line verdict. */
 bool cli_use_color(FILE *f);

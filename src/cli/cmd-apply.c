@@ -15,33 +15,19 @@
 
 enum { OPT_A_DRY_RUN = 300, OPT_A_UNDO, OPT_A_FORCE, OPT_A_RESTART };
 
-static void
-apply_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s apply [SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo]\n"),
-	    PACKAGE);
-	fputs(_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
-	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
-	    "before the first MAILER line, commenting out other definitions of the same\n"
-	    "macros with 'dnl smtls: '. Then build sendmail.cf with m4, read every option\n"
-	    "back, check the files it names (error findings refuse the change unless\n"
-	    "--force), run `sendmail -C NEW -bC', back up both files as\n"
-	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename). On any\n"
-	    "failure no file changes.\n"
-	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n\n"), f);
-	fputs(_(settings_help), f);
-	fputs("\n", f);
-	fputs(_(emit_flags_help), f);
-	fputs(_("\nApply options:\n"
-	    "      --dry-run           show the diffs of sendmail.mc and sendmail.cf; write nothing\n"
-	    "      --undo              restore the latest backups of sendmail.mc and sendmail.cf\n"
-	    "      --force             apply despite error findings of the check\n"
-	    "      --restart           restart sendmail afterwards (systemctl, service or rc script)\n"
-	    "      --help              display this help and exit\n\n"
-	    "Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"
-	    "changed, unless only the --restart failed); 2 bad usage or a value that cannot\n"
-	    "be written.\n"), f);
-}
+static const struct cmd_option apply_options[] = {
+	{ "dry-run", 0, no_argument, NULL, OPT_A_DRY_RUN,
+	  N_("show the diffs of sendmail.mc and sendmail.cf; write nothing") },
+	{ "undo", 0, no_argument, NULL, OPT_A_UNDO,
+	  N_("restore the latest backups of sendmail.mc and sendmail.cf") },
+	{ "force", 0, no_argument, NULL, OPT_A_FORCE,
+	  N_("apply despite error findings of the check") },
+	{ "restart", 0, no_argument, NULL, OPT_A_RESTART,
+	  N_("restart sendmail afterwards (systemctl, service or rc script)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group apply_group = { N_("Apply options:"), apply_options, NULL };
 
 struct apply_view {
 	bool	json;
@@ -73,38 +59,40 @@ outcome_name(enum apply_outcome o)
 static void
 apply_json(const struct apply_result *r, bool undo)
 {
+	static const char *const st[] = { "pending", "running", "done", "failed", "skipped" };
+	struct json j;
 	int i;
 
-	printf("{\"version\": 1, \"result\": \"%s\", \"mc\": ", undo && r->outcome ==
-	    APPLY_CHANGED ? "undone" : outcome_name(r->outcome));
-	json_string(stdout, r->mc_path);
-	printf(", \"cf\": ");
-	json_string(stdout, r->cf_path);
-	printf(",\n \"error\": ");
-	json_string(stdout, r->error);
-	printf(", \"backups\": {\"mc\": ");
-	json_string(stdout, r->mc_backup);
-	printf(", \"cf\": ");
-	json_string(stdout, r->cf_backup);
-	printf("}, \"commented\": %zu, \"restart\": ", r->commented);
-	json_string(stdout, r->restart_command);
+	json_init(&j, stdout);
+	json_object(&j, NULL, true);
+	json_int(&j, "version", 1);
+	json_str(&j, "result", undo && r->outcome == APPLY_CHANGED ? "undone" :
+	    outcome_name(r->outcome));
+	json_str(&j, "mc", r->mc_path);
+	json_str(&j, "cf", r->cf_path);
+	json_str(&j, "error", r->error);
+	json_object(&j, "backups", false);
+	json_str(&j, "mc", r->mc_backup);
+	json_str(&j, "cf", r->cf_backup);
+	json_end(&j);
+	json_uint(&j, "commented", r->commented);
+	json_str(&j, "restart", r->restart_command);
 	if (!undo) {
-		printf(",\n \"steps\": [");
+		json_array(&j, "steps", false);
 		for (i = 0; i < APPLY_STEP_COUNT; i++) {
-			static const char *const st[] = { "pending", "running", "done", "failed",
-				"skipped" };
-
-			printf("%s{\"name\": \"%s\", \"state\": \"%s\"}", i ? ", " : "",
-			    apply_step_name(i), st[r->state[i]]);
+			json_object(&j, NULL, false);
+			json_str(&j, "name", apply_step_name(i));
+			json_str(&j, "state", st[r->state[i]]);
+			json_end(&j);
 		}
-		printf("],\n \"diff\": {\"mc\": ");
-		json_string(stdout, r->mc_diff);
-		printf(", \"cf\": ");
-		json_string(stdout, r->cf_diff);
-		printf("},\n ");
-		json_findings(stdout, &r->findings);
+		json_end(&j);
+		json_object(&j, "diff", false);
+		json_str(&j, "mc", r->mc_diff);
+		json_str(&j, "cf", r->cf_diff);
+		json_end(&j);
+		json_findings(&j, &r->findings);
 	}
-	printf("}\n");
+	json_end(&j);
 }
 
 static int
@@ -174,12 +162,6 @@ apply_human(const struct apply_result *r)
 static int
 apply_cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = { SETTINGS_LONGOPTS, EMIT_FLAGS_LONGOPTS,
-		{ "dry-run", no_argument, NULL, OPT_A_DRY_RUN },
-		{ "undo", no_argument, NULL, OPT_A_UNDO },
-		{ "force", no_argument, NULL, OPT_A_FORCE },
-		{ "restart", no_argument, NULL, OPT_A_RESTART },
-		{ NULL, 0, NULL, 0 } };
 	struct cli_settings s;
 	struct emit_flags ef;
 	struct apply_request rq;
@@ -192,10 +174,10 @@ apply_cmd_run(int argc, char **argv)
 	settings_init(&s);
 	emit_flags_init(&ef, argc, argv, "apply");
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_apply_entry, argc, argv)) != -1) {
 		switch (opt) {
-		case OPT_HELP:
-			apply_usage(stdout);
+		case CMD_OPT_HELP:
+			cmd_help(&cmd_apply_entry, stdout);
 			rc = EXIT_DONE;
 			goto out;
 		case OPT_A_DRY_RUN:
@@ -212,19 +194,19 @@ apply_cmd_run(int argc, char **argv)
 			continue;
 		}
 		if (emit_flags_parse(&ef, &s, opt, optarg) == -1) {
-			rc = cli_usage_error("apply");
+			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
 	}
 	view.json = s.json;
 	if (undo) {
 		if (emit_flags_no_operand(argc, argv, "apply") == -1) {
-			rc = cli_usage_error("apply");
+			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
 		if (s.any_file_flag || ef.any || dry_run || force) {
 			cli_error(_("apply: --undo takes only --mc, --cf, --restart and --json"));
-			rc = cli_usage_error("apply");
+			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
 		(void)apply_undo(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
@@ -254,7 +236,7 @@ apply_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (emit_flags_finish(&ef, &s, argc, argv, "apply", &sm) == -1) {
-		rc = cli_usage_error("apply");
+		rc = cli_usage_error(&cmd_apply_entry);
 		goto out;
 	}
 	apply_request_init(&rq, &s.plan, &ef.eo, sm.found ? &sm : NULL,
@@ -282,9 +264,25 @@ out:
 	return rc;
 }
 
+static const struct cmd_group *const apply_groups[] = { &settings_group, &emit_flags_group,
+	&apply_group, NULL };
+
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
-	.usage = "[SETTINGS]... [--dry-run|--undo|--force|--restart]",
+	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--restart]"),
 	.summary = N_("merge the fragment into sendmail.mc, rebuild and verify sendmail.cf"),
+	.description = N_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
+	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
+	    "before the first MAILER line, commenting out other definitions of the same\n"
+	    "macros with 'dnl smtls: '. Then build sendmail.cf with m4, read every option\n"
+	    "back, check the files it names (error findings refuse the change unless\n"
+	    "--force), run `sendmail -C NEW -bC', back up both files as\n"
+	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename). On any\n"
+	    "failure no file changes.\n"
+	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n\n"),
+	.groups = apply_groups,
+	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"
+	    "changed, unless only the --restart failed); 2 bad usage or a value that cannot\n"
+	    "be written.\n"),
 	.run = apply_cmd_run,
 };

@@ -14,77 +14,62 @@
 
 enum { COPT_NAME = COPT_OWN, COPT_CA, COPT_CLIENT };
 
-static void
-ca_new_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s ca new [--name NAME] [OPTION]... --out DIR\n"), PACKAGE);
-	fputs(_("Make a private CA for your own mail servers: DIR/ca.pem (its certificate, the\n"
-	    "CACertFile of every member) and DIR/ca-key.pem (mode 0600; keep it off the MTAs).\n\n"),
-	    f);
-	fputs(_("      --name NAME         the CA's common name (default: smtls private mail CA)\n"),
-	    f);
-	fputs(_(certs_help_key), f);
-	fputs(_("      --days N            validity in days (default 3650)\n"), f);
-	fputs(_(certs_help_out), f);
-	fputs(_("\nThe CA may sign end-entity certificates only (pathlen 0).\n"
-	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
-}
+static const struct cmd_option ca_new_options[] = {
+	{ "name", 0, required_argument, N_("NAME"), COPT_NAME,
+	  N_("the CA's common name (default: smtls private mail CA)") },
+	CMD_OPTIONS_END
+};
 
-static void
-ca_issue_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s ca issue --ca DIR --hostname FQDN [--san NAME]... [--client] "
-	    "--out DIR\n"), PACKAGE);
-	fputs(_("Issue a certificate from the private CA in --ca DIR (made by 'ca new'): writes\n"
-	    "DIR/cert.pem, DIR/privkey.pem (mode 0600) and DIR/ca.pem (the CA's certificate,\n"
-	    "for CACertFile).\n\n"), f);
-	fputs(_("      --ca DIR            the CA directory (ca.pem and ca-key.pem)\n"), f);
-	fputs(_(certs_help_names), f);
-	fputs(_("      --client            a client-only certificate (clientAuth; default is\n"
-	    "                          serverAuth and clientAuth, for an MTA that also relays)\n"),
-	    f);
-	fputs(_(certs_help_key), f);
-	fputs(_("      --days N            validity in days (default 397; never past the CA's)\n"), f);
-	fputs(_(certs_help_out), f);
-	fputs(_("\nExit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
-}
+static const struct cmd_option ca_new_days[] = {
+	{ "days", 0, required_argument, N_("N"), COPT_DAYS, N_("validity in days (default 3650)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_option ca_issue_ca[] = {
+	{ "ca", 0, required_argument, N_("DIR"), COPT_CA,
+	  N_("the CA directory (ca.pem and ca-key.pem)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_option ca_issue_options[] = {
+	{ "client", 0, no_argument, NULL, COPT_CLIENT,
+	  N_("a client-only certificate (clientAuth; default is serverAuth and clientAuth, for "
+	  "an MTA that also relays)") },
+	{ "days", 0, required_argument, N_("N"), COPT_DAYS,
+	  N_("validity in days (default 397; never past the CA's)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group ca_new_group = { NULL, ca_new_options, NULL };
+static const struct cmd_group ca_new_days_group = { NULL, ca_new_days, NULL };
+static const struct cmd_group ca_issue_ca_group = { NULL, ca_issue_ca, NULL };
+static const struct cmd_group ca_issue_group = { NULL, ca_issue_options, NULL };
 
 static int
 ca_new_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CERTS_LONGOPTS,
-		{ "name", required_argument, NULL, COPT_NAME },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct certs_opts o;
 	struct certs_names names = { 0 };
 	struct pki_cert_params p;
 	struct ca_new ca;
 	const char *name = CA_DEFAULT_NAME;
 	char *err = NULL, *abs, until[32], keydesc[64];
-	int opt, r, rc = EXIT_USAGE;
+	int opt, rc = EXIT_USAGE;
 
 	memset(&ca, 0, sizeof(ca));
 
 	certs_opts_init(&o, CA_DAYS);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt == COPT_NAME) {
-			name = optarg;
-			continue;
-		}
-		r = certs_option(&o, opt, optarg);
-		if (r != 1 || opt == COPT_HOSTNAME || opt == COPT_SAN) {
-			if (r == 1)
-				cli_error(_("ca new: a CA has no host names; give them to 'ca issue'"));
-			goto usage;
-		}
-		if (o.help) {
-			ca_new_usage(stdout);
+	while ((opt = cmd_getopt(&cmd_ca_new_entry, argc, argv)) != -1) {
+		if (opt == CMD_OPT_HELP) {
+			cmd_help(&cmd_ca_new_entry, stdout);
 			rc = EXIT_DONE;
 			goto out;
 		}
+		if (opt == COPT_NAME)
+			name = optarg;
+		else if (certs_option(&o, opt, optarg) != 1)
+			goto usage;
 	}
 	if (optind < argc) {
 		cli_error(_("ca new: unexpected argument '%s'"), argv[optind]);
@@ -116,7 +101,7 @@ ca_new_run(int argc, char **argv)
 	rc = EXIT_DONE;
 	goto out;
 usage:
-	rc = cli_usage_error("ca new");
+	rc = cli_usage_error(&cmd_ca_new_entry);
 out:
 	free(err);
 	ca_new_free(&ca);
@@ -128,12 +113,6 @@ out:
 static int
 ca_issue_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CERTS_LONGOPTS,
-		{ "ca", required_argument, NULL, COPT_CA },
-		{ "client", no_argument, NULL, COPT_CLIENT },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct certs_opts o;
 	struct certs_names names = { 0 };
 	struct pki_cert_params p;
@@ -148,18 +127,18 @@ ca_issue_run(int argc, char **argv)
 
 	certs_opts_init(&o, CA_LEAF_DAYS);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_ca_issue_entry, argc, argv)) != -1) {
+		if (opt == CMD_OPT_HELP) {
+			cmd_help(&cmd_ca_issue_entry, stdout);
+			rc = EXIT_DONE;
+			goto out;
+		}
 		if (opt == COPT_CA)
 			cadir = optarg;
 		else if (opt == COPT_CLIENT)
 			client = true;
 		else if (certs_option(&o, opt, optarg) != 1)
 			goto usage;
-		if (o.help) {
-			ca_issue_usage(stdout);
-			rc = EXIT_DONE;
-			goto out;
-		}
 	}
 	if (optind < argc) {
 		cli_error(_("ca issue: unexpected argument '%s'"), argv[optind]);
@@ -210,7 +189,7 @@ ca_issue_run(int argc, char **argv)
 	rc = EXIT_DONE;
 	goto out;
 usage:
-	rc = cli_usage_error("ca issue");
+	rc = cli_usage_error(&cmd_ca_issue_entry);
 out:
 	free(err);
 	buf_free(&capem);
@@ -222,16 +201,33 @@ out:
 	return rc;
 }
 
+static const struct cmd_group *const ca_new_groups[] = { &ca_new_group, &certs_key_group,
+	&ca_new_days_group, &certs_out_group, NULL };
+
 const struct cmd_entry cmd_ca_new_entry = {
 	.name = "ca new",
-	.usage = "[--name NAME] --out DIR",
+	.usage = N_("[--name NAME] [OPTION]... --out DIR"),
 	.summary = N_("make a private CA for your own mail servers"),
+	.description = N_("Make a private CA for your own mail servers: DIR/ca.pem (its certificate, the\n"
+	    "CACertFile of every member) and DIR/ca-key.pem (mode 0600; keep it off the MTAs).\n\n"),
+	.groups = ca_new_groups,
+	.footer = N_("The CA may sign end-entity certificates only (pathlen 0); it has no host names\n"
+	    "(give them to 'ca issue').\n"
+	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"),
 	.run = ca_new_run,
 };
 
+static const struct cmd_group *const ca_issue_groups[] = { &ca_issue_ca_group,
+	&certs_names_group, &ca_issue_group, &certs_key_group, &certs_out_group, NULL };
+
 const struct cmd_entry cmd_ca_issue_entry = {
 	.name = "ca issue",
-	.usage = "--ca DIR --hostname FQDN [--client] --out DIR",
+	.usage = N_("--ca DIR --hostname FQDN [--san NAME]... [--client] [OPTION]... --out DIR"),
 	.summary = N_("issue a server or client certificate from the private CA"),
+	.description = N_("Issue a certificate from the private CA in --ca DIR (made by 'ca new'): writes\n"
+	    "DIR/cert.pem, DIR/privkey.pem (mode 0600) and DIR/ca.pem (the CA's certificate,\n"
+	    "for CACertFile).\n\n"),
+	.groups = ca_issue_groups,
+	.footer = N_("Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"),
 	.run = ca_issue_run,
 };

@@ -11,19 +11,6 @@
 #include "smtls/sendmail.h"
 
 static void
-check_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s check [SETTINGS]...\n"), PACKAGE);
-	fputs(_("Diagnose a sendmail STARTTLS setup: what sendmail and its peers will see.\n"
-	    "Settings come from the flags, else from --mc, else --cf, else the system's\n"
-	    "/etc/mail/sendmail.mc and sendmail.cf. Flags override values read from --mc/--cf.\n\n"), f);
-	fputs(_(settings_help), f);
-	fputs(_("      --help              display this help and exit\n\n"
-	    "Exit status: 0 no error finding, 1 at least one error finding (or the settings\n"
-	    "could not be read), 2 bad usage or a bad value.\n"), f);
-}
-
-static void
 print_json(const struct cli_settings *s, const struct findings *fs)
 {
 	static const struct { const char *key; enum plan_field f; } keys[] = {
@@ -31,21 +18,22 @@ print_json(const struct cli_settings *s, const struct findings *fs)
 		{ "client_cert", PF_CLIENT_CERT }, { "client_key", PF_CLIENT_KEY },
 		{ "ca_cert", PF_CA_CERT }, { "ca_path", PF_CA_PATH },
 	};
+	struct json j;
 	char at[32];
 	size_t i;
 
 	time_format_iso(s->plan.now, at, sizeof(at));
-	printf("{\"version\": 1, \"at\": \"%s\",\n \"settings\": {", at);
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		printf("\"%s\": ", keys[i].key);
-		json_string(stdout, plan_get(&s->plan, keys[i].f));
-		fputs(", ", stdout);
-	}
-	printf("\"hostname\": ");
-	json_string(stdout, s->plan.hostname);
-	printf("},\n ");
-	json_findings(stdout, fs);
-	printf("}\n");
+	json_init(&j, stdout);
+	json_object(&j, NULL, true);
+	json_int(&j, "version", 1);
+	json_str(&j, "at", at);
+	json_object(&j, "settings", false);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		json_str(&j, keys[i].key, plan_get(&s->plan, keys[i].f));
+	json_str(&j, "hostname", s->plan.hostname);
+	json_end(&j);
+	json_findings(&j, fs);
+	json_end(&j);
 }
 
 /* The settings in use and where each came from, before the findings. */
@@ -76,7 +64,6 @@ print_settings(const struct tls_plan *p, bool color)
 static int
 check_run(int argc, char **argv)
 {
-	static const struct option longopts[] = { SETTINGS_LONGOPTS, { NULL, 0, NULL, 0 } };
 	struct cli_settings s;
 	struct findings fs = { 0 };
 	struct sendmail_info sm = { 0 };
@@ -86,22 +73,22 @@ check_run(int argc, char **argv)
 
 	settings_init(&s);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt == OPT_HELP) {
-			check_usage(stdout);
+	while ((opt = cmd_getopt(&cmd_check_entry, argc, argv)) != -1) {
+		if (opt == CMD_OPT_HELP) {
+			cmd_help(&cmd_check_entry, stdout);
 			settings_free(&s);
 			return EXIT_DONE;
 		}
 		r = settings_option(&s, opt, optarg);
 		if (r != 1) {
 			settings_free(&s);
-			return cli_usage_error("check");
+			return cli_usage_error(&cmd_check_entry);
 		}
 	}
 	if (optind < argc) {
 		cli_error(_("check: unexpected argument '%s'"), argv[optind]);
 		settings_free(&s);
-		return cli_usage_error("check");
+		return cli_usage_error(&cmd_check_entry);
 	}
 	smpath = s.plan.sendmail_path ? s.plan.sendmail_path : sendmail_default_path();
 	if (smpath != NULL && sendmail_inspect(smpath, &sm, &err) == -1 &&
@@ -141,9 +128,17 @@ check_run(int argc, char **argv)
 	return rc;
 }
 
+static const struct cmd_group *const check_groups[] = { &settings_group, NULL };
+
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "[SETTINGS]...",
+	.usage = N_("[SETTINGS]..."),
 	.summary = N_("diagnose a STARTTLS setup (from flags, sendmail.mc or sendmail.cf)"),
+	.description = N_("Diagnose a sendmail STARTTLS setup: what sendmail and its peers will see.\n"
+	    "Settings come from the flags, else from --mc, else --cf, else the system's\n"
+	    "/etc/mail/sendmail.mc and sendmail.cf. Flags override values read from --mc/--cf.\n\n"),
+	.groups = check_groups,
+	.footer = N_("Exit status: 0 no error finding, 1 at least one error finding (or the settings\n"
+	    "could not be read), 2 bad usage or a bad value.\n"),
 	.run = check_run,
 };

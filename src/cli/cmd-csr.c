@@ -10,33 +10,20 @@
 #include "smtls/pki.h"
 #include "smtls/xmalloc.h"
 
-static void
-csr_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s csr --hostname FQDN [--san NAME]... [OPTION]... --out DIR\n"),
-	    PACKAGE);
-	fputs(_("Make a private key and a certificate signing request for a commercial CA:\n"
-	    "DIR/privkey.pem (mode 0600) and DIR/csr.pem, and print the request.\n\n"), f);
-	fputs(_(certs_help_names), f);
-	fputs(_(certs_help_key), f);
-	fputs(_("      --key KEY           request for this existing key (a renewal that keeps the\n"
-	    "                          key); then only csr.pem is written\n"), f);
-	fputs(_(certs_help_out), f);
-	fputs(_("\nThe subject is CN=FQDN (plus O, C, ST, L when given, as organisation-validated\n"
-	    "certificates need) and the request carries every name in subjectAltName.\n"
-	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
-}
-
 enum { CSR_OPT_KEY = COPT_OWN };
+
+static const struct cmd_option csr_options[] = {
+	{ "key", 0, required_argument, N_("KEY"), CSR_OPT_KEY,
+	  N_("request for this existing key (a renewal that keeps the key); then only csr.pem "
+	  "is written") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group csr_group = { NULL, csr_options, NULL };
 
 static int
 csr_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CERTS_LONGOPTS,
-		{ "key", required_argument, NULL, CSR_OPT_KEY },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *keypath = NULL;
 	struct certs_opts o;
 	struct certs_names names = { 0 };
@@ -49,21 +36,16 @@ csr_run(int argc, char **argv)
 
 	certs_opts_init(&o, 1);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt == CSR_OPT_KEY) {
-			keypath = optarg;
-			continue;
-		}
-		if (certs_option(&o, opt, optarg) != 1 || opt == COPT_DAYS) {
-			if (opt == COPT_DAYS)
-				cli_error(_("csr: the CA decides the validity; --days does not apply"));
-			goto usage;
-		}
-		if (o.help) {
-			csr_usage(stdout);
+	while ((opt = cmd_getopt(&cmd_csr_entry, argc, argv)) != -1) {
+		if (opt == CMD_OPT_HELP) {
+			cmd_help(&cmd_csr_entry, stdout);
 			rc = EXIT_DONE;
 			goto out;
 		}
+		if (opt == CSR_OPT_KEY)
+			keypath = optarg;
+		else if (certs_option(&o, opt, optarg) != 1)
+			goto usage;
 	}
 	if (optind < argc) {
 		cli_error(_("csr: unexpected argument '%s'"), argv[optind]);
@@ -116,7 +98,7 @@ csr_run(int argc, char **argv)
 	goto out;
 usage:
 	if (rc == EXIT_USAGE)
-		rc = cli_usage_error("csr");
+		rc = cli_usage_error(&cmd_csr_entry);
 out:
 	free(err);
 	free(csrpem);
@@ -127,9 +109,19 @@ out:
 	return rc;
 }
 
+static const struct cmd_group *const csr_groups[] = { &certs_names_group, &certs_key_group,
+	&csr_group, &certs_out_group, NULL };
+
 const struct cmd_entry cmd_csr_entry = {
 	.name = "csr",
-	.usage = "--hostname FQDN [--san NAME]... [--key KEY] --out DIR",
+	.usage = N_("--hostname FQDN [--san NAME]... [OPTION]... --out DIR"),
 	.summary = N_("make a key and a certificate request for a commercial CA"),
+	.description = N_("Make a private key and a certificate signing request for a commercial CA:\n"
+	    "DIR/privkey.pem (mode 0600) and DIR/csr.pem, and print the request.\n\n"),
+	.groups = csr_groups,
+	.footer = N_("The subject is CN=FQDN (plus O, C, ST, L when given, as organisation-validated\n"
+	    "certificates need) and the request carries every name in subjectAltName; the CA\n"
+	    "decides the validity.\n"
+	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"),
 	.run = csr_run,
 };

@@ -11,46 +11,31 @@
 #include "smtls/sendmail.h"
 
 static void
-emit_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s emit [SETTINGS]... [FRAGMENT OPTION]...\n"), PACKAGE);
-	fputs(_("Print the sendmail.mc fragment for the chosen settings: one define per setting,\n"
-	    "every value quoted so that m4 cannot mangle it, between the lines\n"
-	    "'dnl # BEGIN smtls' and 'dnl # END smtls' that `smtls apply' manages.\n"
-	    "A value that would not reach sendmail.cf exactly (a quote, $, #, a newline, a\n"
-	    "relative path, ...) is refused with exit status 2.\n\n"), f);
-	fputs(_(settings_help), f);
-	fputs("\n", f);
-	fputs(_(emit_flags_help), f);
-	fputs(_("      --help              display this help and exit\n\n"
-	    "Exit status: 0 printed, 2 bad usage or a value that cannot be written.\n"), f);
-}
-
-static void
 emit_json(const struct emit_result *r)
 {
+	static const char *const match[] = { "equal", "has-item", "absent", "any-line" };
+	struct json j;
 	size_t i;
 
-	printf("{\"version\": 1, \"fragment\": ");
-	json_string(stdout, r->fragment);
-	printf(",\n \"expect\": [");
+	json_init(&j, stdout);
+	json_object(&j, NULL, true);
+	json_int(&j, "version", 1);
+	json_str(&j, "fragment", r->fragment);
+	json_array(&j, "expect", true);
 	for (i = 0; i < r->nexpect; i++) {
-		static const char *const match[] = { "equal", "has-item", "absent", "any-line" };
-
-		printf("%s{\"option\": ", i ? ", " : "");
-		json_string(stdout, r->expect[i].cf_name);
-		printf(", \"value\": ");
-		json_string(stdout, r->expect[i].value);
-		printf(", \"match\": \"%s\"}", match[r->expect[i].match]);
+		json_object(&j, NULL, false);
+		json_str(&j, "option", r->expect[i].cf_name);
+		json_str(&j, "value", r->expect[i].value);
+		json_str(&j, "match", match[r->expect[i].match]);
+		json_end(&j);
 	}
-	printf("]}\n");
+	json_end(&j);
+	json_end(&j);
 }
 
 static int
 emit_run(int argc, char **argv)
 {
-	static const struct option longopts[] = { SETTINGS_LONGOPTS, EMIT_FLAGS_LONGOPTS,
-		{ NULL, 0, NULL, 0 } };
 	struct cli_settings s;
 	struct emit_flags ef;
 	struct emit_result r;
@@ -61,19 +46,19 @@ emit_run(int argc, char **argv)
 	settings_init(&s);
 	emit_flags_init(&ef, argc, argv, "emit");
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt == OPT_HELP) {
-			emit_usage(stdout);
+	while ((opt = cmd_getopt(&cmd_emit_entry, argc, argv)) != -1) {
+		if (opt == CMD_OPT_HELP) {
+			cmd_help(&cmd_emit_entry, stdout);
 			rc = EXIT_DONE;
 			goto out;
 		}
 		if (emit_flags_parse(&ef, &s, opt, optarg) == -1) {
-			rc = cli_usage_error("emit");
+			rc = cli_usage_error(&cmd_emit_entry);
 			goto out;
 		}
 	}
 	if (emit_flags_finish(&ef, &s, argc, argv, "emit", &sm) == -1) {
-		rc = cli_usage_error("emit");
+		rc = cli_usage_error(&cmd_emit_entry);
 		goto out;
 	}
 	if (emit_build(&s.plan, &ef.eo, sm.found ? &sm : NULL, &r, &err) == -1) {
@@ -94,9 +79,19 @@ out:
 	return rc;
 }
 
+static const struct cmd_group *const emit_groups[] = { &settings_group, &emit_flags_group,
+	NULL };
+
 const struct cmd_entry cmd_emit_entry = {
 	.name = "emit",
-	.usage = "[SETTINGS]... [FRAGMENT OPTION]...",
+	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]..."),
 	.summary = N_("print the sendmail.mc fragment for the chosen settings"),
+	.description = N_("Print the sendmail.mc fragment for the chosen settings: one define per setting,\n"
+	    "every value quoted so that m4 cannot mangle it, between the lines\n"
+	    "'dnl # BEGIN smtls' and 'dnl # END smtls' that `smtls apply' manages.\n"
+	    "A value that would not reach sendmail.cf exactly (a quote, $, #, a newline, a\n"
+	    "relative path, ...) is refused with exit status 2.\n\n"),
+	.groups = emit_groups,
+	.footer = N_("Exit status: 0 printed, 2 bad usage or a value that cannot be written.\n"),
 	.run = emit_run,
 };

@@ -34,30 +34,25 @@ struct explain_ctx {
 	struct seen_entry seen[SEEN_MAX];
 	size_t		 nseen;
 	unsigned long	 lines, recognised, shown;
-	bool		 first_json_line;
+	struct json	 j;		/* --json without --summary: the lines as they come */
 	bool		 color;
 	struct recent_relay recent[16];
 	const char	*file;		/* the source being read, for messages */
 	size_t		 recent_next;
 };
 
-static void
-explain_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s explain [OPTION]... [FILE]...\n"), PACKAGE);
-	fputs(_("Explain sendmail's STARTTLS log lines: what happened, whether the mail was\n"
-	    "encrypted and delivered, whose side the cause is on, and the fix.\n"
-	    "Reads each FILE (plain or gzip-compressed, e.g. maillog.1.gz), or standard input\n"
-	    "when there is none or FILE is '-'. Any syslog framing is understood: classic\n"
-	    "syslog, RFC 5424, journalctl short, short-iso, short-full and short-monotonic\n"
-	    "output, or bare lines.\n\n"), f);
-	fputs(_("      --summary   per relay and direction: counts of each verify= result, the\n"
-	    "                  last error, first and last seen; largest counts first\n"
-	    "      --all       also show harmless progress lines (init=1, start=ok, ...)\n"
-	    "      --json      machine-readable output (findings as in 'smtls check --json')\n"
-	    "      --help      display this help and exit\n\n"
-	    "Exit status: 0 the input was read, 1 a file could not be read, 2 bad usage.\n"), f);
-}
+static const struct cmd_option explain_options[] = {
+	{ "summary", 0, no_argument, NULL, 's',
+	  N_("per relay and direction: counts of each verify= result, the last error, first and "
+	  "last seen; largest counts first") },
+	{ "all", 0, no_argument, NULL, 'a',
+	  N_("also show harmless progress lines (init=1, start=ok, ...)") },
+	{ "json", 0, no_argument, NULL, 'j',
+	  N_("machine-readable output (findings as in 'smtls check --json')") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group explain_group = { NULL, explain_options, NULL };
 
 static unsigned long
 text_hash(const char *a, const char *b)
@@ -98,11 +93,48 @@ seen_lookup(struct explain_ctx *c, const struct explanation *e, const char *file
 	return &c->seen[c->nseen++];
 }
 
-static void
-json_tri(FILE *f, const char *key, enum explain_tri t)
+/* The kinds of line, for --json ("kind"). */
+static const char *
+kind_name(enum explain_kind k)
 {
-	fprintf(f, ", \"%s\": ", key);
-	json_string(f, explain_tri_name(t));
+	static const char *const names[] = {
+		[EXK_NONE] = "none", [EXK_RESULT] = "result", [EXK_CERT] = "cert",
+		[EXK_CERT_VERIFY] = "cert-verify", [EXK_FILE_UNSAFE] = "file-unsafe",
+		[EXK_KEY_MISMATCH] = "key-mismatch", [EXK_KEY_LOAD] = "key-load",
+		[EXK_CERT_LOAD] = "cert-load", [EXK_PASSWORD] = "password",
+		[EXK_MISSING] = "missing", [EXK_INIT] = "init", [EXK_HANDSHAKE] = "handshake",
+		[EXK_IO_ERROR] = "io-error", [EXK_SSL_ERROR] = "ssl-error", [EXK_ALERT] = "alert",
+		[EXK_LOAD_VERIFY] = "load-verify", [EXK_FALLBACK] = "fallback",
+		[EXK_RULESET] = "ruleset", [EXK_NOISE] = "noise", [EXK_OTHER] = "other",
+	};
+
+	return (size_t)k < sizeof(names) / sizeof(names[0]) && names[k] ? names[k] : "other";
+}
+
+/* A parsed field: its text, or null when the line has none. */
+static void
+json_field(struct json *j, const char *key, const char *v)
+{
+	json_str(j, key, *v ? v : NULL);
+}
+
+/* bits=256/256 as "bits" (the strength) and "alg_bits" (of the algorithm): numbers or null. */
+static void
+json_bits(struct json *j, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	char first[sizeof(((struct explain_line *)0)->bits)];
+	long v;
+
+	snprintf(first, sizeof(first), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
+	if (cli_parse_range(first, 0, 1L << 20, &v) == 0)
+		json_int(j, "bits", v);
+	else
+		json_null(j, "bits");
+	if (slash != NULL && cli_parse_range(slash + 1, 0, 1L << 20, &v) == 0)
+		json_int(j, "alg_bits", v);
+	else
+		json_null(j, "alg_bits");
 }
 
 static void
@@ -110,29 +142,36 @@ emit_json_line(struct explain_ctx *c, const struct explain_line *l, const struct
     const char *file, unsigned long line)
 {
 	struct findings one = { 0 };
-	char *text = xstrndup(l->msg, l->msg_len > 4096 ? 4096 : l->msg_len);
+	bool reason = l->kind != EXK_CERT;	/* verifymsg= of cert lines, else reason= */
 
-	printf("%s\n  {\"file\": ", c->first_json_line ? "" : ",");
-	c->first_json_line = false;
-	json_string(stdout, file);
-	printf(", \"line\": %lu, \"when\": ", line);
-	json_string(stdout, l->when[0] ? l->when : NULL);
-	printf(", \"direction\": \"%s\", \"relay\": ", explain_dir_name(l->dir));
-	json_string(stdout, l->relay[0] ? l->relay : NULL);
-	printf(", \"verify\": ");
-	json_string(stdout, l->verify_raw[0] ? l->verify_raw : NULL);
-	json_tri(stdout, "encrypted", e->encrypted);
-	json_tri(stdout, "delivered", e->delivered);
-	printf(", \"side\": \"%s\", \"text\": ", explain_side_name(e->side));
-	json_string(stdout, text);
-	printf(", \"mail\": ");
-	json_string(stdout, e->mail);
-	printf(",\n   \"finding\": ");
+	json_object(&c->j, NULL, false);
+	json_str(&c->j, "file", file);
+	json_uint(&c->j, "line", line);
+	json_field(&c->j, "when", l->when);
+	json_str(&c->j, "direction", explain_dir_name(l->dir));
+	json_field(&c->j, "relay", l->relay);
+	json_field(&c->j, "verify", l->verify_raw);
+	json_str(&c->j, "encrypted", explain_tri_name(e->encrypted));
+	json_str(&c->j, "delivered", explain_tri_name(e->delivered));
+	json_str(&c->j, "side", explain_side_name(e->side));
+	json_strn(&c->j, "text", l->msg, l->msg_len > 4096 ? 4096 : l->msg_len);
+	json_str(&c->j, "mail", e->mail);
+	json_str(&c->j, "kind", kind_name(l->kind));
+	json_field(&c->j, "version", l->version);
+	json_field(&c->j, "cipher", l->cipher);
+	json_bits(&c->j, l->bits);
+	if (l->depth >= 0)
+		json_int(&c->j, "depth", l->depth);
+	else
+		json_null(&c->j, "depth");
+	json_field(&c->j, "subject", l->subject);
+	json_field(&c->j, "issuer", l->issuer);
+	json_field(&c->j, "verifymsg", reason ? "" : l->verifymsg);
+	json_field(&c->j, "reason", reason ? l->verifymsg : "");
 	explanation_to_finding(e, &one);
-	json_finding(stdout, &one.v[0]);
-	putchar('}');
+	json_finding(&c->j, "finding", &one.v[0]);
+	json_end(&c->j);
 	findings_free(&one);
-	free(text);
 }
 
 static void
@@ -283,51 +322,44 @@ static void
 print_summary_json(struct explain_ctx *c)
 {
 	struct explain_relay **v;
+	struct json j;
 	size_t n, i;
 	int k;
-	bool first;
 
 	v = explain_summary_sorted(&c->sum, &n);
-	printf("{\"version\": 1, \"lines\": %lu, \"starttls_lines\": %lu,\n \"relays\": [",
-	    c->lines, c->recognised);
+	json_init(&j, stdout);
+	json_object(&j, NULL, true);
+	json_int(&j, "version", 1);
+	json_uint(&j, "lines", c->lines);
+	json_uint(&j, "starttls_lines", c->recognised);
+	json_array(&j, "relays", true);
 	for (i = 0; i < n; i++) {
 		const struct explain_relay *r = v[i];
 
-		printf("%s\n  {\"relay\": ", i ? "," : "");
-		json_string(stdout, r->relay);
-		printf(", \"direction\": \"%s\", \"sessions\": %lu, \"verify\": {",
-		    explain_dir_name(r->dir), r->total);
-		for (k = 1, first = true; k < EXV_COUNT; k++) {
-			if (r->count[k] == 0)
-				continue;
-			printf("%s\"%s\": %u", first ? "" : ", ",
-			    explain_verify_name((enum explain_verify)k), r->count[k]);
-			first = false;
-		}
-		printf("}, \"rejected\": %lu, \"last_error\": ", r->rejected);
-		json_string(stdout, r->last_error);
-		printf(", \"first_seen\": ");
-		json_string(stdout, r->first[0] ? r->first : NULL);
-		printf(", \"last_seen\": ");
-		json_string(stdout, r->last[0] ? r->last : NULL);
-		putchar('}');
+		json_object(&j, NULL, false);
+		json_str(&j, "relay", r->relay);
+		json_str(&j, "direction", explain_dir_name(r->dir));
+		json_uint(&j, "sessions", r->total);
+		json_object(&j, "verify", false);
+		for (k = 1; k < EXV_COUNT; k++)
+			if (r->count[k] != 0)
+				json_uint(&j, explain_verify_name((enum explain_verify)k), r->count[k]);
+		json_end(&j);
+		json_uint(&j, "rejected", r->rejected);
+		json_str(&j, "last_error", r->last_error);
+		json_field(&j, "first_seen", r->first);
+		json_field(&j, "last_seen", r->last);
+		json_end(&j);
 	}
-	printf("%s],\n ", n ? "\n " : "");
-	json_findings(stdout, &c->findings);
-	printf("}\n");
+	json_end(&j);
+	json_findings(&j, &c->findings);
+	json_end(&j);
 	free(v);
 }
 
 static int
 explain_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "summary", no_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct explain_ctx *c;
 	int opt, i, rc = EXIT_DONE;
 	char *stdin_only[] = { (char *)"-" };
@@ -336,7 +368,7 @@ explain_run(int argc, char **argv)
 
 	c = xcalloc(1, sizeof(*c));
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_explain_entry, argc, argv)) != -1) {
 		switch (opt) {
 		case 's':
 			c->summary = true;
@@ -347,22 +379,25 @@ explain_run(int argc, char **argv)
 		case 'a':
 			c->all = true;
 			break;
-		case 'h':
-			explain_usage(stdout);
+		case CMD_OPT_HELP:
+			cmd_help(&cmd_explain_entry, stdout);
 			free(c);
 			return EXIT_DONE;
 		default:
 			free(c);
-			return cli_usage_error("explain");
+			return cli_usage_error(&cmd_explain_entry);
 		}
 	}
 	files = optind < argc ? argv + optind : stdin_only;
 	nfiles = optind < argc ? argc - optind : 1;
 	c->color = !c->json && cli_use_color(stdout);
-	c->first_json_line = true;
 	explain_summary_init(&c->sum);
-	if (c->json && !c->summary)
-		printf("{\"version\": 1, \"lines\": [");
+	if (c->json && !c->summary) {
+		json_init(&c->j, stdout);
+		json_object(&c->j, NULL, true);
+		json_int(&c->j, "version", 1);
+		json_array(&c->j, "lines", true);
+	}
 	for (i = 0; i < nfiles; i++) {
 		unsigned long lines = 0;
 		char *err = NULL;
@@ -381,10 +416,11 @@ explain_run(int argc, char **argv)
 		else
 			print_summary_human(c);
 	} else if (c->json) {
-		printf("%s],\n \"lines_read\": %lu, \"starttls_lines\": %lu,\n ",
-		    c->first_json_line ? "" : "\n ", c->lines, c->recognised);
-		json_findings(stdout, &c->findings);
-		printf("}\n");
+		json_end(&c->j);
+		json_uint(&c->j, "lines_read", c->lines);
+		json_uint(&c->j, "starttls_lines", c->recognised);
+		json_findings(&c->j, &c->findings);
+		json_end(&c->j);
 	} else {
 		if (c->shown == 0)
 			printf(_("No STARTTLS lines to explain in %lu lines.\n"), c->lines);
@@ -402,9 +438,19 @@ explain_run(int argc, char **argv)
 	return rc;
 }
 
+static const struct cmd_group *const explain_groups[] = { &explain_group, NULL };
+
 const struct cmd_entry cmd_explain_entry = {
 	.name = "explain",
-	.usage = "[--summary] [--json] [FILE]...",
+	.usage = N_("[OPTION]... [FILE]..."),
 	.summary = N_("explain sendmail's STARTTLS log lines (plain or .gz; stdin by default)"),
+	.description = N_("Explain sendmail's STARTTLS log lines: what happened, whether the mail was\n"
+	    "encrypted and delivered, whose side the cause is on, and the fix.\n"
+	    "Reads each FILE (plain or gzip-compressed, e.g. maillog.1.gz), or standard input\n"
+	    "when there is none or FILE is '-'. Any syslog framing is understood: classic\n"
+	    "syslog, RFC 5424, journalctl short, short-iso, short-full and short-monotonic\n"
+	    "output, or bare lines.\n\n"),
+	.groups = explain_groups,
+	.footer = N_("Exit status: 0 the input was read, 1 a file could not be read, 2 bad usage.\n"),
 	.run = explain_run,
 };

@@ -17,51 +17,36 @@ enum { HOPT_DIR = COPT_OWN, HOPT_COPY_TO, HOPT_COPY, HOPT_RESTART, HOPT_LINEAGE,
 
 #define HOOK_MAX_COPIES	8
 
-static void
-hook_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s hook install [--dir DIR] [--lineage NAME] [--copy-to DIR | "
-	    "--copy WHAT=FILE]... [--restart CMD] [OPTION]...\n"), PACKAGE);
-	fputs(_("Install a certbot deploy hook, DIR/renewal-hooks/deploy/" HOOK_NAME ", that after\n"
-	    "each renewal checks the renewed files with 'smtls check' (key match, chain, expiry,\n"
-	    "EKU), copies them where sendmail reads them when the setup uses copies (keys 0600,\n"
-	    "atomically), and restarts sendmail only when the check passed. It logs to syslog\n"
-	    "(tag smtls-hook) and exits non-zero on failure, so certbot reports it.\n\n"), f);
-	fputs(_("      --dir DIR           certbot's directory (default /etc/letsencrypt)\n"
-	    "      --lineage NAME      act only on this lineage (live/NAME); required with\n"
-	    "                          --copy-to, so another site's renewal never lands there\n"
-	    "      --copy-to DIR       copy cert.pem, chain.pem, fullchain.pem and privkey.pem\n"
-	    "                          into DIR (where sendmail.mc points)\n"
-	    "      --copy WHAT=FILE    copy live/NAME/WHAT.pem (WHAT: cert, chain, fullchain,\n"
-	    "                          privkey) to FILE, e.g. privkey=/etc/mail/tls/mx.key\n"
-	    "                          (repeatable)\n"
-	    "      --restart CMD       how to restart sendmail (default: systemctl restart\n"
-	    "                          sendmail, or service sendmail restart without systemd)\n"
-	    "      --hostname FQDN     the name to check the certificate against (default:\n"
-	    "                          the first renewed domain)\n"
-	    "      --smtls PATH        the smtls the hook runs (default: this one)\n"
-	    "      --print             print the hook to standard output; install nothing\n"
-	    "      --force             replace an installed hook\n"
-	    "      --help              display this help and exit\n\n"
-	    "Exit status: 0 installed, 1 failed (nothing written), 2 bad usage.\n"), f);
-}
+static const struct cmd_option hook_options[] = {
+	{ "dir", 0, required_argument, N_("DIR"), HOPT_DIR,
+	  N_("certbot's directory (default /etc/letsencrypt)") },
+	{ "lineage", 0, required_argument, N_("NAME"), HOPT_LINEAGE,
+	  N_("act only on this lineage (live/NAME); required with --copy-to, so another site's "
+	  "renewal never lands there") },
+	{ "copy-to", 0, required_argument, N_("DIR"), HOPT_COPY_TO,
+	  N_("copy cert.pem, chain.pem, fullchain.pem and privkey.pem into DIR (where "
+	  "sendmail.mc points)") },
+	{ "copy", 0, required_argument, N_("WHAT=FILE"), HOPT_COPY,
+	  N_("copy live/NAME/WHAT.pem (WHAT: cert, chain, fullchain, privkey) to FILE, e.g. "
+	  "privkey=/etc/mail/tls/mx.key (repeatable)") },
+	{ "restart", 0, required_argument, N_("CMD"), HOPT_RESTART,
+	  N_("how to restart sendmail (default: systemctl restart sendmail, or service sendmail "
+	  "restart without systemd)") },
+	{ "hostname", 0, required_argument, N_("FQDN"), COPT_HOSTNAME,
+	  N_("the name to check the certificate against (default: the first renewed domain)") },
+	{ "smtls", 0, required_argument, N_("PATH"), HOPT_SMTLS,
+	  N_("the smtls the hook runs (default: this one)") },
+	{ "print", 0, no_argument, NULL, HOPT_PRINT,
+	  N_("print the hook to standard output; install nothing") },
+	{ "force", 0, no_argument, NULL, COPT_FORCE, N_("replace an installed hook") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group hook_group = { NULL, hook_options, NULL };
 
 static int
 hook_install_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, HOPT_DIR },
-		{ "lineage", required_argument, NULL, HOPT_LINEAGE },
-		{ "copy-to", required_argument, NULL, HOPT_COPY_TO },
-		{ "copy", required_argument, NULL, HOPT_COPY },
-		{ "print", no_argument, NULL, HOPT_PRINT },
-		{ "restart", required_argument, NULL, HOPT_RESTART },
-		{ "smtls", required_argument, NULL, HOPT_SMTLS },
-		{ "hostname", required_argument, NULL, COPT_HOSTNAME },
-		{ "force", no_argument, NULL, COPT_FORCE },
-		{ "help", no_argument, NULL, COPT_HELP },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const all[] = { "cert", "chain", "fullchain", "privkey" };
 	struct hook_params hp = { .le_dir = "/etc/letsencrypt", .lineage = "", .hostname = "" };
 	struct hook_copy copies[HOOK_MAX_COPIES];
@@ -72,7 +57,7 @@ hook_install_run(int argc, char **argv)
 	int opt, rc = EXIT_USAGE;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_hook_install_entry, argc, argv)) != -1) {
 		switch (opt) {
 		case HOPT_DIR: hp.le_dir = optarg; break;
 		case HOPT_LINEAGE: hp.lineage = optarg; break;
@@ -94,8 +79,8 @@ hook_install_run(int argc, char **argv)
 			}
 			dests[n++] = NULL;
 			break;
-		case COPT_HELP:
-			hook_usage(stdout);
+		case CMD_OPT_HELP:
+			cmd_help(&cmd_hook_install_entry, stdout);
 			return EXIT_DONE;
 		default:
 			goto out;
@@ -158,7 +143,7 @@ hook_install_run(int argc, char **argv)
 	rc = EXIT_DONE;
 out:
 	if (rc == EXIT_USAGE)
-		rc = cli_usage_error("hook install");
+		rc = cli_usage_error(&cmd_hook_install_entry);
 	for (i = 0; i < n; i++)
 		free(dests[i]);
 	free(path);
@@ -167,9 +152,19 @@ out:
 	return rc;
 }
 
+static const struct cmd_group *const hook_groups[] = { &hook_group, NULL };
+
 const struct cmd_entry cmd_hook_install_entry = {
 	.name = "hook install",
-	.usage = "[--dir DIR] [--lineage NAME] [--copy-to DIR] [--copy WHAT=FILE]...",
+	.usage = N_("[--dir DIR] [--lineage NAME] [--copy-to DIR | --copy WHAT=FILE]... "
+	    "[--restart CMD] [OPTION]..."),
 	.summary = N_("install a certbot deploy hook that checks renewals before a restart"),
+	.description = N_("Install a certbot deploy hook, DIR/renewal-hooks/deploy/" HOOK_NAME ", that after\n"
+	    "each renewal checks the renewed files with 'smtls check' (key match, chain, expiry,\n"
+	    "EKU), copies them where sendmail reads them when the setup uses copies (keys 0600,\n"
+	    "atomically), and restarts sendmail only when the check passed. It logs to syslog\n"
+	    "(tag smtls-hook) and exits non-zero on failure, so certbot reports it.\n\n"),
+	.groups = hook_groups,
+	.footer = N_("Exit status: 0 installed, 1 failed (nothing written), 2 bad usage.\n"),
 	.run = hook_install_run,
 };

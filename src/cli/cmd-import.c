@@ -16,23 +16,15 @@
 
 enum { IOPT_KEY = COPT_OWN, IOPT_ROOTS };
 
-static void
-import_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s import --key KEY FILE... --out DIR [--roots FILE] [--force]\n"),
-	    PACKAGE);
-	fputs(_("Sort what a CA returned, in any order and form (a PEM bundle, separate files,\n"
-	    "DER, PKCS#7 .p7b), into DIR/cert.pem (the certificate that matches KEY),\n"
-	    "DIR/chain.pem (the intermediates, leaf to root, without the root) and\n"
-	    "DIR/fullchain.pem (both).\n\n"), f);
-	fputs(_("      --key KEY           the private key the certificate was requested with\n"
-	    "      --roots FILE        trusted roots that may end the chain (default:\n"
-	    "                          " IMPORT_SYSTEM_ROOTS ")\n"), f);
-	fputs(_(certs_help_out), f);
-	fputs(_("\nA missing intermediate is an error: nothing is written, and the message names\n"
-	    "the certificate to fetch from the CA.\n"
-	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
-}
+static const struct cmd_option import_options[] = {
+	{ "key", 0, required_argument, N_("KEY"), IOPT_KEY,
+	  N_("the private key the certificate was requested with") },
+	{ "roots", 0, required_argument, N_("FILE"), IOPT_ROOTS,
+	  N_("trusted roots that may end the chain (default: " IMPORT_SYSTEM_ROOTS ")") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group import_group = { NULL, import_options, NULL };
 
 static void
 print_cert_line(const char *what, const struct cert *c)
@@ -73,14 +65,6 @@ import_write(const struct certs_opts *o, const struct pki_bundle *b)
 static int
 import_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "key", required_argument, NULL, IOPT_KEY },
-		{ "roots", required_argument, NULL, IOPT_ROOTS },
-		{ "out", required_argument, NULL, COPT_OUT },
-		{ "force", no_argument, NULL, COPT_FORCE },
-		{ "help", no_argument, NULL, COPT_HELP },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct certs_opts o;
 	struct certlist pool = { 0 }, roots = { 0 };
 	struct pki_bundle b = { 0 };
@@ -92,18 +76,18 @@ import_run(int argc, char **argv)
 
 	certs_opts_init(&o, 1);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_import_entry, argc, argv)) != -1) {
+		if (opt == CMD_OPT_HELP) {
+			cmd_help(&cmd_import_entry, stdout);
+			rc = EXIT_DONE;
+			goto out;
+		}
 		if (opt == IOPT_KEY)
 			keypath = optarg;
 		else if (opt == IOPT_ROOTS)
 			rootspath = optarg;
 		else if (certs_option(&o, opt, optarg) != 1)
 			goto usage;
-		if (o.help) {
-			import_usage(stdout);
-			rc = EXIT_DONE;
-			goto out;
-		}
 	}
 	if (keypath == NULL || o.out == NULL || optind == argc) {
 		cli_error(_("import: --key, --out and at least one FILE are required"));
@@ -165,7 +149,7 @@ import_run(int argc, char **argv)
 	rc = EXIT_DONE;
 	goto out;
 usage:
-	rc = cli_usage_error("import");
+	rc = cli_usage_error(&cmd_import_entry);
 out:
 	free(err);
 	pki_bundle_free(&b);
@@ -176,9 +160,20 @@ out:
 	return rc;
 }
 
+static const struct cmd_group *const import_groups[] = { &import_group, &certs_out_group,
+	NULL };
+
 const struct cmd_entry cmd_import_entry = {
 	.name = "import",
-	.usage = "--key KEY FILE... --out DIR",
+	.usage = N_("--key KEY FILE... --out DIR [--roots FILE] [--force]"),
 	.summary = N_("sort a CA's returned files into cert.pem, chain.pem, fullchain.pem"),
+	.description = N_("Sort what a CA returned, in any order and form (a PEM bundle, separate files,\n"
+	    "DER, PKCS#7 .p7b), into DIR/cert.pem (the certificate that matches KEY),\n"
+	    "DIR/chain.pem (the intermediates, leaf to root, without the root) and\n"
+	    "DIR/fullchain.pem (both).\n\n"),
+	.groups = import_groups,
+	.footer = N_("A missing intermediate is an error: nothing is written, and the message names\n"
+	    "the certificate to fetch from the CA.\n"
+	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"),
 	.run = import_run,
 };

@@ -12,85 +12,78 @@
 
 #define LE_DEFAULT_DIR	"/etc/letsencrypt"
 
-enum { LOPT_DIR = 1, LOPT_JSON, LOPT_AT, LOPT_HELP };
+enum { LOPT_DIR = 1, LOPT_JSON, LOPT_AT };
 
-static void
-le_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s letsencrypt [--dir DIR] [--json] [--at TIME]\n"), PACKAGE);
-	fputs(_("List the certbot lineages under DIR/live: names, expiry, key type, issuer and\n"
-	    "the root each chain leads to (ISRG Root X1/X2, the Gen Y roots, or the expired\n"
-	    "DST Root CA X3), following the live -> archive symlinks.\n\n"), f);
-	fputs(_("      --dir DIR           certbot's directory (default " LE_DEFAULT_DIR ")\n"
-	    "      --json              one JSON object\n"
-	    "      --at TIME           judge expiry at this UTC time (default now)\n"
-	    "      --help              display this help and exit\n\n"
-	    "Exit status: 0 listed, no error; 1 a lineage has an error (expired, broken link,\n"
-	    "key mismatch, expired CA in chain.pem) or DIR/live cannot be read; 2 bad usage.\n"),
-	    f);
-}
+static const struct cmd_option le_options[] = {
+	{ "dir", 0, required_argument, N_("DIR"), LOPT_DIR,
+	  N_("certbot's directory (default " LE_DEFAULT_DIR ")") },
+	{ "json", 0, no_argument, NULL, LOPT_JSON, N_("one JSON object") },
+	{ "at", 0, required_argument, N_("TIME"), LOPT_AT,
+	  N_("judge expiry at this UTC time (default now)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group le_group = { NULL, le_options, NULL };
 
 static void
 le_json(const char *dir, time_t now, const struct lineage *v, size_t n)
 {
+	struct json j;
 	char t[32], key[64];
-	size_t i, j;
+	size_t i, k;
 
 	time_format_iso(now, t, sizeof(t));
-	printf("{\"version\": 1, \"at\": \"%s\", \"dir\": ", t);
-	json_string(stdout, dir);
-	printf(",\n \"lineages\": [");
+	json_init(&j, stdout);
+	json_object(&j, NULL, true);
+	json_int(&j, "version", 1);
+	json_str(&j, "at", t);
+	json_str(&j, "dir", dir);
+	json_array(&j, "lineages", true);
 	for (i = 0; i < n; i++) {
 		const struct lineage *l = &v[i];
 		const struct cert *c = &l->leaf;
 
-		printf("%s\n  {\"name\": ", i ? "," : "");
-		json_string(stdout, l->name);
-		printf(", \"live\": ");
-		json_string(stdout, l->live);
-		printf(", \"cert\": ");
-		json_string(stdout, l->cert_file);
-		printf(", \"chain\": ");
-		json_string(stdout, l->chain_file);
-		printf(", \"fullchain\": ");
-		json_string(stdout, l->fullchain_file);
-		printf(", \"privkey\": ");
-		json_string(stdout, l->privkey_file);
-		printf(", \"archive_version\": %d, \"symlinks\": %s,\n   \"names\": [", l->version,
-		    l->not_links ? "false" : "true");
-		for (j = 0; j < c->n_dns; j++) {
-			printf("%s", j ? ", " : "");
-			json_string(stdout, c->dns_names[j]);
-		}
-		printf("]");
+		json_object(&j, NULL, false);
+		json_str(&j, "name", l->name);
+		json_str(&j, "live", l->live);
+		json_str(&j, "cert", l->cert_file);
+		json_str(&j, "chain", l->chain_file);
+		json_str(&j, "fullchain", l->fullchain_file);
+		json_str(&j, "privkey", l->privkey_file);
+		json_int(&j, "archive_version", l->version);
+		json_bool(&j, "symlinks", !l->not_links);
+		json_array(&j, "names", false);
+		for (k = 0; k < c->n_dns; k++)
+			json_str(&j, NULL, c->dns_names[k]);
+		json_end(&j);
 		if (c->x509 != NULL) {
 			time_format_iso(c->not_before, t, sizeof(t));
-			printf(", \"not_before\": \"%s\"", t);
+			json_str(&j, "not_before", t);
 			time_format_iso(c->not_after, t, sizeof(t));
+			json_str(&j, "not_after", t);
+			json_int(&j, "days_left", (long long)((c->not_after - now) / 86400));
 			certs_key_text(c, key, sizeof(key));
-			printf(", \"not_after\": \"%s\", \"days_left\": %lld, \"key\": ", t,
-			    (long long)((c->not_after - now) / 86400));
-			json_string(stdout, key);
-			printf(", \"issuer\": ");
-			json_string(stdout, c->issuer);
+			json_str(&j, "key", key);
+			json_str(&j, "issuer", c->issuer);
 		} else {
-			printf(", \"not_before\": null, \"not_after\": null, \"days_left\": null, "
-			    "\"key\": null, \"issuer\": null");
+			json_null(&j, "not_before");
+			json_null(&j, "not_after");
+			json_null(&j, "days_left");
+			json_null(&j, "key");
+			json_null(&j, "issuer");
 		}
-		printf(",\n   \"chain_subjects\": [");
-		for (j = 0; j < l->chain.n; j++) {
-			printf("%s", j ? ", " : "");
-			json_string(stdout, l->chain.v[j].subject);
-		}
-		printf("], \"root\": ");
-		json_string(stdout, l->root);
-		printf(", \"via\": ");
-		json_string(stdout, l->via);
-		printf(", \"generation\": \"%s\",\n   ", lineage_gen_name(l->gen));
-		json_findings(stdout, &l->findings);
-		printf("}");
+		json_array(&j, "chain_subjects", false);
+		for (k = 0; k < l->chain.n; k++)
+			json_str(&j, NULL, l->chain.v[k].subject);
+		json_end(&j);
+		json_str(&j, "root", l->root);
+		json_str(&j, "via", l->via);
+		json_str(&j, "generation", lineage_gen_name(l->gen));
+		json_findings(&j, &l->findings);
+		json_end(&j);
 	}
-	printf("]}\n");
+	json_end(&j);
+	json_end(&j);
 }
 
 static const char *
@@ -152,13 +145,6 @@ le_human(const char *dir, time_t now, const struct lineage *v, size_t n)
 static int
 le_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, LOPT_DIR },
-		{ "json", no_argument, NULL, LOPT_JSON },
-		{ "at", required_argument, NULL, LOPT_AT },
-		{ "help", no_argument, NULL, LOPT_HELP },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *dir = LE_DEFAULT_DIR;
 	struct lineage *v = NULL;
 	time_t now = time(NULL);
@@ -168,7 +154,7 @@ le_run(int argc, char **argv)
 	int opt, rc = EXIT_DONE;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_letsencrypt_entry, argc, argv)) != -1) {
 		switch (opt) {
 		case LOPT_DIR:
 			dir = optarg;
@@ -180,19 +166,19 @@ le_run(int argc, char **argv)
 			if (time_parse_iso(optarg, &now) == -1) {
 				cli_error(_("--at: '%s' is not a UTC time like 2021-10-01 or "
 				    "2021-10-01T00:00:00Z"), optarg);
-				return cli_usage_error("letsencrypt");
+				return cli_usage_error(&cmd_letsencrypt_entry);
 			}
 			break;
-		case LOPT_HELP:
-			le_usage(stdout);
+		case CMD_OPT_HELP:
+			cmd_help(&cmd_letsencrypt_entry, stdout);
 			return EXIT_DONE;
 		default:
-			return cli_usage_error("letsencrypt");
+			return cli_usage_error(&cmd_letsencrypt_entry);
 		}
 	}
 	if (optind < argc) {
 		cli_error(_("letsencrypt: unexpected argument '%s'"), argv[optind]);
-		return cli_usage_error("letsencrypt");
+		return cli_usage_error(&cmd_letsencrypt_entry);
 	}
 	if (lineage_list(dir, now, &v, &n, &err) == -1) {
 		cli_error("%s", err);
@@ -210,9 +196,17 @@ le_run(int argc, char **argv)
 	return rc;
 }
 
+static const struct cmd_group *const le_groups[] = { &le_group, NULL };
+
 const struct cmd_entry cmd_letsencrypt_entry = {
 	.name = "letsencrypt",
-	.usage = "[--dir DIR] [--json]",
+	.usage = N_("[--dir DIR] [--json] [--at TIME]"),
 	.summary = N_("list certbot's lineages: names, expiry, key, chain and root"),
+	.description = N_("List the certbot lineages under DIR/live: names, expiry, key type, issuer and\n"
+	    "the root each chain leads to (ISRG Root X1/X2, the Gen Y roots, or the expired\n"
+	    "DST Root CA X3), following the live -> archive symlinks.\n\n"),
+	.groups = le_groups,
+	.footer = N_("Exit status: 0 listed, no error; 1 a lineage has an error (expired, broken link,\n"
+	    "key mismatch, expired CA in chain.pem) or DIR/live cannot be read; 2 bad usage.\n"),
 	.run = le_run,
 };

@@ -14,59 +14,58 @@
 
 enum { OPT_SMTPS = 1, OPT_TIMEOUT, OPT_EHLO };
 
-static void
-probe_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s probe [OPTION]... HOST[:PORT]\n"), PACKAGE);
-	fputs(_("Connect to an SMTP server, EHLO, STARTTLS, and show the certificate chain it\n"
-	    "presents, verified against the chosen roots with the host name check.\n"
-	    "HOST is a name or an address; write IPv6 addresses in brackets: [::1]:2525.\n\n"), f);
-	fputs(_("      --smtps             implicit TLS from the first byte (port 465)\n"
-	    "      --hostname NAME     the name to verify and to send as SNI (default: HOST\n"
-	    "                          when it is a name)\n"
-	    "      --ca-cert FILE      verify against the roots in FILE\n"
-	    "      --ca-path DIR       verify against a hashed directory of roots\n"
-	    "                          (default for both: the system's trusted roots)\n"
-	    "      --ehlo NAME         the name we send in EHLO (default: this host's FQDN)\n"
-	    "      --timeout S         seconds to wait for each reply and for the handshake\n"
-	    "                          (default 30; connecting waits at most 10)\n"
-	    "      --at TIME           judge validity at this UTC time (2021-10-01[T00:00:00Z])\n"
-	    "      --json              machine-readable output\n"
-	    "      --help              display this help and exit\n\n"
-	    "Exit status: 0 TLS works and no error finding; 1 an error finding, or the server\n"
-	    "cannot be reached, offers no STARTTLS or breaks the protocol; 2 bad usage.\n"), f);
-}
+static const struct cmd_option probe_options[] = {
+	{ "smtps", 0, no_argument, NULL, OPT_SMTPS,
+	  N_("implicit TLS from the first byte (port 465)") },
+	{ "hostname", 0, required_argument, N_("NAME"), OPT_HOSTNAME,
+	  N_("the name to verify and to send as SNI (default: HOST when it is a name)") },
+	{ "ca-cert", 0, required_argument, N_("FILE"), OPT_CA_CERT,
+	  N_("verify against the roots in FILE (default: the system's trusted roots)") },
+	{ "ca-path", 0, required_argument, N_("DIR"), OPT_CA_PATH,
+	  N_("verify against a hashed directory of roots (default: the system's trusted "
+	  "roots)") },
+	{ "ehlo", 0, required_argument, N_("NAME"), OPT_EHLO,
+	  N_("the name we send in EHLO (default: this host's FQDN)") },
+	{ "timeout", 0, required_argument, N_("S"), OPT_TIMEOUT,
+	  N_("seconds to wait for each reply and for the handshake (default 30; connecting "
+	  "waits at most 10)") },
+	{ "at", 0, required_argument, N_("TIME"), OPT_AT,
+	  N_("judge validity at this UTC time (2021-10-01[T00:00:00Z])") },
+	{ "json", 0, no_argument, NULL, OPT_JSON, N_("machine-readable output") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group probe_group = { NULL, probe_options, NULL };
 
 static void
 print_json(const struct probe_opts *o, const struct probe_result *r)
 {
+	struct json j;
 	size_t i;
 	char a[32], b[32];
 
-	printf("{\"version\": 1, \"host\": ");
-	json_string(stdout, o->host);
-	printf(", \"port\": %d, \"address\": ", o->port);
-	json_string(stdout, r->address);
-	printf(", \"greeting\": ");
-	json_string(stdout, r->greeting);
-	printf(", \"starttls\": %s,\n \"tls\": ", r->starttls_offered ? "true" : "false");
+	json_init(&j, stdout);
+	json_object(&j, NULL, true);
+	json_int(&j, "version", 1);
+	json_str(&j, "host", o->host);
+	json_int(&j, "port", o->port);
+	json_str(&j, "address", r->address);
+	json_str(&j, "greeting", r->greeting);
+	json_bool(&j, "starttls", r->starttls_offered);
 	if (r->protocol != NULL) {
-		printf("{\"protocol\": ");
-		json_string(stdout, r->protocol);
-		printf(", \"cipher\": ");
-		json_string(stdout, r->cipher);
-		printf("}");
+		json_object(&j, "tls", false);
+		json_str(&j, "protocol", r->protocol);
+		json_str(&j, "cipher", r->cipher);
+		json_end(&j);
 	} else {
-		printf("null");
+		json_null(&j, "tls");
 	}
-	printf(", \"ca_names\": ");
 	if (r->protocol != NULL && r->ca_names >= 0)
-		printf("%d", r->ca_names);
+		json_int(&j, "ca_names", r->ca_names);
 	else
-		printf("null");
-	printf(", \"error\": ");
-	json_string(stdout, r->failure);
-	printf(",\n \"chain\": [");
+		json_null(&j, "ca_names");
+	json_str(&j, "error", r->failure);
+	json_array(&j, "chain", true);
 	for (i = 0; i < r->chain.n; i++) {
 		const struct cert *c = &r->chain.v[i];
 		char *key;
@@ -75,20 +74,19 @@ print_json(const struct probe_opts *o, const struct probe_result *r)
 		time_format_iso(c->not_after, b, sizeof(b));
 		key = c->key_curve[0] ? xstrprintf("%s %d (%s)", c->key_type, c->key_bits,
 		    c->key_curve) : xstrprintf("%s %d", c->key_type, c->key_bits);
-		printf("%s\n  {\"subject\": ", i ? "," : "");
-		json_string(stdout, c->subject);
-		printf(", \"issuer\": ");
-		json_string(stdout, c->issuer);
-		printf(", \"not_before\": \"%s\", \"not_after\": \"%s\", \"key\": ", a, b);
-		json_string(stdout, key);
-		printf(", \"sha256\": ");
-		json_string(stdout, c->sha256);
-		printf("}");
+		json_object(&j, NULL, false);
+		json_str(&j, "subject", c->subject);
+		json_str(&j, "issuer", c->issuer);
+		json_str(&j, "not_before", a);
+		json_str(&j, "not_after", b);
+		json_str(&j, "key", key);
+		json_str(&j, "sha256", c->sha256);
+		json_end(&j);
 		free(key);
 	}
-	printf("%s],\n ", r->chain.n ? "\n " : "");
-	json_findings(stdout, &r->findings);
-	printf("}\n");
+	json_end(&j);
+	json_findings(&j, &r->findings);
+	json_end(&j);
 }
 
 static void
@@ -159,18 +157,6 @@ check_location(const char *opt, const char *path, bool dir)
 static int
 probe_cmd(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "smtps", no_argument, NULL, OPT_SMTPS },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "ehlo", required_argument, NULL, OPT_EHLO },
-		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
-		{ "ca-cert", required_argument, NULL, OPT_CA_CERT },
-		{ "ca-path", required_argument, NULL, OPT_CA_PATH },
-		{ "at", required_argument, NULL, OPT_AT },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cli_settings s;
 	struct probe_opts o;
 	struct probe_result r;
@@ -182,10 +168,10 @@ probe_cmd(int argc, char **argv)
 	o.connect_timeout_ms = 10000;
 	o.reply_timeout_ms = 30000;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_probe_entry, argc, argv)) != -1) {
 		switch (opt) {
-		case OPT_HELP:
-			probe_usage(stdout);
+		case CMD_OPT_HELP:
+			cmd_help(&cmd_probe_entry, stdout);
 			rc = EXIT_DONE;
 			goto out;
 		case OPT_SMTPS:
@@ -247,7 +233,7 @@ probe_cmd(int argc, char **argv)
 	probe_result_free(&r);
 	goto out;
 usage:
-	rc = cli_usage_error("probe");
+	rc = cli_usage_error(&cmd_probe_entry);
 out:
 	free(err);
 	free(host);
@@ -256,9 +242,17 @@ out:
 	return rc;
 }
 
+static const struct cmd_group *const probe_groups[] = { &probe_group, NULL };
+
 const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
-	.usage = "[--smtps] [--hostname NAME] HOST[:PORT]",
+	.usage = N_("[OPTION]... HOST[:PORT]"),
 	.summary = N_("connect, STARTTLS, and judge the chain a live server presents"),
+	.description = N_("Connect to an SMTP server, EHLO, STARTTLS, and show the certificate chain it\n"
+	    "presents, verified against the chosen roots with the host name check.\n"
+	    "HOST is a name or an address; write IPv6 addresses in brackets: [::1]:2525.\n\n"),
+	.groups = probe_groups,
+	.footer = N_("Exit status: 0 TLS works and no error finding; 1 an error finding, or the server\n"
+	    "cannot be reached, offers no STARTTLS or breaks the protocol; 2 bad usage.\n"),
 	.run = probe_cmd,
 };

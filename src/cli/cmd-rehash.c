@@ -11,27 +11,20 @@
 #include "smtls/rehash.h"
 #include "smtls/xmalloc.h"
 
-enum { ROPT_FROM = 1, ROPT_QUIET, ROPT_KEEP_EXPIRED, ROPT_HELP };
+enum { ROPT_FROM = 1, ROPT_QUIET, ROPT_KEEP_EXPIRED };
 
-static void
-rehash_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s rehash DIR [--from BUNDLE]... [--quiet]\n"), PACKAGE);
-	fputs(_("Make DIR a CACertPath (confCACERT_PATH): one PEM file per CA certificate and\n"
-	    "the <subject-hash>.N links OpenSSL looks certificates up by, with the names\n"
-	    "'openssl rehash' gives them.\n\n"), f);
-	fputs(_("      --from BUNDLE       first add each CA certificate of BUNDLE (PEM, DER or\n"
-	    "                          PKCS#7) that DIR lacks, as its own file (repeatable)\n"
-	    "      --keep-expired      add expired certificates of BUNDLE too (skipped by\n"
-	    "                          default: they anchor nothing)\n"
-	    "      --quiet             print only errors\n"
-	    "      --help              display this help and exit\n\n"
-	    "Certificates that are not CA certificates are skipped with a note. Running it\n"
-	    "again changes nothing. Only dangling or wrong hash links are removed; no other\n"
-	    "file is ever deleted. DIR is created when missing; a symlink DIR is refused.\n"
-	    "Exit status: 0 done, 1 failed (files made by this run are removed), 2 bad usage.\n"),
-	    f);
-}
+static const struct cmd_option rehash_options[] = {
+	{ "from", 0, required_argument, N_("BUNDLE"), ROPT_FROM,
+	  N_("first add each CA certificate of BUNDLE (PEM, DER or PKCS#7) that DIR lacks, as "
+	  "its own file (repeatable)") },
+	{ "keep-expired", 0, no_argument, NULL, ROPT_KEEP_EXPIRED,
+	  N_("add expired certificates of BUNDLE too (skipped by default: they anchor "
+	  "nothing)") },
+	{ "quiet", 0, no_argument, NULL, ROPT_QUIET, N_("print only errors") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group rehash_group = { NULL, rehash_options, NULL };
 
 static void
 show_progress(void *arg, size_t done, size_t total)
@@ -44,13 +37,6 @@ show_progress(void *arg, size_t done, size_t total)
 static int
 rehash_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "from", required_argument, NULL, ROPT_FROM },
-		{ "quiet", no_argument, NULL, ROPT_QUIET },
-		{ "keep-expired", no_argument, NULL, ROPT_KEEP_EXPIRED },
-		{ "help", no_argument, NULL, ROPT_HELP },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct rehash_progress prog = { show_progress, NULL };
 	struct rehash_result res;
 	const char **from = NULL;
@@ -60,7 +46,7 @@ rehash_run(int argc, char **argv)
 	int opt, rc;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_rehash_entry, argc, argv)) != -1) {
 		switch (opt) {
 		case ROPT_FROM:
 			from = xreallocarray(from, n_from + 1, sizeof(*from));
@@ -72,20 +58,20 @@ rehash_run(int argc, char **argv)
 		case ROPT_KEEP_EXPIRED:
 			keep_expired = true;
 			break;
-		case ROPT_HELP:
-			rehash_usage(stdout);
+		case CMD_OPT_HELP:
+			cmd_help(&cmd_rehash_entry, stdout);
 			free(from);
 			return EXIT_DONE;
 		default:
 			free(from);
-			return cli_usage_error("rehash");
+			return cli_usage_error(&cmd_rehash_entry);
 		}
 	}
 	if (argc - optind != 1) {
 		cli_error(argc - optind == 0 ? _("rehash: which directory? (DIR is required)") :
 		    _("rehash: one DIR only"));
 		free(from);
-		return cli_usage_error("rehash");
+		return cli_usage_error(&cmd_rehash_entry);
 	}
 	rc = rehash_dir(argv[optind], from, n_from, keep_expired ? 0 : time(NULL),
 	    !quiet && isatty(2) ? &prog : NULL, &res, &err);
@@ -108,9 +94,19 @@ rehash_run(int argc, char **argv)
 	return EXIT_DONE;
 }
 
+static const struct cmd_group *const rehash_groups[] = { &rehash_group, NULL };
+
 const struct cmd_entry cmd_rehash_entry = {
 	.name = "rehash",
-	.usage = "DIR [--from BUNDLE]...",
+	.usage = N_("DIR [--from BUNDLE]... [--keep-expired] [--quiet]"),
 	.summary = N_("make a directory a CACertPath (one file per CA, hash links)"),
+	.description = N_("Make DIR a CACertPath (confCACERT_PATH): one PEM file per CA certificate and\n"
+	    "the <subject-hash>.N links OpenSSL looks certificates up by, with the names\n"
+	    "'openssl rehash' gives them.\n\n"),
+	.groups = rehash_groups,
+	.footer = N_("Certificates that are not CA certificates are skipped with a note. Running it\n"
+	    "again changes nothing. Only dangling or wrong hash links are removed; no other\n"
+	    "file is ever deleted. DIR is created when missing; a symlink DIR is refused.\n"
+	    "Exit status: 0 done, 1 failed (files made by this run are removed), 2 bad usage.\n"),
 	.run = rehash_run,
 };

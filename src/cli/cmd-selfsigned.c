@@ -11,26 +11,16 @@
 
 #define SELFSIGNED_DAYS	825
 
-static void
-selfsigned_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s selfsigned --hostname FQDN [--san NAME]... [OPTION]... --out DIR\n"),
-	    PACKAGE);
-	fputs(_("Make a private key and a self-signed certificate for this mail server, and\n"
-	    "write them as DIR/cert.pem and DIR/privkey.pem (mode 0600).\n\n"), f);
-	fputs(_(certs_help_names), f);
-	fputs(_(certs_help_key), f);
-	fputs(_("      --days N            validity in days (default 825)\n"), f);
-	fputs(_(certs_help_out), f);
-	fputs(_("\nThe certificate has serverAuth and clientAuth in its extended key usage (an MTA\n"
-	    "is a TLS client when it relays) and a random 128-bit serial number.\n"
-	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"), f);
-}
+static const struct cmd_option selfsigned_options[] = {
+	{ "days", 0, required_argument, N_("N"), COPT_DAYS, N_("validity in days (default 825)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group selfsigned_group = { NULL, selfsigned_options, NULL };
 
 static int
 selfsigned_run(int argc, char **argv)
 {
-	static const struct option longopts[] = { CERTS_LONGOPTS, { NULL, 0, NULL, 0 } };
 	struct certs_opts o;
 	struct certs_names names = { 0 };
 	struct pki_cert_params p;
@@ -40,14 +30,14 @@ selfsigned_run(int argc, char **argv)
 
 	certs_opts_init(&o, SELFSIGNED_DAYS);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (certs_option(&o, opt, optarg) != 1)
-			goto usage;
-		if (o.help) {
-			selfsigned_usage(stdout);
+	while ((opt = cmd_getopt(&cmd_selfsigned_entry, argc, argv)) != -1) {
+		if (opt == CMD_OPT_HELP) {
+			cmd_help(&cmd_selfsigned_entry, stdout);
 			rc = EXIT_DONE;
 			goto out;
 		}
+		if (certs_option(&o, opt, optarg) != 1)
+			goto usage;
 	}
 	if (optind < argc) {
 		cli_error(_("selfsigned: unexpected argument '%s'"), argv[optind]);
@@ -78,7 +68,7 @@ selfsigned_run(int argc, char **argv)
 	goto out;
 usage:
 	if (rc == EXIT_USAGE)
-		rc = cli_usage_error("selfsigned");
+		rc = cli_usage_error(&cmd_selfsigned_entry);
 out:
 	cert_clear(&cert);
 	certs_names_free(&names);
@@ -86,9 +76,18 @@ out:
 	return rc;
 }
 
+static const struct cmd_group *const selfsigned_groups[] = { &certs_names_group,
+	&certs_key_group, &selfsigned_group, &certs_out_group, NULL };
+
 const struct cmd_entry cmd_selfsigned_entry = {
 	.name = "selfsigned",
-	.usage = "--hostname FQDN [--san NAME]... --out DIR",
+	.usage = N_("--hostname FQDN [--san NAME]... [OPTION]... --out DIR"),
 	.summary = N_("make a key and a self-signed certificate"),
+	.description = N_("Make a private key and a self-signed certificate for this mail server, and\n"
+	    "write them as DIR/cert.pem and DIR/privkey.pem (mode 0600).\n\n"),
+	.groups = selfsigned_groups,
+	.footer = N_("The certificate has serverAuth and clientAuth in its extended key usage (an MTA\n"
+	    "is a TLS client when it relays) and a random 128-bit serial number.\n"
+	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"),
 	.run = selfsigned_run,
 };

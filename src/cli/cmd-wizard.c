@@ -11,38 +11,23 @@
 
 enum { OPT_DEMO = 1, OPT_DEMO_DIR, OPT_TEXT };
 
-static void
-wizard_usage(FILE *f)
-{
-	fprintf(f, _("Usage: %s wizard [--demo] [--demo-dir DIR] [--text] [SETTINGS]...\n"),
-	    PACKAGE);
-	fputs(_("Set up or repair sendmail's STARTTLS step by step, with every choice checked\n"
-	    "as it is made. Nothing is written before the Review and Apply screens.\n"
-	    "Settings flags preset the choices; by default they come from /etc/mail.\n\n"
-	    "      --demo              run the whole flow on a throw-away sandbox (a test CA,\n"
-	    "                          a Let's Encrypt style live directory, a sendmail.mc);\n"
-	    "                          nothing else is touched, the sandbox is removed at the end\n"
-	    "      --demo-dir DIR      like --demo, in the new directory DIR, which is kept\n"
-	    "      --text              plain numbered prompts instead of the full screen\n"), f);
-	fputs(_(settings_help), f);
-	fputs(_("      --help              display this help and exit\n\n"
-	    "Keys: arrows, Tab, Enter; Esc goes back; F1 or ? help; q quits.\n"
-	    "Without a terminal (or with TERM=dumb) use --text, or the commands that the\n"
-	    "wizard prints at the end (smtls check, ...).\n"
-	    "Exit status: 0 finished, 1 quit or failed, 2 bad usage or no terminal,\n"
-	    "130 interrupted (Ctrl-C).\n"), f);
-}
+static const struct cmd_option wizard_options[] = {
+	{ "demo", 0, no_argument, NULL, OPT_DEMO,
+	  N_("run the whole flow on a throw-away sandbox (a test CA, a Let's Encrypt style live "
+	  "directory, a sendmail.mc); nothing else is touched, the sandbox is removed at the "
+	  "end") },
+	{ "demo-dir", 0, required_argument, N_("DIR"), OPT_DEMO_DIR,
+	  N_("like --demo, in the new directory DIR, which is kept") },
+	{ "text", 0, no_argument, NULL, OPT_TEXT,
+	  N_("plain numbered prompts instead of the full screen") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group wizard_group = { NULL, wizard_options, NULL };
 
 static int
 wizard_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "demo", no_argument, NULL, OPT_DEMO },
-		{ "demo-dir", required_argument, NULL, OPT_DEMO_DIR },
-		{ "text", no_argument, NULL, OPT_TEXT },
-		SETTINGS_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cli_settings s;
 	struct wiz_options o;
 	struct wizard w;
@@ -54,10 +39,10 @@ wizard_run(int argc, char **argv)
 	settings_init(&s);
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(&cmd_wizard_entry, argc, argv)) != -1) {
 		switch (opt) {
-		case OPT_HELP:
-			wizard_usage(stdout);
+		case CMD_OPT_HELP:
+			cmd_help(&cmd_wizard_entry, stdout);
 			settings_free(&s);
 			return EXIT_DONE;
 		case OPT_DEMO:
@@ -76,14 +61,14 @@ wizard_run(int argc, char **argv)
 		if (r != 1) {
 			free(o.demo_dir);
 			settings_free(&s);
-			return cli_usage_error("wizard");
+			return cli_usage_error(&cmd_wizard_entry);
 		}
 	}
 	if (optind < argc) {
 		cli_error(_("wizard: unexpected argument '%s'"), argv[optind]);
 		free(o.demo_dir);
 		settings_free(&s);
-		return cli_usage_error("wizard");
+		return cli_usage_error(&cmd_wizard_entry);
 	}
 	if (!text && !wiz_curses_possible(&why)) {
 		cli_error(_("wizard: the full-screen wizard needs a terminal: %s."), why);
@@ -134,9 +119,20 @@ wizard_run(int argc, char **argv)
 	return rc;
 }
 
+static const struct cmd_group *const wizard_groups[] = { &wizard_group, &settings_group, NULL };
+
 const struct cmd_entry cmd_wizard_entry = {
 	.name = "wizard",
-	.usage = "[--demo] [--text] [SETTINGS]...",
+	.usage = N_("[--demo] [--demo-dir DIR] [--text] [SETTINGS]..."),
 	.summary = N_("set up or repair STARTTLS step by step (full screen)"),
+	.description = N_("Set up or repair sendmail's STARTTLS step by step, with every choice checked\n"
+	    "as it is made. Nothing is written before the Review and Apply screens.\n"
+	    "Settings flags preset the choices; by default they come from /etc/mail.\n\n"),
+	.groups = wizard_groups,
+	.footer = N_("Keys: arrows, Tab, Enter; Esc goes back; F1 or ? help; q quits.\n"
+	    "Without a terminal (or with TERM=dumb) use --text, or the commands that the\n"
+	    "wizard prints at the end (smtls check, ...).\n"
+	    "Exit status: 0 finished, 1 quit or failed, 2 bad usage or no terminal,\n"
+	    "130 interrupted (Ctrl-C).\n"),
 	.run = wizard_run,
 };

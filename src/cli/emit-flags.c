@@ -10,16 +10,27 @@
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
-const char emit_flags_help[] = N_(
-    "Fragment options (each off unless given):\n"
-    "      --log-level N       confLOG_LEVEL (12 or more logs cert-subject, verifymsg)\n"
-    "      --no-client-cert-request  ask clients for no certificate (TLSSrvOptions V)\n"
-    "      --min-tls 1.2|1.3   refuse older protocols (Server/ClientSSLOptions)\n"
-    "      --dh-params FILE    Diffie-Hellman parameters (confDH_PARAMETERS)\n"
-    "      --smtps[=ADDR]      also listen on port 465 with TLS from the first byte (M=s)\n"
-    "      --group-readable-key  add GroupReadableKeyFile to DontBlameSendmail, keeping\n"
-    "                          its other flags (keys 0640 root:smmsp)\n"
-    "A certificate or key option may name two files, RSA and ECDSA: \"rsa.pem,ec.pem\".\n");
+static const struct cmd_option emit_flags_options[] = {
+	{ "log-level", 0, required_argument, N_("N"), OPT_E_LOG_LEVEL,
+	  N_("confLOG_LEVEL (12 or more logs cert-subject, verifymsg)") },
+	{ "no-client-cert-request", 0, no_argument, NULL, OPT_E_NO_CCR,
+	  N_("ask clients for no certificate (TLSSrvOptions V)") },
+	{ "min-tls", 0, required_argument, N_("1.2|1.3"), OPT_E_MIN_TLS,
+	  N_("refuse older protocols (Server/ClientSSLOptions)") },
+	{ "dh-params", 0, required_argument, N_("FILE"), OPT_E_DH_PARAMS,
+	  N_("Diffie-Hellman parameters (confDH_PARAMETERS)") },
+	{ "smtps", 0, optional_argument, N_("ADDR"), OPT_E_SMTPS,
+	  N_("also listen on port 465 with TLS from the first byte (M=s)") },
+	{ "group-readable-key", 0, no_argument, NULL, OPT_E_GROUP_READABLE_KEY,
+	  N_("add GroupReadableKeyFile to DontBlameSendmail, keeping its other flags (keys 0640 "
+	  "root:smmsp)") },
+	CMD_OPTIONS_END
+};
+
+const struct cmd_group emit_flags_group = {
+	N_("Fragment options (each off unless given):"), emit_flags_options,
+	N_("A certificate or key option may name two files, RSA and ECDSA: \"rsa.pem,ec.pem\".\n")
+};
 
 void
 emit_flags_init(struct emit_flags *ef, int argc, char **argv, const char *cmd)

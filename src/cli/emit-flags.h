@@ -11,15 +11,8 @@ enum {
 	OPT_E_GROUP_READABLE_KEY,
 };
 
-#define EMIT_FLAGS_LONGOPTS \
-	{ "log-level", required_argument, NULL, OPT_E_LOG_LEVEL }, \
-	{ "no-client-cert-request", no_argument, NULL, OPT_E_NO_CCR }, \
-	{ "min-tls", required_argument, NULL, OPT_E_MIN_TLS }, \
-	{ "dh-params", required_argument, NULL, OPT_E_DH_PARAMS }, \
-	{ "smtps", optional_argument, NULL, OPT_E_SMTPS }, \
-	{ "group-readable-key", no_argument, NULL, OPT_E_GROUP_READABLE_KEY }
-
-extern const char emit_flags_help[];
+/* The fragment options, for emit and apply. */
+extern const struct cmd_group emit_flags_group;
 
 struct emit_flags {
 	struct emit_options	 eo;

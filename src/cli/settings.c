@@ -19,25 +19,43 @@
 #define SMTLS_MAIL_DIR_DEFAULT	"/etc/mail"	/* overridden by $SMTLS_MAIL_DIR (tests) */
 #include "smtls/xmalloc.h"
 
-const char settings_help[] = N_(
-    "Settings:\n"
-    "      --letsencrypt DIR   a Let's Encrypt live directory: DIR/cert.pem as server\n"
-    "                          cert, DIR/chain.pem as CA cert, DIR/privkey.pem as key\n"
-    "      --server-cert FILE  our certificate (confSERVER_CERT, ServerCertFile)\n"
-    "      --server-key FILE   its private key (confSERVER_KEY, ServerKeyFile)\n"
-    "      --client-cert FILE  certificate for outgoing mail (default: the server's)\n"
-    "      --client-key FILE   its key (default: the server key)\n"
-    "      --no-client-cert    send no certificate when delivering to other servers\n"
-    "      --ca-cert FILE      our issuer, sent to clients as acceptable CA (confCACERT)\n"
-    "      --ca-path DIR       hashed directory of trusted roots (confCACERT_PATH)\n"
-    "      --hostname FQDN     the name the certificate must cover (default: this host)\n"
-    "      --mc FILE           read the settings from this sendmail.mc (runs m4)\n"
-    "      --cf FILE           read the settings from this sendmail.cf\n"
-    "      --cf-m4 DIR         the sendmail-cf directory holding m4/cf.m4\n"
-    "      --public-roots F|D  roots peers are assumed to trust (default: system bundle)\n"
-    "      --sendmail PATH     the sendmail binary to inspect\n"
-    "      --at TIME           judge validity at this UTC time (2021-10-01[T00:00:00Z])\n"
-    "      --json              machine-readable output\n");
+static const struct cmd_option settings_options[] = {
+	{ "letsencrypt", 0, required_argument, N_("DIR"), OPT_LETSENCRYPT,
+	  N_("a Let's Encrypt live directory: DIR/cert.pem as server cert, DIR/chain.pem as CA "
+	  "cert, DIR/privkey.pem as key") },
+	{ "server-cert", 0, required_argument, N_("FILE"), OPT_SERVER_CERT,
+	  N_("our certificate (confSERVER_CERT, ServerCertFile)") },
+	{ "server-key", 0, required_argument, N_("FILE"), OPT_SERVER_KEY,
+	  N_("its private key (confSERVER_KEY, ServerKeyFile)") },
+	{ "client-cert", 0, required_argument, N_("FILE"), OPT_CLIENT_CERT,
+	  N_("certificate for outgoing mail (default: the server's)") },
+	{ "client-key", 0, required_argument, N_("FILE"), OPT_CLIENT_KEY,
+	  N_("its key (default: the server key)") },
+	{ "no-client-cert", 0, no_argument, NULL, OPT_NO_CLIENT_CERT,
+	  N_("send no certificate when delivering to other servers") },
+	{ "ca-cert", 0, required_argument, N_("FILE"), OPT_CA_CERT,
+	  N_("our issuer, sent to clients as acceptable CA (confCACERT)") },
+	{ "ca-path", 0, required_argument, N_("DIR"), OPT_CA_PATH,
+	  N_("hashed directory of trusted roots (confCACERT_PATH)") },
+	{ "hostname", 0, required_argument, N_("FQDN"), OPT_HOSTNAME,
+	  N_("the name the certificate must cover (default: this host)") },
+	{ "mc", 0, required_argument, N_("FILE"), OPT_MC,
+	  N_("read the settings from this sendmail.mc (runs m4)") },
+	{ "cf", 0, required_argument, N_("FILE"), OPT_CF,
+	  N_("read the settings from this sendmail.cf") },
+	{ "cf-m4", 0, required_argument, N_("DIR"), OPT_CF_M4,
+	  N_("the sendmail-cf directory holding m4/cf.m4") },
+	{ "public-roots", 0, required_argument, N_("F|D"), OPT_PUBLIC_ROOTS,
+	  N_("roots peers are assumed to trust (default: system bundle)") },
+	{ "sendmail", 0, required_argument, N_("PATH"), OPT_SENDMAIL,
+	  N_("the sendmail binary to inspect") },
+	{ "at", 0, required_argument, N_("TIME"), OPT_AT,
+	  N_("judge validity at this UTC time (2021-10-01[T00:00:00Z])") },
+	{ "json", 0, no_argument, NULL, OPT_JSON, N_("machine-readable output") },
+	CMD_OPTIONS_END
+};
+
+const struct cmd_group settings_group = { N_("Settings:"), settings_options, NULL };
 
 void
 settings_init(struct cli_settings *s)
@@ -263,9 +281,9 @@ cli_error(const char *fmt, ...)
 }
 
 int
-cli_usage_error(const char *cmd)
+cli_usage_error(const struct cmd_entry *e)
 {
-	fprintf(stderr, _("Try '%s %s --help'.\n"), PACKAGE, cmd);
+	fprintf(stderr, _("Try '%s %s --help'.\n"), PACKAGE, e->name);
 	return EXIT_USAGE;
 }
 
