@@ -34,6 +34,6 @@ EXTRA_DIST += tests/cli.test tests/check.test tests/regress-m4-include-in-commen
 	bench/check-plan.c
 
 check_PROGRAMS += tests/unit_check
-tests_unit_check_SOURCES = tests/unit_check.c
+tests_unit_check_SOURCES = tests/tap.h tests/unit_check.c
 tests_unit_check_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_check
