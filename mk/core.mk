@@ -32,7 +32,7 @@ EXTRA_DIST += tests/lib-check.sh tests/gen-fixtures.sh tests/data/letsencrypt/RE
 	bench/check-plan.c
 
 check_PROGRAMS += tests/unit_check
-tests_unit_check_SOURCES = tests/unit_check.c
+tests_unit_check_SOURCES = tests/tap.h tests/unit_check.c
 tests_unit_check_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_check
 

@@ -16,6 +16,6 @@ EXTRA_DIST += tests/data/explain-forum.maillog tests/data/explain-framing.maillo
 	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh
 
 check_PROGRAMS += tests/unit_explain
-tests_unit_explain_SOURCES = tests/unit_explain.c
+tests_unit_explain_SOURCES = tests/tap.h tests/unit_explain.c
 tests_unit_explain_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_explain

@@ -98,9 +98,14 @@ ui_exit_code() {
 	ui_screen
 }
 
-# ui_like REGEX NAME / ui_unlike: assertions on the current screen.
+# ui_like REGEX NAME / ui_unlike: assertions on the current screen. A blank screen (the
+# wizard gone, its tmux server dead) holds nothing: ui_unlike fails on it rather than pass.
 ui_like() { ui_screen; like "$SCREEN" "$1" "$2"; }
-ui_unlike() { ui_screen; unlike "$SCREEN" "$1" "$2"; }
+ui_unlike() {
+	ui_screen
+	if [ -z "${SCREEN//[[:space:]]/}" ]; then fail "$2" "the screen is blank: is the wizard running?"
+	else unlike "$SCREEN" "$1" "$2"; fi
+}
 
 # ui_no_sanitizer_report: no ASan/UBSan report was written by the wizard.
 ui_no_sanitizer_report() {
@@ -140,9 +145,14 @@ ui_next() {
 	ui_settle
 }
 
-# ui_like_flat REGEX NAME: like ui_like, with every run of blanks and line ends read as one
-# space (for sentences that wrap differently with the length of the scratch path).
+# ui_like_flat REGEX NAME / ui_unlike_flat: like ui_like, with every run of blanks and line
+# ends read as one space (for sentences that wrap differently with the length of the scratch path).
 ui_like_flat() {
 	ui_screen
 	like "$(printf '%s' "$SCREEN" | tr -s ' \n' '  ')" "$1" "$2"
+}
+ui_unlike_flat() {
+	ui_screen
+	if [ -z "${SCREEN//[[:space:]]/}" ]; then fail "$2" "the screen is blank: is the wizard running?"
+	else unlike "$(printf '%s' "$SCREEN" | tr -s ' \n' '  ')" "$1" "$2"; fi
 }

@@ -64,10 +64,8 @@ main(void)
 	int calls = 0, r;
 
 	snprintf(dir, sizeof(dir), "%s/unit_apply.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("Bail out! mkdtemp\n");
-		return 1;
-	}
+	if (mkdtemp(dir) == NULL)
+		bail_out("mkdtemp %s", dir);
 	snprintf(mc, sizeof(mc), "%s/sendmail.mc", dir);
 	snprintf(cf, sizeof(cf), "%s/sendmail.cf", dir);
 	spit(mc, PLAIN_MC);
@@ -199,8 +197,7 @@ main(void)
 		char cmd[4300];
 
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
+		ok(system(cmd) == 0, "the scratch directory is removed");
 	}
 	return tap_done();
 }

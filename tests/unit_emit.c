@@ -19,7 +19,7 @@ verify(const struct emit_result *r, const char *cf_text, const char *want_in_err
 	rc = emit_verify_cf(r, &cf, &err);
 	good = want_in_err == NULL ? rc == 0 : rc == -1 && err && strstr(err, want_in_err);
 	if (!good)
-		printf("# rc %d err %s\n", rc, err ? err : "(none)");
+		diag("rc %d err %s", rc, err ? err : "(none)");
 	free(err);
 	cf_options_free(&cf);
 	return good;

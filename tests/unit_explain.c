@@ -1,7 +1,6 @@
 /* unit_explain.c: TAP unit tests of the log-line recogniser, the summary bound and probe targets. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,33 +10,7 @@
 #include "smtls/explain.h"
 #include "smtls/probe.h"
 #include "smtls/xmalloc.h"
-
-static int tap_n, tap_fail;
-
-static void
-ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		tap_fail++;
-}
-
-static void
-is_str(const char *got, const char *want, const char *name)
-{
-	ok(strcmp(got, want) == 0, "%s", name);
-	if (strcmp(got, want) != 0)
-		printf("# got:  '%s'\n# want: '%s'\n", got, want);
-}
+#include "tap.h"
 
 static void
 test_xtext(void)
@@ -45,15 +18,15 @@ test_xtext(void)
 	char out[64];
 
 	explain_xtext_decode("Let's+20Encrypt", 15, out, sizeof(out));
-	is_str(out, "Let's Encrypt", "xtext: +20 is a space");
+	is(out, "Let's Encrypt", "xtext: +20 is a space");
 	explain_xtext_decode("a+2", 3, out, sizeof(out));
-	is_str(out, "a+2", "xtext: a cut escape at the end stays as written");
+	is(out, "a+2", "xtext: a cut escape at the end stays as written");
 	explain_xtext_decode("a+zz+2B", 7, out, sizeof(out));
-	is_str(out, "a+zz+", "xtext: +zz is not an escape, +2B is '+'");
+	is(out, "a+zz+", "xtext: +zz is not an escape, +2B is '+'");
 	explain_xtext_decode("x+0Ay", 5, out, sizeof(out));
-	is_str(out, "x?y", "xtext: control characters become '?'");
+	is(out, "x?y", "xtext: control characters become '?'");
 	explain_xtext_decode("abcdefgh", 8, out, 4);
-	is_str(out, "abc", "xtext: the output is cut to its size");
+	is(out, "abc", "xtext: the output is cut to its size");
 }
 
 /* explain_scan finds the string at every offset, in the SIMD part and in the tail */
@@ -84,7 +57,7 @@ test_scan(void)
 			}
 		}
 	}
-	ok(bad == 0, "scan: found at each of %d offsets and buffer lengths", checked);
+	okf(bad == 0, "scan: found at each of %d offsets and buffer lengths", checked);
 
 	/* the newline count that comes with the scan, against a plain count */
 	bad = checked = 0;
@@ -111,7 +84,7 @@ test_scan(void)
 				bad++;
 		}
 	}
-	ok(bad == 0, "scan: the newline count is right before a hit and to the end (%d cases)",
+	okf(bad == 0, "scan: the newline count is right before a hit and to the end (%d cases)",
 	    checked);
 	memset(buf, 'x', sizeof(buf));
 	memcpy(buf + 100, "STARTTLS", 8);
@@ -197,7 +170,7 @@ test_fuzz(void)
 		}
 		free(exact);
 	}
-	ok(recognised > 1000, "fuzz: 100000 random lines, %lu recognised, no fault", recognised);
+	okf(recognised > 1000, "fuzz: 100000 random lines, %lu recognised, no fault", recognised);
 	explain_summary_free(&sum);
 }
 
@@ -217,7 +190,7 @@ test_summary_bound(void)
 		if (explain_parse(s, (size_t)n, &l))
 			explain_summary_add(&sum, &l);
 	}
-	ok(sum.n == EXPLAIN_SUMMARY_MAX + 1, "summary: at most %d relays, then one more entry",
+	okf(sum.n == EXPLAIN_SUMMARY_MAX + 1, "summary: at most %d relays, then one more entry",
 	    EXPLAIN_SUMMARY_MAX);
 	for (i = 0; i < sum.n; i++)
 		if (strcmp(sum.v[i].relay, "(other relays)") == 0)
@@ -233,7 +206,7 @@ test_summary_bound(void)
 		if (explain_parse(s, (size_t)n, &l))
 			explain_summary_add(&sum, &l);
 	}
-	ok(sum.nerrors == EXPLAIN_ERRORS_MAX && sum.n == 10,
+	okf(sum.nerrors == EXPLAIN_ERRORS_MAX && sum.n == 10,
 	    "summary: at most %d distinct error texts are kept", EXPLAIN_ERRORS_MAX);
 	ok(strstr(sum.v[9].last_error, "too many") != NULL,
 	    "summary: past the limit, the last error says so");
@@ -247,9 +220,9 @@ target(const char *arg, const char *want_host, int want_port)
 	int port = 0, r = probe_parse_target(arg, 25, &host, &port, &err);
 
 	if (want_host == NULL)
-		ok(r == -1 && err != NULL, "target '%s' is refused (%s)", arg, err ? err : "");
+		okf(r == -1 && err != NULL, "target '%s' is refused (%s)", arg, err ? err : "");
 	else
-		ok(r == 0 && strcmp(host, want_host) == 0 && port == want_port,
+		okf(r == 0 && strcmp(host, want_host) == 0 && port == want_port,
 		    "target '%s' is %s port %d", arg, want_host, want_port);
 	free(host);
 	free(err);
@@ -325,10 +298,8 @@ test_stream(void)
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char *tmpl = xstrprintf("%s/unit_explain.XXXXXX", base), *dir = mkdtemp(tmpl), *big;
 
-	if (dir == NULL) {
-		printf("Bail out! cannot make a scratch directory under %s\n", base);
-		exit(1);
-	}
+	if (dir == NULL)
+		bail_out("cannot make a scratch directory under %s", base);
 	const char *three = "a\nSTARTTLS=client, relay=x, verify=OK\nc";
 	size_t n = 1536 * 1024;
 	unsigned long lines;
@@ -336,10 +307,10 @@ test_stream(void)
 	int gz;
 
 	for (gz = 0; gz < 2; gz++) {
-		ok(stream_file(dir, three, strlen(three), gz, &g, &lines) == 0 && lines == 3 &&
+		okf(stream_file(dir, three, strlen(three), gz, &g, &lines) == 0 && lines == 3 &&
 		    g.calls == 1 && g.last_line == 2, "stream%s: three lines, the last one without "
 		    "its newline; the candidate is line 2", gz ? " (gzip)" : "");
-		ok(stream_file(dir, "", 0, gz, &g, &lines) == 0 && lines == 0 && g.calls == 0,
+		okf(stream_file(dir, "", 0, gz, &g, &lines) == 0 && lines == 0 && g.calls == 0,
 		    "stream%s: an empty file has no lines", gz ? " (gzip)" : "");
 	}
 	/* a 1.5 MB line: cut at 1 MB, still one line, and the line after it keeps its number */
@@ -369,6 +340,5 @@ main(void)
 	test_summary_bound();
 	test_targets();
 	test_stream();
-	printf("1..%d\n", tap_n);
-	return tap_fail ? 1 : 0;
+	return tap_done();
 }
