@@ -10,6 +10,7 @@ MAN_PARTS += doc/cmd-explain.8 doc/cmd-probe.8
 
 TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
 	tests/probe-sendmail.test
+TESTS += tests/regress-explain-file-unsafe-overread.test
 
 EXTRA_DIST += tests/data/explain-forum.maillog tests/data/explain-framing.maillog tests/data/explain-verify.maillog \
 	tests/data/explain-captured.maillog \

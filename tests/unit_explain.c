@@ -322,6 +322,36 @@ test_stream(void)
 	    g.last_line == 2, "stream: an over-long line is cut, the next line is line 2");
 	ok(stream_file(dir, big, n, 0, &g, &lines) == 0 && lines == 1 && g.calls == 1 &&
 	    g.last_len == 1024 * 1024, "stream: an over-long last line without newline: one line");
+	/* the rest of the over-long line holds the only newline of its block: counted once */
+	memcpy(big + n, "\nSTARTTLS=client, relay=z", 25);
+	ok(stream_file(dir, big, n + 25, 0, &g, &lines) == 0 && lines == 2 && g.calls == 2 &&
+	    g.last_line == 2, "stream: after an over-long line, a last line without newline is "
+	    "line 2");
+	memcpy(big + n, "\n\nSTARTTLS=client, relay=z\n", 27);
+	ok(stream_file(dir, big, n + 27, 0, &g, &lines) == 0 && lines == 3 && g.calls == 2 &&
+	    g.last_line == 3, "stream: an over-long line, an empty line, line 3");
+	free(big);
+	/* binary input: a NUL byte among the first 64 KiB; an endless line: past 16 MiB */
+	for (gz = 0; gz < 2; gz++) {
+		char bin[100] = "STARTTLS=client, relay=x, verify=OK\n";
+
+		memset(&g, 0, sizeof(g));
+		ok(stream_file(dir, bin, sizeof(bin), gz, &g, &lines) == -1,
+		    "stream%s: NUL bytes are not a text log", gz ? " (gzip)" : "");
+	}
+	n = 17 * 1024 * 1024;
+	big = xmalloc(n);
+	memset(big, 'a', n);
+	ok(stream_file(dir, big, n, 0, &g, &lines) == -1, "stream: a 17 MiB line is not a text "
+	    "log");
+	big[n - 2] = '\n';
+	ok(stream_file(dir, big, n, 0, &g, &lines) == -1, "stream: a 17 MiB line with its newline "
+	    "is not a text log either");
+	memset(big, 'a', n);
+	for (size_t k = 1024 * 1024; k < n; k += 1024 * 1024)
+		big[k] = '\n';
+	ok(stream_file(dir, big, n, 0, &g, &lines) == 0 && lines == 17,
+	    "stream: 17 lines of 1 MiB are read");
 	free(big);
 	ok(explain_stream("/nonexistent/smtls.log", count_cb, &g, &lines, &big) == -1 &&
 	    strstr(big, "/nonexistent/smtls.log") != NULL, "stream: a missing file names it");

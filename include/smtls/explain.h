@@ -128,8 +128,9 @@ const char *explain_scan_lines(const char *p, const char *end, size_t *newlines)
 /*
  * Streams a log file in constant memory: plain or gzip-compressed (by its magic), "-" for
  * standard input. Calls fn for each line that may be a STARTTLS line (without its newline,
- * cut at 1 MB) with its number. Sets *lines to the number of lines read. Returns 0, or -1
- * with *err (caller frees) naming the file and the problem.
+ * cut at 1 MiB) with its number. Sets *lines to the number of lines read. Returns 0, or -1
+ * with *err (caller frees) naming the file and the problem; input that is not a text log
+ * (a NUL byte among its first 64 KiB, a line longer than 16 MiB) is such a problem.
  */
 int explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
     unsigned long lineno), void *arg, unsigned long *lines, char **err);

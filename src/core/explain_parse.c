@@ -303,6 +303,20 @@ is_month(const char *s)
 	return false;
 }
 
+/* A process id from the digits in [p, end), never reading past end; -1 when there are none. */
+static long
+parse_pid(const char *p, const char *end)
+{
+	long v = 0;
+
+	if (p >= end || !isdigit((unsigned char)*p))
+		return -1;
+	for (; p < end && isdigit((unsigned char)*p); p++)
+		if (v < 100000000L)	/* no pid is that long: stop before an overflow */
+			v = v * 10 + (*p - '0');
+	return v;
+}
+
 /* The timestamp and the process id from the text before the message. */
 static void
 parse_framing(const char *s, size_t len, struct explain_line *out)
@@ -333,8 +347,8 @@ parse_framing(const char *s, size_t len, struct explain_line *out)
 			}
 			if (n >= 1 && !(tl[0] == 1 && tok[0][0] == '-'))
 				copy_field(out->when, sizeof(out->when), tok[0], tl[0]);
-			if (n >= 4 && tl[3] > 0 && isdigit((unsigned char)tok[3][0]))
-				out->pid = strtol(tok[3], NULL, 10);
+			if (n >= 4)
+				out->pid = parse_pid(tok[3], tok[3] + tl[3]);
 			return;
 		}
 	}
@@ -374,7 +388,7 @@ parse_framing(const char *s, size_t len, struct explain_line *out)
 			while (j < len && isdigit((unsigned char)s[j]))
 				j++;
 			if (j + 1 < len && s[j] == ']' && s[j + 1] == ':') {
-				out->pid = strtol(s + i + 1, NULL, 10);
+				out->pid = parse_pid(s + i + 1, s + j);
 				return;
 			}
 		}
@@ -472,8 +486,8 @@ parse_error(const char *e, size_t n, struct explain_line *out)
 static void
 parse_who(const char *m, size_t n, struct explain_line *out)
 {
-	const char *p = m + 9, *end = m + n, *r;
-	size_t rl;
+	const char *p = m + 9, *end = m + n, *r, *u, *v;
+	size_t rl, vl;
 
 	if (starts(p, (size_t)(end - p), "server"))
 		out->dir = EXD_SERVER;
@@ -488,9 +502,8 @@ parse_who(const char *m, size_t n, struct explain_line *out)
 	if (*p == ':') {
 		r = p + 1 + (p + 1 < end && p[1] == ' ');
 		rl = (size_t)(end - r);
-		if (starts(r, rl, "file ") && has(r, rl, " unsafe: ")) {
-			const char *u = memmem(r, rl, " unsafe: ", 9);
-
+		/* "file F unsafe: P": F may be empty, but " unsafe: " is searched after "file " */
+		if (starts(r, rl, "file ") && (u = memmem(r + 5, rl - 5, " unsafe: ", 9)) != NULL) {
 			out->kind = EXK_FILE_UNSAFE;
 			copy_field(out->file, sizeof(out->file), r + 5, (size_t)(u - r - 5));
 			copy_field(out->problem, sizeof(out->problem), u + 9, (size_t)(end - u - 9));
@@ -502,7 +515,7 @@ parse_who(const char *m, size_t n, struct explain_line *out)
 	}
 	r = p + 1 + (p + 1 < end && p[1] == ' ');
 	rl = (size_t)(end - r);
-	if (starts(r, rl, "relay=") && field(r, rl, "verify", &p, &n)) {
+	if (starts(r, rl, "relay=") && field(r, rl, "verify", &v, &vl)) {
 		out->kind = EXK_RESULT;
 		get_field(r, rl, "relay", out->relay, sizeof(out->relay), false);
 		get_field(r, rl, "version", out->version, sizeof(out->version), false);

@@ -15,6 +15,8 @@
 #include "smtls/xmalloc.h"
 
 #define STREAM_BUF	(1024 * 1024)	/* read size; a longer line is cut at this length */
+#define STREAM_LINE_MAX	(16UL * 1024 * 1024)	/* a longer line: not a text log, stop */
+#define STREAM_TEXT_CHECK	(64 * 1024)	/* a NUL byte in these first bytes: not text */
 
 /* A log source: a plain file read with read(2), or gzip through zlib. */
 struct logsrc {
@@ -132,6 +134,38 @@ explain_stream_name(const char *path)
 	return strcmp(path, "-") == 0 ? _("(standard input)") : path;
 }
 
+/*
+ * Whether the input is a text log, at the bytes [p, p + n) that start at offset off: a NUL
+ * byte in its first STREAM_TEXT_CHECK bytes says it is not (a binary file, /dev/zero).
+ */
+static int
+text_check(const struct logsrc *s, const char *p, size_t n, unsigned long long off,
+    char **err)
+{
+	const char *z;
+
+	if (off >= STREAM_TEXT_CHECK)
+		return 0;
+	if (n > STREAM_TEXT_CHECK - off)
+		n = (size_t)(STREAM_TEXT_CHECK - off);
+	if ((z = memchr(p, '\0', n)) == NULL)
+		return 0;
+	*err = xstrprintf(_("%s: not a text log: a NUL byte at offset %llu"), s->name,
+	    off + (unsigned long long)(z - p));
+	return -1;
+}
+
+/* An over-long line of len bytes so far, line number lineno: past STREAM_LINE_MAX, stop. */
+static int
+length_check(const struct logsrc *s, unsigned long lineno, unsigned long long len, char **err)
+{
+	if (len <= STREAM_LINE_MAX)
+		return 0;
+	*err = xstrprintf(_("%s: line %lu is longer than %lu MiB: not a text log"), s->name,
+	    lineno, STREAM_LINE_MAX >> 20);
+	return -1;
+}
+
 int
 explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
     unsigned long lineno), void *arg, unsigned long *lines, char **err)
@@ -140,6 +174,8 @@ explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t 
 	struct logsrc s;
 	char *buf;
 	size_t have = 0;
+	unsigned long long off = 0;	/* bytes read before buf + have */
+	unsigned long long longlen = 0;	/* the bytes of an over-long line so far */
 	bool skipping = false;	/* inside the rest of an over-long line */
 	ssize_t r;
 	int rc = 0;
@@ -155,6 +191,11 @@ explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t 
 			rc = r < 0 ? -1 : 0;
 			break;
 		}
+		if (text_check(&s, buf + have, (size_t)r, off, err) == -1) {
+			rc = -1;
+			break;
+		}
+		off += (unsigned long long)r;
 		have += (size_t)r;
 		nl = memrchr(buf, '\n', have);
 		if (nl == NULL) {
@@ -164,26 +205,37 @@ explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t 
 			if (!skipping)
 				scan_block(&st, buf, buf + have);
 			skipping = true;
+			longlen += have;
 			have = 0;
+			if ((rc = length_check(&s, st.lineno + 1, longlen, err)) == -1)
+				break;
 			continue;
 		}
 		if (skipping) {
 			char *first = memchr(buf, '\n', have);
 
 			skipping = false;
-			st.lineno++;
-			if (first < nl)
+			longlen += (unsigned long long)(first - buf);
+			if ((rc = length_check(&s, st.lineno + 1, longlen, err)) == -1)
+				break;
+			longlen = 0;
+			st.lineno++;	/* the over-long line, up to its newline at first */
+			if (first < nl) {
 				scan_block(&st, first + 1, nl);
+				st.lineno++;	/* the newline at nl */
+			}
 		} else {
 			scan_block(&st, buf, nl);
+			st.lineno++;	/* the newline at nl */
 		}
-		st.lineno++;	/* the newline at nl */
 		have -= (size_t)(nl + 1 - buf);
 		memmove(buf, nl + 1, have);
 	}
 	if (rc == 0 && (have > 0 || skipping)) {	/* a last line without its newline */
 		if (!skipping)
 			scan_block(&st, buf, buf + have);
+		else
+			rc = length_check(&s, st.lineno + 1, longlen + have, err);
 		st.lineno++;
 	}
 	*lines = st.lineno;
