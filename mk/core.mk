@@ -37,3 +37,8 @@ check_PROGRAMS += tests/unit_check
 tests_unit_check_SOURCES = tests/unit_check.c
 tests_unit_check_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_check
+
+# regression tests of the check model against the real daemon (issue 10)
+MODEL_TESTS = tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.test
+TESTS += $(MODEL_TESTS)
+EXTRA_DIST += $(MODEL_TESTS) tests/lib-regress.sh
