@@ -39,6 +39,7 @@ tests_unit_check_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_check
 
 # regression tests of the check model against the real daemon (issue 10)
-MODEL_TESTS = tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.test
+MODEL_TESTS = tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.test \
+	tests/regress-capath-false-alarms.test
 TESTS += $(MODEL_TESTS)
 EXTRA_DIST += $(MODEL_TESTS) tests/lib-regress.sh

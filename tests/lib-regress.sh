@@ -44,3 +44,51 @@ rg_serve() {
 }
 
 rg_log_has() { grep -qF -- "$2" "$1/log"; }
+
+# rg_pki DIR: a PKI valid now in DIR: root.pem (P-256) -> int.pem -> leaf.pem for $RG_FQDN
+# (keys 0600), capath/ holding the root with its hash link, and ext.cnf for more leaves
+rg_pki() {
+	local p=$1
+	mkdir -p "$p/capath"
+	printf '%s\n' '[r]' 'basicConstraints=critical,CA:true' 'keyUsage=critical,keyCertSign,cRLSign' \
+		'[i]' 'basicConstraints=critical,CA:true,pathlen:0' 'keyUsage=critical,keyCertSign,cRLSign' \
+		'[s]' 'extendedKeyUsage=serverAuth,clientAuth' "subjectAltName=DNS:$RG_FQDN" > "$p/ext.cnf"
+	cat /etc/ssl/openssl.cnf "$p/ext.cnf" > "$p/req.cnf"
+	(
+		cd "$p" || exit 1
+		set -e
+		q() { openssl "$@" > /dev/null 2>&1; }
+		q req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout root.key \
+			-out root.pem -days 3650 -subj "/CN=Regress Root" -extensions r -config req.cnf
+		q req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout int.key \
+			-out int.csr -subj "/CN=Regress Intermediate"
+		q x509 -req -in int.csr -CA root.pem -CAkey root.key -CAcreateserial -out int.pem \
+			-days 1825 -extfile ext.cnf -extensions i
+		q req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key \
+			-out leaf.csr -subj "/CN=$RG_FQDN"
+		q x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out leaf.pem \
+			-days 90 -extfile ext.cnf -extensions s
+		chmod 600 ./*.key
+		cp root.pem capath/ && q rehash capath
+	) || { echo "Bail out! rg_pki: openssl failed in $p"; exit 1; }
+}
+
+# rg_check DIR [ARGS...]: smtls check --json of the case's mc with the real binary, judged now
+# (the PKI of rg_pki is made now), the PKI's root as the public roots unless ARGS say otherwise
+rg_check() {
+	local d=$1; shift
+	run "$SMTLS" check --json --hostname "$RG_FQDN" --public-roots "${RG_ROOTS:-$RG_P/root.pem}" \
+		--sendmail "$SM_BIN" --mc "$d/sendmail.mc" "$@"
+}
+# rg_tls DIR CERT KEY CACERT CAPATH [EXTRA MC LINES]: the TLS lines of a case on stdin of rg_mc
+rg_tls() {
+	local d=$1
+	{
+		echo "define(\`confSERVER_CERT', \`$2')dnl"
+		echo "define(\`confSERVER_KEY', \`$3')dnl"
+		[ -n "$4" ] && echo "define(\`confCACERT', \`$4')dnl"
+		[ -n "$5" ] && echo "define(\`confCACERT_PATH', \`$5')dnl"
+		[ -n "${6:-}" ] && printf '%s\n' "$6"
+		true
+	} | rg_mc "$d"
+}
