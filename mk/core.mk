@@ -41,3 +41,8 @@ check_PROGRAMS += tests/unit_json
 tests_unit_json_SOURCES = tests/tap.h tests/unit_json.c src/cli/json.c
 tests_unit_json_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_json
+
+# regression tests of the check model against the real daemon
+TESTS += tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.test \
+	tests/regress-capath-false-alarms.test
+EXTRA_DIST += tests/lib-regress.sh

@@ -12,6 +12,7 @@
 
 #include "certs-cli.h"
 #include "cli.h"
+#include "smtls/emit.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
@@ -280,4 +281,79 @@ certs_load_key(const char *path, struct key *k)
 		return -1;
 	}
 	return 0;
+}
+
+/* An absolute name for path, also before it exists (the emitter takes absolute paths only). */
+static char *
+certs_abs_path(const char *path)
+{
+	char *r = realpath(path, NULL), cwd[PATH_MAX];
+
+	if (r != NULL)
+		return r;
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return xstrdup(path);
+	return xstrprintf("%s/%s", cwd, path);
+}
+
+static void
+certs_plan_set(struct tls_plan *p, enum plan_field f, const char *dir, const char *name)
+{
+	char *path, *abs;
+
+	path = name[0] == '/' ? xstrdup(name) : xstrprintf("%s/%s", dir, name);
+	abs = certs_abs_path(path);
+	plan_set(p, f, abs, NULL, 0);
+	free(abs);
+	free(path);
+}
+
+void
+certs_plan(struct tls_plan *p, const char *dir, const char *cert, const char *key,
+    const char *cafile, bool server, bool client, const char *hostname)
+{
+	plan_free(p);
+	plan_init(p, time(NULL));
+	if (server) {
+		certs_plan_set(p, PF_SERVER_CERT, dir, cert);
+		certs_plan_set(p, PF_SERVER_KEY, dir, key);
+	}
+	if (client) {
+		certs_plan_set(p, PF_CLIENT_CERT, dir, cert);
+		certs_plan_set(p, PF_CLIENT_KEY, dir, key);
+	}
+	certs_plan_set(p, PF_CA_CERT, dir, cafile);
+	plan_set(p, PF_CA_PATH, CERTS_CA_PATH, NULL, 0);
+	if (hostname != NULL)
+		p->hostname = xstrdup(hostname);
+}
+
+int
+certs_mc_lines(const struct tls_plan *plan, bool print)
+{
+	struct emit_options eo;
+	struct emit_result r;
+	char *err = NULL, *apply, *check;
+	int rc;
+
+	emit_options_init(&eo, time(NULL));
+	apply = emit_command_line(plan, NULL, "apply", NULL);
+	eo.command = apply;
+	rc = emit_build(plan, &eo, NULL, &r, &err);
+	if (rc == -1) {
+		cli_error(_("cannot write these files into sendmail.mc: %s"), err);
+		free(err);
+	} else if (print) {
+		check = emit_command_line(plan, NULL, "check", NULL);
+		printf(_("For sendmail.mc, before the first MAILER line (paste these lines as they "
+		    "are, or let smtls apply write them):\n"));
+		fputs(r.fragment, stdout);
+		printf(_("Check it: %s\n"), check);
+		free(check);
+		emit_result_free(&r);
+	} else
+		emit_result_free(&r);
+	free(apply);
+	emit_options_free(&eo);
+	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "smtls/pki.h"
+#include "smtls/plan.h"
 
 /* The names a certificate is for: --hostname first, then each --san, without repeats. */
 struct certs_names {
@@ -77,6 +78,24 @@ char *certs_abs_dir(const char *dir);
 void certs_key_text(const struct cert *c, char *buf, size_t size);
 /* Prints "Names: a, b, c". */
 void certs_print_names(const struct certs_names *names);
+
+/* sendmail's CACertPath in the printed sendmail.mc lines: the system's hashed roots. */
+#define CERTS_CA_PATH	"/etc/ssl/certs"
+
+/*
+ * A plan of the files a command writes, for the sendmail.mc lines it prints: dir/cert and
+ * dir/key as server (when server) and client certificate (when client), dir/cafile as
+ * CACertFile (a name starting with / is taken as it is), and CERTS_CA_PATH; the names are
+ * made absolute. Free with plan_free.
+ */
+void certs_plan(struct tls_plan *p, const char *dir, const char *cert, const char *key,
+    const char *cafile, bool server, bool client, const char *hostname);
+/*
+ * The sendmail.mc lines of plan, made by the emitter (its quoting and its refusals), and the
+ * `smtls check` command that judges them. With print false it only tries (before anything is
+ * written). Returns 0, or -1 with the refusal printed.
+ */
+int certs_mc_lines(const struct tls_plan *plan, bool print);
 
 /* Loads a private key file for a command; prints the error. */
 int certs_load_key(const char *path, struct key *k);

@@ -123,9 +123,11 @@ ca_issue_run(int argc, char **argv)
 	const char *cadir = NULL;
 	char *abs, *err = NULL, until[32], key[64];
 	bool client = false;
+	struct tls_plan mc;
 	int opt, rc = EXIT_USAGE;
 
 	certs_opts_init(&o, CA_LEAF_DAYS);
+	plan_init(&mc, 0);
 	optind = 1;
 	while ((opt = cmd_getopt(&cmd_ca_issue_entry, argc, argv)) != -1) {
 		if (opt == CMD_OPT_HELP) {
@@ -168,7 +170,10 @@ ca_issue_run(int argc, char **argv)
 	}
 	pki_cert_pem(&capem, &ca);
 	extra[0] = (struct pki_out_file){ CA_CERT_FILE, capem.data, capem.len, 0644 };
-	if (certs_make_and_write(&o, &p, &ca, &cakey, extra, 1, &cert) == -1)
+	/* refuse a directory whose name cannot be written into sendmail.mc before writing */
+	certs_plan(&mc, o.out, "cert.pem", "privkey.pem", CA_CERT_FILE, !client, true, o.hostname);
+	if (certs_mc_lines(&mc, false) == -1 ||
+	    certs_make_and_write(&o, &p, &ca, &cakey, extra, 1, &cert) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	time_format_iso(cert.not_after, until, sizeof(until));
@@ -178,19 +183,19 @@ ca_issue_run(int argc, char **argv)
 	    client ? _("client only") : _("server and client"), key, until,
 	    ca.subject_cn ? ca.subject_cn : ca.subject, abs, abs);
 	certs_print_names(&names);
-	printf(_("For sendmail.mc on %s:\n"), o.hostname);
-	if (!client)
-		printf("  define(`confSERVER_CERT', `%s/cert.pem')dnl\n"
-		    "  define(`confSERVER_KEY', `%s/privkey.pem')dnl\n", abs, abs);
-	printf("  define(`confCLIENT_CERT', `%s/cert.pem')dnl\n"
-	    "  define(`confCLIENT_KEY', `%s/privkey.pem')dnl\n"
-	    "  define(`confCACERT', `%s/ca.pem')dnl\n", abs, abs, abs);
+	printf(_("On %s:\n"), o.hostname);
+	certs_plan(&mc, abs, "cert.pem", "privkey.pem", CA_CERT_FILE, !client, true, o.hostname);
+	if (certs_mc_lines(&mc, true) == -1) {
+		free(abs);
+		goto out;
+	}
 	free(abs);
 	rc = EXIT_DONE;
 	goto out;
 usage:
 	rc = cli_usage_error(&cmd_ca_issue_entry);
 out:
+	plan_free(&mc);
 	free(err);
 	buf_free(&capem);
 	cert_clear(&cert);

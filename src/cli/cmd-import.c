@@ -70,11 +70,13 @@ import_run(int argc, char **argv)
 	struct pki_bundle b = { 0 };
 	struct key key = { 0 };
 	const char *keypath = NULL, *rootspath = NULL;
-	char *err = NULL, *abs;
+	char *err = NULL, *abs, *keyabs = NULL;
+	struct tls_plan mc;
 	size_t i;
 	int opt, rc = EXIT_USAGE;
 
 	certs_opts_init(&o, 1);
+	plan_init(&mc, 0);
 	optind = 1;
 	while ((opt = cmd_getopt(&cmd_import_entry, argc, argv)) != -1) {
 		if (opt == CMD_OPT_HELP) {
@@ -119,7 +121,11 @@ import_run(int argc, char **argv)
 		    b.chain.n ? b.chain.v[b.chain.n - 1].subject : b.leaf.subject, b.missing);
 		goto out;
 	}
-	if (import_write(&o, &b) == -1)
+	/* refuse a directory whose name cannot be written into sendmail.mc before writing */
+	keyabs = certs_abs_dir(keypath);
+	certs_plan(&mc, o.out, "cert.pem", keyabs, b.chain.n ? "chain.pem" : "cert.pem", true,
+	    false, NULL);
+	if (certs_mc_lines(&mc, false) == -1 || import_write(&o, &b) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	printf(_("Sorted %zu certificate(s):\n"), pool.n);
@@ -134,23 +140,21 @@ import_run(int argc, char **argv)
 	    b.chain.n ? _(", chain.pem") : "", abs);
 	if (b.chain.n == 0)
 		printf(_("No intermediate: the certificate is issued by the root itself, so "
-		    "there is no chain.pem.\n"));
-	printf(_("For sendmail.mc (Debian's sendmail reads only the first certificate of "
-	    "confSERVER_CERT;\nthe intermediates go to peers from confCACERT):\n"));
-	printf("  define(`confSERVER_CERT', `%s/cert.pem')dnl\n", abs);
+		    "there is no chain.pem; CACertFile, which sendmail needs, names cert.pem.\n"));
+	printf(_("Debian's sendmail reads only the first certificate of confSERVER_CERT;\n"
+	    "the intermediates go to peers from confCACERT.\n"));
+	certs_plan(&mc, abs, "cert.pem", keyabs, b.chain.n ? "chain.pem" : "cert.pem", true,
+	    false, NULL);
 	free(abs);
-	abs = certs_abs_dir(keypath);
-	printf("  define(`confSERVER_KEY', `%s')dnl\n", abs);
-	free(abs);
-	abs = certs_abs_dir(o.out);
-	if (b.chain.n)
-		printf("  define(`confCACERT', `%s/chain.pem')dnl\n", abs);
-	free(abs);
+	if (certs_mc_lines(&mc, true) == -1)
+		goto out;
 	rc = EXIT_DONE;
 	goto out;
 usage:
 	rc = cli_usage_error(&cmd_import_entry);
 out:
+	plan_free(&mc);
+	free(keyabs);
 	free(err);
 	pki_bundle_free(&b);
 	certlist_free(&pool);

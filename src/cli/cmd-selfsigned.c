@@ -25,10 +25,12 @@ selfsigned_run(int argc, char **argv)
 	struct certs_names names = { 0 };
 	struct pki_cert_params p;
 	struct cert cert = { 0 };
+	struct tls_plan mc;
 	char *abs, until[32], key[64];
 	int opt, rc = EXIT_USAGE;
 
 	certs_opts_init(&o, SELFSIGNED_DAYS);
+	plan_init(&mc, 0);
 	optind = 1;
 	while ((opt = cmd_getopt(&cmd_selfsigned_entry, argc, argv)) != -1) {
 		if (opt == CMD_OPT_HELP) {
@@ -46,7 +48,10 @@ selfsigned_run(int argc, char **argv)
 	if (certs_opts_finish(&o, "selfsigned", true, &names, &p) == -1)
 		goto usage;
 	rc = EXIT_FINDINGS;
-	if (certs_make_and_write(&o, &p, NULL, NULL, NULL, 0, &cert) == -1)
+	/* refuse a directory whose name cannot be written into sendmail.mc before writing */
+	certs_plan(&mc, o.out, "cert.pem", "privkey.pem", "cert.pem", true, true, o.hostname);
+	if (certs_mc_lines(&mc, false) == -1 ||
+	    certs_make_and_write(&o, &p, NULL, NULL, NULL, 0, &cert) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	time_format_iso(cert.not_after, until, sizeof(until));
@@ -55,14 +60,12 @@ selfsigned_run(int argc, char **argv)
 	    "  and %s/privkey.pem (mode 0600).\n"), abs, key, until, abs);
 	certs_print_names(&names);
 	printf(_("\nPeers cannot verify a self-signed certificate (verify=FAIL in their logs);\n"
-	    "mail still flows encrypted. For sendmail.mc:\n"));
-	printf("  define(`confSERVER_CERT', `%s/cert.pem')dnl\n"
-	    "  define(`confSERVER_KEY', `%s/privkey.pem')dnl\n"
-	    "  define(`confCLIENT_CERT', `%s/cert.pem')dnl\n"
-	    "  define(`confCLIENT_KEY', `%s/privkey.pem')dnl\n"
-	    "  define(`confCACERT', `%s/cert.pem')dnl\n", abs, abs, abs, abs, abs);
-	printf(_("Check it: %s check --server-cert %s/cert.pem --server-key %s/privkey.pem "
-	    "--ca-cert %s/cert.pem --hostname %s\n"), PACKAGE, abs, abs, abs, o.hostname);
+	    "mail still flows encrypted.\n"));
+	certs_plan(&mc, abs, "cert.pem", "privkey.pem", "cert.pem", true, true, o.hostname);
+	if (certs_mc_lines(&mc, true) == -1) {
+		free(abs);
+		goto out;
+	}
 	free(abs);
 	rc = EXIT_DONE;
 	goto out;
@@ -70,6 +73,7 @@ usage:
 	if (rc == EXIT_USAGE)
 		rc = cli_usage_error(&cmd_selfsigned_entry);
 out:
+	plan_free(&mc);
 	cert_clear(&cert);
 	certs_names_free(&names);
 	certs_opts_free(&o);

@@ -121,9 +121,13 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 	bool managed;
 
 	if (stat(dir, &st) == -1) {
-		f = findings_add(c->out, "file.missing", SEV_ERROR, dir,
+		/* sendmail still offers STARTTLS: only its own verification of peers suffers
+		 * (what we serve is judged by chain.incomplete) */
+		f = findings_add(c->out, "file.missing", SEV_WARNING, dir,
 		    _("CACertPath names a directory that does not exist: sendmail still offers "
-		    "STARTTLS, but finds no root there to verify peers or to complete our chain"));
+		    "STARTTLS, but finds no root there, so it cannot verify peers through it "
+		    "(verify=FAIL in its log; mail still flows unless access rules demand "
+		    "verified TLS)"));
 		finding_set_fix(f, _("define(`confCACERT_PATH', `/etc/ssl/certs'), or create the "
 		    "directory and fill it (smtls rehash %s --from BUNDLE)"), dir);
 		return;
@@ -147,9 +151,11 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 		struct buf names = { 0 };
 
 		join_names(&names, scan.unhashed, scan.n_unhashed, ", ");
-		f = findings_add(c->out, "store.capath-unhashed", SEV_ERROR, dir,
+		/* what we serve through them is judged by chain.incomplete */
+		f = findings_add(c->out, "store.capath-unhashed", SEV_WARNING, dir,
 		    _("%zu certificate file(s) have no subject-hash link (%s): OpenSSL looks "
-		    "certificates up only by HASH.0 names, so it never finds these"),
+		    "certificates up only by HASH.0 names, so it never finds these, and sendmail "
+		    "cannot verify peers through them (verify=FAIL in its log)"),
 		    scan.n_unhashed, names.data);
 		finding_set_fix(f, _("make the links: openssl rehash %s (or smtls rehash %s)"), dir,
 		    dir);

@@ -147,7 +147,34 @@ check_sendmail(struct check_ctx *c)
 	}
 }
 
-/* mc.no-tls: only for settings read from sendmail.mc/.cf, which are the whole configuration. */
+/*
+ * Flags name only some files; but sendmail loads CACertFile and CACertPath together, and
+ * without either it offers no STARTTLS ('STARTTLS: CACertPath missing'), so flags that name
+ * one of them must name the other.
+ */
+static void
+check_no_tls_pair(struct check_ctx *c)
+{
+	const struct tls_plan *p = c->plan;
+	bool file = plan_get(p, PF_CA_CERT) != NULL, path = plan_get(p, PF_CA_PATH) != NULL;
+	const struct tls_option *miss;
+	struct finding *f;
+
+	if (file == path)
+		return;
+	miss = tls_option_by_field(file ? PF_CA_PATH : PF_CA_CERT);
+	f = findings_add(c->out, "mc.no-tls", SEV_ERROR, plan_get(p, file ? PF_CA_CERT :
+	    PF_CA_PATH), _("%s is set but %s (%s) is not: sendmail logs 'STARTTLS: %s missing' "
+	    "and offers no STARTTLS; clients send mail in clear"),
+	    tls_option_by_field(file ? PF_CA_CERT : PF_CA_PATH)->cf_name, miss->cf_name,
+	    miss->macro, miss->cf_name);
+	finding_set_fix(f, file ? _("add define(`confCACERT_PATH', `/etc/ssl/certs') to "
+	    "sendmail.mc (here: --ca-path /etc/ssl/certs) and rebuild sendmail.cf") :
+	    _("add define(`confCACERT', `FILE') naming our issuer's certificate to sendmail.mc "
+	    "(here: --ca-cert FILE) and rebuild sendmail.cf"));
+}
+
+/* mc.no-tls: settings read from sendmail.mc/.cf are the whole configuration. */
 static void
 check_no_tls(struct check_ctx *c)
 {
@@ -159,8 +186,10 @@ check_no_tls(struct check_ctx *c)
 	struct finding *f;
 	size_t i;
 
-	if (file == NULL)
+	if (file == NULL) {
+		check_no_tls_pair(c);
 		return;
+	}
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
 		const struct tls_option *t = tls_option_by_field(need[i]);
 

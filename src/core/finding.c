@@ -32,7 +32,7 @@ const struct finding_def finding_defs[] = {
 	{ "chain.incomplete", SEV_ERROR, N_("peers would receive no certificate that links our leaf to a root") },
 	{ "chain.untrusted", SEV_WARNING, N_("the chain we present does not end at a public root") },
 	{ "chain.expired-ca", SEV_ERROR, N_("a CA certificate in the chain we present has expired") },
-	{ "store.capath-unhashed", SEV_ERROR, N_("CACertPath holds certificates without a subject-hash link") },
+	{ "store.capath-unhashed", SEV_WARNING, N_("CACertPath holds certificates without a subject-hash link") },
 	{ "store.capath-stale", SEV_WARNING, N_("CACertPath has dangling or wrong hash links") },
 	{ "store.no-public-roots", SEV_WARNING, N_("neither CACertFile nor CACertPath holds public roots") },
 	{ "store.cacert-large", SEV_WARNING, N_("CACertFile holds more than 20 certificates") },
