@@ -336,7 +336,7 @@ test_stream(void)
 		char bin[100] = "STARTTLS=client, relay=x, verify=OK\n";
 
 		memset(&g, 0, sizeof(g));
-		ok(stream_file(dir, bin, sizeof(bin), gz, &g, &lines) == -1,
+		okf(stream_file(dir, bin, sizeof(bin), gz, &g, &lines) == -1,
 		    "stream%s: NUL bytes are not a text log", gz ? " (gzip)" : "");
 	}
 	n = 17 * 1024 * 1024;
