@@ -50,8 +50,13 @@ is() { # is GOT WANT NAME
 like() { # like TEXT REGEX NAME (grep -E)
 	if printf '%s\n' "$1" | grep -qE -- "$2"; then pass "$3"; else fail "$3"; diag "no match for /$2/ in:" "$1"; fi
 }
-unlike() {
-	if printf '%s\n' "$1" | grep -qE -- "$2"; then fail "$3"; diag "unexpected /$2/ in:" "$1"; else pass "$3"; fi
+unlike() { # unlike TEXT REGEX NAME; a regex grep cannot read fails, it does not pass
+	printf '%s\n' "$1" | grep -qE -- "$2"
+	case $? in
+	1) pass "$3";;
+	0) fail "$3"; diag "unexpected /$2/ in:" "$1";;
+	*) fail "$3"; diag "grep -E cannot use /$2/";;
+	esac
 }
 # has_finding JSON ID [FILE]: the JSON output has a finding with this id (and file): status 0;
 # none: 1; not a findings document (a crash, an error message): 2, and says so on stderr
