@@ -37,7 +37,7 @@ MC
 cf_opt() { sed -n "s/^O $2=//p" "$1" | tail -1; }
 
 # no_leftovers DIR: true when DIR holds no smtls temp file or backup
-no_leftovers() { ! ls -A "$1" | grep -q 'smtls-'; }
+no_leftovers() { local l; l=$(ls -A "$1") && ! printf '%s\n' "$l" | grep -q 'smtls-'; }
 
 # mkpki DIR: root (P-256) -> intermediate -> server (mail.test.example, 127.0.0.1) and
 # client leaves (RSA 2048); LE-like le/{cert,chain,fullchain,privkey}.pem; self-signed ss.{pem,key}

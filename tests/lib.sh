@@ -50,17 +50,31 @@ is() { # is GOT WANT NAME
 like() { # like TEXT REGEX NAME (grep -E)
 	if printf '%s\n' "$1" | grep -qE -- "$2"; then pass "$3"; else fail "$3"; diag "no match for /$2/ in:" "$1"; fi
 }
-unlike() {
-	if printf '%s\n' "$1" | grep -qE -- "$2"; then fail "$3"; diag "unexpected /$2/ in:" "$1"; else pass "$3"; fi
+unlike() { # unlike TEXT REGEX NAME; a regex grep cannot read fails, it does not pass
+	printf '%s\n' "$1" | grep -qE -- "$2"
+	case $? in
+	1) pass "$3";;
+	0) fail "$3"; diag "unexpected /$2/ in:" "$1";;
+	*) fail "$3"; diag "grep -E cannot use /$2/";;
+	esac
 }
-# has_finding JSON ID [FILE]: the JSON output has a finding with this id (and file)
+# has_finding JSON ID [FILE]: the JSON output has a finding with this id (and file): status 0;
+# none: 1; not a findings document (a crash, an error message): 2, and says so on stderr
 has_finding() {
 	python3 - "$@" <<'PY'
 import json, sys
-doc = json.loads(sys.argv[1]); fid = sys.argv[2]; f = sys.argv[3] if len(sys.argv) > 3 else None
-sys.exit(0 if any(x["id"] == fid and (f is None or x["file"] == f) for x in doc["findings"]) else 1)
+fid = sys.argv[2]; f = sys.argv[3] if len(sys.argv) > 3 else None
+try:
+    hit = any(x["id"] == fid and (f is None or x["file"] == f)
+              for x in json.loads(sys.argv[1])["findings"])
+except Exception as e:
+    sys.stderr.write("# not a findings document (%r): %.300s\n" % (e, sys.argv[1]))
+    sys.exit(2)
+sys.exit(0 if hit else 1)
 PY
 }
+# no_finding JSON ID [FILE]: a findings document without that finding (not merely no document)
+no_finding() { has_finding "$@"; [ $? -eq 1 ]; }
 done_testing() {
 	echo "1..$_tap_n"
 	[ "$_tap_fail" -eq 0 ]
