@@ -159,7 +159,8 @@ const struct cmd_entry cmd_hook_install_entry = {
 	.usage = N_("[--dir DIR] [--lineage NAME] [--copy-to DIR | --copy WHAT=FILE]... "
 	    "[--restart CMD] [OPTION]..."),
 	.summary = N_("install a certbot deploy hook that checks renewals before a restart"),
-	.description = N_("Install a certbot deploy hook, DIR/renewal-hooks/deploy/" HOOK_NAME ", that after\n"
+	/* HOOK_NAME written out, for xgettext */
+	.description = N_("Install a certbot deploy hook, DIR/renewal-hooks/deploy/smtls-sendmail, that after\n"
 	    "each renewal checks the renewed files with 'smtls check' (key match, chain, expiry,\n"
 	    "EKU), copies them where sendmail reads them when the setup uses copies (keys 0600,\n"
 	    "atomically), and restarts sendmail only when the check passed. It logs to syslog\n"

@@ -20,7 +20,9 @@ static const struct cmd_option import_options[] = {
 	{ "key", 0, required_argument, N_("KEY"), IOPT_KEY,
 	  N_("the private key the certificate was requested with") },
 	{ "roots", 0, required_argument, N_("FILE"), IOPT_ROOTS,
-	  N_("trusted roots that may end the chain (default: " IMPORT_SYSTEM_ROOTS ")") },
+	  /* the default is IMPORT_SYSTEM_ROOTS, written out for xgettext */
+	  N_("trusted roots that may end the chain (default: "
+	  "/etc/ssl/certs/ca-certificates.crt)") },
 	CMD_OPTIONS_END
 };
 

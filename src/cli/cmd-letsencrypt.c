@@ -16,7 +16,7 @@ enum { LOPT_DIR = 1, LOPT_JSON, LOPT_AT };
 
 static const struct cmd_option le_options[] = {
 	{ "dir", 0, required_argument, N_("DIR"), LOPT_DIR,
-	  N_("certbot's directory (default " LE_DEFAULT_DIR ")") },
+	  N_("certbot's directory (default /etc/letsencrypt)") },	/* LE_DEFAULT_DIR */
 	{ "json", 0, no_argument, NULL, LOPT_JSON, N_("one JSON object") },
 	{ "at", 0, required_argument, N_("TIME"), LOPT_AT,
 	  N_("judge expiry at this UTC time (default now)") },
