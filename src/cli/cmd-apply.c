@@ -31,6 +31,7 @@ static const struct cmd_group apply_group = { N_("Apply options:"), apply_option
 
 struct apply_view {
 	bool	json;
+	int	noted;		/* the step whose running line gave its detail, or -1 */
 };
 
 static void
@@ -39,10 +40,15 @@ apply_progress(enum apply_step step, enum apply_state state, const char *detail,
 	struct apply_view *v = arg;
 	const char *word;
 
-	if (v->json || state == APPLY_ST_RUNNING || state == APPLY_ST_PENDING)
+	if (v->json || state == APPLY_ST_PENDING || (state == APPLY_ST_RUNNING && detail == NULL))
 		return;
-	word = state == APPLY_ST_DONE ? _("done") : state == APPLY_ST_FAILED ? _("FAILED") :
-	    _("skipped");
+	/* a step that says why it takes long says it when it starts, and once */
+	if (state == APPLY_ST_RUNNING)
+		v->noted = (int)step;
+	else if (state == APPLY_ST_DONE && v->noted == (int)step)
+		detail = NULL;
+	word = state == APPLY_ST_RUNNING ? _("running") : state == APPLY_ST_DONE ? _("done") :
+	    state == APPLY_ST_FAILED ? _("FAILED") : _("skipped");
 	fprintf(stderr, "  %-8s %-9s %s%s%s\n", word, apply_step_name(step),
 	    _(apply_step_title(step)), detail ? ": " : "", detail ? detail : "");
 }
@@ -166,7 +172,7 @@ apply_cmd_run(int argc, char **argv)
 	struct emit_flags ef;
 	struct apply_request rq;
 	struct apply_result res;
-	struct apply_view view = { false };
+	struct apply_view view = { false, -1 };
 	struct sendmail_info sm = { 0 };
 	bool undo = false, dry_run = false, force = false, restart = false;
 	int opt, rc = EXIT_USAGE;

@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 
-#include "smtls/demo.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
@@ -90,13 +89,6 @@ apply_build(struct wizard *w)
 		wiz_body(w, _("Nothing has been written yet. Apply writes %s and %s (each "
 		    "backed up first as FILE.smtls-TIME), after m4 and sendmail -bC passed:\n"),
 		    w->env.mc_path, w->env.cf_path);
-		if (!w->env.host.qualified && w->env.demo)
-			wiz_body(w, _("This host's name (%s) is not qualified: sendmail -bC runs "
-			    "as %s, so that it does not wait 60 s first.\n"), w->env.host.name,
-			    DEMO_HOSTNAME);
-		else if (!w->env.host.qualified)
-			wiz_body(w, _("This host's name (%s) is not qualified: sendmail -bC waits "
-			    "60 s first.\n"), w->env.host.name);
 	} else if (ap->undone)
 		wiz_body(w, _("Undone: the backups were restored.\n"));
 	else if (ap->changed)
