@@ -1,8 +1,9 @@
 #!/bin/sh
-# bench/fuzz.sh [--runs N | --seconds S] [--srcdir DIR] [TARGET...]: runs each libFuzzer
+# bench/fuzz.sh [--runs N] [--seconds S] [--srcdir DIR] [TARGET...]: runs each libFuzzer
 # target of a build configured with --enable-fuzzing (run it in the build directory), one
-# after the other, for N inputs (default 10000000) or S seconds, from its seed corpora
-# (DIR/fuzz/corpus/TARGET, fuzz/seeds/TARGET) and prints the executions and crashes of each.
+# after the other, for N inputs (default 10000000) or S seconds, whichever comes first, from
+# its seed corpora (DIR/fuzz/corpus/TARGET, fuzz/seeds/TARGET) and prints the executions and
+# crashes of each.
 # After a crash the target goes on (up to 3 crashes) until it has run its N inputs.
 # Crashing inputs are in fuzz/artifacts/. Exit status 1 when any target crashed.
 set -u
@@ -14,7 +15,7 @@ while [ $# -gt 0 ]; do
 	--runs) runs=$2; shift 2 ;;
 	--seconds) seconds=$2; shift 2 ;;
 	--srcdir) srcdir=$2; shift 2 ;;
-	-*) echo "usage: bench/fuzz.sh [--runs N | --seconds S] [--srcdir DIR] [TARGET...]" >&2
+	-*) echo "usage: bench/fuzz.sh [--runs N] [--seconds S] [--srcdir DIR] [TARGET...]" >&2
 	    exit 2 ;;
 	*) break ;;
 	esac
@@ -41,13 +42,11 @@ for t in $targets; do
 	crashes=0
 	arts=
 	while :; do
-		if [ -n "$seconds" ]; then
-			limit="-max_total_time=$seconds"
-		else
-			limit="-runs=$((runs - done_runs))"
-		fi
+		limit="-runs=$((runs - done_runs))"
+		[ -n "$seconds" ] && limit="$limit -max_total_time=$seconds"
 		log=fuzz/work/$t.log
-		TMPDIR=$(pwd)/fuzz/work/tmp "fuzz/fuzz_$t" "$limit" -timeout=10 -rss_limit_mb=2048 \
+		# shellcheck disable=SC2086
+		TMPDIR=$(pwd)/fuzz/work/tmp "fuzz/fuzz_$t" $limit -timeout=10 -rss_limit_mb=2048 \
 			-print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t-" \
 			"fuzz/work/$t" "$srcdir/fuzz/corpus/$t" "fuzz/seeds/$t" > "$log" 2>&1
 		rc=$?
