@@ -14,8 +14,10 @@
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
+#ifndef STREAM_BUF	/* the fuzz target builds this file with a small one */
 #define STREAM_BUF	(1024 * 1024)	/* read size; a longer line is cut at this length */
-#define STREAM_LINE_MAX	(16UL * 1024 * 1024)	/* a longer line: not a text log, stop */
+#endif
+#define STREAM_LINE_MAX	(16UL * STREAM_BUF)	/* a longer line: not a text log, stop */
 #define STREAM_TEXT_CHECK	(64 * 1024)	/* a NUL byte in these first bytes: not text */
 
 /* A log source: a plain file read with read(2), or gzip through zlib. */

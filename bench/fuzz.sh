@@ -1,0 +1,68 @@
+#!/bin/sh
+# bench/fuzz.sh [--runs N] [--seconds S] [--srcdir DIR] [TARGET...]: runs each libFuzzer
+# target of a build configured with --enable-fuzzing (run it in the build directory), one
+# after the other, for N inputs (default 10000000) or S seconds, whichever comes first, from
+# its seed corpora (DIR/fuzz/corpus/TARGET, fuzz/seeds/TARGET) and prints the executions and
+# crashes of each.
+# After a crash the target goes on (up to 3 crashes) until it has run its N inputs.
+# Crashing inputs are in fuzz/artifacts/. Exit status 1 when any target crashed.
+set -u
+runs=10000000
+seconds=
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2; shift 2 ;;
+	--seconds) seconds=$2; shift 2 ;;
+	--srcdir) srcdir=$2; shift 2 ;;
+	-*) echo "usage: bench/fuzz.sh [--runs N] [--seconds S] [--srcdir DIR] [TARGET...]" >&2
+	    exit 2 ;;
+	*) break ;;
+	esac
+done
+targets=${*:-explain_line explain_stream mc cf cert key mcedit}
+for t in $targets; do
+	if [ ! -x "fuzz/fuzz_$t" ]; then
+		echo "fuzz/fuzz_$t: not built; configure with --enable-fuzzing and run make" >&2
+		exit 2
+	fi
+done
+[ -f fuzz/seeds/.stamp ] || { "${SHELL:-/bin/sh}" "$srcdir/fuzz/seeds.sh" "$srcdir" fuzz/seeds &&
+	touch fuzz/seeds/.stamp; } || exit 2
+mkdir -p fuzz/work/tmp fuzz/artifacts
+# a smaller quarantine and shorter malloc stacks: the key and certificate loaders allocate a
+# lot, and ASan's defaults make them page-fault bound
+ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16:malloc_context_size=10}
+export ASAN_OPTIONS
+total_crashes=0
+printf '%-16s %12s %8s  %s\n' target executions crashes artifacts
+for t in $targets; do
+	mkdir -p "fuzz/work/$t"
+	done_runs=0
+	crashes=0
+	arts=
+	while :; do
+		limit="-runs=$((runs - done_runs))"
+		[ -n "$seconds" ] && limit="$limit -max_total_time=$seconds"
+		log=fuzz/work/$t.log
+		# shellcheck disable=SC2086
+		TMPDIR=$(pwd)/fuzz/work/tmp "fuzz/fuzz_$t" $limit -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t-" \
+			"fuzz/work/$t" "$srcdir/fuzz/corpus/$t" "fuzz/seeds/$t" > "$log" 2>&1
+		rc=$?
+		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+		done_runs=$((done_runs + ${n:-0}))
+		[ "$rc" -eq 0 ] && break
+		crashes=$((crashes + 1))
+		a=$(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$log" | tail -n 1)
+		arts="$arts ${a:-(see $log)}"
+		echo "fuzz_$t: crash $crashes; the report:" >&2
+		grep -E 'ERROR|SUMMARY|#[0-9]+ 0x' "$log" | head -n 12 >&2
+		[ -n "$seconds" ] && break
+		[ "$crashes" -ge 3 ] && break
+		[ "$done_runs" -ge "$runs" ] && break
+	done
+	total_crashes=$((total_crashes + crashes))
+	printf '%-16s %12s %8s %s\n' "$t" "$done_runs" "$crashes" "$arts"
+done
+[ "$total_crashes" -eq 0 ]

@@ -1,0 +1,87 @@
+/*
+ * fuzz_explain_line.c: one log line through explain_parse, explain_describe and the summary.
+ * The line is parsed twice: from an exact-size copy (ASan sees any read past its end) and
+ * followed by a canary that must never show up in what is recognised (a plain build's view
+ * of the same bug: text after the line copied into the output).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "smtls/explain.h"
+#include "smtls/xmalloc.h"
+
+#define CANARY		((char)0xfe)
+#define CANARY_LEN	1024
+
+static bool
+has_canary(const char *s)
+{
+	return strchr(s, CANARY) != NULL;
+}
+
+static void
+check_fields(const struct explain_line *l)
+{
+	const char *const f[] = { l->when, l->relay, l->version, l->verify_raw, l->cipher,
+		l->bits, l->subject, l->issuer, l->verifymsg, l->file, l->problem, l->ruleset };
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (has_canary(f[i]))
+			abort();	/* bytes from after the line */
+}
+
+/* The canary can be in the input, or be made by an xtext escape (+FE). */
+static bool
+canary_possible(const uint8_t *data, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if ((char)data[i] == CANARY || (data[i] == '+' && i + 1 < size &&
+		    (data[i + 1] == 'F' || data[i + 1] == 'f')))
+			return true;
+	return false;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct explain_summary sum;
+	static unsigned long calls;
+	struct findings fs = { 0 };
+	struct explain_line l;
+	struct explanation e;
+	char *line = xmalloc(size ? size : 1), *padded;
+
+	if (calls++ % 4096 == 0) {	/* a fresh summary now and then: bounded anyway */
+		if (calls > 1)
+			explain_summary_free(&sum);
+		explain_summary_init(&sum);
+	}
+	memcpy(line, data, size);
+	if (explain_parse(line, size, &l)) {
+		if (l.msg < line || l.msg_len > size || l.msg > line + size - l.msg_len)
+			abort();	/* the message lies inside the line */
+		if ((unsigned)l.verify >= EXV_COUNT || (unsigned)l.kind > EXK_OTHER)
+			abort();
+		explain_describe(&l, &e);
+		(void)explanation_to_finding(&e, &fs);
+		explanation_clear(&e);
+		explain_summary_add(&sum, &l);
+	}
+	free(line);
+	if (!canary_possible(data, size)) {
+		padded = xmalloc(size + CANARY_LEN);
+		memcpy(padded, data, size);
+		memset(padded + size, CANARY, CANARY_LEN);
+		if (explain_parse(padded, size, &l))
+			check_fields(&l);
+		free(padded);
+	}
+	findings_free(&fs);
+	return 0;
+}
