@@ -583,6 +583,11 @@ def ehlo_starttls(port):
         return False
 
 
+def cn(dn):
+    m = re.search(r"CN ?= ?([^,/]+)", dn)
+    return m.group(1).strip() if m else dn.strip()
+
+
 def s_client(port, roots):
     try:
         r = subprocess.run(["openssl", "s_client", "-starttls", "smtp", "-connect",
@@ -600,7 +605,11 @@ def s_client(port, roots):
             code = st[len("Verify return code:"):].strip()
         m = re.match(r"\s*\d+ s:(.*)", line)
         if m:
-            chain.append(m.group(1))
+            chain.append(cn(m.group(1)))
+        m = re.match(r"\s+i:(.*)", line)
+        if m and chain:  # "CN (by issuer CN)" when a certificate is not self-signed
+            if cn(m.group(1)) != chain[-1]:
+                chain[-1] += " (by %s)" % cn(m.group(1))
         if st.startswith("Acceptable client certificate CA names"):
             in_names = True
             continue
@@ -775,8 +784,9 @@ CAUSES = [
     ("capath-severity", True, "unhashed or missing CACertPath reported as an error though TLS works"),
     ("capath-dir-safety", False, "CACertPath below a group/world-writable directory: check says "
      "file.unsafe (error), sendmail does not check the directory and offers STARTTLS"),
-    ("cross-sign-served", False, "the expired cross-sign in CACertFile: check says chain.expired-ca, "
-     "but OpenSSL serves the self-signed root from CACertPath (or peers stop at their trusted root)"),
+    ("cross-sign-served", False, "the expired cross-sign in CACertFile: sendmail serves it and check "
+     "says chain.expired-ca (error), but a verifying OpenSSL 3 peer stops at the root it trusts "
+     "and accepts (only old clients fail)"),
     ("expired-issuer-own-verify", False, "an expired copy of our issuer in CACertFile: sendmail's own "
      "verification of peers under that issuer fails (verify=FAIL), check predicts nothing"),
     ("no-trust-anchors", False, "CACertFile or CACertPath unset, or CACertFile unloadable (missing, "
@@ -791,6 +801,8 @@ CAUSES = [
      "keeps, or chain.untrusted must count"),
     ("unhashed-capath-root-in-cafile", False, "an unhashed CACertPath with the public root in "
      "CACertFile: store.capath-unhashed says verify=FAIL, but CACertFile's root verifies peers"),
+    ("key-without-cert-judged", False, "ServerKeyFile set without ServerCertFile: check judges "
+     "the key (an error), sendmail never reads it"),
     ("unclassified", False, "not classified: read the setup"),
 ]
 
@@ -821,6 +833,8 @@ def cause(res, fact):
         return "client-key-alone"
     if fact == "verdict" and s["scert"] in ("self-signed", "leaf-unrelated-ca"):
         return "untrusted-but-exit-0"
+    if fact == "file_refused" and unset("scert") and not unset("skey"):
+        return "key-without-cert-judged"
     if own and s["capath"] == "unhashed" and s["cafile"] in ("root-only", "issuer+root"):
         return "unhashed-capath-root-in-cafile"
     return "unclassified"
