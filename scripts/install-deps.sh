@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 PKGS="build-essential autoconf automake autopoint gettext pkg-config m4 make
 	libssl-dev libncurses-dev zlib1g-dev openssl ca-certificates
-	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps time faketime"
+	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps time faketime groff-base"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
