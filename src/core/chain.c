@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -24,7 +25,11 @@
 
 struct trust {
 	X509_STORE	*store;
+	bool		 ca_roots;	/* only CA:TRUE anchors count (a directory without its bundle) */
 };
+
+/* Debian's bundle beside its hashed directory: the roots ca-certificates chose */
+#define TRUST_DIR_BUNDLE	"ca-certificates.crt"
 
 static struct trust *
 trust_alloc(void)
@@ -100,7 +105,19 @@ trust_load(const char *file_or_dir, char **err)
 	struct trust *t = trust_alloc();
 
 	if (is_dir(file_or_dir)) {
+		/*
+		 * Public roots are what ca-certificates chose: the hashed directory also holds
+		 * whatever was linked into it (Debian's update_tls links sendmail's own
+		 * self-signed certificates there). Without the bundle, only CA:TRUE roots count.
+		 */
+		char *bundle = xstrprintf("%s/%s", file_or_dir, TRUST_DIR_BUNDLE);
+		int r = access(bundle, R_OK) == 0 ? trust_add_file(t, bundle, NULL) : -1;
+
+		free(bundle);
+		if (r == 0)
+			return t;
 		trust_add_dir(t, file_or_dir);
+		t->ca_roots = true;
 		return t;
 	}
 	if (trust_add_file(t, file_or_dir, err) == -1)
@@ -211,7 +228,12 @@ chain_verify(const struct trust *roots, const struct certlist *presented, time_t
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), now);
 	X509_STORE_CTX_set_verify_cb(ctx, ignore_time_cb);
 	if (X509_verify_cert(ctx) == 1) {
+		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+		X509 *anchor = sk_X509_value(chain, sk_X509_num(chain) - 1);
+
 		r = CHAIN_OK;
+		if (roots->ca_roots && !(X509_get_extension_flags(anchor) & EXFLAG_CA))
+			r = sk_X509_num(chain) == 1 ? CHAIN_SELF_SIGNED : CHAIN_PRIVATE_ROOT;
 		goto done;
 	}
 	e = X509_STORE_CTX_get_error(ctx);
