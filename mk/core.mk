@@ -41,6 +41,7 @@ TESTS += tests/unit_check
 # regression tests of the check model against the real daemon (issue 10)
 MODEL_TESTS = tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.test \
 	tests/regress-capath-false-alarms.test tests/regress-public-roots-debian-selfsigned.test \
-	tests/regress-probe-wrong-roots.test tests/regress-stale-cf.test
+	tests/regress-probe-wrong-roots.test tests/regress-stale-cf.test \
+	tests/regress-le-long-chain.test
 TESTS += $(MODEL_TESTS)
 EXTRA_DIST += $(MODEL_TESTS) tests/lib-regress.sh

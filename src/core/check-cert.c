@@ -214,11 +214,22 @@ check_chain(struct check_ctx *c, const struct identity *id, const char *path,
 		const struct cert *ca = &presented.v[i];
 
 		if (c->plan->now > ca->not_after) {
+			/* an error only when current peers reject it: with their own root they
+			 * stop there (OpenSSL's trusted-first) and never reach the expired copy */
+			char *why = NULL;
+			bool accepted = c->pub != NULL && chain_verify_dated(c->pub, &presented,
+			    c->plan->now, &why) == CHAIN_OK;
+
+			free(why);
 			date_of(ca->not_after, d, sizeof(d));
-			f = findings_add(c->out, "chain.expired-ca", SEV_ERROR, path,
-			    _("the chain we present holds %s, which expired on %s: %s with older "
-			    "TLS libraries (OpenSSL 1.0, old GnuTLS) fail with 'certificate has "
-			    "expired' even when they trust a newer root"), ca->subject, d, id->peers);
+			f = findings_add(c->out, "chain.expired-ca", accepted ? SEV_WARNING :
+			    SEV_ERROR, path, accepted ?
+			    _("the chain we present holds %s, which expired on %s: peers with the "
+			    "current roots still verify it, but %s with older TLS libraries "
+			    "(OpenSSL 1.0, old GnuTLS) fail with 'certificate has expired'") :
+			    _("the chain we present holds %s, which expired on %s: %s that verify "
+			    "with the public roots fail with 'certificate has expired'"),
+			    ca->subject, d, id->peers);
 			if (strstr(ca->subject, "DST Root CA X3") || strstr(ca->issuer, "DST Root CA X3"))
 				finding_set_fix(f, _("remove the DST Root CA X3 and the ISRG Root X1 "
 				    "cross-sign from %s and from confCACERT/confCACERT_PATH: Let's "
