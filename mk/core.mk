@@ -42,6 +42,6 @@ TESTS += tests/unit_check
 MODEL_TESTS = tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.test \
 	tests/regress-capath-false-alarms.test tests/regress-public-roots-debian-selfsigned.test \
 	tests/regress-probe-wrong-roots.test tests/regress-stale-cf.test \
-	tests/regress-le-long-chain.test
+	tests/regress-le-long-chain.test tests/regress-reproduce-commands.test
 TESTS += $(MODEL_TESTS)
 EXTRA_DIST += $(MODEL_TESTS) tests/lib-regress.sh

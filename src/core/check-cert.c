@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check-int.h"
 #include "smtls/i18n.h"
@@ -193,6 +194,24 @@ check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
 	return 0;
 }
 
+/*
+ * openssl verify as a peer with the public roots does it: a directory is -CApath (-CAfile of
+ * a directory fails), the intermediates we send come as -untrusted.
+ */
+static void
+set_verify_reproduce(const struct check_ctx *c, struct finding *f, const char *leaf,
+    const char *untrusted)
+{
+	const char *pub = c->plan->public_roots;
+	struct stat st;
+
+	if (pub == NULL)
+		return;
+	finding_set_reproduce(f, "openssl verify %s %s%s%s %s", stat(pub, &st) == 0 &&
+	    S_ISDIR(st.st_mode) ? "-CApath" : "-CAfile", pub, untrusted ? " -untrusted " : "",
+	    untrusted ? untrusted : "", leaf);
+}
+
 /* The chain peers receive, judged as peers judge it. */
 static void
 check_chain(struct check_ctx *c, const struct identity *id, const char *path,
@@ -298,8 +317,8 @@ check_chain(struct check_ctx *c, const struct identity *id, const char *path,
 			    detail ? detail : "?", last->subject, last->issuer);
 			finding_set_fix(f, _("add the missing intermediate(s) to the file named by "
 			    "confCACERT, up to a root that peers trust"));
-			finding_set_reproduce(f, "openssl verify -CAfile %s -untrusted CHAIN %s",
-			    c->plan->public_roots ? c->plan->public_roots : "ROOTS", path);
+			set_verify_reproduce(c, f, path, c->chain_file && extra.n ? path :
+			    plan_get(c->plan, PF_CA_CERT));
 			break;
 		}
 	}

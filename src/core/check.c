@@ -88,8 +88,10 @@ check_load_error(struct check_ctx *c, enum plan_field f, enum load_status ls, co
 		else
 			finding_set_fix(fd, _("point define(`%s', ...) at a PEM file of the right "
 			    "kind, or restore the file from its source"), check_macro(f));
+		/* -inform PEM: OpenSSL 3 would read a DER file too, and sendmail does not */
 		finding_set_reproduce(fd, (f == PF_SERVER_KEY || f == PF_CLIENT_KEY) ?
-		    "openssl pkey -in %s -noout" : "openssl x509 -in %s -noout", path);
+		    "openssl pkey -inform PEM -in %s -noout" : "openssl x509 -inform PEM -in %s "
+		    "-noout", path);
 		break;
 	}
 }
