@@ -44,5 +44,7 @@ TESTS += tests/unit_json
 
 # regression tests of the check model against the real daemon
 TESTS += tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.test \
-	tests/regress-capath-false-alarms.test
+	tests/regress-capath-false-alarms.test tests/regress-public-roots-debian-selfsigned.test \
+	tests/regress-probe-wrong-roots.test tests/regress-stale-cf.test \
+	tests/regress-le-long-chain.test tests/regress-reproduce-commands.test
 EXTRA_DIST += tests/lib-regress.sh

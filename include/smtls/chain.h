@@ -45,6 +45,21 @@ enum chain_result {
  */
 enum chain_result chain_verify(const struct trust *roots, const struct certlist *presented,
     time_t now, char **detail);
+/* The same, with every validity period judged at now, as a peer at that time does. */
+enum chain_result chain_verify_dated(const struct trust *roots, const struct certlist *presented,
+    time_t now, char **detail);
+
+/*
+ * What OpenSSL concludes, with the store t at time now, for any peer certificate issued by
+ * ca's subject: it takes the issuer from t (the trusted copy first, a valid one before an
+ * expired one) and builds on from there. Returns true when that chain is good; otherwise
+ * *detail gets the error as sendmail logs it (caller frees) and *picked the subject and
+ * issuer of the certificate t gave (caller frees), e.g. a cross-signed copy of a root.
+ */
+bool chain_issued_by_verifies(const struct trust *t, const struct cert *ca, time_t now,
+    char **detail, char **picked);
+/* True when t holds a self-signed certificate with this subject (c is then a cross-sign of it). */
+bool trust_has_root_named(const struct trust *t, const struct cert *c);
 
 /* What a CACertPath directory holds, as OpenSSL's lookup by subject hash sees it. */
 struct capath_scan {
@@ -55,6 +70,8 @@ struct capath_scan {
 	size_t	  n_stale;
 	char	**expired_roots;	/* "NAME (SUBJECT, expired DATE)" */
 	size_t	  n_expired_roots;
+	char	**issued;		/* hash names holding a certificate that is not self-issued */
+	size_t	  n_issued;
 	bool	  has_public_root;	/* holds a root of pub */
 };
 

@@ -15,4 +15,12 @@
 void check_plan(const struct tls_plan *plan, const struct sendmail_info *sm,
     struct findings *out);
 
+/*
+ * The sendmail.cf in force decides what sendmail does now; the mc only what the next rebuild
+ * gives. When they differ (cf.stale in now), now holds the findings of the cf's settings and
+ * next those of the mc's: cf.stale becomes an error when the two differ in whether TLS works
+ * (any error finding), and says which way; otherwise it stays a warning.
+ */
+void check_judge_stale(struct findings *now, const struct findings *next);
+
 #endif

@@ -79,6 +79,9 @@ struct cli_settings {
 	bool		 any_file_flag;	/* a --server-cert/--ca-cert/... flag was given */
 	char		*cf_m4;		/* --cf-m4 DIR, or NULL */
 	bool		 at_given;
+	/* an mc beside the cf in force: plan is the cf's (now), next the mc's (after a rebuild) */
+	struct tls_plan	 next;
+	bool		 has_next;
 };
 
 /* getopt_long ids of the settings flags; commands use values below 256 for their own. */
@@ -100,7 +103,9 @@ void settings_free(struct cli_settings *s);
 /*
  * Reads the settings the flags leave unset from --mc (with m4), --cf, or, when no file flag,
  * --mc nor --cf is given, the system's sendmail.mc/.cf ($SMTLS_MAIL_DIR, default /etc/mail).
- * Adds findings (mc.*, cf.stale, file.*) to fs. Returns 0; -1 when the mc/cf could not be
+ * Adds findings (mc.*, cf.stale, file.*) to fs. With both an mc and a cf, the plan holds
+ * the cf's settings (what sendmail does now) and s->next the mc's (after the next rebuild;
+ * has_next). Returns 0; -1 when the mc/cf could not be
  * read or evaluated (the findings say why); -2 when there is nothing to read (message printed).
  */
 int settings_load_config(struct cli_settings *s, struct findings *fs);

@@ -9,9 +9,10 @@
 #include "smtls/check.h"
 #include "smtls/i18n.h"
 #include "smtls/sendmail.h"
+#include "smtls/xmalloc.h"
 
 static void
-print_json(const struct cli_settings *s, const struct findings *fs)
+print_json(const struct cli_settings *s, const struct findings *fs, const struct findings *next)
 {
 	static const struct { const char *key; enum plan_field f; } keys[] = {
 		{ "server_cert", PF_SERVER_CERT }, { "server_key", PF_SERVER_KEY },
@@ -33,7 +34,57 @@ print_json(const struct cli_settings *s, const struct findings *fs)
 	json_str(&j, "hostname", s->plan.hostname);
 	json_end(&j);
 	json_findings(&j, fs);
+	/* what sendmail does now (the cf in force) and what the next rebuild gives (the mc) */
+	json_str(&j, "in_force", s->has_next ? s->next.cf_path : s->plan.mc_path ? NULL :
+	    s->plan.cf_path);
+	if (s->has_next || s->plan.mc_path != NULL) {
+		json_object(&j, "after_rebuild", true);
+		json_str(&j, "from", s->has_next ? s->next.mc_path : s->plan.mc_path);
+		json_findings(&j, s->has_next ? next : fs);
+		json_end(&j);
+	} else
+		json_null(&j, "after_rebuild");
 	json_end(&j);
+}
+
+/* The findings of next that now does not have (the same id, file and message). */
+static void
+only_next(const struct findings *now, const struct findings *next, struct findings *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < next->n; i++) {
+		const struct finding *f = &next->v[i];
+		bool seen = false;
+
+		for (j = 0; j < now->n && !seen; j++)
+			seen = strcmp(now->v[j].id, f->id) == 0 &&
+			    strcmp(now->v[j].message, f->message) == 0 &&
+			    strcmp(now->v[j].file ? now->v[j].file : "", f->file ? f->file : "") == 0;
+		if (!seen) {
+			out->v = xreallocarray(out->v, out->n + 1, sizeof(*out->v));
+			out->v[out->n++] = *f;	/* a view: the strings belong to next */
+		}
+	}
+}
+
+/* Both verdicts: sendmail on the cf in force now, and after the next rebuild from the mc. */
+static void
+print_two_verdicts(const struct cli_settings *s, const struct findings *fs,
+    const struct findings *next, bool color)
+{
+	struct findings extra = { 0 };
+
+	only_next(fs, next, &extra);
+	if (extra.n > 0) {
+		printf(_("\nAfter the next rebuild from %s, also:\n"), s->next.mc_path);
+		report_findings(stdout, &extra, color, false);
+	}
+	free(extra.v);
+	printf(_("Now (sendmail runs %s):\n  "), s->next.cf_path);
+	report_verdict(stdout, fs, color);
+	printf(_("After the next rebuild from %s:\n  "), s->next.mc_path);
+	report_verdict(stdout, next, color);
 }
 
 /* The settings in use and where each came from, before the findings. */
@@ -65,7 +116,7 @@ static int
 check_run(int argc, char **argv)
 {
 	struct cli_settings s;
-	struct findings fs = { 0 };
+	struct findings fs = { 0 }, next = { 0 };
 	struct sendmail_info sm = { 0 };
 	const char *smpath;
 	char *err = NULL;
@@ -109,20 +160,30 @@ check_run(int argc, char **argv)
 	}
 	settings_finish(&s);
 	/* an mc that m4 cannot evaluate yields no settings to check: report why, stop */
-	if (r == 0)
+	if (r == 0) {
 		check_plan(&s.plan, sm.found ? &sm : NULL, &fs);
+		if (s.has_next) {
+			check_plan(&s.next, sm.found ? &sm : NULL, &next);
+			check_judge_stale(&fs, &next);
+			findings_sort(&next);
+		}
+	}
 	findings_sort(&fs);
 	if (s.json)
-		print_json(&s, &fs);
+		print_json(&s, &fs, &next);
 	else {
 		bool color = cli_use_color(stdout);
 
 		print_settings(&s.plan, color);
 		report_findings(stdout, &fs, color, false);
-		report_verdict(stdout, &fs, color);
+		if (s.has_next && r == 0)
+			print_two_verdicts(&s, &fs, &next, color);
+		else
+			report_verdict(stdout, &fs, color);
 	}
 	rc = findings_count(&fs, SEV_ERROR) > 0 || r != 0 ? EXIT_FINDINGS : EXIT_DONE;
 	findings_free(&fs);
+	findings_free(&next);
 	sendmail_info_free(&sm);
 	settings_free(&s);
 	return rc;

@@ -163,6 +163,8 @@ settings_finish(struct cli_settings *s)
 	}
 	if (p->hostname == NULL)
 		p->hostname = cli_fqdn();
+	if (s->has_next && s->next.hostname == NULL && p->hostname != NULL)
+		s->next.hostname = xstrdup(p->hostname);
 	if (p->public_roots == NULL) {
 		/* the hashed directory first: the same roots as its bundle, looked up by hash
 		 * instead of parsing every certificate (the wizard re-checks on every key) */
@@ -178,6 +180,8 @@ settings_finish(struct cli_settings *s)
 				break;
 			}
 	}
+	if (s->has_next && s->next.public_roots == NULL && p->public_roots != NULL)
+		s->next.public_roots = xstrdup(p->public_roots);
 }
 
 /* Copies the fields of from that the flags left unset into to. */
@@ -190,6 +194,28 @@ plan_fill(struct tls_plan *to, const struct tls_plan *from)
 		if (to->value[f] == NULL && from->value[f] != NULL)
 			plan_set(to, (enum plan_field)f, from->value[f], from->origin[f].file,
 			    from->origin[f].line);
+}
+
+/* s->next: the flags of s->plan over the mc's settings, judged like the plan. */
+static void
+plan_next(struct cli_settings *s, const struct tls_plan *mc)
+{
+	const struct tls_plan *p = &s->plan;
+	struct tls_plan *n = &s->next;
+
+	plan_init(n, p->now);
+	plan_fill(n, p);
+	plan_fill(n, mc);
+	n->no_client_cert = p->no_client_cert;
+	n->want_ok = p->want_ok;
+#define NEXT_STR(x)	n->x = p->x ? xstrdup(p->x) : NULL
+	NEXT_STR(hostname);
+	NEXT_STR(public_roots);
+	NEXT_STR(mc_path);
+	NEXT_STR(cf_path);
+	NEXT_STR(sendmail_path);
+#undef NEXT_STR
+	s->has_next = true;
 }
 
 static int
@@ -246,9 +272,16 @@ settings_load_config(struct cli_settings *s, struct findings *fs)
 			rc = -1;
 		else if (cf != NULL) {
 			plan_init(&cfp, p->now);
-			if (cf_load(cf, &cfp, fs) == 0)
+			if (cf_load(cf, &cfp, fs) == 0) {
 				mc_compare_cf(&base, &cfp, mc, cf, fs);
-			plan_free(&cfp);
+				/* the cf is what sendmail runs now; the mc what a rebuild gives */
+				plan_next(s, &base);
+				plan_free(&base);
+				base = cfp;
+				free(p->mc_path);
+				p->mc_path = NULL;
+			} else
+				plan_free(&cfp);
 		}
 	} else if (cf_load(cf, &base, fs) == -1)
 		rc = -1;
@@ -264,6 +297,7 @@ void
 settings_free(struct cli_settings *s)
 {
 	plan_free(&s->plan);
+	plan_free(&s->next);
 	free(s->cf_m4);
 	memset(s, 0, sizeof(*s));
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -22,9 +23,15 @@
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
+static char *name_text(const X509_NAME *n);
+
 struct trust {
 	X509_STORE	*store;
+	bool		 ca_roots;	/* only CA:TRUE anchors count (a directory without its bundle) */
 };
+
+/* Debian's bundle beside its hashed directory: the roots ca-certificates chose */
+#define TRUST_DIR_BUNDLE	"ca-certificates.crt"
 
 static struct trust *
 trust_alloc(void)
@@ -100,7 +107,19 @@ trust_load(const char *file_or_dir, char **err)
 	struct trust *t = trust_alloc();
 
 	if (is_dir(file_or_dir)) {
+		/*
+		 * Public roots are what ca-certificates chose: the hashed directory also holds
+		 * whatever was linked into it (Debian's update_tls links sendmail's own
+		 * self-signed certificates there). Without the bundle, only CA:TRUE roots count.
+		 */
+		char *bundle = xstrprintf("%s/%s", file_or_dir, TRUST_DIR_BUNDLE);
+		int r = access(bundle, R_OK) == 0 ? trust_add_file(t, bundle, NULL) : -1;
+
+		free(bundle);
+		if (r == 0)
+			return t;
 		trust_add_dir(t, file_or_dir);
+		t->ca_roots = true;
 		return t;
 	}
 	if (trust_add_file(t, file_or_dir, err) == -1)
@@ -191,9 +210,26 @@ chain_presented(const struct trust *t, const struct cert *leaf, const struct cer
 	ERR_clear_error();
 }
 
+static enum chain_result chain_verify_impl(const struct trust *roots,
+    const struct certlist *presented, time_t now, bool dated, char **detail);
+
 enum chain_result
 chain_verify(const struct trust *roots, const struct certlist *presented, time_t now,
     char **detail)
+{
+	return chain_verify_impl(roots, presented, now, false, detail);
+}
+
+enum chain_result
+chain_verify_dated(const struct trust *roots, const struct certlist *presented, time_t now,
+    char **detail)
+{
+	return chain_verify_impl(roots, presented, now, true, detail);
+}
+
+static enum chain_result
+chain_verify_impl(const struct trust *roots, const struct certlist *presented, time_t now,
+    bool dated, char **detail)
 {
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
@@ -209,9 +245,15 @@ chain_verify(const struct trust *roots, const struct certlist *presented, time_t
 	if (X509_STORE_CTX_init(ctx, roots->store, presented->v[0].x509, untrusted) != 1)
 		goto done;
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), now);
-	X509_STORE_CTX_set_verify_cb(ctx, ignore_time_cb);
+	if (!dated)
+		X509_STORE_CTX_set_verify_cb(ctx, ignore_time_cb);
 	if (X509_verify_cert(ctx) == 1) {
+		STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+		X509 *anchor = sk_X509_value(chain, sk_X509_num(chain) - 1);
+
 		r = CHAIN_OK;
+		if (roots->ca_roots && !(X509_get_extension_flags(anchor) & EXFLAG_CA))
+			r = sk_X509_num(chain) == 1 ? CHAIN_SELF_SIGNED : CHAIN_PRIVATE_ROOT;
 		goto done;
 	}
 	e = X509_STORE_CTX_get_error(ctx);
@@ -236,6 +278,104 @@ done:
 	sk_X509_free(untrusted);	/* the certificates belong to presented */
 	ERR_clear_error();
 	return r;
+}
+
+/* A stand-in for a peer certificate issued by ca's subject: only its names matter. */
+static X509 *
+child_of(X509 *ca)
+{
+	X509 *x = X509_dup(ca);
+	X509_NAME *n = X509_NAME_new();
+	int i;
+
+	if (x == NULL || n == NULL ||
+	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"smtls peer",
+	    -1, -1, 0) != 1 || X509_set_subject_name(x, n) != 1 ||
+	    X509_set_issuer_name(x, X509_get_subject_name(ca)) != 1) {
+		X509_free(x);
+		X509_NAME_free(n);
+		return NULL;
+	}
+	X509_NAME_free(n);
+	/* no key identifiers: any certificate named like ca may be its issuer, as for a peer */
+	while ((i = X509_get_ext_by_NID(x, NID_authority_key_identifier, -1)) >= 0)
+		X509_EXTENSION_free(X509_delete_ext(x, i));
+	while ((i = X509_get_ext_by_NID(x, NID_subject_key_identifier, -1)) >= 0)
+		X509_EXTENSION_free(X509_delete_ext(x, i));
+	while ((i = X509_get_ext_by_NID(x, NID_basic_constraints, -1)) >= 0)
+		X509_EXTENSION_free(X509_delete_ext(x, i));
+	return x;
+}
+
+/* The stand-in's own signature and dates are not the question: only what lies above it. */
+static int
+above_child_cb(int ok, X509_STORE_CTX *ctx)
+{
+	return ok || X509_STORE_CTX_get_error_depth(ctx) == 0;
+}
+
+bool
+chain_issued_by_verifies(const struct trust *t, const struct cert *ca, time_t now,
+    char **detail, char **picked)
+{
+	X509_STORE_CTX *ctx = NULL;
+	X509 *child, *iss = NULL;
+	bool good = true;
+
+	*detail = NULL;
+	*picked = NULL;
+	if (t == NULL || ca->x509 == NULL || (child = child_of(ca->x509)) == NULL)
+		return true;
+	if ((ctx = X509_STORE_CTX_new()) == NULL ||
+	    X509_STORE_CTX_init(ctx, t->store, child, NULL) != 1)
+		goto done;
+	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), now);
+	if (X509_STORE_CTX_get1_issuer(&iss, ctx, child) == 1 && iss != NULL) {
+		char *sub = name_text(X509_get_subject_name(iss));
+		char *is = name_text(X509_get_issuer_name(iss));
+
+		*picked = xstrprintf(_("%s, issued by %s"), sub, is);
+		free(sub);
+		free(is);
+		X509_free(iss);
+	}
+	X509_STORE_CTX_set_verify_cb(ctx, above_child_cb);
+	if (X509_verify_cert(ctx) != 1) {
+		int e = X509_STORE_CTX_get_error(ctx);
+
+		good = false;
+		*detail = xstrdup(X509_verify_cert_error_string(e));
+	}
+done:
+	X509_STORE_CTX_free(ctx);
+	X509_free(child);
+	ERR_clear_error();
+	if (good) {
+		free(*picked);
+		*picked = NULL;
+	}
+	return good;
+}
+
+bool
+trust_has_root_named(const struct trust *t, const struct cert *c)
+{
+	X509_STORE_CTX *ctx;
+	STACK_OF(X509) *sk;
+	bool found = false;
+	int i;
+
+	if (t == NULL || c->x509 == NULL || (ctx = X509_STORE_CTX_new()) == NULL)
+		return false;
+	if (X509_STORE_CTX_init(ctx, t->store, NULL, NULL) == 1) {
+		sk = X509_STORE_CTX_get1_certs(ctx, X509_get_subject_name(c->x509));
+		for (i = 0; sk != NULL && i < sk_X509_num(sk) && !found; i++)
+			found = X509_self_signed(sk_X509_value(sk, i), 0) == 1;
+		sk_X509_pop_free(sk, X509_free);
+	}
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+	return found;
 }
 
 /* "5ad8a5d6.0": the names OpenSSL's lookup by hash opens (CRLs are "HASH.rN") */
@@ -538,6 +678,8 @@ capath_scan(const char *dir, const struct trust *pub, time_t now, struct capath_
 		out->n_certs++;
 		judge_root(&l, de->d_name, pub, now, &out->expired_roots, &out->n_expired_roots,
 		    &out->has_public_root);
+		if (X509_NAME_cmp(l.subject, l.issuer) != 0)
+			add_str(&out->issued, &out->n_issued, xstrdup(de->d_name));
 		h = xreallocarray(h, nh + 1, sizeof(*h));
 		h[nh].dev = st.st_dev;
 		h[nh].ino = st.st_ino;
@@ -578,5 +720,6 @@ capath_scan_free(struct capath_scan *s)
 	strv_free(s->unhashed, s->n_unhashed);
 	strv_free(s->stale, s->n_stale);
 	strv_free(s->expired_roots, s->n_expired_roots);
+	strv_free(s->issued, s->n_issued);
 	memset(s, 0, sizeof(*s));
 }

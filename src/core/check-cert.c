@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check-int.h"
 #include "smtls/i18n.h"
@@ -193,6 +194,24 @@ check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
 	return 0;
 }
 
+/*
+ * openssl verify as a peer with the public roots does it: a directory is -CApath (-CAfile of
+ * a directory fails), the intermediates we send come as -untrusted.
+ */
+static void
+set_verify_reproduce(const struct check_ctx *c, struct finding *f, const char *leaf,
+    const char *untrusted)
+{
+	const char *pub = c->plan->public_roots;
+	struct stat st;
+
+	if (pub == NULL)
+		return;
+	finding_set_reproduce(f, "openssl verify %s %s%s%s %s", stat(pub, &st) == 0 &&
+	    S_ISDIR(st.st_mode) ? "-CApath" : "-CAfile", pub, untrusted ? " -untrusted " : "",
+	    untrusted ? untrusted : "", leaf);
+}
+
 /* The chain peers receive, judged as peers judge it. */
 static void
 check_chain(struct check_ctx *c, const struct identity *id, const char *path,
@@ -214,11 +233,22 @@ check_chain(struct check_ctx *c, const struct identity *id, const char *path,
 		const struct cert *ca = &presented.v[i];
 
 		if (c->plan->now > ca->not_after) {
+			/* an error only when current peers reject it: with their own root they
+			 * stop there (OpenSSL's trusted-first) and never reach the expired copy */
+			char *why = NULL;
+			bool accepted = c->pub != NULL && chain_verify_dated(c->pub, &presented,
+			    c->plan->now, &why) == CHAIN_OK;
+
+			free(why);
 			date_of(ca->not_after, d, sizeof(d));
-			f = findings_add(c->out, "chain.expired-ca", SEV_ERROR, path,
-			    _("the chain we present holds %s, which expired on %s: %s with older "
-			    "TLS libraries (OpenSSL 1.0, old GnuTLS) fail with 'certificate has "
-			    "expired' even when they trust a newer root"), ca->subject, d, id->peers);
+			f = findings_add(c->out, "chain.expired-ca", accepted ? SEV_WARNING :
+			    SEV_ERROR, path, accepted ?
+			    _("the chain we present holds %s, which expired on %s: peers with the "
+			    "current roots still verify it, but %s with older TLS libraries "
+			    "(OpenSSL 1.0, old GnuTLS) fail with 'certificate has expired'") :
+			    _("the chain we present holds %s, which expired on %s: %s that verify "
+			    "with the public roots fail with 'certificate has expired'"),
+			    ca->subject, d, id->peers);
 			if (strstr(ca->subject, "DST Root CA X3") || strstr(ca->issuer, "DST Root CA X3"))
 				finding_set_fix(f, _("remove the DST Root CA X3 and the ISRG Root X1 "
 				    "cross-sign from %s and from confCACERT/confCACERT_PATH: Let's "
@@ -287,8 +317,8 @@ check_chain(struct check_ctx *c, const struct identity *id, const char *path,
 			    detail ? detail : "?", last->subject, last->issuer);
 			finding_set_fix(f, _("add the missing intermediate(s) to the file named by "
 			    "confCACERT, up to a root that peers trust"));
-			finding_set_reproduce(f, "openssl verify -CAfile %s -untrusted CHAIN %s",
-			    c->plan->public_roots ? c->plan->public_roots : "ROOTS", path);
+			set_verify_reproduce(c, f, path, c->chain_file && extra.n ? path :
+			    plan_get(c->plan, PF_CA_CERT));
 			break;
 		}
 	}

@@ -67,6 +67,55 @@ join_names(struct buf *b, char *const *v, size_t n, const char *sep)
 		buf_printf(b, _(" and %zu more"), n - 5);
 }
 
+/*
+ * A CA certificate in a trust location that is expired or a cross-signed copy of a root: when
+ * sendmail verifies a peer, OpenSSL takes the issuer from the store (this copy, when it is the
+ * one it finds) and may not get from there to a valid root. That breaks sendmail's own
+ * verification of peers (a warning); the chain we serve is judged by chain.expired-ca.
+ */
+static void
+check_store_ca(struct check_ctx *c, const char *file, const struct cert *ca, const char *repro)
+{
+	char *detail = NULL, *picked = NULL, d[32];
+	bool cross = trust_has_root_named(c->pub, ca) || trust_has_root_named(c->store, ca);
+	bool expired = c->plan->now > ca->not_after;
+	struct finding *f;
+
+	if (!ca->is_ca || ca->self_issued || !(cross || expired))
+		return;
+	if (chain_issued_by_verifies(c->store, ca, c->plan->now, &detail, &picked))
+		return;
+	time_format_iso(ca->not_after, d, sizeof(d));
+	d[10] = '\0';
+	f = findings_add(c->out, "store.verify-broken", SEV_WARNING, file,
+	    _("this trust location holds %s, issued by %s (%s, valid until %s): when sendmail "
+	    "verifies a peer whose chain runs through %s, OpenSSL takes %s from the store and "
+	    "fails ('%s'), so sendmail logs verify=FAIL for those peers%s, even when the "
+	    "self-signed root is in CACertPath; mail still flows unless access rules demand "
+	    "verified TLS"), ca->subject, ca->issuer, cross ? _("a cross-signed copy of a "
+	    "root") : _("expired"), d, ca->subject, picked ? picked : ca->subject, detail,
+	    strstr(ca->subject, "ISRG Root X1") ? _(" (every Let's Encrypt peer)") : "");
+	finding_set_fix(f, _("delete %s (issued by %s) from %s; the self-signed root belongs "
+	    "in CACertPath (define(`confCACERT_PATH', `/etc/ssl/certs')). Let's Encrypt: use the "
+	    "chain.pem of a current renewal, which holds the intermediate only"), ca->subject,
+	    ca->issuer, file);
+	finding_set_reproduce(f, "%s", repro);
+	free(detail);
+	free(picked);
+}
+
+/* The reproduction of check_store_ca: verify with sendmail's two trust locations. */
+static char *
+store_repro(const struct check_ctx *c, const char *target)
+{
+	const char *file = plan_get(c->plan, PF_CA_CERT), *dir = plan_get(c->plan, PF_CA_PATH);
+	struct stat st;
+
+	return xstrprintf("openssl verify%s%s%s%s %s", file ? " -CAfile " : "", file ? file : "",
+	    dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? " -CApath " : "",
+	    dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? dir : "", target);
+}
+
 static void
 check_ca_file(struct check_ctx *c, bool *has_public)
 {
@@ -108,6 +157,20 @@ check_ca_file(struct check_ctx *c, bool *has_public)
 	if (scan.has_public_root)
 		*has_public = true;
 	capath_scan_free(&scan);
+	{
+		struct certlist certs = { 0 };
+		char *err = NULL, *repro;
+		size_t i;
+
+		if (cert_load_file(path, &certs, &err) == LOAD_OK) {
+			repro = store_repro(c, path);
+			for (i = 0; i < certs.n; i++)
+				check_store_ca(c, path, &certs.v[i], repro);
+			free(repro);
+		}
+		free(err);
+		certlist_free(&certs);
+	}
 }
 
 static void
@@ -182,6 +245,20 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 	}
 	if (scan.has_public_root)
 		*has_public = true;
+	for (size_t i = 0; i < scan.n_issued; i++) {
+		struct certlist certs = { 0 };
+		char *path = xstrprintf("%s/%s", dir, scan.issued[i]), *repro;
+
+		if (cert_load_file(path, &certs, &err) == LOAD_OK && certs.n > 0) {
+			repro = store_repro(c, path);
+			check_store_ca(c, dir, &certs.v[0], repro);
+			free(repro);
+		}
+		free(err);
+		err = NULL;
+		certlist_free(&certs);
+		free(path);
+	}
 	capath_scan_free(&scan);
 }
 

@@ -88,8 +88,10 @@ check_load_error(struct check_ctx *c, enum plan_field f, enum load_status ls, co
 		else
 			finding_set_fix(fd, _("point define(`%s', ...) at a PEM file of the right "
 			    "kind, or restore the file from its source"), check_macro(f));
+		/* -inform PEM: OpenSSL 3 would read a DER file too, and sendmail does not */
 		finding_set_reproduce(fd, (f == PF_SERVER_KEY || f == PF_CLIENT_KEY) ?
-		    "openssl pkey -in %s -noout" : "openssl x509 -in %s -noout", path);
+		    "openssl pkey -inform PEM -in %s -noout" : "openssl x509 -inform PEM -in %s "
+		    "-noout", path);
 		break;
 	}
 }
@@ -237,4 +239,32 @@ check_plan(const struct tls_plan *plan, const struct sendmail_info *sm, struct f
 		check_identity(&c, PF_CLIENT_CERT, PF_CLIENT_KEY);
 	trust_free(&c.store);
 	trust_free(&c.pub);
+}
+
+void
+check_judge_stale(struct findings *now, const struct findings *next)
+{
+	bool now_ok = true, next_ok = findings_count(next, SEV_ERROR) == 0;
+	size_t i;
+
+	for (i = 0; i < now->n; i++)
+		if (now->v[i].severity == SEV_ERROR && strcmp(now->v[i].id, "cf.stale") != 0)
+			now_ok = false;
+	if (now_ok == next_ok)
+		return;
+	for (i = 0; i < now->n; i++) {
+		struct finding *f = &now->v[i];
+		char *m;
+
+		if (strcmp(f->id, "cf.stale") != 0)
+			continue;
+		f->severity = SEV_ERROR;
+		m = xstrprintf("%s. %s", f->message, now_ok ?
+		    _("TLS works with this cf now, but not after the next rebuild: see the "
+		    "errors of sendmail.mc") :
+		    _("TLS does not work with this cf now; the mc's settings would make it work "
+		    "once sendmail.cf is rebuilt"));
+		free(f->message);
+		f->message = m;
+	}
 }

@@ -137,25 +137,32 @@ verify_reason(struct explanation *e, const char *why, int depth, enum explain_di
 		}
 	} else if (contains(why, "unable to get issuer certificate")) {
 		e->side = EXS_OURS;
-		say(&e->cause, _("Our CA locations hold an intermediate certificate but not the root "
-		    "above it; OpenSSL (and so sendmail) accepts no partial chains."));
-		say(&e->fix, _("Add the root certificate to CACertPath (and re-hash it) or to "
-		    "CACertFile."));
+		say(&e->cause, _("Our CA locations hold a certificate of this chain but not its "
+		    "issuer, and OpenSSL (and so sendmail) accepts no partial chains: an "
+		    "intermediate without its root, or a cross-signed copy of a root in our "
+		    "CACertFile (e.g. ISRG Root X1 issued by DST Root CA X3, from certbot's old long "
+		    "chain.pem), which OpenSSL takes instead of the self-signed root in CACertPath."));
+		say(&e->fix, _("If our CACertFile holds a cross-signed copy of a root ('smtls check' "
+		    "reports it as store.verify-broken), delete it from CACertFile; otherwise add "
+		    "the missing root to CACertPath (and re-hash it)."));
 	} else if (contains(why, "unable to get certificate CRL")) {
 		e->severity = SEV_INFO;
 		e->side = EXS_NONE;
 		say(&e->cause, _("No revocation list (CRL) was found for this certificate. Harmless "
 		    "without a CRL setup (confCRL/confCRL_PATH): sendmail logs it and goes on."));
 	} else if (contains(why, "has expired")) {
-		e->side = client ? EXS_PEER : EXS_PEER;
+		/* above depth 0 the expired CA may come from our own CACertFile */
+		e->side = depth > 0 ? EXS_EITHER : EXS_PEER;
 		say(&e->cause, depth > 0 ?
 		    _("A CA certificate in the chain has expired (for example DST Root CA X3, "
-		    "expired 2021-09-30, or the DST cross-signed ISRG Root X1, expired 2024-09-30).") :
+		    "expired 2021-09-30, or the DST cross-signed ISRG Root X1, expired 2024-09-30). "
+		    "It may come from our own CACertFile: OpenSSL takes a cross-signed copy of a "
+		    "root from there before the self-signed root in CACertPath.") :
 		    _("The certificate has expired."));
 		say(&e->fix, depth > 0 ?
-		    _("The side that sends the chain must drop the expired CA certificate from it "
-		    "(for Let's Encrypt: use the current chain.pem); remove expired roots from "
-		    "our CA locations too.") :
+		    _("If our CACertFile holds the expired or cross-signed CA certificate ('smtls "
+		    "check' reports it as store.verify-broken), delete it there; otherwise the side "
+		    "that sends the chain must drop it (for Let's Encrypt: the current chain.pem).") :
 		    _("The owner of the certificate must renew it."));
 	} else if (contains(why, "not yet valid")) {
 		e->side = EXS_EITHER;

@@ -588,6 +588,8 @@ judge_validity(const struct probe_opts *o, struct probe_result *r)
 	}
 }
 
+/* A chain that does not verify against the chosen roots is an error, as for openssl s_client
+ * -verify_return_error: the roots were chosen to anchor it. */
 static void
 judge_trust(const struct probe_opts *o, struct probe_result *r)
 {
@@ -617,7 +619,7 @@ judge_trust(const struct probe_opts *o, struct probe_result *r)
 	    e == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
 		const struct cert *top = &r->chain.v[r->chain.n - 1];
 
-		f = findings_add(fs, "chain.untrusted", SEV_WARNING, NULL, _("The chain the server "
+		f = findings_add(fs, "chain.untrusted", SEV_ERROR, NULL, _("The chain the server "
 		    "sends ends at %s (issued by %s), which is not among %s (%s)."), top->subject,
 		    top->issuer, roots, r->verify_text);
 		finding_set_fix(f, _("If you trust that CA, give its root with --ca-cert or "
@@ -626,8 +628,10 @@ judge_trust(const struct probe_opts *o, struct probe_result *r)
 	} else if (e == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT) {
 		findings_add(fs, "cert.self-signed", SEV_INFO, NULL, _("The server's certificate "
 		    "%s is self-signed."), leaf->subject);
-		f = findings_add(fs, "chain.untrusted", SEV_INFO, NULL, _("Its certificate is "
-		    "self-signed and not among %s: peers encrypt but log verify=FAIL."), roots);
+		f = findings_add(fs, "chain.untrusted", SEV_ERROR, NULL, _("Its certificate is "
+		    "self-signed and not among %s: peers that verify with them refuse it (openssl "
+		    "s_client -verify_return_error fails); others encrypt but log verify=FAIL."),
+		    roots);
 	} else if (e == X509_V_ERR_EE_KEY_TOO_SMALL || e == X509_V_ERR_CA_KEY_TOO_SMALL) {
 		f = findings_add(fs, "key.weak", SEV_ERROR, NULL, _("Certificate #%d has a key "
 		    "that OpenSSL refuses as too small."), r->verify_depth);
@@ -635,7 +639,7 @@ judge_trust(const struct probe_opts *o, struct probe_result *r)
 		f = findings_add(fs, "cert.weak-signature", SEV_ERROR, NULL, _("Certificate #%d is "
 		    "signed with a digest OpenSSL refuses (MD5 or SHA-1)."), r->verify_depth);
 	} else {
-		f = findings_add(fs, "chain.untrusted", SEV_WARNING, NULL, _("The chain does not "
+		f = findings_add(fs, "chain.untrusted", SEV_ERROR, NULL, _("The chain does not "
 		    "verify against %s: %s (at certificate #%d)."), roots, r->verify_text,
 		    r->verify_depth);
 	}
