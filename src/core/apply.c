@@ -286,7 +286,7 @@ sendmail_check_cf(const char *sendmail, const char *cf, int timeout_ms, const ch
 		    "sleeps 60 s when this host's name is not fully qualified: check hostname -f)"),
 		    label, timeout_ms / 1000);
 	else if (r == -1 && pr.ns_failed)
-		*err = xstrprintf(_("cannot give sendmail the host name %s: %s"), as_host,
+		err_set(err, _("cannot give sendmail the host name %s: %s"), as_host,
 		    strerror(pr.errno_exec));
 	else if (r == -1)
 		err_set(err, _("cannot run %s: %s"), sendmail, strerror(pr.errno_exec));

@@ -152,7 +152,7 @@ text_check(const struct logsrc *s, const char *p, size_t n, unsigned long long o
 		n = (size_t)(STREAM_TEXT_CHECK - off);
 	if ((z = memchr(p, '\0', n)) == NULL)
 		return 0;
-	*err = xstrprintf(_("%s: not a text log: a NUL byte at offset %llu"), s->name,
+	err_set(err, _("%s: not a text log: a NUL byte at offset %llu"), s->name,
 	    off + (unsigned long long)(z - p));
 	return -1;
 }
@@ -163,7 +163,7 @@ length_check(const struct logsrc *s, unsigned long lineno, unsigned long long le
 {
 	if (len <= STREAM_LINE_MAX)
 		return 0;
-	*err = xstrprintf(_("%s: line %lu is longer than %lu MiB: not a text log"), s->name,
+	err_set(err, _("%s: line %lu is longer than %lu MiB: not a text log"), s->name,
 	    lineno, STREAM_LINE_MAX >> 20);
 	return -1;
 }
