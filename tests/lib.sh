@@ -36,6 +36,22 @@ fail() { ok 1 "$1"; [ $# -gt 1 ] && diag "$2"; return 0; }
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP ${2:-}"; }
 diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
+# at_time TIME CMD...: runs CMD with the clock starting at TIME ("2026-06-01 12:00:00", UTC),
+# through libfaketime preloaded directly: the faketime wrapper gets the year wrong when the
+# suite itself runs on a moved clock (tests/future-clock.sh). Status 127 without libfaketime.
+faketime_lib() {
+	local d
+	for d in /usr/lib/"$(uname -m)"-linux-gnu/faketime /usr/lib/faketime /usr/local/lib/faketime; do
+		[ -f "$d/libfaketime.so.1" ] && { echo "$d/libfaketime.so.1"; return 0; }
+	done
+	return 1
+}
+at_time() {
+	local lib
+	lib=$(faketime_lib) || return 127
+	TZ=UTC LD_PRELOAD="$lib" FAKETIME="@$1" FAKETIME_DONT_FAKE_MONOTONIC=1 "${@:2}"
+}
+
 # run CMD...: runs it, stores stdout in $OUT, stderr in $ERR, status in $RC
 run() {
 	set +e
