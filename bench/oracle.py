@@ -50,6 +50,7 @@ PEER_REJECTS = {  # any severity: a peer verifying with the public roots rejects
 }
 OWN_FAIL = {  # any severity: sendmail's own verification of a public peer fails (verify=FAIL)
     "store.no-public-roots", "store.capath-unhashed", "store.capath-stale",
+    "store.verify-broken", "store.no-trust-anchors",
 }
 FACTS = [
     ("verdict", "check exits 0 <=> STARTTLS offered, no TLS file refused, a verifying peer accepts"),
