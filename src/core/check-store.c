@@ -196,14 +196,18 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 		return;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		f = findings_add(c->out, "file.unreadable", SEV_ERROR, dir,
+		/* sendmail still offers STARTTLS; OpenSSL just finds nothing there */
+		f = findings_add(c->out, "file.unreadable", SEV_WARNING, dir,
 		    _("CACertPath must name a directory of hashed certificates, not a file: "
-		    "OpenSSL finds nothing in it"));
+		    "sendmail still offers STARTTLS, but OpenSSL finds no root through it, so "
+		    "sendmail cannot verify peers through it (verify=FAIL in its log; mail still "
+		    "flows unless access rules demand verified TLS)"));
 		finding_set_fix(f, _("name the file with confCACERT instead, or use "
 		    "define(`confCACERT_PATH', `/etc/ssl/certs')"));
 		return;
 	}
-	check_file_safety(c, PF_CA_PATH, dir, false);
+	/* no check_file_safety: sendmail checks neither CACertPath nor the directories above it
+	 * (world-writable ones included: STARTTLS is offered, and verify=OK) */
 	if (capath_scan(dir, c->pub, c->plan->now, &scan, &err) == -1) {
 		findings_add(c->out, "file.unreadable", SEV_ERROR, dir, "%s", err);
 		free(err);
