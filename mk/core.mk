@@ -47,5 +47,6 @@ TESTS += tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.t
 	tests/regress-capath-false-alarms.test tests/regress-public-roots-debian-selfsigned.test \
 	tests/regress-probe-wrong-roots.test tests/regress-stale-cf.test \
 	tests/regress-le-long-chain.test tests/regress-reproduce-commands.test \
-	tests/regress-no-trust-anchors.test tests/regress-capath-dir-safety.test
+	tests/regress-no-trust-anchors.test tests/regress-capath-dir-safety.test \
+	tests/regress-key-without-cert.test
 EXTRA_DIST += tests/lib-regress.sh

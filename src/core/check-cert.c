@@ -367,6 +367,16 @@ check_key(struct check_ctx *c, const struct identity *id, const char *kpath,
 			    "pkey -in %s -pubout)", cpath, kpath);
 		} else
 			check_ok(c, "key.mismatch", kpath, _("the key belongs to the certificate"));
+	} else if (cpath == NULL) {
+		/* only the client side gets here: see check_identity */
+		f = findings_add(c->out, "key.mismatch", SEV_ERROR, kpath,
+		    _("%s is set but %s (%s) is not: sendmail loads the key, finds no "
+		    "certificate for it and logs 'SSL_CTX_check_private_key failed'; it then "
+		    "delivers without a client certificate"),
+		    tls_option_by_field(id->fk)->cf_name, tls_option_by_field(id->fc)->cf_name,
+		    check_macro(id->fc));
+		finding_set_fix(f, _("add define(`%s', ...) naming the key's certificate, or remove "
+		    "define(`%s', ...)"), check_macro(id->fc), check_macro(id->fk));
 	}
 	key_clear(&key);
 }
@@ -410,7 +420,9 @@ check_identity(struct check_ctx *c, enum plan_field fc, enum plan_field fk)
 			if (check_leaf(c, &id, cpaths[i], &certs) == 0)
 				check_chain(c, &id, cpaths[i], &certs);
 		}
-		if (i < nk && !(same_key && same_cert))
+		/* sendmail never reads a server key without its certificate (mc.no-tls says
+		 * so); a client key without one it loads, and refuses */
+		if (i < nk && !(same_key && same_cert) && (i < nc || !id.server))
 			check_key(c, &id, kpaths[i], have ? &certs : NULL, i < nc ? cpaths[i] : NULL,
 			    same_key);
 		certlist_free(&certs);
