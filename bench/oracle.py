@@ -69,6 +69,9 @@ def predict(doc, rc):
                    {s.get(k) for k in ("server_cert", "server_key")} - {None, ""})
 
     def server_side(f):  # findings on the client's own cert/key do not touch the server
+        if f["id"] == "key.mismatch" and not s.get("client_cert") and s.get("client_key") and \
+                f.get("file") == s.get("client_key"):
+            return False  # ClientKeyFile without ClientCertFile (even the server's key file)
         return f["id"] == "mc.no-tls" or f.get("file") not in client_only
 
     fs = [f for f in doc.get("findings", []) if f.get("severity") != "ok"]
