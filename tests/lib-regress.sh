@@ -104,12 +104,14 @@ define(\`RELAY_MAILER_ARGS', \`TCP \$h $(cat "$d/port")')dnl"
 	sm_build "$d/sendmail.mc" "$d/sendmail.cf" > "$d/build.log" 2>&1 &&
 		sm_start "$d/sendmail.cf" "$RG_FQDN" "$(cat "$d/port")" "$d/log"
 }
-# rg_deliver DIR CACERT CAPATH: a case as a client of the sink, under a name of its own (a peer
-# greeting with ours would be a mail loop), delivers one message; prints the verify= it logged
+# rg_deliver DIR CACERT CAPATH [MC LINES]: a case as a client of the sink, under a name of its
+# own (a peer greeting with ours would be a mail loop), delivers one message; prints the
+# verify= it logged
 rg_deliver() {
 	local d=$1
 	RG_FQDN=client.test.example rg_tls "$d" "$RG_P/leaf.pem" "$RG_P/leaf.key" "$2" "$3" \
-		"$RG_RELAY"
+		"$RG_RELAY${4:+
+$4}"
 	sm_build "$d/sendmail.mc" "$d/sendmail.cf" > "$d/build.log" 2>&1
 	sm_send "$d/sendmail.cf" client.test.example "$d/log" a@client.test.example \
 		root@test.example >> "$d/build.log" 2>&1

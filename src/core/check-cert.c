@@ -67,7 +67,9 @@ check_validity(struct check_ctx *c, const struct identity *id, const char *path,
 		warn = life / 3;
 	if (now > leaf->not_after) {
 		date_of(leaf->not_after, d, sizeof(d));
-		f = findings_add(c->out, "cert.expired", SEV_ERROR, path,
+		/* our client certificate: sendmail still uses it, servers that ask for one
+		 * mostly log verify=FAIL and take the mail (a warning) */
+		f = findings_add(c->out, "cert.expired", id->server ? SEV_ERROR : SEV_WARNING, path,
 		    _("the certificate expired on %s: %s reject it ('certificate has expired'), "
 		    "and those that require TLS will not exchange mail with us"), d, id->peers);
 		finding_set_fix(f, is_lets_encrypt(leaf) ? _("renew it (certbot renew), then "
@@ -76,7 +78,8 @@ check_validity(struct check_ctx *c, const struct identity *id, const char *path,
 		finding_set_reproduce(f, "openssl x509 -in %s -noout -checkend 0", path);
 	} else if (now < leaf->not_before) {
 		date_of(leaf->not_before, d, sizeof(d));
-		f = findings_add(c->out, "cert.not-yet-valid", SEV_ERROR, path,
+		f = findings_add(c->out, "cert.not-yet-valid", id->server ? SEV_ERROR : SEV_WARNING,
+		    path,
 		    _("the certificate is valid only from %s: %s reject it until then "
 		    "('certificate is not yet valid'); is the clock of this host or of the CA "
 		    "wrong?"), d, id->peers);
