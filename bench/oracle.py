@@ -81,7 +81,8 @@ def predict(doc, rc):
     accepts = tls and not any(f["id"] in PEER_REJECTS and server_side(f) and not (
         f["id"] == "chain.expired-ca" and f["severity"] != "error") for f in fs)
     refused = any(f["id"] in REFUSED for f in errors)
-    own = not any(f["id"] in OWN_FAIL for f in fs)
+    # a cf that sets neither trust location gets mc.no-tls naming both: no trust anchors
+    own = not any(f["id"] in OWN_FAIL for f in fs) and bool(s.get("ca_cert") or s.get("ca_path"))
     large = tls and any(f["id"] == "store.cacert-large" for f in fs)
     return {"verdict": rc == 0, "starttls": tls, "peer_accepts": accepts,
             "file_refused": refused, "own_verify": own, "large_ca_list": large}

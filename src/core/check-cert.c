@@ -424,8 +424,10 @@ check_identity(struct check_ctx *c, enum plan_field fc, enum plan_field fk)
 				check_chain(c, &id, cpaths[i], &certs);
 		}
 		/* sendmail never reads a server key without its certificate (mc.no-tls says
-		 * so); a client key without one it loads, and refuses */
-		if (i < nk && !(same_key && same_cert) && (i < nc || !id.server))
+		 * so; flags alone still ask about the key); a client key without one it loads,
+		 * and refuses */
+		if (i < nk && !(same_key && same_cert) && (i < nc || !id.server ||
+		    (p->mc_path == NULL && p->cf_path == NULL)))
 			check_key(c, &id, kpaths[i], have ? &certs : NULL, i < nc ? cpaths[i] : NULL,
 			    same_key);
 		certlist_free(&certs);

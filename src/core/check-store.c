@@ -286,14 +286,13 @@ cafile_loadable(const char *path)
  * store.no-trust-anchors: sendmail loads CACertFile and CACertPath in one call; when either is
  * unset, or CACertFile cannot be loaded, it logs 'load verify locs ... failed' (or 'CACertFile
  * missing') and its store stays empty, even with a good CACertPath: its own verification of
- * every peer fails. Returns whether it fired.
+ * every peer fails. Returns true when the stores hold no anchors (nothing more to judge).
  */
 static bool
 check_no_anchors(struct check_ctx *c)
 {
 	const struct tls_plan *p = c->plan;
 	const char *file = plan_get(p, PF_CA_CERT), *dir = plan_get(p, PF_CA_PATH);
-	const char *cfg = p->mc_path ? p->mc_path : p->cf_path;
 	struct finding *f;
 
 	if (file != NULL && dir != NULL) {
@@ -310,15 +309,15 @@ check_no_anchors(struct check_ctx *c)
 		finding_set_reproduce(f, "openssl x509 -noout -subject -in %s", file);
 		return true;
 	}
-	/* flags alone that name neither say nothing about the trust locations */
-	if (file == NULL && dir == NULL && cfg == NULL)
-		return false;
-	f = findings_add(c->out, "store.no-trust-anchors", SEV_WARNING, file ? file : dir ? dir :
-	    cfg, _("%s not set: sendmail loads no trust anchors at all, so its own verification "
+	/* flags alone that name neither say nothing about the trust locations; a cf that sets
+	 * neither gets mc.no-tls, which names both */
+	if (file == NULL && dir == NULL)
+		return true;
+	f = findings_add(c->out, "store.no-trust-anchors", SEV_WARNING, file ? file : dir,
+	    _("%s not set: sendmail loads no trust anchors at all, so its own verification "
 	    "of every peer fails (verify=FAIL in its log; mail still flows unless access rules "
-	    "demand verified TLS)"), file == NULL && dir == NULL ? _("neither CACertFile nor "
-	    "CACertPath is") : file == NULL ? _("CACertFile (confCACERT) is") : _("CACertPath "
-	    "(confCACERT_PATH) is"));
+	    "demand verified TLS)"), file == NULL ? _("CACertFile (confCACERT) is") :
+	    _("CACertPath (confCACERT_PATH) is"));
 	finding_set_fix(f, _("set both in sendmail.mc and rebuild sendmail.cf: "
 	    "define(`confCACERT', `/etc/mail/tls/chain.pem') define(`confCACERT_PATH', "
 	    "`/etc/ssl/certs')"));
