@@ -50,6 +50,7 @@ PEER_REJECTS = {  # any severity: a peer verifying with the public roots rejects
 }
 OWN_FAIL = {  # any severity: sendmail's own verification of a public peer fails (verify=FAIL)
     "store.no-public-roots", "store.capath-unhashed", "store.capath-stale",
+    "store.verify-broken", "store.no-trust-anchors",
 }
 FACTS = [
     ("verdict", "check exits 0 <=> STARTTLS offered, no TLS file refused, a verifying peer accepts"),
@@ -68,14 +69,20 @@ def predict(doc, rc):
                    {s.get(k) for k in ("server_cert", "server_key")} - {None, ""})
 
     def server_side(f):  # findings on the client's own cert/key do not touch the server
+        if f["id"] == "key.mismatch" and not s.get("client_cert") and s.get("client_key") and \
+                f.get("file") == s.get("client_key"):
+            return False  # ClientKeyFile without ClientCertFile (even the server's key file)
         return f["id"] == "mc.no-tls" or f.get("file") not in client_only
 
     fs = [f for f in doc.get("findings", []) if f.get("severity") != "ok"]
     errors = [f for f in fs if f["severity"] == "error"]
     tls = not any(f["id"] in NO_TLS and server_side(f) for f in errors)
-    accepts = tls and not any(f["id"] in PEER_REJECTS and server_side(f) for f in fs)
+    # chain.expired-ca is a warning when peers with the public roots still accept the chain
+    accepts = tls and not any(f["id"] in PEER_REJECTS and server_side(f) and not (
+        f["id"] == "chain.expired-ca" and f["severity"] != "error") for f in fs)
     refused = any(f["id"] in REFUSED for f in errors)
-    own = not any(f["id"] in OWN_FAIL for f in fs)
+    # a cf that sets neither trust location gets mc.no-tls naming both: no trust anchors
+    own = not any(f["id"] in OWN_FAIL for f in fs) and bool(s.get("ca_cert") or s.get("ca_path"))
     large = tls and any(f["id"] == "store.cacert-large" for f in fs)
     return {"verdict": rc == 0, "starttls": tls, "peer_accepts": accepts,
             "file_refused": refused, "own_verify": own, "large_ca_list": large}

@@ -46,5 +46,8 @@ TESTS += tests/unit_json
 TESTS += tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.test \
 	tests/regress-capath-false-alarms.test tests/regress-public-roots-debian-selfsigned.test \
 	tests/regress-probe-wrong-roots.test tests/regress-stale-cf.test \
-	tests/regress-le-long-chain.test tests/regress-reproduce-commands.test
+	tests/regress-le-long-chain.test tests/regress-reproduce-commands.test \
+	tests/regress-no-trust-anchors.test tests/regress-capath-dir-safety.test \
+	tests/regress-key-without-cert.test tests/regress-expired-issuer-store.test \
+	tests/regress-client-cert-expired.test
 EXTRA_DIST += tests/lib-regress.sh

@@ -92,3 +92,28 @@ rg_tls() {
 		true
 	} | rg_mc "$d"
 }
+
+# rg_sink DIR: starts a peer in DIR that serves rg_pki's leaf and intermediate and takes mail
+# for test.example; sets RG_RELAY, the mc lines that send a case's mail to it
+rg_sink() {
+	local d=$1
+	rg_tls "$d" "$RG_P/leaf.pem" "$RG_P/leaf.key" "$RG_P/int.pem" "$RG_P/capath"
+	echo test.example > "$d/local-host-names"
+	RG_RELAY="define(\`SMART_HOST', \`[127.0.0.1]')dnl
+define(\`RELAY_MAILER_ARGS', \`TCP \$h $(cat "$d/port")')dnl"
+	sm_build "$d/sendmail.mc" "$d/sendmail.cf" > "$d/build.log" 2>&1 &&
+		sm_start "$d/sendmail.cf" "$RG_FQDN" "$(cat "$d/port")" "$d/log"
+}
+# rg_deliver DIR CACERT CAPATH [MC LINES]: a case as a client of the sink, under a name of its
+# own (a peer greeting with ours would be a mail loop), delivers one message; prints the
+# verify= it logged
+rg_deliver() {
+	local d=$1
+	RG_FQDN=client.test.example rg_tls "$d" "$RG_P/leaf.pem" "$RG_P/leaf.key" "$2" "$3" \
+		"$RG_RELAY${4:+
+$4}"
+	sm_build "$d/sendmail.mc" "$d/sendmail.cf" > "$d/build.log" 2>&1
+	sm_send "$d/sendmail.cf" client.test.example "$d/log" a@client.test.example \
+		root@test.example >> "$d/build.log" 2>&1
+	sed -n 's/.*STARTTLS=client, relay=\[127.0.0.1\].*verify=\([A-Z]*\).*/\1/p' "$d/log" | tail -1
+}

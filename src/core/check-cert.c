@@ -67,7 +67,9 @@ check_validity(struct check_ctx *c, const struct identity *id, const char *path,
 		warn = life / 3;
 	if (now > leaf->not_after) {
 		date_of(leaf->not_after, d, sizeof(d));
-		f = findings_add(c->out, "cert.expired", SEV_ERROR, path,
+		/* our client certificate: sendmail still uses it, servers that ask for one
+		 * mostly log verify=FAIL and take the mail (a warning) */
+		f = findings_add(c->out, "cert.expired", id->server ? SEV_ERROR : SEV_WARNING, path,
 		    _("the certificate expired on %s: %s reject it ('certificate has expired'), "
 		    "and those that require TLS will not exchange mail with us"), d, id->peers);
 		finding_set_fix(f, is_lets_encrypt(leaf) ? _("renew it (certbot renew), then "
@@ -76,7 +78,8 @@ check_validity(struct check_ctx *c, const struct identity *id, const char *path,
 		finding_set_reproduce(f, "openssl x509 -in %s -noout -checkend 0", path);
 	} else if (now < leaf->not_before) {
 		date_of(leaf->not_before, d, sizeof(d));
-		f = findings_add(c->out, "cert.not-yet-valid", SEV_ERROR, path,
+		f = findings_add(c->out, "cert.not-yet-valid", id->server ? SEV_ERROR : SEV_WARNING,
+		    path,
 		    _("the certificate is valid only from %s: %s reject it until then "
 		    "('certificate is not yet valid'); is the clock of this host or of the CA "
 		    "wrong?"), d, id->peers);
@@ -367,6 +370,16 @@ check_key(struct check_ctx *c, const struct identity *id, const char *kpath,
 			    "pkey -in %s -pubout)", cpath, kpath);
 		} else
 			check_ok(c, "key.mismatch", kpath, _("the key belongs to the certificate"));
+	} else if (cpath == NULL) {
+		/* only the client side gets here: see check_identity */
+		f = findings_add(c->out, "key.mismatch", SEV_ERROR, kpath,
+		    _("%s is set but %s (%s) is not: sendmail loads the key, finds no "
+		    "certificate for it and logs 'SSL_CTX_check_private_key failed'; it then "
+		    "delivers without a client certificate"),
+		    tls_option_by_field(id->fk)->cf_name, tls_option_by_field(id->fc)->cf_name,
+		    check_macro(id->fc));
+		finding_set_fix(f, _("add define(`%s', ...) naming the key's certificate, or remove "
+		    "define(`%s', ...)"), check_macro(id->fc), check_macro(id->fk));
 	}
 	key_clear(&key);
 }
@@ -410,7 +423,11 @@ check_identity(struct check_ctx *c, enum plan_field fc, enum plan_field fk)
 			if (check_leaf(c, &id, cpaths[i], &certs) == 0)
 				check_chain(c, &id, cpaths[i], &certs);
 		}
-		if (i < nk && !(same_key && same_cert))
+		/* sendmail never reads a server key without its certificate (mc.no-tls says
+		 * so; flags alone still ask about the key); a client key without one it loads,
+		 * and refuses */
+		if (i < nk && !(same_key && same_cert) && (i < nc || !id.server ||
+		    (p->mc_path == NULL && p->cf_path == NULL)))
 			check_key(c, &id, kpaths[i], have ? &certs : NULL, i < nc ? cpaths[i] : NULL,
 			    same_key);
 		certlist_free(&certs);

@@ -196,14 +196,18 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 		return;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		f = findings_add(c->out, "file.unreadable", SEV_ERROR, dir,
+		/* sendmail still offers STARTTLS; OpenSSL just finds nothing there */
+		f = findings_add(c->out, "file.unreadable", SEV_WARNING, dir,
 		    _("CACertPath must name a directory of hashed certificates, not a file: "
-		    "OpenSSL finds nothing in it"));
+		    "sendmail still offers STARTTLS, but OpenSSL finds no root through it, so "
+		    "sendmail cannot verify peers through it (verify=FAIL in its log; mail still "
+		    "flows unless access rules demand verified TLS)"));
 		finding_set_fix(f, _("name the file with confCACERT instead, or use "
 		    "define(`confCACERT_PATH', `/etc/ssl/certs')"));
 		return;
 	}
-	check_file_safety(c, PF_CA_PATH, dir, false);
+	/* no check_file_safety: sendmail checks neither CACertPath nor the directories above it
+	 * (world-writable ones included: STARTTLS is offered, and verify=OK) */
 	if (capath_scan(dir, c->pub, c->plan->now, &scan, &err) == -1) {
 		findings_add(c->out, "file.unreadable", SEV_ERROR, dir, "%s", err);
 		free(err);
@@ -262,6 +266,64 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 	capath_scan_free(&scan);
 }
 
+/* Whether OpenSSL loads CACertFile: a regular file holding at least one PEM certificate. */
+static bool
+cafile_loadable(const char *path)
+{
+	struct certlist certs = { 0 };
+	struct stat st;
+	char *err = NULL;
+	bool ok;
+
+	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    cert_load_file(path, &certs, &err) == LOAD_OK && certs.n > 0;
+	free(err);
+	certlist_free(&certs);
+	return ok;
+}
+
+/*
+ * store.no-trust-anchors: sendmail loads CACertFile and CACertPath in one call; when either is
+ * unset, or CACertFile cannot be loaded, it logs 'load verify locs ... failed' (or 'CACertFile
+ * missing') and its store stays empty, even with a good CACertPath: its own verification of
+ * every peer fails. Returns true when the stores hold no anchors (nothing more to judge).
+ */
+static bool
+check_no_anchors(struct check_ctx *c)
+{
+	const struct tls_plan *p = c->plan;
+	const char *file = plan_get(p, PF_CA_CERT), *dir = plan_get(p, PF_CA_PATH);
+	struct finding *f;
+
+	if (file != NULL && dir != NULL) {
+		if (cafile_loadable(file))
+			return false;
+		f = findings_add(c->out, "store.no-trust-anchors", SEV_WARNING, file,
+		    _("OpenSSL cannot load CACertFile as PEM certificates: sendmail logs 'load "
+		    "verify locs %s, %s failed' and loads no trust anchors at all, not even those "
+		    "in CACertPath, so its own verification of every peer fails (verify=FAIL in "
+		    "its log; mail still flows unless access rules demand verified TLS)"), dir,
+		    file);
+		finding_set_fix(f, _("make %s a PEM file holding our issuer's certificate (Let's "
+		    "Encrypt: chain.pem)"), file);
+		finding_set_reproduce(f, "openssl x509 -noout -subject -in %s", file);
+		return true;
+	}
+	/* flags alone that name neither say nothing about the trust locations; a cf that sets
+	 * neither gets mc.no-tls, which names both */
+	if (file == NULL && dir == NULL)
+		return true;
+	f = findings_add(c->out, "store.no-trust-anchors", SEV_WARNING, file ? file : dir,
+	    _("%s not set: sendmail loads no trust anchors at all, so its own verification "
+	    "of every peer fails (verify=FAIL in its log; mail still flows unless access rules "
+	    "demand verified TLS)"), file == NULL ? _("CACertFile (confCACERT) is") :
+	    _("CACertPath (confCACERT_PATH) is"));
+	finding_set_fix(f, _("set both in sendmail.mc and rebuild sendmail.cf: "
+	    "define(`confCACERT', `/etc/mail/tls/chain.pem') define(`confCACERT_PATH', "
+	    "`/etc/ssl/certs')"));
+	return true;
+}
+
 void
 check_stores(struct check_ctx *c)
 {
@@ -286,7 +348,7 @@ check_stores(struct check_ctx *c)
 		check_ca_file(c, &has_public);
 	if (plan_get(p, PF_CA_PATH) != NULL)
 		check_ca_path(c, &has_public);
-	if (c->pub == NULL || (plan_get(p, PF_CA_CERT) == NULL && plan_get(p, PF_CA_PATH) == NULL))
+	if (check_no_anchors(c) || c->pub == NULL)
 		return;
 	if (!has_public) {
 		f = findings_add(c->out, "store.no-public-roots", SEV_WARNING,

@@ -36,6 +36,7 @@ const struct finding_def finding_defs[] = {
 	{ "store.capath-stale", SEV_WARNING, N_("CACertPath has dangling or wrong hash links") },
 	{ "store.no-public-roots", SEV_WARNING, N_("neither CACertFile nor CACertPath holds public roots") },
 	{ "store.cacert-large", SEV_WARNING, N_("CACertFile holds more than 20 certificates") },
+	{ "store.no-trust-anchors", SEV_WARNING, N_("CACertFile or CACertPath unset, or CACertFile unloadable: sendmail loads no trust anchors") },
 	{ "store.verify-broken", SEV_WARNING, N_("an expired or cross-signed CA certificate in CACertFile/CACertPath makes sendmail's verification of peers fail") },
 	{ "store.expired-root", SEV_WARNING, N_("a trust location holds an expired root") },
 	{ "mc.commented-out", SEV_WARNING, N_("a TLS define in sendmail.mc is disabled") },
