@@ -20,12 +20,8 @@ build=${1:?usage: future-clock.sh [-s SHIFT] BUILDDIR [MAKE ARGS...]}
 shift
 die() { echo "future-clock: $*" >&2; exit 2; }
 
-lib=
-for d in /usr/lib/x86_64-linux-gnu/faketime /usr/lib/"$(uname -m)"-linux-gnu/faketime \
-	/usr/lib/faketime /usr/local/lib/faketime; do
-	[ -f "$d/libfaketime.so.1" ] && { lib=$d/libfaketime.so.1; break; }
-done
-[ -n "$lib" ] || die "libfaketime.so.1 not found (install the faketime package)"
+. "$(dirname "$0")/lib-faketime.sh"
+lib=$(faketime_lib) || die "libfaketime.so.1 not found (install the faketime package)"
 [ -f "$build/Makefile" ] || die "$build/Makefile: no such file (configure the build first)"
 if grep -qE '^SAN_CFLAGS = .*sanitize' "$build/Makefile"; then
 	die "$build was configured with --enable-sanitizers; ASan does not run behind LD_PRELOAD: use a plain build"

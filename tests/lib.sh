@@ -39,13 +39,7 @@ diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 # at_time TIME CMD...: runs CMD with the clock starting at TIME ("2026-06-01 12:00:00", UTC),
 # through libfaketime preloaded directly: the faketime wrapper gets the year wrong when the
 # suite itself runs on a moved clock (tests/future-clock.sh). Status 127 without libfaketime.
-faketime_lib() {
-	local d
-	for d in /usr/lib/"$(uname -m)"-linux-gnu/faketime /usr/lib/faketime /usr/local/lib/faketime; do
-		[ -f "$d/libfaketime.so.1" ] && { echo "$d/libfaketime.so.1"; return 0; }
-	done
-	return 1
-}
+. "$top_srcdir/tests/lib-faketime.sh"
 at_time() {
 	local lib
 	lib=$(faketime_lib) || return 127
