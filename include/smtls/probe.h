@@ -43,6 +43,7 @@ struct probe_result {
 	char		*cipher;
 	struct certlist	 chain;		/* as the server sent it, leaf first */
 	int		 ca_names;	/* acceptable CA names it sent (its CACertFile), -1 = none asked */
+	char		**ca_name_list;	/* those names, one line each (/O=.../CN=...) */
 	long		 verify_error;	/* X509_V_OK (0) or the first error */
 	int		 verify_depth;
 	char		*verify_text;	/* OpenSSL's text for verify_error */

@@ -32,6 +32,9 @@ int proc_run(char *const argv[], const char *in, size_t in_len, int timeout_ms,
  */
 int proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, size_t max_out,
     struct proc_result *res);
+/* proc_run_as_host with stdin from in (hostname NULL: no namespace, as proc_run). */
+int proc_run_as_host_input(char *const argv[], const char *hostname, const char *in,
+    size_t in_len, int timeout_ms, size_t max_out, struct proc_result *res);
 void proc_result_free(struct proc_result *res);
 
 #endif

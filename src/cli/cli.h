@@ -63,6 +63,7 @@ extern const struct cmd_entry cmd_emit_entry;
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_explain_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_prove_entry;
 extern const struct cmd_entry cmd_selfsigned_entry;
 extern const struct cmd_entry cmd_ca_new_entry;
 extern const struct cmd_entry cmd_ca_issue_entry;

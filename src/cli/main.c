@@ -19,6 +19,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_apply_entry,
 	&cmd_explain_entry,
 	&cmd_probe_entry,
+	&cmd_prove_entry,
 	&cmd_selfsigned_entry,
 	&cmd_ca_new_entry,
 	&cmd_ca_issue_entry,

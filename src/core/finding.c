@@ -46,6 +46,16 @@ const struct finding_def finding_defs[] = {
 	{ "mc.unsupported-option", SEV_ERROR, N_("an option this sendmail binary does not know") },
 	{ "cf.stale", SEV_WARNING, N_("sendmail.cf's TLS options differ from what sendmail.mc yields") },
 	{ "sendmail.no-starttls", SEV_ERROR, N_("the sendmail binary is built without STARTTLS") },
+	{ "prove.unavailable", SEV_ERROR, N_("the candidate sendmail.cf cannot be proved here (no binary, no cf, not root)") },
+	{ "prove.host-unqualified", SEV_WARNING, N_("the host name is unqualified: every sendmail run sleeps 60 s first") },
+	{ "prove.start-failed", SEV_ERROR, N_("the candidate sendmail.cf does not start as a daemon") },
+	{ "prove.no-starttls", SEV_ERROR, N_("the candidate offers no working STARTTLS") },
+	{ "prove.tls-startup", SEV_WARNING, N_("the candidate's TLS start-up log lines complain") },
+	{ "prove.leaf-mismatch", SEV_ERROR, N_("the candidate serves another certificate than the planned one") },
+	{ "prove.issuer-not-served", SEV_ERROR, N_("the candidate does not send the planned intermediate issuer") },
+	{ "prove.delivery-failed", SEV_WARNING, N_("the test message between two candidate instances was not accepted") },
+	{ "prove.peer-verify", SEV_WARNING, N_("an instance of the candidate logs verify=FAIL for the other") },
+	{ "prove.left-behind", SEV_ERROR, N_("a candidate process or its temporary directory could not be removed") },
 };
 const size_t finding_defs_count = sizeof(finding_defs) / sizeof(finding_defs[0]);
 

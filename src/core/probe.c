@@ -801,6 +801,17 @@ probe_run(const struct probe_opts *o, struct probe_result *r)
 		const STACK_OF(X509_NAME) *names = SSL_get_client_CA_list(c->ssl);
 
 		r->ca_names = names != NULL ? sk_X509_NAME_num(names) : -1;
+		if (r->ca_names > 0) {
+			int k;
+
+			r->ca_name_list = xcalloc((size_t)r->ca_names, sizeof(char *));
+			for (k = 0; k < r->ca_names; k++) {
+				char *t = X509_NAME_oneline(sk_X509_NAME_value(names, k), NULL, 0);
+
+				r->ca_name_list[k] = xstrdup(t != NULL ? t : "?");
+				OPENSSL_free(t);
+			}
+		}
 	}
 	if (r->chain.n > 0)
 		verify_chain(o, r);
@@ -834,6 +845,9 @@ probe_result_free(struct probe_result *r)
 	free(r->cipher);
 	free(r->verify_text);
 	free(r->failure);
+	for (int k = 0; r->ca_name_list != NULL && k < r->ca_names; k++)
+		free(r->ca_name_list[k]);
+	free(r->ca_name_list);
 	certlist_free(&r->chain);
 	findings_free(&r->findings);
 	memset(r, 0, sizeof(*r));

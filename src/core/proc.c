@@ -182,6 +182,13 @@ proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, size_
 	return run(argv, hostname, NULL, 0, timeout_ms, max_out, res);
 }
 
+int
+proc_run_as_host_input(char *const argv[], const char *hostname, const char *in, size_t in_len,
+    int timeout_ms, size_t max_out, struct proc_result *res)
+{
+	return run(argv, hostname, in, in_len, timeout_ms, max_out, res);
+}
+
 void
 proc_result_free(struct proc_result *res)
 {
