@@ -696,6 +696,35 @@ compare_chain(struct ctx *c)
 	    "-showcerts", r->port);
 }
 
+/*
+ * The fix for sendmail's "file F unsafe: REASON": the chmod for a readable or writable file,
+ * the directories for a writable directory; otherwise what check explains.
+ */
+static void
+set_startup_fix(const struct ctx *c, struct finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < c->r->n_startup; i++) {
+		const char *l = c->r->startup[i], *p = strstr(l, ": file "), *u;
+		char *file;
+
+		if (p == NULL || (u = strstr(p + 7, " unsafe: ")) == NULL)
+			continue;
+		file = xstrndup(p + 7, (size_t)(u - p - 7));
+		if (strstr(u, "directory") != NULL)
+			finding_set_fix(f, _("Make every directory above %s writable by its owner "
+			    "only (chmod go-w; smtls check names which), then prove again."), file);
+		else
+			finding_set_fix(f, _("chmod 600 %s (readable by its owner only), then prove "
+			    "again."), file);
+		free(file);
+		return;
+	}
+	finding_set_fix(f, _("Fix what sendmail's own lines name (smtls check explains each "
+	    "file), then prove again."));
+}
+
 static bool
 do_probe(struct ctx *c)
 {
@@ -730,8 +759,7 @@ do_probe(struct ctx *c)
 		f = findings_add(&c->r->findings, "prove.no-starttls", SEV_ERROR, c->o->cf_path,
 		    _("The candidate offers no working STARTTLS: %s.%s%s"), c->r->probe.failure,
 		    problems ? _(" sendmail says: ") : "", problems ? problems : "");
-		finding_set_fix(f, _("Fix what sendmail's own lines name (smtls check shows the "
-		    "files and the chmod/chown), then prove again."));
+		set_startup_fix(c, f);
 		step(c, PROVE_STEP_PROBE, PROVE_FAILED, "%s", c->r->probe.failure);
 		free(problems);
 		return false;
