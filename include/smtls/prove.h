@@ -71,7 +71,7 @@ struct prove_verify {
 
 struct prove_result {
 	struct prove_step	 steps[PROVE_STEPS];
-	char			*hostname;	/* the name the candidate ran under */
+	char			*hostname;	/* the host name the candidate ran under */
 	bool			 own_uts;	/* in a private UTS namespace */
 	char			*workdir;	/* the temporary directory (gone after the stop step) */
 	int			 port;		/* where the candidate listened, 0 = never */

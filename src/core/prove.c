@@ -377,9 +377,14 @@ do_host(struct ctx *c)
 	else
 		name = PROVE_FALLBACK_NAME;
 	c->r->hostname = xstrdup(name);
-	c->uts = c->r->hostname;
 	c->r->own_uts = uts_works(name, &e);
 	c->sleeps = !h.qualified && !c->r->own_uts;
+	if (!c->r->own_uts) {
+		/* sendmail runs under this host's own name then */
+		free(c->r->hostname);
+		c->r->hostname = xstrdup(h.fqdn[0] ? h.fqdn : h.name);
+	}
+	c->uts = c->r->hostname;
 	if (!h.qualified) {
 		f = findings_add(&c->r->findings, "prove.host-unqualified", SEV_WARNING, NULL,
 		    _("This host's name '%s' is not qualified and the resolver knows no dotted "
@@ -398,8 +403,8 @@ do_host(struct ctx *c)
 		step(c, PROVE_STEP_HOST, PROVE_DONE, _("no private UTS namespace (%s): sendmail "
 		    "first sleeps 60 s (unqualified host name %s)"), strerror(e), h.name);
 	else
-		step(c, PROVE_STEP_HOST, PROVE_DONE, _("the candidate runs as %s"), h.fqdn[0] ?
-		    h.fqdn : h.name);
+		step(c, PROVE_STEP_HOST, PROVE_DONE, _("the candidate runs as %s"),
+		    c->r->hostname);
 }
 
 /* --- the candidate daemon ---------------------------------------------------------------- */
