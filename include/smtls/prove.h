@@ -13,6 +13,7 @@
 #ifndef SMTLS_PROVE_H
 #define SMTLS_PROVE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -60,6 +61,11 @@ struct prove_opts {
 	int			 first_port;	/* the first port to try (0: 20025); busy ones are skipped */
 	prove_progress_fn	 progress;
 	void			*progress_arg;
+	/*
+	 * Set (by a signal handler) to stop early: the steps left are skipped, the stop step
+	 * still runs, so nothing is left behind. NULL: never.
+	 */
+	volatile sig_atomic_t	*cancel;
 };
 
 /* One direction's verify= as sendmail logged it. */
@@ -93,7 +99,8 @@ struct prove_result {
 	bool			 delivered;	/* stat=Sent, and the message is in the candidate's queue */
 	bool			 cleaned;	/* no process and no file left behind */
 	struct findings		 findings;	/* probe's chain findings and prove.* */
-	bool			 passed;	/* no error finding, and every step done */
+	bool			 interrupted;	/* stopped early through opts->cancel */
+	bool			 passed;	/* no error finding, start and probe done, all cleaned */
 };
 
 /*

@@ -1,6 +1,7 @@
 /* cmd-prove.c: `smtls prove`: run a candidate sendmail.cf on 127.0.0.1 and show what it serves. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,30 @@ static const struct cmd_option prove_options[] = {
 };
 
 static const struct cmd_group prove_group = { N_("Proof:"), prove_options, NULL };
+
+/* Set by SIGINT, SIGTERM or SIGHUP: the proof stops early and cleans up (a second one kills). */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
 
 /* Text mode: "TITLE ... " when a step starts, its outcome on the same line when it ends. */
 static void
@@ -83,6 +108,7 @@ print_json(const char *cf, const struct prove_result *r)
 	json_int(&j, "version", 1);
 	json_str(&j, "cf", cf);
 	json_bool(&j, "passed", r->passed);
+	json_bool(&j, "interrupted", r->interrupted);
 	json_array(&j, "steps", true);
 	for (k = 0; k < PROVE_STEPS; k++) {
 		json_object(&j, NULL, false);
@@ -201,7 +227,11 @@ print_human(const struct prove_result *r)
 	}
 	putchar('\n');
 	report_findings(stdout, &r->findings, color, false);
-	if (r->passed)
+	if (r->interrupted)
+		printf(_("%sThe proof was interrupted%s; what it started is stopped%s.\n"),
+		    color ? "\033[1;31m" : "", color ? "\033[0m" : "", r->cleaned ? "" :
+		    _(" as far as it could be (see above)"));
+	else if (r->passed)
 		printf(_("%sThe proof passes%s: the candidate serves the planned chain over "
 		    "STARTTLS.\n"), color ? "\033[1;32m" : "", color ? "\033[0m" : "");
 	else
@@ -273,6 +303,8 @@ prove_cmd(int argc, char **argv)
 		o.progress = progress;
 		o.progress_arg = &open;
 	}
+	o.cancel = &interrupted;
+	catch_signals();
 	(void)prove_run(&o, &r);
 	if (s.json)
 		print_json(o.cf_path, &r);

@@ -94,6 +94,15 @@ step(struct ctx *c, enum prove_step_id id, enum prove_state st, const char *fmt,
 		c->o->progress(c->r, id, c->o->progress_arg);
 }
 
+/* True when the caller asked to stop; the steps left are then skipped. */
+static bool
+cancelled(struct ctx *c)
+{
+	if (c->o->cancel != NULL && *c->o->cancel)
+		c->r->interrupted = true;
+	return c->r->interrupted;
+}
+
 static void
 pause_ms(long ms)
 {
@@ -470,13 +479,17 @@ start_on(struct ctx *c, int port, char **why)
 			pid = 0;
 			break;
 		}
+		if (cancelled(c))
+			break;
 		pause_ms(50);
 	}
 	log = slurp(c->srv_log);
 	{
 		char *lt = tail_lines(log, 3);
 
-		if (waited < limit)
+		if (c->r->interrupted)
+			*why = xstrdup(_("interrupted"));
+		else if (waited < limit)
 			*why = xstrprintf(_("the daemon for 127.0.0.1:%d exited%s%s"), port,
 			    *lt ? ": " : "", lt);
 		else
@@ -516,6 +529,11 @@ do_start(struct ctx *c)
 	}
 	if (why == NULL)
 		why = xstrprintf(_("no free port from %d on"), port - tries);
+	if (c->r->interrupted) {
+		step(c, PROVE_STEP_START, PROVE_FAILED, "%s", why);
+		free(why);
+		return false;
+	}
 	f = findings_add(&c->r->findings, "prove.start-failed", SEV_ERROR, c->o->cf_path,
 	    _("The candidate sendmail.cf does not start as a daemon: %s."), why);
 	finding_set_reproduce(f, "%s -C %s -bt < /dev/null", c->sm, c->o->cf_path);
@@ -1136,16 +1154,18 @@ prove_run(const struct prove_opts *o, struct prove_result *r)
 	}
 	load_plan(&c);
 	do_host(&c);
-	if (do_start(&c) && do_probe(&c)) {
+	if (!cancelled(&c) && do_start(&c) && !cancelled(&c) && do_probe(&c) && !cancelled(&c)) {
 		do_deliver(&c);
 		judge_startup(&c);
 	}
+	(void)cancelled(&c);
 	for (i = 0; i < PROVE_STEPS; i++)
 		if (r->steps[i].state == PROVE_PENDING && i != PROVE_STEP_STOP)
-			step(&c, (enum prove_step_id)i, PROVE_SKIPPED, NULL);
+			step(&c, (enum prove_step_id)i, PROVE_SKIPPED, r->interrupted ?
+			    _("interrupted") : NULL);
 	do_stop(&c);
 	findings_sort(&r->findings);
-	r->passed = findings_count(&r->findings, SEV_ERROR) == 0 &&
+	r->passed = !r->interrupted && findings_count(&r->findings, SEV_ERROR) == 0 &&
 	    r->steps[PROVE_STEP_START].state == PROVE_DONE &&
 	    r->steps[PROVE_STEP_PROBE].state == PROVE_DONE && r->cleaned;
 	free(c.srv_dir);
