@@ -845,9 +845,8 @@ probe_result_free(struct probe_result *r)
 	free(r->cipher);
 	free(r->verify_text);
 	free(r->failure);
-	for (int k = 0; r->ca_name_list != NULL && k < r->ca_names; k++)
-		free(r->ca_name_list[k]);
-	free(r->ca_name_list);
+	if (r->ca_name_list != NULL)
+		strv_free(r->ca_name_list, (size_t)r->ca_names);
 	certlist_free(&r->chain);
 	findings_free(&r->findings);
 	memset(r, 0, sizeof(*r));

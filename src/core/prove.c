@@ -1,7 +1,6 @@
 /* prove.c: the candidate sendmail.cf as a second daemon on 127.0.0.1, probed and mailed to. */
 #include "config.h"
 
-#define _XOPEN_SOURCE_EXTENDED 1
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
