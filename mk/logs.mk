@@ -1,7 +1,7 @@
 # mk/logs.mk: `smtls explain` (sendmail's STARTTLS log lines) and `smtls probe` (a live server).
 libsmtls_a_SOURCES += \
 	include/smtls/explain.h src/core/explain.c src/core/explain_parse.c \
-	src/core/explain_stream.c \
+	src/core/explain_stream.c src/core/explain_received.c \
 	include/smtls/probe.h src/core/probe.c
 
 smtls_SOURCES += src/cli/cmd-explain.c src/cli/cmd-probe.c
