@@ -13,7 +13,7 @@ TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
 TESTS += tests/regress-explain-file-unsafe-overread.test
 
 EXTRA_DIST += tests/data/explain-forum.maillog tests/data/explain-framing.maillog tests/data/explain-verify.maillog \
-	tests/data/explain-captured.maillog \
+	tests/data/explain-captured.maillog tests/data/explain-mixed.maillog tests/data/explain-headers.mbox \
 	tests/fake-smtp.py tests/probe-pki.sh bench/explain.sh
 
 check_PROGRAMS += tests/unit_explain

@@ -488,6 +488,7 @@ print_summary_human(struct explain_ctx *c)
 		    "in clear, %lu local submission(s), %lu not telling."), c->sum.messages,
 		    c->sum.hops, c->sum.hops_tls, c->sum.hops_clear, c->sum.hops_local,
 		    c->sum.hops - c->sum.hops_tls - c->sum.hops_clear - c->sum.hops_local);
+		printf("%s", _(" The verify= of those that say:"));
 		for (k = 1; k < EXV_COUNT; k++)
 			if (c->sum.hop_verify[k])
 				printf(" %s=%u", explain_verify_name((enum explain_verify)k),

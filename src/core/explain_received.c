@@ -483,7 +483,11 @@ field_end(struct explain_headers *h)
 		return;
 	}
 	explain_received_parse(h->field, h->flen, &m->hop[m->nhops]);
-	m->hop[m->nhops++].line = h->field_line;
+	m->hop[m->nhops].line = h->field_line;
+	/* a trace field names who received it or from whom; other text is no hop */
+	if (m->hop[m->nhops].by[0] != '\0' || m->hop[m->nhops].from[0] != '\0' ||
+	    m->hop[m->nhops].local)
+		m->nhops++;
 }
 
 static void
