@@ -8,7 +8,7 @@ smtls_SOURCES += src/cli/cmd-explain.c src/cli/cmd-probe.c
 
 MAN_PARTS += doc/cmd-explain.8 doc/cmd-probe.8
 
-TESTS += tests/explain.test tests/explain-sendmail.test tests/probe.test \
+TESTS += tests/explain.test tests/explain-sendmail.test tests/explain-setup.test tests/probe.test \
 	tests/probe-sendmail.test
 TESTS += tests/regress-explain-file-unsafe-overread.test
 

@@ -907,28 +907,30 @@ store_label(const struct explain_setup *s, const char *file)
 	return _("trust location");
 }
 
+/* The store findings that predict verify failures, in the order of likelihood: a store that
+ * verifies nothing, then one that breaks some chains. */
+static const char *const store_order[] = { "store.no-trust-anchors", "store.verify-broken",
+	"store.capath-unhashed", "store.capath-stale", "store.no-public-roots" };
+
 /*
  * The finding of our setup that explains a verify failure: why is the OpenSSL reason ("" when
- * the line gives none), depth its depth (-1 unknown), dir the direction. The order is the
- * order of likelihood: a store that verifies nothing, then one that breaks some chains.
+ * the line gives none), depth its depth (-1 unknown), dir the direction.
  */
 static const struct finding *
 store_cause(const struct explain_setup *s, const char *why, int depth, enum explain_dir dir)
 {
-	static const char *const order[] = { "store.no-trust-anchors", "store.verify-broken",
-		"store.capath-unhashed", "store.capath-stale", "store.no-public-roots" };
 	bool local = contains(why, "unable to get local issuer certificate");
 	bool issuer = contains(why, "unable to get issuer certificate");
 	bool expired = contains(why, "has expired") && depth != 0;
 	bool none = why[0] == '\0';
 	size_t i, k;
 
-	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+	for (k = 0; k < sizeof(store_order) / sizeof(store_order[0]); k++) {
 		for (i = 0; i < s->findings->n; i++) {
 			const struct finding *f = &s->findings->v[i];
 			bool match;
 
-			if (strcmp(f->id, order[k]) != 0 || f->severity < SEV_WARNING)
+			if (strcmp(f->id, store_order[k]) != 0 || f->severity < SEV_WARNING)
 				continue;
 			if (k == 0)
 				match = local || none;
@@ -945,16 +947,18 @@ store_cause(const struct explain_setup *s, const char *why, int depth, enum expl
 	return NULL;
 }
 
-/* Whether our stores gave check nothing to say (then a missing root is not ours). */
+/* Whether check found none of those problems with our stores (then a missing root is not
+ * ours): CACertPath is set and no finding of store_order breaks verification. */
 static bool
 stores_fine(const struct explain_setup *s)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < s->findings->n; i++)
-		if (strncmp(s->findings->v[i].id, "store.", 6) == 0 &&
-		    s->findings->v[i].severity >= SEV_WARNING)
-			return false;
+		for (k = 0; k < sizeof(store_order) / sizeof(store_order[0]); k++)
+			if (strcmp(s->findings->v[i].id, store_order[k]) == 0 &&
+			    s->findings->v[i].severity >= SEV_WARNING)
+				return false;
 	return s->ca_path != NULL;
 }
 
