@@ -1,4 +1,5 @@
-/* cmd-explain.c: `smtls explain`: explain or count the STARTTLS lines of log files. */
+/* cmd-explain.c: `smtls explain`: explain or count the STARTTLS lines of log files and the
+ * Received: headers of messages. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -700,15 +701,25 @@ static const struct cmd_group *const explain_groups[] = { &explain_group, &setti
 
 const struct cmd_entry cmd_explain_entry = {
 	.name = "explain",
-	.usage = N_("[OPTION]... [FILE]..."),
-	.summary = N_("explain sendmail's STARTTLS log lines (plain or .gz; stdin by default)"),
+	.usage = N_("[OPTION]... [SETTINGS]... [FILE]..."),
+	.summary = N_("explain sendmail's STARTTLS log lines and Received: headers"),
 	.description = N_("Explain sendmail's STARTTLS log lines: what happened, whether the mail was\n"
 	    "encrypted and delivered, whose side the cause is on, and the fix.\n"
 	    "Reads each FILE (plain or gzip-compressed, e.g. maillog.1.gz), or standard input\n"
 	    "when there is none or FILE is '-'. Any syslog framing is understood: classic\n"
 	    "syslog, RFC 5424, journalctl short, short-iso, short-full and short-monotonic\n"
-	    "output, or bare lines.\n\n"),
+	    "output, or bare lines.\n"
+	    "Messages and pasted header blocks (an mbox, a saved message, amid log lines)\n"
+	    "are read too: the Received: fields of each header section, unfolded, are\n"
+	    "explained as the path the mail took, hop by hop: who received it from whom,\n"
+	    "the WITH keyword (ESMTPS = TLS, ESMTPSA = TLS and AUTH, ...) and the TLS\n"
+	    "comment (version, cipher, bits, and sendmail's verify=, the receiver's verdict\n"
+	    "on the sender's certificate).\n"
+	    "With settings (--mc, --cf, --ca-cert, --ca-path, --letsencrypt, ...), a verify\n"
+	    "failure that 'smtls check' predicts for our CA locations is blamed on our file\n"
+	    "by name, with its fix.\n\n"),
 	.groups = explain_groups,
-	.footer = N_("Exit status: 0 the input was read, 1 a file could not be read, 2 bad usage.\n"),
+	.footer = N_("Exit status: 0 the input was read, 1 a file could not be read or the settings\n"
+	    "could not be, 2 bad usage.\n"),
 	.run = explain_run,
 };
