@@ -105,7 +105,8 @@ enum explain_side {
 
 /* The plain-language explanation of one line. Strings are allocated (translated). */
 struct explanation {
-	const char	*id;		/* a doc/design.md §4 finding id, or a "log.*" id */
+	const char	*id;		/* a doc/design.md §4 finding id, a "log.*" id, or for a
+					 * hop without verify=: hop.tls, hop.local, hop.unknown */
 	enum severity	 severity;
 	enum explain_tri encrypted;
 	enum explain_tri delivered;
