@@ -1,5 +1,7 @@
 /*
- * fuzz_explain_line.c: one log line through explain_parse, explain_describe and the summary.
+ * fuzz_explain_line.c: one log line through explain_parse, explain_describe and the summary;
+ * the same bytes as the value of a Received: field through explain_received_parse and
+ * explain_describe_hop.
  * The line is parsed twice: from an exact-size copy (ASan sees any read past its end) and
  * followed by a canary that must never show up in what is recognised (a plain build's view
  * of the same bug: text after the line copied into the output).
@@ -51,6 +53,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct explain_summary sum;
+	static struct explain_hop hop[1];
 	static unsigned long calls;
 	struct findings fs = { 0 };
 	struct explain_line l;
@@ -73,6 +76,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		explanation_clear(&e);
 		explain_summary_add(&sum, &l);
 	}
+	explain_received_parse(line, size, hop);
+	explain_describe_hop(hop, &e);
+	explanation_clear(&e);
 	free(line);
 	if (!canary_possible(data, size)) {
 		padded = xmalloc(size + CANARY_LEN);
@@ -80,6 +86,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(padded + size, CANARY, CANARY_LEN);
 		if (explain_parse(padded, size, &l))
 			check_fields(&l);
+		explain_received_parse(padded, size, hop);
+		if (has_canary(hop->text) || has_canary(hop->from) || has_canary(hop->by) ||
+		    has_canary(hop->date) || has_canary(hop->from_ip))
+			abort();
 		free(padded);
 	}
 	findings_free(&fs);

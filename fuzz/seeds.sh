@@ -13,15 +13,25 @@ mkdir -p "$out.tmp"
 cd "$out.tmp"
 mkdir explain_line explain_stream mc cf cert key mcedit
 
-# every log line alone, and every log whole (plain and gzip)
+# every log line alone, and every log whole (plain and gzip); message headers too
 n=0
-for f in "$d"/*.maillog; do
+for f in "$d"/*.maillog "$d"/*.mbox; do
 	cp "$f" explain_stream/
 	gzip -9 -n -c "$f" > "explain_stream/$(basename "$f").gz"
 	while IFS= read -r line; do
 		n=$((n + 1))
 		printf '%s' "$line" > "explain_line/line$n"
 	done < "$f"
+done
+# each Received: field unfolded, as explain_line also parses its value
+n=0
+for f in "$d"/*.mbox "$d"/*.maillog; do
+	awk -v dir=explain_line -v base="$(basename "$f")" '
+	function flush() { if (v != "") { n++; printf "%s", v > (dir "/received-" base "-" n); close(dir "/received-" base "-" n) } v = "" }
+	/^[ \t]/ && v != "" { v = v $0; next }
+	{ flush() }
+	tolower(substr($0, 1, 9)) == "received:" { v = substr($0, 10) }
+	END { flush() }' "$f"
 done
 
 # sendmail.mc texts: the fixtures, the snippets smtls writes, and a cf-like text

@@ -290,6 +290,72 @@ stream_file(const char *dir, const char *data, size_t len, int gz, struct got *g
 	return r;
 }
 
+struct msgs {
+	unsigned long	n, hops, first_line[8];
+	size_t		nhops[8];
+};
+
+static void
+msg_cb(void *arg, const struct explain_message *m)
+{
+	struct msgs *g = arg;
+
+	if (g->n < 8) {
+		g->first_line[g->n] = m->line;
+		g->nhops[g->n] = m->nhops;
+	}
+	g->n++;
+	g->hops += m->nhops;
+}
+
+static void
+no_line(void *arg, const char *line, size_t len, unsigned long lineno)
+{
+	(void)arg;
+	(void)line;
+	(void)len;
+	(void)lineno;
+}
+
+/* Message headers across the 1 MiB blocks of the reader: a field folded over the boundary,
+ * and a blank line at the end of one block before a Received: line at the start of the next. */
+static void
+test_stream_mail(const char *dir)
+{
+	char *path = xstrprintf("%s/mbox", dir), *err = NULL;
+	size_t mib = 1024 * 1024, n = 0, at;
+	char *data = xmalloc(3 * mib);
+	struct msgs m = { 0 };
+	unsigned long lines;
+	FILE *f;
+	int r;
+
+	n += (size_t)sprintf(data, "Received: from a by b\n\nbody\n");
+	while (n < mib - 100)
+		n += (size_t)sprintf(data + n, "%s", "filler line of a message body\n");
+	at = mib - 12;	/* the field's continuation crosses the block boundary */
+	while (n < at)
+		data[n++] = 'x';
+	data[n++] = '\n';
+	n += (size_t)sprintf(data + n, "\nReceived: from c\n by d with ESMTPS (version=TLSv1.3 "
+	    "cipher=X bits=1 verify=OK)\nSubject: s\n\n");
+	while (n < 2 * mib - 1)
+		data[n++] = 'y';
+	data[n - 1] = '\n';	/* the block ends with an empty line... */
+	data[n - 2] = '\n';
+	n += (size_t)sprintf(data + n, "Received: from e by f\n");	/* ...this starts a message */
+	f = fopen(path, "w");
+	fwrite(data, 1, n, f);
+	fclose(f);
+	r = explain_stream_mail(path, no_line, msg_cb, &m, &lines, &err);
+	okf(r == 0 && m.n == 3 && m.nhops[1] == 1 && m.nhops[2] == 1,
+	    "stream (mail): headers across the read blocks (%lu messages)", m.n);
+	free(err);
+	free(data);
+	unlink(path);
+	free(path);
+}
+
 static void
 test_stream(void)
 {
@@ -353,6 +419,7 @@ test_stream(void)
 	ok(stream_file(dir, big, n, 0, &g, &lines) == 0 && lines == 17,
 	    "stream: 17 lines of 1 MiB are read");
 	free(big);
+	test_stream_mail(dir);
 	ok(explain_stream("/nonexistent/smtls.log", count_cb, &g, &lines, &big) == -1 &&
 	    strstr(big, "/nonexistent/smtls.log") != NULL, "stream: a missing file names it");
 	free(big);
@@ -360,12 +427,169 @@ test_stream(void)
 	free(tmpl);
 }
 
+/* explain_scan_mail: a "Received:" or "From " line is found at each line start, not elsewhere */
+static void
+test_scan_mail(void)
+{
+	static const char *const starts[] = { "Received:", "rEcEiVeD:", "From " };
+	char buf[128];
+	size_t k, len, off, got;
+	int bad = 0, checked = 0;
+
+	for (k = 0; k < 3; k++) {
+		size_t nl = strlen(starts[k]);
+
+		for (len = nl + 1; len <= 90; len++) {
+			for (off = 0; off + nl <= len; off++) {
+				const char *r;
+				size_t j, want = 0;
+
+				memset(buf, 'x', len);
+				memcpy(buf, "Feb  5 Re", 9 < len ? 9 : len);	/* near misses */
+				if (off > 0)
+					buf[off - 1] = '\n';
+				memcpy(buf + off, starts[k], nl);
+				for (j = 0; j < off; j++)
+					want += buf[j] == '\n';
+				r = explain_scan_mail(buf, buf + len, &got);
+				checked++;
+				if (r != buf + off || got != want)
+					bad++;
+				/* not at a line start: no hit */
+				if (off > 0) {
+					buf[off - 1] = ' ';
+					if (explain_scan_mail(buf, buf + len, &got) != NULL)
+						bad++;
+				}
+			}
+		}
+	}
+	okf(bad == 0, "scan (mail): found at each of %d line starts, not inside lines", checked);
+	memcpy(buf, "xx\nReceived:", 12);
+	ok(explain_scan_mail(buf, buf + 11, &got) == NULL, "scan (mail): a cut 'Received:' is no hit");
+	ok(explain_scan_lines(buf, buf + 12, &got) == NULL, "scan (logs): headers are not looked for");
+}
+
+static void
+test_received(void)
+{
+	struct explain_hop h;
+	struct explanation e;
+	static const char sm[] = " from mail.sender.example (mail.sender.example [192.0.2.7])\r\n"
+	    "\tby mx.example.org (8.18.1/8.18.1) with ESMTPS id 4B5A1b2C012345\r\n"
+	    "\t(version=TLSv1.2 cipher=ECDHE-RSA-AES256-GCM-SHA384 bits=256 verify=FAIL);\r\n"
+	    "\tSat, 5 Dec 2026 04:00:01 +0100";
+
+	explain_received_parse(sm, strlen(sm), &h);
+	ok(strcmp(h.from, "mail.sender.example") == 0 && strcmp(h.from_ip, "192.0.2.7") == 0 &&
+	    strcmp(h.by, "mx.example.org") == 0 && strcmp(h.with, "ESMTPS") == 0 &&
+	    strcmp(h.id, "4B5A1b2C012345") == 0, "received: from, address, by, with, id");
+	ok(h.tls && strcmp(h.version, "TLSv1.2") == 0 && strcmp(h.bits, "256") == 0 &&
+	    strcmp(h.cipher, "ECDHE-RSA-AES256-GCM-SHA384") == 0 && h.verify == EXV_FAIL,
+	    "received: sendmail's TLS comment");
+	ok(strcmp(h.date, "Sat, 5 Dec 2026 04:00:01 +0100") == 0 && strchr(h.text, '\r') == NULL &&
+	    strchr(h.text, '\t') == NULL, "received: the date; the text unfolded");
+	explain_describe_hop(&h, &e);
+	ok(strcmp(e.id, "log.verify-fail") == 0 && e.severity == SEV_INFO &&
+	    e.encrypted == EXT_YES && e.side == EXS_NONE,
+	    "received: verify=FAIL on the receiving side is info, encrypted, nothing to fix");
+	explanation_clear(&e);
+	explain_received_parse(" from a (b [IPv6:2001:db8::1]) by c with esmtpa; x", 50, &h);
+	ok(strcmp(h.from_ip, "2001:db8::1") == 0 && h.with_kind == EXW_REGISTERED && h.with_auth &&
+	    !h.with_tls, "received: IPv6 literal; esmtpa is authenticated, not TLS");
+	explain_describe_hop(&h, &e);
+	ok(strcmp(e.id, "log.verify-none") == 0 && e.encrypted == EXT_NO, "received: ESMTPA is in clear");
+	explanation_clear(&e);
+	explain_received_parse(" from x by y with UTF8LMTPSA", 28, &h);
+	ok(h.with_kind == EXW_REGISTERED && h.with_utf8 && h.with_tls && h.with_auth,
+	    "received: UTF8LMTPSA");
+	explain_received_parse(" from x by y with SMTPA", 23, &h);
+	ok(h.with_kind == EXW_OTHER, "received: SMTPA is not registered");
+	explain_received_parse(" from x by y with ESMTPQ", 24, &h);
+	ok(h.with_kind == EXW_OTHER && !h.with_tls, "received: ESMTPQ is not registered");
+	/* odd input: no crash, bounded */
+	explain_received_parse("(((((((((((((((((((((((((((((((((((((((((", 40, &h);
+	ok(h.from[0] == '\0' && h.by[0] == '\0', "received: unclosed comments");
+	explain_received_parse(" from", 5, &h);
+	ok(h.from[0] == '\0', "received: a keyword without its value");
+	explain_received_parse(" (from root@localhost) by h id 1; d", 35, &h);
+	ok(h.local && strcmp(h.from_host, "root@localhost") == 0 && strcmp(h.by, "h") == 0,
+	    "received: sendmail's local submission");
+}
+
+static void
+feed(struct msgs *g, const char *text)
+{
+	struct explain_headers h;
+	const char *p = text, *e;
+	unsigned long n = 0;
+	bool blank = true;
+
+	memset(g, 0, sizeof(*g));
+	explain_headers_init(&h, msg_cb, g);
+	for (; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		explain_headers_line(&h, p, (size_t)(e - p), ++n, blank);
+		blank = e == p;
+	}
+	explain_headers_end(&h);
+	explain_headers_free(&h);
+}
+
+static void
+test_headers(void)
+{
+	struct msgs g;
+	char *big;
+	size_t i;
+
+	feed(&g, "Received: from a by b\n\tid 1; d\nSubject: x\n\nbody\nReceived: from body by c\n");
+	ok(g.n == 1 && g.hops == 1, "headers: a blank line ends the header section");
+	feed(&g, "Received: from a by b\n\nReceived: from c by d\nReceived: from e by f\n");
+	ok(g.n == 2 && g.nhops[1] == 2 && g.first_line[1] == 3,
+	    "headers: header blocks pasted after a blank line are messages of their own");
+	feed(&g, "From x\nReturn-Path: <x>\nReceived: from a by b\n\nbody\nFrom y\nX: 1\n"
+	    "Received: from c by d\n");
+	ok(g.n == 2 && g.first_line[0] == 1 && g.first_line[1] == 6, "headers: mbox From lines");
+	feed(&g, "Received: from a by b\nDec  5 04:00:01 mx sm-mta[1]: x\n\tby z\n"
+	    "Received: from c by d\n");
+	ok(g.n == 2 && g.hops == 2, "headers: a log line ends the section; a Received: line "
+	    "after it starts one");
+	feed(&g, "Received: no trace here\n");
+	ok(g.n == 0, "headers: a Received: field that names no one is no hop");
+	big = xmalloc(200 * 24 + 1);
+	for (i = 0; i < 200; i++)
+		memcpy(big + i * 24, "Received: from a by bb\n\n", 24);
+	big[200 * 24] = '\0';
+	feed(&g, big);
+	ok(g.n == 200, "headers: 200 messages of one hop each");
+	for (i = 0; i < 200; i++)
+		memcpy(big + i * 24, "Received: from a by bbb\n", 24);
+	big[200 * 24] = '\0';
+	feed(&g, big);
+	ok(g.n == 1 && g.nhops[0] == EXPLAIN_HOPS_MAX, "headers: at most EXPLAIN_HOPS_MAX hops");
+	free(big);
+	big = xmalloc(100000);
+	memcpy(big, "Received: from a by b", 21);
+	for (i = 21; i + 1 < 100000; i++)
+		big[i] = i % 50 == 0 ? '\n' : i % 50 == 1 ? ' ' : 'x';
+	big[99999] = '\0';
+	feed(&g, big);
+	ok(g.n == 1 && g.hops == 1, "headers: a field folded over 2000 lines is cut, not a crash");
+	free(big);
+}
+
 int
 main(void)
 {
 	test_xtext();
 	test_scan();
+	test_scan_mail();
 	test_parse();
+	test_received();
+	test_headers();
 	test_fuzz();
 	test_summary_bound();
 	test_targets();

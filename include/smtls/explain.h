@@ -105,7 +105,8 @@ enum explain_side {
 
 /* The plain-language explanation of one line. Strings are allocated (translated). */
 struct explanation {
-	const char	*id;		/* a doc/design.md §4 finding id, or a "log.*" id */
+	const char	*id;		/* a doc/design.md §4 finding id, a "log.*" id, or for a
+					 * hop without verify=: hop.tls, hop.local, hop.unknown */
 	enum severity	 severity;
 	enum explain_tri encrypted;
 	enum explain_tri delivered;
@@ -154,6 +155,118 @@ void explanation_clear(struct explanation *e);
 struct finding *explanation_to_finding(const struct explanation *e, struct findings *out);
 
 /*
+ * Message headers: the Received: fields of each message's header section, as hops.
+ *
+ * A header section starts at a line beginning with "Received:" (any case) or at an mbox
+ * "From " line; inside a message body only at a "From " line, or at a "Received:" line right
+ * after a blank line (header blocks pasted one after the other). It ends at a blank line (the
+ * body follows), at a line that is neither a header field nor a continuation line (a log
+ * line), or at the end of the file. Continuation lines are unfolded (RFC 5322).
+ */
+#define EXPLAIN_HOPS_MAX	64	/* hops kept per message; older ones are only counted */
+#define EXPLAIN_RECEIVED_MAX	2048	/* an unfolded Received: field is cut at this length */
+#define EXPLAIN_HOP_FIELD	256
+
+/* What the WITH keyword of a hop says (RFC 3848, RFC 6531, the IANA registry). */
+enum explain_with {
+	EXW_NONE = 0,		/* no WITH clause (a local submission, or an MTA that omits it) */
+	EXW_REGISTERED,		/* SMTP, ESMTP[A|S|SA], LMTP[A|S|SA], UTF8SMTP..., UTF8LMTP... */
+	EXW_OTHER,		/* another keyword (Exim's "local", Microsoft's "mapi", ...) */
+};
+
+struct explain_hop {
+	unsigned long	line;		/* the line of its "Received:" */
+	char	from[EXPLAIN_HOP_FIELD];	/* the FROM domain (the name the sender gave) */
+	char	from_host[EXPLAIN_HOP_FIELD];	/* the name in the comment after it, if any */
+	char	from_ip[64];		/* the address in brackets, without "IPv6:" */
+	char	by[EXPLAIN_HOP_FIELD];	/* the BY domain: the server that received it */
+	char	by_comment[EXPLAIN_HOP_FIELD];	/* e.g. the MTA's version "(8.18.1/8.18.1)" */
+	char	with[64];		/* the WITH keyword as written (several words for some MTAs) */
+	char	id[64];
+	char	date[64];		/* after the ';' */
+	enum explain_with with_kind;
+	bool	with_tls;		/* the keyword says STARTTLS (the S of ESMTPS) */
+	bool	with_auth;		/* the keyword says SMTP AUTH (the A of ESMTPA) */
+	bool	with_utf8;		/* UTF8SMTP... (RFC 6531) */
+	bool	local;			/* "(from user@host)" without FROM domain: a submission */
+	/* the TLS comment, when there is one */
+	bool	tls;			/* a comment says TLS was used */
+	const char *tls_mta;		/* "sendmail", "Postfix", "Exim", "Microsoft", "Google" */
+	char	version[32];
+	char	cipher[96];
+	char	bits[32];
+	char	verify_raw[32];		/* sendmail only: ${verify} of the receiving server */
+	enum explain_verify verify;
+	char	text[EXPLAIN_RECEIVED_MAX];	/* the unfolded field (control characters as '?') */
+};
+
+struct explain_message {
+	unsigned long	 line;		/* the line where its header section started */
+	size_t		 nhops;		/* in hop[], newest first (the order of the header) */
+	unsigned long	 dropped;	/* older hops past EXPLAIN_HOPS_MAX */
+	struct explain_hop hop[EXPLAIN_HOPS_MAX];
+};
+
+/* Parses the value of a Received: field (after "Received:", unfolded) into *out. */
+void explain_received_parse(const char *text, size_t len, struct explain_hop *out);
+/* Explains one hop (the receiving server's view). Free with explanation_clear(). */
+void explain_describe_hop(const struct explain_hop *h, struct explanation *out);
+
+/* The header reader, fed line by line (explain_stream_mail does that). */
+struct explain_headers {
+	int		 state;
+	bool		 in_received;	/* the field being unfolded is a Received: */
+	bool		 field_cut;
+	char		*field;		/* EXPLAIN_RECEIVED_MAX bytes */
+	size_t		 flen;
+	unsigned long	 field_line;
+	struct explain_message *msg;
+	void		(*fn)(void *arg, const struct explain_message *m);
+	void		*arg;
+};
+void explain_headers_init(struct explain_headers *h, void (*fn)(void *arg,
+    const struct explain_message *m), void *arg);
+/* Whether a line at p starts a header section or a message: "Received:" or "From ". */
+bool explain_headers_start(const char *p, const char *end);
+/* True while the reader needs every line (inside a header section). */
+bool explain_headers_inside(const struct explain_headers *h);
+/* One line (without its newline); prev_blank: the line before it was empty. */
+void explain_headers_line(struct explain_headers *h, const char *line, size_t len,
+    unsigned long lineno, bool prev_blank);
+/* The end of the input (a file): a message in progress is handed to fn. */
+void explain_headers_end(struct explain_headers *h);
+void explain_headers_free(struct explain_headers *h);
+
+/*
+ * Like explain_stream, and also reads message headers: msg_fn gets each message whose header
+ * section holds Received: fields, in the order of the input (interleaved with fn's lines).
+ */
+int explain_stream_mail(const char *path, void (*fn)(void *arg, const char *line, size_t len,
+    unsigned long lineno), void (*msg_fn)(void *arg, const struct explain_message *m),
+    void *arg, unsigned long *lines, char **err);
+/* The same scan as explain_scan_lines, which also stops at a line that explain_headers_start
+ * accepts (returning the line's start). */
+const char *explain_scan_mail(const char *p, const char *end, size_t *newlines);
+
+/*
+ * Our setup, when explain is told it (smtls explain --mc/--cf/--ca-cert...): the findings of
+ * check_plan about it. A verify failure that a store finding predicts (store.verify-broken,
+ * store.no-trust-anchors, store.capath-unhashed, store.capath-stale, store.no-public-roots)
+ * is then blamed on our file by name, with the finding's fix.
+ */
+struct explain_setup {
+	const struct findings	*findings;	/* check_plan's, or NULL */
+	const char		*ca_file;	/* CACertFile, or NULL */
+	const char		*ca_path;	/* CACertPath, or NULL */
+	const char		*hostname;	/* our name: hops received "by" it are ours */
+};
+/* explain_describe with our setup known (setup may be NULL: the same as explain_describe). */
+void explain_describe_setup(const struct explain_line *l, const struct explain_setup *setup,
+    struct explanation *out);
+void explain_describe_hop_setup(const struct explain_hop *h, const struct explain_setup *setup,
+    struct explanation *out);
+
+/*
  * Per relay and direction counts (explain --summary). Memory is bounded: at most
  * EXPLAIN_SUMMARY_MAX entries (about 20 MB) and EXPLAIN_ERRORS_MAX distinct error texts.
  */
@@ -190,11 +303,16 @@ struct explain_summary {
 	char			**errors;	/* distinct last_error texts (a few repeat a lot) */
 	size_t			 nerrors;
 	size_t			*error_table;	/* hash table of index + 1, 2 * ERRORS_MAX */
+	/* message headers: hops by what they say */
+	unsigned long		 messages, hops, hops_tls, hops_clear, hops_local;
+	unsigned		 hop_verify[EXV_COUNT];	/* the hops with a verify= */
 };
 
 void explain_summary_init(struct explain_summary *s);
 /* Counts a recognised line (result lines, handshake failures, rulesets; others ignored). */
 void explain_summary_add(struct explain_summary *s, const struct explain_line *l);
+/* Counts a message's hops. */
+void explain_summary_add_message(struct explain_summary *s, const struct explain_message *m);
 /* Entries sorted by total count, largest first (pointers into s; caller frees the array). */
 struct explain_relay **explain_summary_sorted(const struct explain_summary *s, size_t *n);
 void explain_summary_free(struct explain_summary *s);

@@ -1,12 +1,15 @@
-/* cmd-explain.c: `smtls explain`: explain or count the STARTTLS lines of log files. */
+/* cmd-explain.c: `smtls explain`: explain or count the STARTTLS lines of log files and the
+ * Received: headers of messages. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "smtls/check.h"
 #include "smtls/explain.h"
 #include "smtls/i18n.h"
+#include "smtls/sendmail.h"
 #include "smtls/xmalloc.h"
 
 #define SEEN_MAX	1024		/* explanations remembered for "explained above" */
@@ -39,6 +42,10 @@ struct explain_ctx {
 	struct recent_relay recent[16];
 	const char	*file;		/* the source being read, for messages */
 	size_t		 recent_next;
+	unsigned long	 messages, hops;	/* message headers read */
+	struct explain_setup setup;	/* our setup, with --mc/--cf/--ca-cert...; */
+	bool		 has_setup;
+	struct findings	 setup_findings;	/* check_plan's on it */
 };
 
 static const struct cmd_option explain_options[] = {
@@ -47,8 +54,6 @@ static const struct cmd_option explain_options[] = {
 	  "last seen; largest counts first") },
 	{ "all", 0, no_argument, NULL, 'a',
 	  N_("also show harmless progress lines (init=1, start=ok, ...)") },
-	{ "json", 0, no_argument, NULL, 'j',
-	  N_("machine-readable output (findings as in 'smtls check --json')") },
 	CMD_OPTIONS_END
 };
 
@@ -174,6 +179,25 @@ emit_json_line(struct explain_ctx *c, const struct explain_line *l, const struct
 	findings_free(&one);
 }
 
+/* The explanation under its line, indented; or where it was given before. */
+static void
+print_explanation(const struct explanation *e, int in, const struct seen_entry *earlier)
+{
+	if (earlier != NULL) {
+		printf(_("%*s(explained above at %s:%lu)\n"), in, "", earlier->file, earlier->line);
+		return;
+	}
+	printf("%*s%s %s\n", in, "", _("what: "), e->what);
+	if (e->mail)
+		printf("%*s%s %s\n", in, "", _("mail: "), e->mail);
+	if (e->cause)
+		printf("%*s%s %s (%s)\n", in, "", _("cause:"), e->cause,
+		    e->side == EXS_OURS ? _("our side") : e->side == EXS_PEER ? _("the peer's side") :
+		    e->side == EXS_EITHER ? _("our side or the peer's") : _("nothing to fix"));
+	if (e->fix)
+		printf("%*s%s %s\n", in, "", _("fix:  "), e->fix);
+}
+
 static void
 emit_human_line(struct explain_ctx *c, const struct explain_line *l, const struct explanation *e,
     const char *file, unsigned long line, const struct seen_entry *earlier)
@@ -191,19 +215,7 @@ emit_human_line(struct explain_ctx *c, const struct explain_line *l, const struc
 		putchar((ch < 0x20 && ch != '\t') || ch == 0x7f ? '?' : ch);
 	}
 	putchar('\n');
-	if (earlier != NULL) {
-		printf(_("    (explained above at %s:%lu)\n"), earlier->file, earlier->line);
-		return;
-	}
-	printf("    %s %s\n", _("what: "), e->what);
-	if (e->mail)
-		printf("    %s %s\n", _("mail: "), e->mail);
-	if (e->cause)
-		printf("    %s %s (%s)\n", _("cause:"), e->cause,
-		    e->side == EXS_OURS ? _("our side") : e->side == EXS_PEER ? _("the peer's side") :
-		    e->side == EXS_EITHER ? _("our side or the peer's") : _("nothing to fix"));
-	if (e->fix)
-		printf("    %s %s\n", _("fix:  "), e->fix);
+	print_explanation(e, 4, earlier);
 }
 
 /* Cert lines and client-side handshake errors name no relay: take it from the same process. */
@@ -258,7 +270,7 @@ handle_line(void *arg, const char *p, size_t n, unsigned long line)
 	if (l.kind == EXK_NOISE && !c->all)
 		return;
 	relay_context(c, &l);
-	explain_describe(&l, &e);
+	explain_describe_setup(&l, c->has_setup ? &c->setup : NULL, &e);
 	if (c->summary && e.severity < SEV_WARNING) {
 		explanation_clear(&e);
 		return;
@@ -276,6 +288,164 @@ handle_line(void *arg, const char *p, size_t n, unsigned long line)
 			emit_human_line(c, &l, &e, file, line, was ? s : NULL);
 	}
 	explanation_clear(&e);
+}
+
+/* A hop's sender as sendmail's relay= of the server side: "name [address]". */
+static char *
+hop_relay(const struct explain_hop *h)
+{
+	const char *name = h->local ? h->from_host : h->from_host[0] ? h->from_host : h->from;
+
+	return h->from_ip[0] ? xstrprintf("%s%s[%s]", name, *name ? " " : "", h->from_ip) :
+	    xstrdup(name);
+}
+
+static void
+emit_json_hop(struct explain_ctx *c, const struct explain_hop *h, const struct explanation *e,
+    size_t hop, size_t hops)
+{
+	struct findings one = { 0 };
+	char *relay = hop_relay(h);
+
+	json_object(&c->j, NULL, false);
+	json_str(&c->j, "file", c->file);
+	json_uint(&c->j, "line", h->line);
+	json_field(&c->j, "when", h->date);
+	json_str(&c->j, "direction", explain_dir_name(EXD_SERVER));
+	json_field(&c->j, "relay", relay);
+	json_field(&c->j, "verify", h->verify_raw);
+	json_str(&c->j, "encrypted", explain_tri_name(e->encrypted));
+	json_str(&c->j, "delivered", explain_tri_name(e->delivered));
+	json_str(&c->j, "side", explain_side_name(e->side));
+	json_str(&c->j, "text", h->text);
+	json_str(&c->j, "mail", e->mail);
+	json_str(&c->j, "kind", "received");
+	json_field(&c->j, "version", h->version);
+	json_field(&c->j, "cipher", h->cipher);
+	json_bits(&c->j, h->bits);
+	json_null(&c->j, "depth");
+	json_null(&c->j, "subject");
+	json_null(&c->j, "issuer");
+	json_null(&c->j, "verifymsg");
+	json_null(&c->j, "reason");
+	json_uint(&c->j, "message", c->messages);
+	json_uint(&c->j, "hop", hop);
+	json_uint(&c->j, "hops", hops);
+	json_field(&c->j, "from", h->from);
+	json_field(&c->j, "from_host", h->from_host);
+	json_field(&c->j, "from_ip", h->from_ip);
+	json_field(&c->j, "by", h->by);
+	json_field(&c->j, "with", h->with);
+	json_field(&c->j, "id", h->id);
+	if (h->tls || h->verify_raw[0] != '\0') {
+		json_object(&c->j, "tls", false);
+		json_str(&c->j, "mta", h->tls_mta);
+		json_field(&c->j, "version", h->version);
+		json_field(&c->j, "cipher", h->cipher);
+		json_field(&c->j, "bits", h->bits);
+		json_field(&c->j, "verify", h->verify_raw);
+		json_end(&c->j);
+	} else
+		json_null(&c->j, "tls");
+	explanation_to_finding(e, &one);
+	json_finding(&c->j, "finding", &one.v[0]);
+	json_end(&c->j);
+	findings_free(&one);
+	free(relay);
+}
+
+static void
+emit_human_hop(struct explain_ctx *c, const struct explain_hop *h, const struct explanation *e,
+    size_t hop, const struct seen_entry *earlier)
+{
+	static const char *const sev[] = { N_("OK"), N_("INFO"), N_("WARNING"), N_("ERROR") };
+	static const char *const col[] = { "\033[1;32m", "\033[1;36m", "\033[1;33m", "\033[1;31m" };
+	const char *on = c->color ? col[e->severity] : "", *off = c->color ? "\033[0m" : "";
+
+	/* the text was cleaned of control characters by the parser */
+	printf("  %zu. %s:%lu: %s%s%s %s: Received: %.400s\n", hop, c->file, h->line, on,
+	    _(sev[e->severity]), off, e->id, h->text);
+	print_explanation(e, 6, earlier);
+}
+
+/* A message's Received: fields, in the order the mail took (the header has the newest first). */
+static void
+handle_message(void *arg, const struct explain_message *m)
+{
+	struct explain_ctx *c = arg;
+	size_t i, k;
+
+	c->messages++;
+	c->hops += m->nhops;
+	if (c->summary) {
+		explain_summary_add_message(&c->sum, m);
+		return;
+	}
+	if (!c->json) {
+		printf(_("%s:%lu: a message's Received: headers, %zu hop(s) in the order the mail "
+		    "took:\n"), c->file, m->line, m->nhops);
+		if (m->dropped > 0)
+			printf(_("  (%lu older hop(s) not shown: more than %d Received: fields)\n"),
+			    m->dropped, EXPLAIN_HOPS_MAX);
+	}
+	for (k = 0, i = m->nhops; i-- > 0;) {
+		const struct explain_hop *h = &m->hop[i];
+		struct explanation e;
+		struct seen_entry *s;
+		bool was;
+
+		k++;
+		explain_describe_hop_setup(h, c->has_setup ? &c->setup : NULL, &e);
+		s = seen_lookup(c, &e, c->file, h->line, &was);
+		if (s != NULL && s->finding == 0 && e.severity != SEV_OK) {
+			explanation_to_finding(&e, &c->findings);
+			s->finding = c->findings.n;
+		}
+		c->shown++;
+		if (c->json)
+			emit_json_hop(c, h, &e, k, m->nhops);
+		else
+			emit_human_hop(c, h, &e, k, was ? s : NULL);
+		explanation_clear(&e);
+	}
+}
+
+/* What our setup is, for --json. */
+static void
+json_setup(struct explain_ctx *c, struct json *j)
+{
+	size_t i;
+
+	if (!c->has_setup) {
+		json_null(j, "setup");
+		return;
+	}
+	json_object(j, "setup", false);
+	json_str(j, "ca_cert", c->setup.ca_file);
+	json_str(j, "ca_path", c->setup.ca_path);
+	json_str(j, "hostname", c->setup.hostname);
+	json_array(j, "store_findings", false);
+	for (i = 0; i < c->setup_findings.n; i++)
+		if (strncmp(c->setup_findings.v[i].id, "store.", 6) == 0 &&
+		    c->setup_findings.v[i].severity >= SEV_WARNING)
+			json_str(j, NULL, c->setup_findings.v[i].id);
+	json_end(j);
+	json_end(j);
+}
+
+static void
+print_setup_human(const struct explain_ctx *c)
+{
+	size_t i, n = 0;
+
+	printf(_("Our setup: CACertFile %s, CACertPath %s; 'smtls check' on its trust locations:"),
+	    c->setup.ca_file ? c->setup.ca_file : _("(unset)"),
+	    c->setup.ca_path ? c->setup.ca_path : _("(unset)"));
+	for (i = 0; i < c->setup_findings.n; i++)
+		if (strncmp(c->setup_findings.v[i].id, "store.", 6) == 0 &&
+		    c->setup_findings.v[i].severity >= SEV_WARNING)
+			printf("%s %s", n++ ? "," : "", c->setup_findings.v[i].id);
+	printf("%s\n\n", n ? "." : _(" no problem."));
 }
 
 static void
@@ -313,6 +483,18 @@ print_summary_human(struct explain_ctx *c)
 		printf(_("\nOther STARTTLS problems in the log (each once; "
 		    "'smtls explain' without --summary shows every line):\n"));
 		report_findings(stdout, &c->findings, c->color, false);
+	}
+	if (c->sum.messages > 0) {
+		printf(_("\nMessage headers: %lu message(s), %lu Received: hop(s): %lu over TLS, %lu "
+		    "in clear, %lu local submission(s), %lu not telling."), c->sum.messages,
+		    c->sum.hops, c->sum.hops_tls, c->sum.hops_clear, c->sum.hops_local,
+		    c->sum.hops - c->sum.hops_tls - c->sum.hops_clear - c->sum.hops_local);
+		printf("%s", _(" The verify= of those that say:"));
+		for (k = 1; k < EXV_COUNT; k++)
+			if (c->sum.hop_verify[k])
+				printf(" %s=%u", explain_verify_name((enum explain_verify)k),
+				    c->sum.hop_verify[k]);
+		putchar('\n');
 	}
 	printf(_("%lu lines read, %lu STARTTLS lines, %zu relay/direction pairs.\n"), c->lines,
 	    c->recognised, n);
@@ -352,41 +534,108 @@ print_summary_json(struct explain_ctx *c)
 		json_end(&j);
 	}
 	json_end(&j);
+	json_uint(&j, "messages", c->sum.messages);
+	json_object(&j, "hops", false);
+	json_uint(&j, "total", c->sum.hops);
+	json_uint(&j, "tls", c->sum.hops_tls);
+	json_uint(&j, "clear", c->sum.hops_clear);
+	json_uint(&j, "local", c->sum.hops_local);
+	json_object(&j, "verify", false);
+	for (k = 1; k < EXV_COUNT; k++)
+		if (c->sum.hop_verify[k] != 0)
+			json_uint(&j, explain_verify_name((enum explain_verify)k), c->sum.hop_verify[k]);
+	json_end(&j);
+	json_end(&j);
+	json_setup(c, &j);
 	json_findings(&j, &c->findings);
 	json_end(&j);
 	free(v);
+}
+
+/*
+ * Our setup, when a settings flag names it: check_plan's findings on it (the store findings
+ * tell which verify failures are our CA locations' doing). Returns 0, or -1 (message printed).
+ */
+static int
+load_setup(struct explain_ctx *c, struct cli_settings *s)
+{
+	struct sendmail_info sm = { 0 };
+	char *err = NULL;
+	size_t i;
+	int r;
+
+	if (!s->any_file_flag && s->plan.mc_path == NULL && s->plan.cf_path == NULL)
+		return 0;
+	r = settings_load_config(s, &c->setup_findings);
+	if (r != 0) {
+		for (i = 0; i < c->setup_findings.n; i++)
+			if (c->setup_findings.v[i].severity == SEV_ERROR)
+				cli_error(_("explain: %s%s%s"), c->setup_findings.v[i].file ?
+				    c->setup_findings.v[i].file : "", c->setup_findings.v[i].file ?
+				    ": " : "", c->setup_findings.v[i].message);
+		cli_error(_("explain: cannot read our settings; nothing was explained"));
+		return -1;
+	}
+	settings_finish(s);
+	if (s->plan.sendmail_path != NULL &&
+	    sendmail_inspect(s->plan.sendmail_path, &sm, &err) == -1) {
+		cli_error(_("--sendmail: %s"), err);
+		free(err);
+		sendmail_info_free(&sm);
+		return -1;
+	}
+	check_plan(&s->plan, sm.found ? &sm : NULL, &c->setup_findings);
+	sendmail_info_free(&sm);
+	c->setup.findings = &c->setup_findings;
+	c->setup.ca_file = plan_get(&s->plan, PF_CA_CERT);
+	c->setup.ca_path = plan_get(&s->plan, PF_CA_PATH);
+	c->setup.hostname = s->plan.hostname;
+	c->has_setup = true;
+	return 0;
 }
 
 static int
 explain_run(int argc, char **argv)
 {
 	struct explain_ctx *c;
-	int opt, i, rc = EXIT_DONE;
+	struct cli_settings s;
+	int opt, i, r, rc = EXIT_DONE;
 	char *stdin_only[] = { (char *)"-" };
 	char **files;
 	int nfiles;
 
 	c = xcalloc(1, sizeof(*c));
+	settings_init(&s);
 	optind = 1;
 	while ((opt = cmd_getopt(&cmd_explain_entry, argc, argv)) != -1) {
 		switch (opt) {
 		case 's':
 			c->summary = true;
 			break;
-		case 'j':
-			c->json = true;
-			break;
 		case 'a':
 			c->all = true;
 			break;
 		case CMD_OPT_HELP:
 			cmd_help(&cmd_explain_entry, stdout);
+			settings_free(&s);
 			free(c);
 			return EXIT_DONE;
 		default:
-			free(c);
-			return cli_usage_error(&cmd_explain_entry);
+			r = settings_option(&s, opt, optarg);
+			if (r != 1) {
+				settings_free(&s);
+				free(c);
+				return r == -1 ? EXIT_USAGE : cli_usage_error(&cmd_explain_entry);
+			}
+			break;
 		}
+	}
+	c->json = s.json;
+	if (load_setup(c, &s) == -1) {
+		findings_free(&c->setup_findings);
+		settings_free(&s);
+		free(c);
+		return EXIT_FINDINGS;
 	}
 	files = optind < argc ? argv + optind : stdin_only;
 	nfiles = optind < argc ? argc - optind : 1;
@@ -396,14 +645,17 @@ explain_run(int argc, char **argv)
 		json_init(&c->j, stdout);
 		json_object(&c->j, NULL, true);
 		json_int(&c->j, "version", 1);
+		json_setup(c, &c->j);
 		json_array(&c->j, "lines", true);
-	}
+	} else if (c->has_setup && !c->json)
+		print_setup_human(c);
 	for (i = 0; i < nfiles; i++) {
 		unsigned long lines = 0;
 		char *err = NULL;
 
 		c->file = explain_stream_name(files[i]);
-		if (explain_stream(files[i], handle_line, c, &lines, &err) == -1) {
+		if (explain_stream_mail(files[i], handle_line, handle_message, c, &lines,
+		    &err) == -1) {
 			cli_error(_("explain: %s"), err);
 			free(err);
 			rc = EXIT_FINDINGS;
@@ -419,38 +671,55 @@ explain_run(int argc, char **argv)
 		json_end(&c->j);
 		json_uint(&c->j, "lines_read", c->lines);
 		json_uint(&c->j, "starttls_lines", c->recognised);
+		json_uint(&c->j, "messages", c->messages);
+		json_uint(&c->j, "hops", c->hops);
 		json_findings(&c->j, &c->findings);
 		json_end(&c->j);
 	} else {
 		if (c->shown == 0)
-			printf(_("No STARTTLS lines to explain in %lu lines.\n"), c->lines);
+			printf(_("No STARTTLS lines or Received: headers to explain in %lu lines.\n"),
+			    c->lines);
 		else
-			printf(_("%lu lines read, %lu STARTTLS lines: %zu error(s), %zu warning(s) "
-			    "among the distinct explanations.\n"), c->lines, c->recognised,
+			printf(_("%lu lines read, %lu STARTTLS lines, %lu message(s) with %lu Received: "
+			    "hop(s): %zu error(s), %zu warning(s) among the distinct explanations.\n"),
+			    c->lines, c->recognised, c->messages, c->hops,
 			    findings_count(&c->findings, SEV_ERROR),
 			    findings_count(&c->findings, SEV_WARNING));
 	}
 	explain_summary_free(&c->sum);
 	findings_free(&c->findings);
+	findings_free(&c->setup_findings);
+	settings_free(&s);
 	free(c);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		rc = EXIT_FINDINGS;
 	return rc;
 }
 
-static const struct cmd_group *const explain_groups[] = { &explain_group, NULL };
+static const struct cmd_group *const explain_groups[] = { &explain_group, &settings_group,
+	NULL };
 
 const struct cmd_entry cmd_explain_entry = {
 	.name = "explain",
-	.usage = N_("[OPTION]... [FILE]..."),
-	.summary = N_("explain sendmail's STARTTLS log lines (plain or .gz; stdin by default)"),
+	.usage = N_("[OPTION]... [SETTINGS]... [FILE]..."),
+	.summary = N_("explain sendmail's STARTTLS log lines and Received: headers"),
 	.description = N_("Explain sendmail's STARTTLS log lines: what happened, whether the mail was\n"
 	    "encrypted and delivered, whose side the cause is on, and the fix.\n"
 	    "Reads each FILE (plain or gzip-compressed, e.g. maillog.1.gz), or standard input\n"
 	    "when there is none or FILE is '-'. Any syslog framing is understood: classic\n"
 	    "syslog, RFC 5424, journalctl short, short-iso, short-full and short-monotonic\n"
-	    "output, or bare lines.\n\n"),
+	    "output, or bare lines.\n"
+	    "Messages and pasted header blocks (an mbox, a saved message, amid log lines)\n"
+	    "are read too: the Received: fields of each header section, unfolded, are\n"
+	    "explained as the path the mail took, hop by hop: who received it from whom,\n"
+	    "the WITH keyword (ESMTPS = TLS, ESMTPSA = TLS and AUTH, ...) and the TLS\n"
+	    "comment (version, cipher, bits, and sendmail's verify=, the receiver's verdict\n"
+	    "on the sender's certificate).\n"
+	    "With settings (--mc, --cf, --ca-cert, --ca-path, --letsencrypt, ...), a verify\n"
+	    "failure that 'smtls check' predicts for our CA locations is blamed on our file\n"
+	    "by name, with its fix.\n\n"),
 	.groups = explain_groups,
-	.footer = N_("Exit status: 0 the input was read, 1 a file could not be read, 2 bad usage.\n"),
+	.footer = N_("Exit status: 0 the input was read, 1 a file could not be read or the settings\n"
+	    "could not be, 2 bad usage.\n"),
 	.run = explain_run,
 };

@@ -208,11 +208,88 @@ verify_reason(struct explanation *e, const char *why, int depth, enum explain_di
 	}
 }
 
+/*
+ * What each ${verify} value means: the one table for log lines and Received: hops. Columns
+ * [0] for the server side (a client connected; a hop's receiving server), [1] for the client
+ * side (we delivered). client_cert: what it says about the sending client, server side.
+ */
+struct verify_meaning {
+	const char	*id;
+	enum severity	 sev[2];
+	enum explain_tri enc;
+	enum explain_tri del[2];
+	enum explain_side side[2];
+	const char	*client_cert;
+};
+
+static const struct verify_meaning verify_meanings[EXV_COUNT] = {
+	[EXV_OK] = { "log.verify-ok", { SEV_OK, SEV_OK }, EXT_YES, { EXT_YES, EXT_YES },
+	    { EXS_NONE, EXS_NONE }, N_("the client presented a certificate, and the receiving "
+	    "server verified it") },
+	[EXV_TRUSTED] = { "log.verify-ok", { SEV_OK, SEV_OK }, EXT_YES, { EXT_YES, EXT_YES },
+	    { EXS_NONE, EXS_NONE }, N_("the client's certificate was accepted by an explicit trust "
+	    "setting (its fingerprint or a DANE record), not through a CA chain") },
+	[EXV_DANE_PASS] = { "log.verify-ok", { SEV_OK, SEV_OK }, EXT_YES, { EXT_YES, EXT_YES },
+	    { EXS_NONE, EXS_NONE }, N_("the certificate matched a DANE TLSA record") },
+	[EXV_FAIL] = { "log.verify-fail", { SEV_INFO, SEV_WARNING }, EXT_YES, { EXT_YES, EXT_YES },
+	    { EXS_NONE, EXS_EITHER }, N_("the client presented a certificate that the receiving "
+	    "server could not verify against its CACertFile/CACertPath; usually harmless: the "
+	    "session was encrypted all the same, and verify=FAIL stops nothing unless an access-db "
+	    "rule (TLS_Clt:) requires VERIFY") },
+	[EXV_NO] = { "log.verify-no", { SEV_INFO, SEV_INFO }, EXT_YES, { EXT_YES, EXT_YES },
+	    { EXS_NONE, EXS_NONE }, N_("the client sent no certificate; that is normal") },
+	[EXV_NOT] = { "log.verify-not", { SEV_INFO, SEV_INFO }, EXT_YES, { EXT_YES, EXT_YES },
+	    { EXS_NONE, EXS_NONE }, N_("no client certificate was requested (e.g. "
+	    "confTLS_SRV_OPTIONS `V'); that is normal") },
+	[EXV_NONE] = { "log.verify-none", { SEV_INFO, SEV_INFO }, EXT_NO, { EXT_YES, EXT_YES },
+	    { EXS_NONE, EXS_PEER }, N_("no STARTTLS: the session was in clear") },
+	[EXV_CLEAR] = { "log.verify-clear", { SEV_WARNING, SEV_WARNING }, EXT_NO,
+	    { EXT_YES, EXT_YES }, { EXS_OURS, EXS_OURS }, N_("STARTTLS was switched off for this "
+	    "client (an access-db entry, or the fallback after a failed handshake): in clear") },
+	[EXV_SOFTWARE] = { "log.handshake-failed", { SEV_ERROR, SEV_ERROR }, EXT_NO,
+	    { EXT_UNKNOWN, EXT_NO }, { EXS_EITHER, EXS_EITHER }, N_("the TLS handshake failed") },
+	[EXV_PROTOCOL] = { "log.protocol", { SEV_ERROR, SEV_ERROR }, EXT_NO, { EXT_NO, EXT_NO },
+	    { EXS_PEER, EXS_PEER }, N_("STARTTLS failed at the SMTP level") },
+	[EXV_TEMP] = { "log.temp", { SEV_WARNING, SEV_WARNING }, EXT_NO, { EXT_NO, EXT_NO },
+	    { EXS_EITHER, EXS_EITHER }, N_("a temporary error during STARTTLS") },
+	[EXV_CONFIG] = { "log.config", { SEV_ERROR, SEV_ERROR }, EXT_NO, { EXT_NO, EXT_NO },
+	    { EXS_OURS, EXS_OURS }, N_("STARTTLS was not attempted: the tls_srv_features or "
+	    "tls_clt_features ruleset failed") },
+	[EXV_DANE_FAIL] = { "log.dane-fail", { SEV_ERROR, SEV_ERROR }, EXT_YES, { EXT_NO, EXT_NO },
+	    { EXS_PEER, EXS_PEER }, N_("the certificate matches none of the DANE TLSA records") },
+	[EXV_DANE_NOTLS] = { "log.dane-notls", { SEV_ERROR, SEV_ERROR }, EXT_NO,
+	    { EXT_NO, EXT_NO }, { EXS_PEER, EXS_PEER }, N_("DANE TLSA records are published, but "
+	    "no STARTTLS was offered") },
+	[EXV_DANE_TEMP] = { "log.dane-temp", { SEV_WARNING, SEV_WARNING }, EXT_NO,
+	    { EXT_NO, EXT_NO }, { EXS_EITHER, EXS_EITHER }, N_("the DANE TLSA lookup failed "
+	    "temporarily") },
+	[EXV_DANE_OTHER] = { "log.verify-other", { SEV_INFO, SEV_INFO }, EXT_UNKNOWN,
+	    { EXT_UNKNOWN, EXT_UNKNOWN }, { EXS_NONE, EXS_NONE }, N_("a value this version of "
+	    "smtls does not know") },
+	[EXV_UNKNOWN] = { "log.verify-other", { SEV_INFO, SEV_INFO }, EXT_UNKNOWN,
+	    { EXT_UNKNOWN, EXT_UNKNOWN }, { EXS_NONE, EXS_NONE }, N_("a value this version of "
+	    "smtls does not know") },
+	[EXV_UNSET] = { "log.verify-other", { SEV_INFO, SEV_INFO }, EXT_UNKNOWN,
+	    { EXT_UNKNOWN, EXT_UNKNOWN }, { EXS_NONE, EXS_NONE }, N_("a value this version of "
+	    "smtls does not know") },
+};
+
+/* Sets id, severity, encrypted, delivered and side from the table; client: we delivered. */
+static const struct verify_meaning *
+set_verify(struct explanation *e, enum explain_verify v, bool client)
+{
+	const struct verify_meaning *m = &verify_meanings[(unsigned)v < EXV_COUNT ? v : EXV_UNKNOWN];
+
+	set(e, m->id, m->sev[client], m->enc, m->del[client], m->side[client]);
+	return m;
+}
+
 static void
 describe_result(const struct explain_line *l, struct explanation *e)
 {
 	const char *r = peer(l), *v = l->verify_raw;
 	bool client = l->dir == EXD_CLIENT;
+	const struct verify_meaning *m;
 	char *tls = xstrprintf("%s%s%s%s%s", l->version, l->cipher[0] ? ", " : "", l->cipher,
 	    l->bits[0] ? ", bits " : "", l->bits);
 
@@ -220,17 +297,20 @@ describe_result(const struct explain_line *l, struct explanation *e)
 	case EXV_OK:
 	case EXV_TRUSTED:
 	case EXV_DANE_PASS:
-		set(e, "log.verify-ok", SEV_OK, EXT_YES, EXT_YES, EXS_NONE);
-		say(&e->what, client ? _("We sent mail to %s over TLS (%s) and verified its "
-		    "certificate (verify=%s).") : _("%s connected to us over TLS (%s) and presented a "
-		    "certificate that we verified (verify=%s)."), r, tls, v);
+		m = set_verify(e, l->verify, client);
+		if (client)
+			say(&e->what, _("We sent mail to %s over TLS (%s) and verified its certificate "
+			    "(verify=%s)."), r, tls, v);
+		else
+			say(&e->what, _("%s connected to us over TLS (%s): %s (verify=%s)."), r, tls,
+			    _(m->client_cert), v);
 		if (l->verify == EXV_TRUSTED)
 			say(&e->cause, _("TRUSTED: the certificate was accepted by an explicit trust "
 			    "setting (its fingerprint or a DANE record), not through a CA chain."));
 		break;
 	case EXV_FAIL:
 		if (client) {
-			set(e, "log.verify-fail", SEV_WARNING, EXT_YES, EXT_YES, EXS_EITHER);
+			set_verify(e, l->verify, client);
 			say(&e->what, _("We sent mail to %s over TLS (%s), but could not verify its "
 			    "certificate against our CACertFile/CACertPath (verify=FAIL)."), r, tls);
 			say(&e->cause, _("Usually our CA locations hold no public roots, or the peer "
@@ -243,9 +323,9 @@ describe_result(const struct explain_line *l, struct explanation *e)
 			    "roots: define(`confCACERT_PATH', `/etc/ssl/certs'). Run 'smtls probe %s' "
 			    "to see the chain it presents."), host);
 		} else {
-			set(e, "log.verify-fail", SEV_INFO, EXT_YES, EXT_YES, EXS_NONE);
-			say(&e->what, _("%s connected to us over TLS (%s) and presented a client "
-			    "certificate that we could not verify (verify=FAIL)."), r, tls);
+			m = set_verify(e, l->verify, client);
+			say(&e->what, _("%s connected to us over TLS (%s): %s (verify=FAIL)."), r, tls,
+			    _(m->client_cert));
 			say(&e->cause, _("Normal for public mail: our CACertFile/CACertPath verify "
 			    "client certificates only against the CAs we chose to trust."));
 		}
@@ -254,24 +334,27 @@ describe_result(const struct explain_line *l, struct explanation *e)
 		    client ? "TLS_Srv:" : "TLS_Clt:");
 		break;
 	case EXV_NO:
-		set(e, "log.verify-no", SEV_INFO, EXT_YES, EXT_YES, EXS_NONE);
-		say(&e->what, client ? _("We sent mail to %s over TLS (%s); it presented no "
-		    "certificate (verify=NO).") : _("%s connected to us over TLS (%s) and sent no "
-		    "client certificate (verify=NO); that is normal."), r, tls);
+		m = set_verify(e, l->verify, client);
+		if (client)
+			say(&e->what, _("We sent mail to %s over TLS (%s); it presented no certificate "
+			    "(verify=NO)."), r, tls);
+		else
+			say(&e->what, _("%s connected to us over TLS (%s): %s (verify=NO)."), r, tls,
+			    _(m->client_cert));
 		break;
 	case EXV_NOT:
-		set(e, "log.verify-not", SEV_INFO, EXT_YES, EXT_YES, EXS_NONE);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("TLS with %s (%s); no certificate was requested (verify=NOT, e.g. "
 		    "confTLS_SRV_OPTIONS `V')."), r, tls);
 		break;
 	case EXV_NONE:
-		set(e, "log.verify-none", SEV_INFO, EXT_NO, EXT_YES, client ? EXS_PEER : EXS_NONE);
+		set_verify(e, l->verify, client);
 		say(&e->what, client ? _("No STARTTLS with %s (verify=NONE): it did not offer "
 		    "STARTTLS, so the mail went in clear.") : _("No STARTTLS with %s (verify=NONE): "
 		    "the client did not ask for it; the session was in clear."), r);
 		break;
 	case EXV_CLEAR:
-		set(e, "log.verify-clear", SEV_WARNING, EXT_NO, EXT_YES, EXS_OURS);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("STARTTLS was disabled locally for %s (verify=CLEAR): the mail "
 		    "went in clear."), r);
 		say(&e->cause, _("An access-db entry (Try_TLS:%s NO, or Srv_Features/Clt_Features "
@@ -279,8 +362,7 @@ describe_result(const struct explain_line *l, struct explanation *e)
 		    r);
 		break;
 	case EXV_SOFTWARE:
-		set(e, "log.handshake-failed", SEV_ERROR, EXT_NO, client ? EXT_NO : EXT_UNKNOWN,
-		    EXS_EITHER);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("The TLS handshake with %s failed (verify=SOFTWARE)."), r);
 		say(&e->mail, client ? _("This delivery attempt was aborted; the mail stays queued "
 		    "and is retried (in clear only with confTLS_FALLBACK_TO_CLEAR).") :
@@ -297,7 +379,7 @@ describe_result(const struct explain_line *l, struct explanation *e)
 			    "client, use an access-db entry 'Srv_Features:IP S' (IP of %s)."), r);
 		break;
 	case EXV_PROTOCOL:
-		set(e, "log.protocol", SEV_ERROR, EXT_NO, EXT_NO, EXS_PEER);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("STARTTLS with %s failed at the SMTP level (verify=PROTOCOL), e.g. "
 		    "an error reply to STARTTLS."), r);
 		say(&e->mail, _("The delivery attempt was aborted (\"STARTTLS failed.\"); the mail "
@@ -305,18 +387,18 @@ describe_result(const struct explain_line *l, struct explanation *e)
 		say(&e->fix, _("Run 'smtls probe %s' to see its reply to STARTTLS."), r);
 		break;
 	case EXV_TEMP:
-		set(e, "log.temp", SEV_WARNING, EXT_NO, EXT_NO, EXS_EITHER);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("A temporary error during STARTTLS with %s (verify=TEMP)."), r);
 		say(&e->mail, _("The mail stays queued and is retried."));
 		break;
 	case EXV_CONFIG:
-		set(e, "log.config", SEV_ERROR, EXT_NO, EXT_NO, EXS_OURS);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("STARTTLS with %s was not attempted: the tls_srv_features or "
 		    "tls_clt_features ruleset failed (verify=CONFIG)."), r);
 		say(&e->fix, _("Check the Srv_Features:/Clt_Features: entries of the access db."));
 		break;
 	case EXV_DANE_FAIL:
-		set(e, "log.dane-fail", SEV_ERROR, EXT_YES, EXT_NO, EXS_PEER);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("%s's certificate matches none of its DANE TLSA records "
 		    "(verify=DANE_FAIL)."), r);
 		say(&e->mail, _("The delivery was refused (\"DANE check failed.\"); the mail stays "
@@ -324,13 +406,13 @@ describe_result(const struct explain_line *l, struct explanation *e)
 		say(&e->fix, _("Its owner must update the TLSA records or the certificate."));
 		break;
 	case EXV_DANE_NOTLS:
-		set(e, "log.dane-notls", SEV_ERROR, EXT_NO, EXT_NO, EXS_PEER);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("%s publishes DANE TLSA records but offered no STARTTLS "
 		    "(verify=DANE_NOTLS)."), r);
 		say(&e->mail, _("Not delivered: DANE requires TLS; the mail stays queued."));
 		break;
 	case EXV_DANE_TEMP:
-		set(e, "log.dane-temp", SEV_WARNING, EXT_NO, EXT_NO, EXS_EITHER);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("The DANE TLSA lookup for %s failed temporarily "
 		    "(verify=DANE_TEMP)."), r);
 		say(&e->mail, _("The mail stays queued and is retried."));
@@ -339,7 +421,7 @@ describe_result(const struct explain_line *l, struct explanation *e)
 	case EXV_UNKNOWN:
 	case EXV_UNSET:
 	case EXV_COUNT:
-		set(e, "log.verify-other", SEV_INFO, EXT_UNKNOWN, EXT_UNKNOWN, EXS_NONE);
+		set_verify(e, l->verify, client);
 		say(&e->what, _("TLS with %s ended with verify=%s, a value this version of smtls "
 		    "does not know."), r, v);
 		break;
@@ -715,6 +797,249 @@ explanation_to_finding(const struct explanation *e, struct findings *out)
 	return f;
 }
 
+/* Message headers: a hop, as its receiving server saw it. */
+
+/* What a registered WITH keyword means (RFC 3848, RFC 6531). */
+static char *
+with_meaning(const struct explain_hop *h)
+{
+	const char *base = strncasecmp(h->with + (h->with_utf8 ? 4 : 0), "LMTP", 4) == 0 ?
+	    "LMTP" : strncasecmp(h->with + (h->with_utf8 ? 4 : 0), "ESMTP", 5) == 0 || h->with_utf8 ?
+	    "ESMTP" : "SMTP";
+
+	if (h->with_kind == EXW_OTHER)
+		return h->with_tls ? xstrprintf(_("%s: not a registered keyword; it is used (by "
+		    "Gmail) for SMTP over TLS"), h->with) : xstrprintf(_("%s: not a registered "
+		    "keyword (an MTA's own word)"), h->with);
+	return xstrprintf(_("%s: %s%s%s%s (%s)"), h->with, base,
+	    h->with_utf8 ? _(" with SMTPUTF8") : "",
+	    h->with_tls && h->with_auth ? _(" with STARTTLS and SMTP AUTH: encrypted, and the "
+	    "sender authenticated") : h->with_tls ? _(" with STARTTLS: encrypted") :
+	    h->with_auth ? _(" with SMTP AUTH, without STARTTLS: the sender authenticated, in "
+	    "clear") : "",
+	    !h->with_tls && !h->with_auth ? (strcmp(base, "LMTP") == 0 ? _(", local delivery, "
+	    "without STARTTLS: in clear") : _(", without STARTTLS: in clear")) : "",
+	    h->with_utf8 ? "RFC 6531" : strcmp(base, "SMTP") == 0 ? "RFC 5321" : "RFC 3848");
+}
+
+static bool
+loopback(const char *ip)
+{
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0;
+}
+
+void
+explain_describe_hop(const struct explain_hop *h, struct explanation *e)
+{
+	const char *by = h->by[0] ? h->by : _("(a server that gave no name)");
+	char *sender, *proto, *tls = NULL;
+	enum explain_tri enc;
+
+	memset(e, 0, sizeof(*e));
+	if (h->local)
+		sender = xstrprintf(_("%s (a local submission)"), h->from_host);
+	else
+		sender = xstrprintf("%s%s%s%s%s%s%s", h->from[0] ? h->from : _("(no name)"),
+		    h->from_host[0] || h->from_ip[0] ? " (" : "", h->from_host,
+		    h->from_host[0] && h->from_ip[0] ? " " : "", h->from_ip[0] ? "[" : "",
+		    h->from_ip, h->from_ip[0] ? "])" : h->from_host[0] ? ")" : "");
+	if (h->with_kind == EXW_NONE)
+		proto = xstrdup(_("no WITH keyword"));
+	else
+		proto = with_meaning(h);
+	if (h->tls)
+		tls = xstrprintf(_(" TLS (%s's comment): %s%s%s%s%s."), h->tls_mta,
+		    h->version[0] ? h->version : _("version not given"), h->cipher[0] ? ", " : "",
+		    h->cipher, h->bits[0] ? _(", bits ") : "", h->bits);
+	enc = h->tls || h->with_tls ? EXT_YES : h->with_kind == EXW_REGISTERED || h->local ?
+	    EXT_NO : EXT_UNKNOWN;
+	if (h->verify != EXV_UNSET) {
+		const struct verify_meaning *m = set_verify(e, h->verify, false);
+
+		say(&e->cause, _("verify=%s, the receiving server's verdict on the sending client's "
+		    "certificate: %s."), h->verify_raw, _(m->client_cert));
+		e->encrypted = EXT_YES;
+	} else if (enc == EXT_YES) {
+		set(e, "hop.tls", SEV_OK, EXT_YES, EXT_YES, EXS_NONE);
+	} else if (h->local) {
+		set(e, "hop.local", SEV_OK, EXT_NA, EXT_YES, EXS_NONE);
+	} else if (enc == EXT_NO) {
+		set(e, "log.verify-none", loopback(h->from_ip) ? SEV_OK : SEV_INFO, EXT_NO, EXT_YES,
+		    EXS_NONE);
+	} else {
+		set(e, "hop.unknown", SEV_INFO, EXT_UNKNOWN, EXT_YES, EXS_NONE);
+	}
+	e->delivered = EXT_YES;	/* it got as far as the next hop */
+	if (h->local && h->with_kind == EXW_NONE)
+		say(&e->what, _("%s took the message in from %s, a local submission (no WITH "
+		    "keyword: no network protocol)."), by, h->from_host);
+	else
+		say(&e->what, _("%s received the message from %s; %s.%s"), by, sender, proto,
+		    tls ? tls : "");
+	if (h->local)
+		say(&e->mail, _("Handed to sendmail on that machine itself (its command line or a "
+		    "local program): no network, nothing to encrypt."));
+	else if (e->encrypted == EXT_YES)
+		say(&e->mail, _("This hop was encrypted."));
+	else if (e->encrypted == EXT_NO && loopback(h->from_ip))
+		say(&e->mail, _("In clear, but over the loopback interface (%s): the mail never "
+		    "left the machine on this hop."), h->from_ip);
+	else if (e->encrypted == EXT_NO)
+		say(&e->mail, _("This hop went in clear: anyone on the path between the two servers "
+		    "could read the mail. If %s is ours, 'smtls check' tells whether it offers "
+		    "STARTTLS."), by);
+	else
+		say(&e->mail, _("The header does not say whether this hop was encrypted."));
+	free(sender);
+	free(proto);
+	free(tls);
+}
+
+/* Our setup: a store finding that predicts a verify failure with this reason. */
+
+static const char *
+store_label(const struct explain_setup *s, const char *file)
+{
+	if (file != NULL && s->ca_file != NULL && strcmp(file, s->ca_file) == 0)
+		return "CACertFile";
+	if (file != NULL && s->ca_path != NULL && strcmp(file, s->ca_path) == 0)
+		return "CACertPath";
+	return _("trust location");
+}
+
+/* The store findings that predict verify failures, in the order of likelihood: a store that
+ * verifies nothing, then one that breaks some chains. */
+static const char *const store_order[] = { "store.no-trust-anchors", "store.verify-broken",
+	"store.capath-unhashed", "store.capath-stale", "store.no-public-roots" };
+
+/*
+ * The finding of our setup that explains a verify failure: why is the OpenSSL reason ("" when
+ * the line gives none), depth its depth (-1 unknown), dir the direction.
+ */
+static const struct finding *
+store_cause(const struct explain_setup *s, const char *why, int depth, enum explain_dir dir)
+{
+	bool local = contains(why, "unable to get local issuer certificate");
+	bool issuer = contains(why, "unable to get issuer certificate");
+	bool expired = contains(why, "has expired") && depth != 0;
+	bool none = why[0] == '\0';
+	size_t i, k;
+
+	for (k = 0; k < sizeof(store_order) / sizeof(store_order[0]); k++) {
+		for (i = 0; i < s->findings->n; i++) {
+			const struct finding *f = &s->findings->v[i];
+			bool match;
+
+			if (strcmp(f->id, store_order[k]) != 0 || f->severity < SEV_WARNING)
+				continue;
+			if (k == 0)
+				match = local || none;
+			else if (k == 1)
+				match = local || issuer || expired || none;
+			else if (k == 4)
+				match = dir != EXD_SERVER && (local || none);
+			else
+				match = local || issuer || none;
+			if (match)
+				return f;
+		}
+	}
+	return NULL;
+}
+
+/* Whether check found none of those problems with our stores (then a missing root is not
+ * ours): CACertPath is set and no finding of store_order breaks verification. */
+static bool
+stores_fine(const struct explain_setup *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->findings->n; i++)
+		for (k = 0; k < sizeof(store_order) / sizeof(store_order[0]); k++)
+			if (strcmp(s->findings->v[i].id, store_order[k]) == 0 &&
+			    s->findings->v[i].severity >= SEV_WARNING)
+				return false;
+	return s->ca_path != NULL;
+}
+
+/* Rewrites the cause and fix of a verify failure with what our setup says. */
+static void
+apply_setup(const struct explain_setup *s, const char *why, int depth, enum explain_dir dir,
+    const char *relay, const char *subject, struct explanation *e)
+{
+	const struct finding *f;
+	char host[EXPLAIN_FIELD_MAX];
+
+	if (s == NULL || s->findings == NULL)
+		return;
+	if ((f = store_cause(s, why, depth, dir)) != NULL) {
+		/* sure when the finding names the same OpenSSL error or the same certificate */
+		bool sure = why[0] != '\0' && (contains(f->message, why) ||
+		    (subject[0] != '\0' && contains(f->message, subject)));
+
+		say(&e->cause, sure ? _("Our own %s %s is the cause: 'smtls check' reports %s "
+		    "for it: %s.") : _("Most likely our own %s %s: 'smtls check' reports %s for "
+		    "it: %s."), store_label(s, f->file), f->file ? f->file : "", f->id, f->message);
+		free(e->fix);
+		e->fix = f->fix != NULL ? xstrdup(f->fix) : NULL;
+		free(e->file);
+		e->file = f->file != NULL ? xstrdup(f->file) : NULL;
+		e->side = EXS_OURS;
+		if (e->severity < SEV_WARNING)
+			e->severity = SEV_WARNING;
+		return;
+	}
+	if (!stores_fine(s) || dir == EXD_SERVER)
+		return;
+	if (contains(why, "unable to get local issuer certificate") ||
+	    (contains(why, "has expired") && depth != 0)) {
+		relay_host(relay[0] ? relay : "RELAY", host, sizeof(host));
+		e->side = EXS_PEER;
+		say(&e->cause, _("Our CA locations (CACertPath %s%s%s) hold the public roots, and "
+		    "'smtls check' finds nothing wrong with them: the chain %s sends is the "
+		    "problem (an intermediate missing or expired), or it is issued by a private CA."),
+		    s->ca_path, s->ca_file ? _(", CACertFile ") : "", s->ca_file ? s->ca_file : "",
+		    relay[0] ? relay : _("the peer"));
+		say(&e->fix, _("Run 'smtls probe %s' to see the chain it sends, and tell its "
+		    "postmaster; delivery goes on meanwhile."), host);
+	}
+}
+
+void
+explain_describe_setup(const struct explain_line *l, const struct explain_setup *setup,
+    struct explanation *out)
+{
+	explain_describe(l, out);
+	if (setup == NULL)
+		return;
+	switch (l->kind) {
+	case EXK_CERT:
+		if (l->verifymsg[0] != '\0' && strcmp(l->verifymsg, "ok") != 0)
+			apply_setup(setup, l->verifymsg, -1, l->dir, l->relay, "", out);
+		break;
+	case EXK_CERT_VERIFY:
+		apply_setup(setup, l->verifymsg, l->depth, l->dir, l->relay, l->subject, out);
+		break;
+	case EXK_RESULT:
+		if (l->verify == EXV_FAIL)
+			apply_setup(setup, "", -1, l->dir, l->relay, "", out);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+explain_describe_hop_setup(const struct explain_hop *h, const struct explain_setup *setup,
+    struct explanation *out)
+{
+	explain_describe_hop(h, out);
+	/* a hop that our server received: its verify=FAIL may be our stores' doing */
+	if (setup != NULL && setup->hostname != NULL && h->verify == EXV_FAIL &&
+	    strcasecmp(h->by, setup->hostname) == 0)
+		apply_setup(setup, "", -1, EXD_SERVER, h->from, "", out);
+}
+
 /* Summary: an open-addressing hash table over (direction, relay). */
 
 static unsigned long
@@ -903,6 +1228,27 @@ explain_summary_add(struct explain_summary *s, const struct explain_line *l)
 		break;
 	default:
 		break;
+	}
+}
+
+void
+explain_summary_add_message(struct explain_summary *s, const struct explain_message *m)
+{
+	size_t i;
+
+	s->messages++;
+	for (i = 0; i < m->nhops; i++) {
+		const struct explain_hop *h = &m->hop[i];
+
+		s->hops++;
+		if (h->local)
+			s->hops_local++;
+		else if (h->tls || h->with_tls)
+			s->hops_tls++;
+		else if (h->with_kind == EXW_REGISTERED)
+			s->hops_clear++;
+		if (h->verify != EXV_UNSET)
+			s->hop_verify[h->verify]++;
 	}
 }
 

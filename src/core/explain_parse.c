@@ -108,34 +108,59 @@ sad_sum(__m128i v)
 }
 #endif
 
-const char *
-explain_scan_lines(const char *p, const char *end, size_t *newlines)
+/*
+ * The scan. With mail, it also stops at the start of a line that explain_headers_start
+ * accepts ("Received:" in any case, "From "): at a line start (the byte before is '\n', or
+ * it is p) whose first two bytes are r/R e/E or F r, confirmed by explain_headers_start.
+ */
+static inline const char *
+scan(const char *p, const char *end, size_t *newlines, bool mail)
 {
 	const char *i = p, *r;
 	size_t nl = 0;
 
+	if (mail && p < end && explain_headers_start(p, end)) {
+		if (newlines != NULL)
+			*newlines = 0;
+		return p;
+	}
 #ifdef __SSE2__
 	const __m128i t = _mm_set1_epi8('T'), l = _mm_set1_epi8('L');
 	const __m128i eq = _mm_set1_epi8('='), us = _mm_set1_epi8('_');
 	const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	const __m128i low = _mm_set1_epi8(0x20), cr = _mm_set1_epi8('r'), ce = _mm_set1_epi8('e');
+	const __m128i cf = _mm_set1_epi8('F');
 	__m128i acc = zero;	/* newlines per byte lane, flushed before a lane can overflow */
+	__m128i carry = zero;	/* lane 0: the byte before the block is a newline */
 	int rounds = 0;
 
 	for (; end - i >= 16 + SCAN_REACH; i += 16) {
-		__m128i m1 = _mm_and_si128(
-		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 1)), t),
+		__m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)i);
+		__m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)(i + 1));
+		__m128i m1 = _mm_and_si128(_mm_cmpeq_epi8(b1, t),
 		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 6)), l));
 		__m128i m2 = _mm_and_si128(
 		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 7)), eq),
 		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(i + 11)), us));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(m1, m2));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(m1, m2)), hm = 0;
 		/* the line count comes in the same pass: the block is loaded anyway */
-		__m128i n = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)i), lf);
+		__m128i n = _mm_cmpeq_epi8(b0, lf);
 
+		if (mail) {
+			__m128i ls = _mm_or_si128(_mm_slli_si128(n, 1), carry);
+			__m128i rec = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(b0, low), cr),
+			    _mm_cmpeq_epi8(_mm_or_si128(b1, low), ce));
+			__m128i from = _mm_and_si128(_mm_cmpeq_epi8(b0, cf), _mm_cmpeq_epi8(b1, cr));
+
+			hm = (unsigned)_mm_movemask_epi8(_mm_and_si128(ls, _mm_or_si128(rec, from)));
+			carry = _mm_srli_si128(n, 15);
+			m |= hm;
+		}
 		while (m != 0) {
 			int k = __builtin_ctz(m);
 
-			if ((r = scan_confirm(i + k, end)) != NULL) {
+			if ((r = scan_confirm(i + k, end)) != NULL || ((hm >> k & 1) &&
+			    explain_headers_start(i + k, end) && (r = i + k) != NULL)) {
 				if (newlines != NULL)
 					*newlines = nl + sad_sum(acc) + (size_t)__builtin_popcount(
 					    (unsigned)_mm_movemask_epi8(n) & ((1u << k) - 1));
@@ -155,7 +180,8 @@ explain_scan_lines(const char *p, const char *end, size_t *newlines)
 	for (; i < end; i++) {
 		if ((end - i > 6 && i[1] == 'T' && i[6] == 'L' && (r = scan_confirm(i, end)) != NULL) ||
 		    (end - i > 11 && i[7] == '=' && i[11] == '_' &&
-		    (r = scan_confirm(i, end)) != NULL)) {
+		    (r = scan_confirm(i, end)) != NULL) ||
+		    (mail && i > p && i[-1] == '\n' && explain_headers_start(i, end) && (r = i))) {
 			if (newlines != NULL)
 				*newlines = nl;
 			return r;
@@ -165,6 +191,18 @@ explain_scan_lines(const char *p, const char *end, size_t *newlines)
 	if (newlines != NULL)
 		*newlines = nl;
 	return NULL;
+}
+
+const char *
+explain_scan_lines(const char *p, const char *end, size_t *newlines)
+{
+	return scan(p, end, newlines, false);
+}
+
+const char *
+explain_scan_mail(const char *p, const char *end, size_t *newlines)
+{
+	return scan(p, end, newlines, true);
 }
 
 const char *

@@ -103,30 +103,80 @@ struct stream {
 	void		(*fn)(void *, const char *, size_t, unsigned long);
 	void		*arg;
 	unsigned long	 lineno;	/* lines before the current position */
+	struct explain_headers *hdr;	/* message headers too, or NULL */
+	bool		 blank_before;	/* the line before the block is empty (for hdr) */
 };
+
+/* Whether [s, e) is an empty line (blanks and a CR only). */
+static bool
+line_blank(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r')
+			return false;
+	return true;
+}
+
+/* Whether the line before the line at ls is empty; blk is the block's start (a line start). */
+static bool
+prev_blank(const struct stream *st, const char *blk, const char *ls)
+{
+	const char *pls;
+
+	if (ls == blk)
+		return st->blank_before;
+	pls = ls - 1 > blk ? memrchr(blk, '\n', (size_t)(ls - 1 - blk)) : NULL;
+	return line_blank(pls != NULL ? pls + 1 : blk, ls - 1);
+}
+
+/* One whole line for the header reader and, when it may be a STARTTLS line, for fn. */
+static void
+mail_line(struct stream *st, const char *blk, const char *ls, const char *le)
+{
+	if (explain_headers_inside(st->hdr) || explain_headers_start(ls, le))
+		explain_headers_line(st->hdr, ls, (size_t)(le - ls), st->lineno + 1,
+		    prev_blank(st, blk, ls));
+	if (explain_scan(ls, le) != NULL)
+		st->fn(st->arg, ls, (size_t)(le - ls), st->lineno + 1);
+}
 
 /* Complete lines in [p, end): hands the candidates to the callback, counts all of them. */
 static void
 scan_block(struct stream *st, const char *p, const char *end)
 {
-	const char *hit, *ls, *le;
+	const char *hit, *ls, *le, *blk = p;
 	size_t nl;
 
 	while (p < end) {
-		/* the newlines before the hit are those before its line: none are inside it */
-		hit = explain_scan_lines(p, end, &nl);
-		st->lineno += nl;
-		if (hit == NULL)
-			break;
-		ls = hit > p ? memrchr(p, '\n', (size_t)(hit - p)) : NULL;
-		ls = ls != NULL ? ls + 1 : p;
-		le = memchr(hit, '\n', (size_t)(end - hit));
+		if (st->hdr != NULL && explain_headers_inside(st->hdr)) {
+			/* inside a header section every line counts */
+			ls = p;
+			hit = NULL;
+		} else {
+			/* the newlines before the hit are those before its line: none are in it */
+			hit = st->hdr != NULL ? explain_scan_mail(p, end, &nl) :
+			    explain_scan_lines(p, end, &nl);
+			st->lineno += nl;
+			if (hit == NULL)
+				break;
+			ls = hit > p ? memrchr(p, '\n', (size_t)(hit - p)) : NULL;
+			ls = ls != NULL ? ls + 1 : p;
+		}
+		le = memchr(hit != NULL ? hit : ls, '\n', (size_t)(end - (hit != NULL ? hit : ls)));
 		if (le == NULL)
 			le = end;
-		st->fn(st->arg, ls, (size_t)(le - ls), st->lineno + 1);
+		if (st->hdr != NULL)
+			mail_line(st, blk, ls, le);
+		else
+			st->fn(st->arg, ls, (size_t)(le - ls), st->lineno + 1);
 		p = le < end ? le + 1 : end;
 		if (le < end)
 			st->lineno++;
+	}
+	if (st->hdr != NULL) {
+		/* the block's last line precedes the next block */
+		ls = end > blk ? memrchr(blk, '\n', (size_t)(end - blk)) : NULL;
+		st->blank_before = line_blank(ls != NULL ? ls + 1 : blk, end);
 	}
 }
 
@@ -168,11 +218,12 @@ length_check(const struct logsrc *s, unsigned long lineno, unsigned long long le
 	return -1;
 }
 
-int
-explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
-    unsigned long lineno), void *arg, unsigned long *lines, char **err)
+static int
+stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
+    unsigned long lineno), struct explain_headers *hdr, void *arg, unsigned long *lines,
+    char **err)
 {
-	struct stream st = { fn, arg, 0 };
+	struct stream st = { fn, arg, 0, hdr, true };
 	struct logsrc s;
 	char *buf;
 	size_t have = 0;
@@ -207,6 +258,7 @@ explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t 
 			if (!skipping)
 				scan_block(&st, buf, buf + have);
 			skipping = true;
+			st.blank_before = false;
 			longlen += have;
 			have = 0;
 			if ((rc = length_check(&s, st.lineno + 1, longlen, err)) == -1)
@@ -222,6 +274,7 @@ explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t 
 				break;
 			longlen = 0;
 			st.lineno++;	/* the over-long line, up to its newline at first */
+			st.blank_before = false;
 			if (first < nl) {
 				scan_block(&st, first + 1, nl);
 				st.lineno++;	/* the newline at nl */
@@ -243,5 +296,27 @@ explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t 
 	*lines = st.lineno;
 	free(buf);
 	src_close(&s);
+	return rc;
+}
+
+int
+explain_stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
+    unsigned long lineno), void *arg, unsigned long *lines, char **err)
+{
+	return stream(path, fn, NULL, arg, lines, err);
+}
+
+int
+explain_stream_mail(const char *path, void (*fn)(void *arg, const char *line, size_t len,
+    unsigned long lineno), void (*msg_fn)(void *arg, const struct explain_message *m),
+    void *arg, unsigned long *lines, char **err)
+{
+	struct explain_headers hdr;
+	int rc;
+
+	explain_headers_init(&hdr, msg_fn, arg);
+	rc = stream(path, fn, &hdr, arg, lines, err);
+	explain_headers_end(&hdr);
+	explain_headers_free(&hdr);
 	return rc;
 }
