@@ -870,9 +870,10 @@ CAUSES = [
      "file.unreadable (error), sendmail offers STARTTLS (only its own verification fails)"),
     ("client-key-alone", False, "ClientKeyFile without ClientCertFile: sendmail logs "
      "SSL_CTX_check_private_key failed, check says nothing"),
-    ("untrusted-but-exit-0", False, "a self-signed leaf: check exits 0 (chain.untrusted is info), "
-     "but a peer verifying with the public roots rejects it: the verdict promises more than it "
-     "keeps, or chain.untrusted must count"),
+    ("untrusted-but-exit-0", False, "a self-signed leaf or a private CA: check exits 0 "
+     "(chain.untrusted is info), but the peer given our private root rejects the chain"),
+    ("rebuild-verdict", False, "a stale cf: check's verdict of the cf the next rebuild gives "
+     "(after_rebuild) is not what the daemon does on that cf"),
     ("unhashed-capath-root-in-cafile", False, "an unhashed CACertPath with the public root in "
      "CACertFile: store.capath-unhashed says verify=FAIL, but CACertFile's root verifies peers"),
     ("key-without-cert-judged", False, "ServerKeyFile set without ServerCertFile: check judges "
@@ -887,7 +888,7 @@ def cause(res, fact):
     unset = lambda r: d[r] in ("absent", "dnl")
     own = fact == "own_verify"
     if s["cf"] != "fresh":
-        return "cf-in-force"
+        return "rebuild-verdict" if fact == "after_rebuild" else "cf-in-force"
     if unset("capath") and not unset("cafile") and fact != "own_verify":
         return "cafile-without-capath"
     if own and (unset("cafile") or unset("capath") or s["cafile"] in ("der", "garbage", "a-key") or
@@ -905,7 +906,7 @@ def cause(res, fact):
         return "capath-dir-safety"
     if fact in ("verdict", "file_refused") and unset("ccert") and not unset("ckey"):
         return "client-key-alone"
-    if fact == "verdict" and s["scert"] in ("self-signed", "leaf-unrelated-ca"):
+    if fact in ("verdict", "in_force") and s["scert"] in ("self-signed", "leaf-unrelated-ca"):
         return "untrusted-but-exit-0"
     if fact == "file_refused" and unset("scert") and not unset("skey"):
         return "key-without-cert-judged"
