@@ -773,7 +773,8 @@ class Runner:
                                          "(%s)" % short(f.get("file"), sd) if f.get("file") else "")
                             for f in fs if f.get("severity") != "ok"]
         res = {"setup": s, "desc": describe(s), "pred": pred, "obs": fact, "raw": obs,
-               "check_rc": r.returncode, "findings": names(doc.get("findings", []))}
+               "check_rc": r.returncode, "findings": names(doc.get("findings", [])),
+               "check_stderr": r.stderr.strip()[-500:]}
         if s["cf"] != "fresh" and doc.get("after_rebuild"):
             res["findings_rebuilt"] = names(doc["after_rebuild"]["findings"])
         return res
@@ -961,6 +962,8 @@ def report(results, out, seed, elapsed, xfail):
             for line in raw["log"]:
                 p("    log%s: %s" % (what, line))
         p("    check (exit %d): %s" % (res["check_rc"], " ".join(res["findings"]) or "no findings"))
+        for line in res.get("check_stderr", "").splitlines():
+            p("    check stderr: " + line)
         if "findings_rebuilt" in res:
             p("    check after_rebuild: %s" % (" ".join(res["findings_rebuilt"]) or "no findings"))
 
