@@ -980,6 +980,8 @@ def main():
     ap.add_argument("--smtls", default=os.environ.get("SMTLS", "./smtls"))
     ap.add_argument("--scratch", default=os.environ.get("SMTLS_SCRATCH", "/run/smtls-tests"))
     ap.add_argument("--only", help="comma-separated setup indexes to run")
+    ap.add_argument("--add", action="append", default=[], metavar="SEED-INDEX",
+                    help="also run this setup of another seed (e.g. 1-254)")
     ap.add_argument("--tap", action="store_true", help="TAP output: one test per setup")
     ap.add_argument("--xfail", action="append", default=[],
                     help="ID=REASON: a known disagreement (TAP # TODO)")
@@ -991,6 +993,9 @@ def main():
     jobs = max(1, min(a.j, 2))
     idx = [int(x) for x in a.only.split(",")] if a.only else list(range(a.n))
     setups = [gen_setup(a.seed, i) for i in idx]
+    for sid in a.add:
+        sd, _, si = sid.rpartition("-")
+        setups.append(gen_setup(sd, int(si)))
     if a.list:
         for s in setups:
             print(s["id"], describe(s))
