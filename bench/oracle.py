@@ -48,12 +48,17 @@ PEER_REJECTS = {  # any severity: a peer verifying with the public roots rejects
     "chain.incomplete", "chain.expired-ca", "chain.untrusted",
     "cert.expired", "cert.not-yet-valid", "cert.is-ca",
 }
-OWN_FAIL = {  # any severity: sendmail's own verification of a public peer fails (verify=FAIL)
+OWN_FAIL = {  # as a warning or error: sendmail's own verification of a public peer fails
     "store.no-public-roots", "store.capath-unhashed", "store.capath-stale",
     "store.verify-broken", "store.no-trust-anchors",
 }
 FACTS = [
-    ("verdict", "check exits 0 <=> STARTTLS offered, no TLS file refused, a verifying peer accepts"),
+    ("verdict", "check exits 0 <=> TLS works on the cf in force and on the cf the next rebuild "
+     "from the mc gives"),
+    ("in_force", "TLS works on the cf in force: STARTTLS offered, no TLS file refused, a "
+     "verifying peer accepts (check: no error but cf.stale)"),
+    ("after_rebuild", "TLS works on the cf rebuilt from the mc (check: after_rebuild has no "
+     "error)"),
     ("starttls", "STARTTLS offered in the EHLO reply"),
     ("peer_accepts", "STARTTLS offered and a peer verifying with the public roots accepts the chain"),
     ("file_refused", "sendmail refuses a TLS file (server or client side; logged)"),
@@ -62,9 +67,8 @@ FACTS = [
 ]
 
 
-def predict(doc, rc):
-    """Map `smtls check --json` (and its exit status) to the facts."""
-    s = doc.get("settings", {})
+def predict_one(fs, s):
+    """The facts one list of findings predicts for the cf it judges (settings s)."""
     client_only = ({s.get(k) for k in ("client_cert", "client_key")} -
                    {s.get(k) for k in ("server_cert", "server_key")} - {None, ""})
 
@@ -74,7 +78,7 @@ def predict(doc, rc):
             return False  # ClientKeyFile without ClientCertFile (even the server's key file)
         return f["id"] == "mc.no-tls" or f.get("file") not in client_only
 
-    fs = [f for f in doc.get("findings", []) if f.get("severity") != "ok"]
+    fs = [f for f in fs if f.get("severity") != "ok"]
     errors = [f for f in fs if f["severity"] == "error"]
     tls = not any(f["id"] in NO_TLS and server_side(f) for f in errors)
     # chain.expired-ca is a warning when peers with the public roots still accept the chain
@@ -82,21 +86,43 @@ def predict(doc, rc):
         f["id"] == "chain.expired-ca" and f["severity"] != "error") for f in fs)
     refused = any(f["id"] in REFUSED for f in errors)
     # a cf that sets neither trust location gets mc.no-tls naming both: no trust anchors
-    own = not any(f["id"] in OWN_FAIL for f in fs) and bool(s.get("ca_cert") or s.get("ca_path"))
+    own = not any(f["id"] in OWN_FAIL and f["severity"] != "info" for f in fs) and \
+        bool(s.get("ca_cert") or s.get("ca_path"))
     large = tls and any(f["id"] == "store.cacert-large" for f in fs)
-    return {"verdict": rc == 0, "starttls": tls, "peer_accepts": accepts,
+    works = not any(f["id"] != "cf.stale" for f in errors)
+    return {"works": works, "starttls": tls, "peer_accepts": accepts,
             "file_refused": refused, "own_verify": own, "large_ca_list": large}
+
+
+def predict(doc, rc):
+    """Map `smtls check --json` (and its exit status) to the facts: the findings of the cf in
+    force for what sendmail does now, after_rebuild's for the cf the mc gives."""
+    s = doc.get("settings", {})
+    now = predict_one(doc.get("findings", []), s)
+    ar = doc.get("after_rebuild")
+    later = predict_one(ar["findings"], s)["works"] if ar else now["works"]
+    facts = {"verdict": rc == 0, "in_force": now.pop("works"), "after_rebuild": later}
+    facts.update(now)
+    return facts
 
 
 REFUSAL_MARKS = ("unsafe:", "_file(", "check_private_key failed", "load verify locs", "too small",
                  "md too weak")
 
 
-def observe_facts(o):
-    refused = bool(o["refused"])
-    return {"verdict": o["starttls"] and o["verify_ok"] and not refused,
+def works(o):
+    """TLS works: STARTTLS offered, no TLS file refused, and a verifying peer accepts the chain:
+    one with the public roots, or, when the chain served ends at a self-signed root that is not
+    public (a self-signed certificate, a private CA), one that was given that root"""
+    return o["starttls"] and (o["verify_ok"] or o.get("private_ok", False)) and not o["refused"]
+
+
+def observe_facts(o, rebuilt):
+    """o: the daemon on the cf in force; rebuilt: on the cf rebuilt from the mc (or o itself)"""
+    return {"verdict": works(o) and works(rebuilt), "in_force": works(o),
+            "after_rebuild": works(rebuilt),
             "starttls": o["starttls"], "peer_accepts": o["starttls"] and o["verify_ok"],
-            "file_refused": refused, "own_verify": o["client_verify"] == "OK",
+            "file_refused": bool(o["refused"]), "own_verify": o["client_verify"] == "OK",
             "large_ca_list": o["starttls"] and o["ca_names"] > 20}
 
 
@@ -595,17 +621,18 @@ def cn(dn):
     return m.group(1).strip() if m else dn.strip()
 
 
-def s_client(port, roots):
+def s_client(port, roots, *extra):
     try:
         r = subprocess.run(["openssl", "s_client", "-starttls", "smtp", "-connect",
                             "127.0.0.1:%d" % port, "-showcerts", "-CAfile", roots,
-                            "-servername", FQDN], stdin=subprocess.DEVNULL,
+                            "-servername", FQDN, *extra], stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=40)
         out = r.stdout.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
-        return {"verify_ok": False, "verify": "timeout", "chain": [], "ca_names": 0}
+        return {"verify_ok": False, "verify": "timeout", "chain": [], "ca_names": 0, "pems": []}
     code = None
     chain, names, in_names = [], 0, False
+    pems = re.findall(r"-----BEGIN CERTIFICATE-----\n.*?-----END CERTIFICATE-----\n", out, re.S)
     for line in out.splitlines():
         st = line.strip()
         if st.startswith("Verify return code:"):
@@ -626,8 +653,22 @@ def s_client(port, roots):
                 in_names = False
             elif st:
                 names += 1
-    return {"verify_ok": code is not None and code.startswith("0 "), "verify": code or "no handshake",
-            "chain": chain, "ca_names": names}
+    return {"verify_ok": code is not None and code.startswith("0 "), "rc": r.returncode,
+            "verify": code or "no handshake", "chain": chain, "ca_names": names, "pems": pems}
+
+
+def private_root(pems, public):
+    """the self-signed certificate at the end of the chain served, when it is not a public root"""
+    if not pems:
+        return None
+    last = pems[-1]
+    with open(public) as f:
+        if last in f.read():
+            return None
+    subj = subprocess.run(["openssl", "x509", "-noout", "-subject", "-issuer", "-nameopt",
+                           "RFC2253"], input=last, stdout=subprocess.PIPE, text=True).stdout
+    names = [l.split("=", 1)[1] for l in subj.splitlines() if "=" in l]
+    return last if len(names) == 2 and names[0] == names[1] else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -637,6 +678,52 @@ class Runner:
         self.base, self.pki, self.smtls = base, pki, smtls
         self.sink_port, self.sink_log = sink_port, sink_log
         self.run_dir = os.path.join(base, "run")
+
+    def observe(self, cf, sd, port, tag):
+        """the real sendmail on CF: as a server (EHLO, s_client with the public roots, and with
+        a private root the chain ends at), then as a client delivering to the sink"""
+        obs = {}
+        log = sd + "/server%s.log" % tag
+        pid = sm_start(cf, sd, FQDN, port, log)
+        try:
+            if pid is None and not listening(port):
+                obs.update(build="daemon did not start", starttls=False, verify_ok=False, verify="no daemon", chain=[], ca_names=0)
+            else:
+                obs["starttls"] = ehlo_starttls(port)
+                obs.update(s_client(port, self.pki + "/public.pem") if obs["starttls"] else
+                           {"verify_ok": False, "verify": "no STARTTLS", "chain": [], "ca_names": 0})
+                root = None if obs["verify_ok"] else private_root(obs.get("pems"),
+                                                                  self.pki + "/public.pem")
+                if root:  # a peer that was given our private root (and has the public ones)
+                    trusted = sd + "/private-root%s.pem" % tag
+                    with open(trusted, "w") as f:
+                        f.write(root)
+                        with open(self.pki + "/public.pem") as g:
+                            f.write(g.read())
+                    v = s_client(port, trusted, "-verify_return_error")
+                    obs["private_verify"] = v["verify"]
+                    obs["private_ok"] = v["verify_ok"] and v["rc"] == 0
+        finally:
+            sm_stop(pid, sd)
+        obs.pop("pems", None)
+        # the client, delivering to the sink
+        clog = sd + "/client%s.log" % tag
+        try:
+            subprocess.run(ns("client.test.example", SM_BIN, "-C", cf, "-D", clog, "-d89.8", "-odi",
+                              "-oi", "-f", "oracle@" + FQDN, "root@" + SINK_FQDN),
+                           input=b"Subject: oracle\n\nhello\n", stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=90)
+        except subprocess.TimeoutExpired:
+            pass
+        obs["client_verify"] = "none"
+        for line in open(clog, errors="replace") if os.path.exists(clog) else []:
+            if "STARTTLS=client, relay=" in line and "verify=" in line:
+                obs["client_verify"] = line.split("verify=", 1)[1].split(",")[0].strip()
+        obs["log"] = tls_log(log, sd) + tls_log(clog, sd)
+        obs["refused"] = [line for p in (log, clog) if os.path.exists(p)
+                          for line in open(p, errors="replace")
+                          if "STARTTLS" in line and any(m in line for m in REFUSAL_MARKS)]
+        return obs
 
     def run(self, s):
         sd = os.path.join(self.base, "s", s["id"])
@@ -649,7 +736,6 @@ class Runner:
         with open(sd + "/sendmail.mc", "w") as f:
             f.write(mc)
         cf = sd + "/sendmail.cf"
-        obs = {"build": "ok"}
         if s["cf"] == "fresh":
             m4(sd + "/sendmail.mc", cf)
         else:
@@ -675,42 +761,23 @@ class Runner:
             doc = {"findings": [{"id": "oracle.no-json", "severity": "error", "file": None,
                                  "message": r.stderr.strip()}]}
         pred = predict(doc, r.returncode)
-        # the truth: the server
-        log = sd + "/server.log"
-        pid = sm_start(cf, sd, FQDN, port, log)
-        try:
-            if pid is None and not listening(port):
-                obs["build"] = "daemon did not start"
-                obs.update(starttls=False, verify_ok=False, verify="no daemon", chain=[], ca_names=0)
-            else:
-                obs["starttls"] = ehlo_starttls(port)
-                obs.update(s_client(port, self.pki + "/public.pem") if obs["starttls"] else
-                           {"verify_ok": False, "verify": "no STARTTLS", "chain": [], "ca_names": 0})
-        finally:
-            sm_stop(pid, sd)
-        # the truth: the client, delivering to the sink
-        clog = sd + "/client.log"
-        try:
-            subprocess.run(ns("client.test.example", SM_BIN, "-C", cf, "-D", clog, "-d89.8", "-odi",
-                              "-oi", "-f", "oracle@" + FQDN, "root@" + SINK_FQDN),
-                           input=b"Subject: oracle\n\nhello\n", stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=90)
-        except subprocess.TimeoutExpired:
-            pass
-        obs["client_verify"] = "none"
-        for line in open(clog, errors="replace") if os.path.exists(clog) else []:
-            if "STARTTLS=client, relay=" in line and "verify=" in line:
-                obs["client_verify"] = line.split("verify=", 1)[1].split(",")[0].strip()
-        obs["log"] = tls_log(log, sd) + tls_log(clog, sd)
-        obs["refused"] = [line for p in (log, clog) if os.path.exists(p)
-                          for line in open(p, errors="replace")
-                          if "STARTTLS" in line and any(m in line for m in REFUSAL_MARKS)]
-        fact = observe_facts(obs)
-        return {"setup": s, "desc": describe(s), "pred": pred, "obs": fact, "raw": obs,
-                "check_rc": r.returncode,
-                "findings": ["%s:%s%s" % (f["severity"][0].upper(), f["id"],
-                                          "(%s)" % short(f.get("file"), sd) if f.get("file") else "")
-                             for f in doc.get("findings", []) if f.get("severity") != "ok"]}
+        obs = self.observe(cf, sd, port, "")
+        if s["cf"] == "fresh":
+            rebuilt = obs
+        else:  # the second observation: the cf the next rebuild from the mc gives
+            m4(sd + "/sendmail.mc", sd + "/rebuilt.cf")
+            rebuilt = self.observe(sd + "/rebuilt.cf", sd, port, "-rebuilt")
+            obs["rebuilt"] = rebuilt
+        fact = observe_facts(obs, rebuilt)
+        names = lambda fs: ["%s:%s%s" % (f["severity"][0].upper(), f["id"],
+                                         "(%s)" % short(f.get("file"), sd) if f.get("file") else "")
+                            for f in fs if f.get("severity") != "ok"]
+        res = {"setup": s, "desc": describe(s), "pred": pred, "obs": fact, "raw": obs,
+               "check_rc": r.returncode, "findings": names(doc.get("findings", [])),
+               "check_stderr": r.stderr.strip()[-500:]}
+        if s["cf"] != "fresh" and doc.get("after_rebuild"):
+            res["findings_rebuilt"] = names(doc["after_rebuild"]["findings"])
+        return res
 
 
 def short(p, sd):
@@ -804,9 +871,10 @@ CAUSES = [
      "file.unreadable (error), sendmail offers STARTTLS (only its own verification fails)"),
     ("client-key-alone", False, "ClientKeyFile without ClientCertFile: sendmail logs "
      "SSL_CTX_check_private_key failed, check says nothing"),
-    ("untrusted-but-exit-0", False, "a self-signed leaf: check exits 0 (chain.untrusted is info), "
-     "but a peer verifying with the public roots rejects it: the verdict promises more than it "
-     "keeps, or chain.untrusted must count"),
+    ("untrusted-but-exit-0", False, "a self-signed leaf or a private CA: check exits 0 "
+     "(chain.untrusted is info), but the peer given our private root rejects the chain"),
+    ("rebuild-verdict", False, "a stale cf: check's verdict of the cf the next rebuild gives "
+     "(after_rebuild) is not what the daemon does on that cf"),
     ("unhashed-capath-root-in-cafile", False, "an unhashed CACertPath with the public root in "
      "CACertFile: store.capath-unhashed says verify=FAIL, but CACertFile's root verifies peers"),
     ("key-without-cert-judged", False, "ServerKeyFile set without ServerCertFile: check judges "
@@ -821,7 +889,7 @@ def cause(res, fact):
     unset = lambda r: d[r] in ("absent", "dnl")
     own = fact == "own_verify"
     if s["cf"] != "fresh":
-        return "cf-in-force"
+        return "rebuild-verdict" if fact == "after_rebuild" else "cf-in-force"
     if unset("capath") and not unset("cafile") and fact != "own_verify":
         return "cafile-without-capath"
     if own and (unset("cafile") or unset("capath") or s["cafile"] in ("der", "garbage", "a-key") or
@@ -839,7 +907,7 @@ def cause(res, fact):
         return "capath-dir-safety"
     if fact in ("verdict", "file_refused") and unset("ccert") and not unset("ckey"):
         return "client-key-alone"
-    if fact == "verdict" and s["scert"] in ("self-signed", "leaf-unrelated-ca"):
+    if fact in ("verdict", "in_force") and s["scert"] in ("self-signed", "leaf-unrelated-ca"):
         return "untrusted-but-exit-0"
     if fact == "file_refused" and unset("scert") and not unset("skey"):
         return "key-without-cert-judged"
@@ -874,8 +942,9 @@ def report(results, out, seed, elapsed, xfail):
         p("== %s (%s): %s" % (key, "reported before the oracle" if known else "found by the oracle",
                               text))
         p("   %d setups: %s" % (len(groups[key]), " ".join(sorted(groups[key]))))
-    p("")
-    p("Each disagreement:")
+    if dis:
+        p("")
+        p("Each disagreement:")
     for res in dis:
         sid = res["setup"]["id"]
         p("- %s%s: %s" % (sid, " (expected: %s)" % xfail[sid] if sid in xfail else "", res["desc"]))
@@ -883,12 +952,20 @@ def report(results, out, seed, elapsed, xfail):
             p("    %s: check predicted %s, sendmail did %s [%s]" % (
                 fact, "yes" if res["pred"][fact] else "no", "yes" if res["obs"][fact] else "no",
                 cause(res, fact)))
-        raw = res["raw"]
-        p("    observed: starttls=%s verify=%s chain=%s ca_names=%d client verify=%s" % (
-            raw["starttls"], raw["verify"], raw["chain"], raw["ca_names"], raw["client_verify"]))
+        for what, raw in (("", res["raw"]), (" (rebuilt cf)", res["raw"].get("rebuilt"))):
+            if raw is None:
+                continue
+            p("    observed%s: starttls=%s verify=%s%s chain=%s ca_names=%d client verify=%s" % (
+                what, raw["starttls"], raw["verify"], " private-root verify=%s" %
+                raw["private_verify"] if "private_verify" in raw else "", raw["chain"],
+                raw["ca_names"], raw["client_verify"]))
+            for line in raw["log"]:
+                p("    log%s: %s" % (what, line))
         p("    check (exit %d): %s" % (res["check_rc"], " ".join(res["findings"]) or "no findings"))
-        for line in raw["log"]:
-            p("    log: " + line)
+        for line in res.get("check_stderr", "").splitlines():
+            p("    check stderr: " + line)
+        if "findings_rebuilt" in res:
+            p("    check after_rebuild: %s" % (" ".join(res["findings_rebuilt"]) or "no findings"))
 
 
 def disagreements(res):
@@ -903,6 +980,8 @@ def main():
     ap.add_argument("--smtls", default=os.environ.get("SMTLS", "./smtls"))
     ap.add_argument("--scratch", default=os.environ.get("SMTLS_SCRATCH", "/run/smtls-tests"))
     ap.add_argument("--only", help="comma-separated setup indexes to run")
+    ap.add_argument("--add", action="append", default=[], metavar="SEED-INDEX",
+                    help="also run this setup of another seed (e.g. 1-254)")
     ap.add_argument("--tap", action="store_true", help="TAP output: one test per setup")
     ap.add_argument("--xfail", action="append", default=[],
                     help="ID=REASON: a known disagreement (TAP # TODO)")
@@ -914,6 +993,9 @@ def main():
     jobs = max(1, min(a.j, 2))
     idx = [int(x) for x in a.only.split(",")] if a.only else list(range(a.n))
     setups = [gen_setup(a.seed, i) for i in idx]
+    for sid in a.add:
+        sd, _, si = sid.rpartition("-")
+        setups.append(gen_setup(sd, int(si)))
     if a.list:
         for s in setups:
             print(s["id"], describe(s))

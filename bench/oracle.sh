@@ -3,7 +3,7 @@
 # from a seed, each judged by `smtls check --json` and run on the real sendmail (server and
 # client, on 127.0.0.1, in a private UTS namespace); prints a confusion table per observable
 # fact and every disagreement, grouped by cause, with its setup id and description.
-# Usage: bench/oracle.sh [-n N] [--seed S] [-j 1|2] [--only I,J,...] [--list] [--keep]
+# Usage: bench/oracle.sh [-n N] [--seed S] [-j 1|2] [--only I,J,...] [--add S-I]... [--list] [--keep]
 #   (defaults: 500 setups, seed 1, two at a time; SMTLS=path/to/smtls). Needs root.
 # Exit status: 0 when every setup agrees, 1 when one disagrees, 2 when it cannot run.
 set -eu

@@ -173,6 +173,62 @@ check_ca_file(struct check_ctx *c, bool *has_public)
 	}
 }
 
+/* Whether every certificate in dir/name is in the store anyway (through CACertFile). */
+static bool
+unhashed_covered(const struct check_ctx *c, const char *dir, const char *name)
+{
+	struct certlist certs = { 0 };
+	char *path = xstrprintf("%s/%s", dir, name), *err = NULL;
+	bool covered;
+	size_t i;
+
+	covered = cert_load_file(path, &certs, &err) == LOAD_OK && certs.n > 0;
+	for (i = 0; covered && i < certs.n; i++)
+		covered = trust_has(c->store, &certs.v[i]);
+	free(err);
+	free(path);
+	certlist_free(&certs);
+	return covered;
+}
+
+/*
+ * store.capath-unhashed: OpenSSL looks certificates up in CACertPath only by HASH.0 names, so
+ * it never finds the unhashed ones there; but sendmail loads CACertFile into the same store,
+ * and what CACertFile holds is found: only the certificates that are nowhere else cost
+ * sendmail's own verification of peers (a warning); when there are none, it is info.
+ * What we serve through them is judged by chain.incomplete.
+ */
+static void
+check_unhashed(struct check_ctx *c, const char *dir, const struct capath_scan *scan)
+{
+	char **hidden = xreallocarray(NULL, scan->n_unhashed, sizeof(*hidden));
+	struct buf names = { 0 };
+	struct finding *f;
+	size_t i, n = 0;
+
+	for (i = 0; i < scan->n_unhashed; i++)
+		if (!unhashed_covered(c, dir, scan->unhashed[i]))
+			hidden[n++] = scan->unhashed[i];
+	if (n > 0) {
+		join_names(&names, hidden, n, ", ");
+		f = findings_add(c->out, "store.capath-unhashed", SEV_WARNING, dir,
+		    _("%zu certificate file(s) have no subject-hash link (%s): OpenSSL looks "
+		    "certificates up only by HASH.0 names, so it never finds these, and sendmail "
+		    "cannot verify peers through them (verify=FAIL in its log)"), n, names.data);
+	} else {
+		join_names(&names, scan->unhashed, scan->n_unhashed, ", ");
+		f = findings_add(c->out, "store.capath-unhashed", SEV_INFO, dir,
+		    _("%zu certificate file(s) have no subject-hash link (%s): OpenSSL never "
+		    "finds them here, but CACertFile holds the same certificates, so sendmail "
+		    "still verifies peers with them"), scan->n_unhashed, names.data);
+	}
+	finding_set_fix(f, _("make the links: openssl rehash %s (or smtls rehash %s)"), dir, dir);
+	finding_set_reproduce(f, "openssl verify -CApath %s %s/%s", dir, dir,
+	    n > 0 ? hidden[0] : scan->unhashed[0]);
+	buf_free(&names);
+	free(hidden);
+}
+
 static void
 check_ca_path(struct check_ctx *c, bool *has_public)
 {
@@ -214,22 +270,8 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 		return;
 	}
 	managed = distribution_managed(dir);
-	if (scan.n_unhashed > 0) {
-		struct buf names = { 0 };
-
-		join_names(&names, scan.unhashed, scan.n_unhashed, ", ");
-		/* what we serve through them is judged by chain.incomplete */
-		f = findings_add(c->out, "store.capath-unhashed", SEV_WARNING, dir,
-		    _("%zu certificate file(s) have no subject-hash link (%s): OpenSSL looks "
-		    "certificates up only by HASH.0 names, so it never finds these, and sendmail "
-		    "cannot verify peers through them (verify=FAIL in its log)"),
-		    scan.n_unhashed, names.data);
-		finding_set_fix(f, _("make the links: openssl rehash %s (or smtls rehash %s)"), dir,
-		    dir);
-		finding_set_reproduce(f, "openssl verify -CApath %s %s/%s", dir, dir,
-		    scan.unhashed[0]);
-		buf_free(&names);
-	}
+	if (scan.n_unhashed > 0)
+		check_unhashed(c, dir, &scan);
 	if (scan.n_stale > 0) {
 		struct buf names = { 0 };
 
