@@ -59,7 +59,7 @@ struct journal {
 	char			*path, *reg;
 	int			 fd, regfd;
 	enum journal_state	 state;
-	bool			 broken;
+	bool			 broken, prepared;
 };
 
 static void (*notice_fn)(const char *, void *);
@@ -717,10 +717,9 @@ take_backups(struct journal *j, char **err)
 }
 
 int
-journal_commit(struct journal *j, char **err)
+journal_backup(struct journal *j, char **err)
 {
 	struct buf b = { 0 };
-	char *e2 = NULL;
 	size_t i;
 	int r;
 
@@ -728,10 +727,8 @@ journal_commit(struct journal *j, char **err)
 		err_set(err, "%s", _("the set of files was already abandoned"));
 		return -1;
 	}
-	if (j->n == 0) {
-		j->state = JOURNAL_COMMITTED;
+	if (j->prepared || j->n == 0)
 		return 0;
-	}
 	if (take_backups(j, err) == -1) {
 		discard(j);
 		return -1;
@@ -749,6 +746,22 @@ journal_commit(struct journal *j, char **err)
 		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
 		discard(j);
 		return -1;
+	}
+	j->prepared = true;
+	return 0;
+}
+
+int
+journal_commit(struct journal *j, char **err)
+{
+	char *e2 = NULL;
+	size_t i;
+
+	if (journal_backup(j, err) == -1)
+		return -1;
+	if (j->n == 0) {
+		j->state = JOURNAL_COMMITTED;
+		return 0;
 	}
 	for (i = 0; i < j->n; i++)
 		if (ent_forward(&j->e[i], err) == -1)
