@@ -481,7 +481,8 @@ journal_open(struct journal *j, const char *target, char **err)
 	j->fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC,
 	    0600);
 	if (j->fd == -1) {
-		err_set(err, _("%s: cannot create the journal: %s"), j->path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s (the journal %s)"), target, strerror(errno),
+		    j->path);
 		xfree(j->path);
 		registry_remove(j);
 		return -1;
@@ -489,7 +490,8 @@ journal_open(struct journal *j, const char *target, char **err)
 	(void)flock(j->fd, LOCK_EX | LOCK_NB);
 	head = xstrprintf("smtls-journal 1\t%s\n", j->label);
 	if (append(j->fd, head) == -1) {
-		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s (the journal %s)"), target, strerror(errno),
+		    j->path);
 		free(head);
 		journal_close(j);
 		xfree(j->path);
@@ -576,7 +578,8 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 	line = xstrprintf("E\t%c\t%d\t%s\t%s\t%s\n", e->kind, e->keep, e->target,
 	    e->tmp ? e->tmp : "-", e->backup ? e->backup : "-");
 	if (append(j->fd, line) == -1) {
-		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s (the journal %s)"), path, strerror(errno),
+		    j->path);
 		free(line);
 		free(e->target);
 		free(e->tmp);
@@ -626,7 +629,7 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	e->new_ino = st.st_ino;
 	return (int)(e - j->e);
 fail:
-	err_set(err, _("%s: cannot write the new file %s: %s"), f->target, e->tmp, strerror(en));
+	err_set(err, _("%s: cannot write: %s (the new file %s)"), f->target, strerror(en), e->tmp);
 	j->broken = true;
 	return -1;
 }
@@ -743,7 +746,7 @@ journal_backup(struct journal *j, char **err)
 	if (r == -1) {
 		/* recovery reads an unsynced "commit" as uncommitted or committed: either way
 		 * nothing is renamed yet, and discard() leaves no journal to read */
-		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s (the journal)"), j->path, strerror(errno));
 		discard(j);
 		return -1;
 	}
