@@ -919,7 +919,8 @@ parse_journal(char *text, const char *id, struct parsed *p)
 		else
 			return -1;
 	}
-	return p->label != NULL ? 0 : -1;
+	/* no complete first line: the journal was being begun, nothing was made yet */
+	return 0;
 }
 
 static void
