@@ -9,6 +9,7 @@
  * SMTLS_FAULT=kill:N kills the process (SIGKILL) just before its Nth call that changes a
  * file under $SMTLS_FAULT_DIR (open for writing, write, fsync, rename, link, unlink, chmod,
  * chown, mkdir, ...): the crash-consistency test (tests/journal-kill.test) tries every N.
+ * SMTLS_FAULT=kill-rename:N kills it at the Nth rename of a temp file or backup.
  * Only the process that first loaded the shim acts (not m4 nor sendmail it runs).
  */
 #define _GNU_SOURCE
@@ -376,6 +377,11 @@ rename(const char *from, const char *to)
 	if (real == NULL)
 		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
 	kill_point("rename", to);
+	if (active && getenv("SMTLS_FAULT") != NULL && strstr(from, ".smtls-") != NULL &&
+	    listed("kill-rename", counts[2] + 1)) {
+		note("kill-rename", from);
+		raise(SIGKILL);
+	}
 	if (hit(2, "rename", from)) {
 		errno = EIO;
 		return -1;
