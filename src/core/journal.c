@@ -323,9 +323,8 @@ roll_back(struct ent *e, size_t n, char **err)
 		/* go on with the others: put back as much as can be */
 		if (ent_rollback(&e[i], &e1) == -1) {
 			if (r == 0)
-				*err = e1;
-			else
-				free(e1);
+				err_set(err, "%s", e1);
+			free(e1);
 			r = -1;
 		}
 	}
@@ -757,7 +756,7 @@ journal_backup(struct journal *j, char **err)
 int
 journal_commit(struct journal *j, char **err)
 {
-	char *e2 = NULL;
+	char *e1 = NULL, *e2 = NULL;
 	size_t i;
 
 	if (journal_backup(j, err) == -1)
@@ -767,7 +766,7 @@ journal_commit(struct journal *j, char **err)
 		return 0;
 	}
 	for (i = 0; i < j->n; i++)
-		if (ent_forward(&j->e[i], err) == -1)
+		if (ent_forward(&j->e[i], &e1) == -1)
 			break;
 	if (i == j->n) {
 		fsync_dirs(j->e, j->n, NULL);
@@ -784,17 +783,14 @@ journal_commit(struct journal *j, char **err)
 	if (roll_back(j->e, j->n, &e2) == 0) {
 		journal_close(j);
 		j->state = JOURNAL_ROLLED_BACK;
+		err_set(err, "%s", e1);
+		free(e1);
 		return -1;
 	}
 	j->state = JOURNAL_PENDING;
-	{
-		char *m = xstrprintf(_("%s; putting the old files back failed too (%s): the "
-		    "journal %s is kept, and the next smtls command completes or undoes the "
-		    "change"), *err, e2, j->path);
-
-		free(*err);
-		*err = m;
-	}
+	err_set(err, _("%s; putting the old files back failed too (%s): the journal %s is kept, "
+	    "and the next smtls command completes or undoes the change"), e1, e2, j->path);
+	free(e1);
 	free(e2);
 	if (j->fd != -1)
 		close(j->fd);
@@ -952,7 +948,7 @@ recover_one(const char *jpath, struct journal_report *rep)
 	struct parsed p;
 	struct stat st;
 	const char *id = base_of(jpath) + strlen(JOURNAL_PREFIX);
-	char *text = NULL, *err = NULL;
+	char *text = NULL, *msg = NULL;
 	size_t len, i;
 	enum file_status fst;
 	bool removed = false;
@@ -968,25 +964,25 @@ recover_one(const char *jpath, struct journal_report *rep)
 	memset(&p, 0, sizeof(p));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) != 0) {
-		err_set(&err, _("%s: not a journal smtls wrote (owner or mode); left alone"), jpath);
-		report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		err_set(&msg, _("%s: not a journal smtls wrote (owner or mode); left alone"), jpath);
+		report_add(rep, jpath, &p, JOURNAL_STUCK, msg);
 		close(fd);
 		return 1;
 	}
-	if (file_read(jpath, JOURNAL_MAX, &text, &len, &fst, &err) == -1 ||
+	if (file_read(jpath, JOURNAL_MAX, &text, &len, &fst, &msg) == -1 ||
 	    parse_journal(text, id, &p) == -1) {
-		if (err == NULL)
-			err_set(&err, _("%s: a damaged journal; left alone"), jpath);
-		report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		if (msg == NULL)
+			err_set(&msg, _("%s: a damaged journal; left alone"), jpath);
+		report_add(rep, jpath, &p, JOURNAL_STUCK, msg);
 		goto out;
 	}
 	if (!p.committed) {
 		for (i = 0; i < p.n; i++)
-			if (ent_cleanup(&p.e[i], false, &removed) == -1 && err == NULL)
-				err_set(&err, "%s: %s", p.e[i].target, strerror(errno));
+			if (ent_cleanup(&p.e[i], false, &removed) == -1 && msg == NULL)
+				err_set(&msg, "%s: %s", p.e[i].target, strerror(errno));
 		fsync_dirs(p.e, p.n, NULL);
-		if (err != NULL)
-			report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		if (msg != NULL)
+			report_add(rep, jpath, &p, JOURNAL_STUCK, msg);
 		else if (removed)
 			report_add(rep, jpath, &p, JOURNAL_CLEANED, NULL);
 		else
@@ -998,8 +994,8 @@ recover_one(const char *jpath, struct journal_report *rep)
 			fwd = ent_forwardable(&p.e[i]);
 		if (!fwd && !p.rollback)
 			(void)append(fd, "rollback\n");
-		if ((fwd ? roll_forward(p.e, p.n, &err) : roll_back(p.e, p.n, &err)) == -1) {
-			report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		if ((fwd ? roll_forward(p.e, p.n, &msg) : roll_back(p.e, p.n, &msg)) == -1) {
+			report_add(rep, jpath, &p, JOURNAL_STUCK, msg);
 			goto out;
 		}
 		report_add(rep, jpath, &p, fwd ? JOURNAL_COMPLETED : JOURNAL_UNDONE, NULL);
