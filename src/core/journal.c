@@ -59,7 +59,7 @@ struct journal {
 	char			*path, *reg;
 	int			 fd, regfd;
 	enum journal_state	 state;
-	bool			 broken, prepared;
+	bool			 broken, prepared, lazy;
 };
 
 static void (*notice_fn)(const char *, void *);
@@ -504,7 +504,7 @@ journal_open(struct journal *j, const char *target, char **err)
 /* Checks target and adds its entry line to the journal (before any file is made). */
 static struct ent *
 entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_only,
-    const char *backup, bool *existed, struct stat *old, char **err)
+    const char *backup, bool lazy, bool *existed, struct stat *old, char **err)
 {
 	struct ent *e;
 	char *target, *line;
@@ -576,7 +576,7 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 	}
 	line = xstrprintf("E\t%c\t%d\t%s\t%s\t%s\n", e->kind, e->keep, e->target,
 	    e->tmp ? e->tmp : "-", e->backup ? e->backup : "-");
-	if (append(j->fd, line) == -1) {
+	if ((lazy ? file_write_all(j->fd, line, strlen(line)) : append(j->fd, line)) == -1) {
 		err_set(err, _("%s: cannot write: %s (the journal %s)"), path, strerror(errno),
 		    j->path);
 		free(line);
@@ -600,7 +600,8 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	bool existed;
 	int fd, en;
 
-	e = entry_new(j, f->target, ENT_CREATE, f->new_only, f->backup, &existed, &old, err);
+	e = entry_new(j, f->target, ENT_CREATE, f->new_only, f->backup, f->lazy, &existed, &old,
+	    err);
 	if (e == NULL)
 		return -1;
 	like = f->like ? f->like : (f->keep_owner && existed ? &old : NULL);
@@ -614,8 +615,8 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	}
 	if (file_write_all(fd, f->data, f->len) == -1 ||
 	    (like != NULL && fchown(fd, like->st_uid, like->st_gid) == -1 && errno != EPERM) ||
-	    fchmod(fd, like ? like->st_mode & 07777 : f->mode) == -1 || fsync(fd) == -1 ||
-	    fstat(fd, &st) == -1) {
+	    fchmod(fd, like ? like->st_mode & 07777 : f->mode) == -1 ||
+	    (!f->lazy && fsync(fd) == -1) || fstat(fd, &st) == -1) {
 		en = errno;
 		close(fd);
 		goto fail;
@@ -626,6 +627,7 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	}
 	e->dev = st.st_dev;
 	e->new_ino = st.st_ino;
+	j->lazy |= f->lazy;
 	return (int)(e - j->e);
 fail:
 	err_set(err, _("%s: cannot write: %s (the new file %s)"), f->target, strerror(en), e->tmp);
@@ -640,7 +642,7 @@ journal_remove(struct journal *j, const char *path, const char *backup, char **e
 	struct ent *e;
 	bool existed;
 
-	e = entry_new(j, path, ENT_DELETE, false, backup, &existed, &old, err);
+	e = entry_new(j, path, ENT_DELETE, false, backup, false, &existed, &old, err);
 	if (e == NULL)
 		return -1;
 	if (!existed) {
@@ -718,6 +720,37 @@ take_backups(struct journal *j, char **err)
 	return 0;
 }
 
+/* The lazily written temp files and entry lines made durable: one syncfs() where there is one
+ * (the journal and the temp files share a directory, so its file system), else one fsync each. */
+static int
+sync_lazy(struct journal *j, char **err)
+{
+	size_t i;
+	int fd, r = 0;
+
+#ifdef __linux__
+	if (syncfs(j->fd) == 0)
+		return 0;
+#endif
+	for (i = 0; i < j->n && r == 0; i++) {
+		if (j->e[i].tmp == NULL)
+			continue;
+		fd = open(j->e[i].tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1 || fsync(fd) == -1) {
+			err_set(err, _("%s: cannot write: %s (the new file %s)"), j->e[i].target,
+			    strerror(errno), j->e[i].tmp);
+			r = -1;
+		}
+		if (fd != -1)
+			close(fd);
+	}
+	if (r == 0 && fsync(j->fd) == -1) {
+		err_set(err, _("%s: cannot write: %s (the journal)"), j->path, strerror(errno));
+		r = -1;
+	}
+	return r;
+}
+
 int
 journal_backup(struct journal *j, char **err)
 {
@@ -731,6 +764,10 @@ journal_backup(struct journal *j, char **err)
 	}
 	if (j->prepared || j->n == 0)
 		return 0;
+	if (j->lazy && sync_lazy(j, err) == -1) {
+		discard(j);
+		return -1;
+	}
 	if (take_backups(j, err) == -1) {
 		discard(j);
 		return -1;
