@@ -158,6 +158,7 @@ main(void)
 	    "new_only refuses an existing file");
 	xfree(e);
 	journal_free(j);
+	free(b);
 	ok(symlink("a", b = xstrprintf("%s/link", dir)) == 0, "a symbolic link");
 	j = journal_begin("test");
 	f.target = b;
