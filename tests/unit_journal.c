@@ -27,7 +27,8 @@ spit(const char *name, const char *text)
 {
 	char *p = path(name), *e = NULL;
 
-	if (file_write_atomic(p, text, strlen(text), 0644, 0, &e) == -1)
+	unlink(p);
+	if (file_write_new(p, text, strlen(text), 0644, &e) == -1)
 		bail_out("%s", e);
 	free(p);
 }
