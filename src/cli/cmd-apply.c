@@ -19,7 +19,8 @@ static const struct cmd_option apply_options[] = {
 	{ "dry-run", 0, no_argument, NULL, OPT_A_DRY_RUN,
 	  N_("show the diffs of sendmail.mc and sendmail.cf; write nothing") },
 	{ "undo", 0, no_argument, NULL, OPT_A_UNDO,
-	  N_("restore the latest backups of sendmail.mc and sendmail.cf") },
+	  N_("restore the latest backups of sendmail.mc and sendmail.cf (and remove a "
+	     "sendmail.cf that apply created)") },
 	{ "force", 0, no_argument, NULL, OPT_A_FORCE,
 	  N_("apply despite error findings of the check") },
 	{ "restart", 0, no_argument, NULL, OPT_A_RESTART,
@@ -294,8 +295,9 @@ const struct cmd_entry cmd_apply_entry = {
 	    "macros with 'dnl smtls: '. Then build sendmail.cf with m4, read every option\n"
 	    "back, check the files it names (error findings refuse the change unless\n"
 	    "--force), run `sendmail -C NEW -bC', back up both files as\n"
-	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename). On any\n"
-	    "failure no file changes.\n"
+	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename) as one\n"
+	    "transaction: on any failure no file changes, and after a kill the next\n"
+	    "smtls command completes or rolls it back.\n"
 	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n\n"),
 	.groups = apply_groups,
 	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"
