@@ -882,10 +882,8 @@ write_client_cf(struct ctx *c, char **why)
 		mailer = buf_release(&nm);
 	}
 	buf_printf(&out, "\n# smtls prove: the test message's way to the candidate\n%s", mailer);
-	if (file_write_atomic(c->clt_cf, out.data, out.len, 0600, 0, NULL) == -1) {
-		*why = xstrprintf(_("cannot write %s: %s"), c->clt_cf, strerror(errno));
-		goto out;
-	}
+	if (file_write_new(c->clt_cf, out.data, out.len, 0600, why) == -1)
+		goto out;	/* a file of our own work directory, made once */
 	rc = 0;
 out:
 	free(mailer);
