@@ -7,7 +7,7 @@
 
 enum file_status {
 	FILE_OK = 0,
-	FILE_MISSING,		/* ENOENT or a dangling symlink */
+	FILE_MISSING,		/* ENOENT, ENOTDIR or a dangling symlink */
 	FILE_UNREADABLE,	/* EACCES, ELOOP, I/O error, ... (see err) */
 	FILE_NOT_REGULAR,	/* a directory, FIFO, socket or device */
 	FILE_TOO_LARGE,		/* larger than the caller's limit */
@@ -20,6 +20,15 @@ enum file_status {
  */
 int file_read(const char *path, size_t max, char **data, size_t *len,
     enum file_status *status, char **err);
+
+/* strerror(e), except that ELOOP is called a symbolic link loop. */
+const char *file_strerror(int e);
+/*
+ * Why path cannot be read as a regular file, in words ("does not exist", "a symbolic link
+ * loop ...", "is a directory, not a file", "Permission denied", ...), or NULL when it can.
+ * Only stat()s it: never opens it, so a FIFO never blocks.
+ */
+const char *file_problem(const char *path);
 
 /*
  * Writes data to path atomically: a temp file in the same directory (mode mode, or the

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "smtls/cert.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "smtls/mc.h"
 
@@ -182,6 +183,25 @@ settings_finish(struct cli_settings *s)
 	}
 	if (s->has_next && s->next.public_roots == NULL && p->public_roots != NULL)
 		s->next.public_roots = xstrdup(p->public_roots);
+}
+
+int
+settings_check_targets(const struct cli_settings *s, const char *cmd)
+{
+	const char *mc = s->plan.mc_path, *cf = s->plan.cf_path, *why;
+	struct stat st;
+
+	if (mc != NULL && (why = file_problem(mc)) != NULL) {
+		cli_error(_("%s: %s: %s; --mc must name the sendmail.mc to use"), cmd, mc, why);
+		return -1;
+	}
+	/* a missing cf is built; a loop, a directory or a FIFO there is an error */
+	if (cf != NULL && (lstat(cf, &st) == 0 || errno != ENOENT) &&
+	    (why = file_problem(cf)) != NULL) {
+		cli_error(_("%s: %s: %s; --cf must name the sendmail.cf to use (or a new one)"), cmd, cf, why);
+		return -1;
+	}
+	return 0;
 }
 
 /* Copies the fields of from that the flags left unset into to. */
