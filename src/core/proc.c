@@ -182,6 +182,12 @@ proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, size_
 	return run(argv, hostname, NULL, 0, timeout_ms, max_out, res);
 }
 
+char *
+proc_operand(const char *path)
+{
+	return path[0] == '-' ? xstrprintf("./%s", path) : xstrdup(path);
+}
+
 void
 proc_result_free(struct proc_result *res)
 {
