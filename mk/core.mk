@@ -6,6 +6,7 @@ libsmtls_a_SOURCES += \
 	include/smtls/check.h src/core/check.c src/core/check-int.h \
 	src/core/check-cert.c src/core/check-files.c src/core/check-store.c \
 	include/smtls/fileio.h src/core/fileio.c \
+	include/smtls/journal.h src/core/journal.c \
 	include/smtls/finding.h src/core/finding.c \
 	include/smtls/i18n.h \
 	include/smtls/m4.h src/core/m4.c \
@@ -52,3 +53,8 @@ TESTS += tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.t
 	tests/regress-client-cert-expired.test tests/regress-file-problem-named.test \
 	tests/regress-dash-file-names.test
 EXTRA_DIST += tests/lib-regress.sh
+
+check_PROGRAMS += tests/unit_journal
+tests_unit_journal_SOURCES = tests/tap.h tests/unit_journal.c
+tests_unit_journal_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_journal

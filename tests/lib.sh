@@ -9,6 +9,8 @@ set -u
 T=$(mktemp -d "$SMTLS_SCRATCH/smtls-test.XXXXXX")
 chmod 755 "$T"
 TMPDIR=$T/tmp; mkdir -p "$TMPDIR"; export TMPDIR
+# the journals' registry (smtls(8) FILES): this test's own, never /var/lib/smtls
+SMTLS_STATE_DIR=$T/state; export SMTLS_STATE_DIR
 _tap_n=0
 _tap_fail=0
 _tap_cleanup_hooks=""

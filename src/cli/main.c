@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "smtls/i18n.h"
+#include "smtls/journal.h"
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
@@ -59,6 +60,34 @@ version(void)
 	puts(_("License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
 	    "This is free software: you are free to change and redistribute it.\n"
 	    "There is NO WARRANTY, to the extent permitted by law."));
+}
+
+static void
+journal_notice(const char *msg, void *arg)
+{
+	(void)arg;
+	cli_error("%s", msg);
+}
+
+/*
+ * Before any command: an earlier run killed in the middle of writing a set of files (apply,
+ * undo, keys and certificates) is completed or rolled back; one line says which.
+ */
+static void
+recover_journals(void)
+{
+	struct journal_report rep;
+	size_t i;
+
+	journal_set_notice(journal_notice, NULL);
+	journal_recover(NULL, &rep);
+	for (i = 0; i < rep.n; i++) {
+		char *m = journal_recovered_text(&rep.v[i]);
+
+		cli_error("%s", m);
+		free(m);
+	}
+	journal_report_free(&rep);
 }
 
 /* Matches "ca new" against argv[1] argv[2]; returns the number of words used, or 0. */
@@ -114,6 +143,9 @@ main(int argc, char **argv)
 #endif
 	signal(SIGPIPE, SIG_IGN);
 
+	if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0 &&
+	    strcmp(argv[1], "--version") != 0 && strcmp(argv[1], "-V") != 0))
+		recover_journals();
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		char *wargv[] = { (char *)"wizard", NULL };
 

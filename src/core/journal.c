@@ -1,0 +1,1129 @@
+/*
+ * journal.c: a transaction over a set of files, its journal, and recovery.
+ *
+ * Order of a set: a registry file in the state directory names the journal (so that any
+ * later command finds it); the journal (beside the first target, .smtls-journal-ID) is
+ * created and each entry line is written and fsynced before its temp file
+ * (.NAME.smtls-ID) is; at the commit the old versions are hard-linked to their backups,
+ * then one record (the inodes, "commit") is appended and fsynced, then the renames, the
+ * directory fsyncs, the dropped backups, and last the journal and the registry file are
+ * removed. A journal without "commit" changed nothing: recovery removes its temp files.
+ * With "commit", recovery completes the set when every new file is in place or staged,
+ * else (or after "rollback") puts the backups back and removes what was absent before.
+ * Inodes tell what is where: a rename keeps the inode, so a target whose inode is the
+ * staged file's is the new version, and a backup whose inode is the old target's is ours.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "smtls/fileio.h"
+#include "smtls/i18n.h"
+#include "smtls/journal.h"
+#include "smtls/xmalloc.h"
+
+#define JOURNAL_PREFIX	".smtls-journal-"
+#define REG_PREFIX	"journal-"
+#define JOURNAL_MAX	(1024 * 1024)
+
+enum ent_kind {
+	ENT_REPLACE = 'R',	/* the target exists: backup, rename over it */
+	ENT_CREATE = 'C',	/* the target is absent: link into place (never over a file) */
+	ENT_DELETE = 'D',	/* backup, then unlink the target */
+};
+
+struct ent {
+	char		 kind;
+	bool		 keep;		/* the backup stays after the commit */
+	char		*target, *tmp, *backup;
+	dev_t		 dev;
+	ino_t		 new_ino, old_ino;
+	bool		 linked;	/* in-process: the backup link is ours */
+};
+
+struct journal {
+	char			*label;
+	char			 id[17];
+	struct ent		*e;
+	size_t			 n;
+	char			*path, *reg;
+	int			 fd, regfd;
+	enum journal_state	 state;
+	bool			 broken;
+};
+
+static void (*notice_fn)(const char *, void *);
+static void *notice_arg;
+
+void
+journal_set_notice(void (*fn)(const char *msg, void *arg), void *arg)
+{
+	notice_fn = fn;
+	notice_arg = arg;
+}
+
+static void recover_dir(const char *dir);
+static void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+notice(const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+
+	if (notice_fn == NULL)
+		return;
+	va_start(ap, fmt);
+	m = xvstrprintf(fmt, ap);
+	va_end(ap);
+	notice_fn(m, notice_arg);
+	free(m);
+}
+
+const char *
+journal_state_dir(void)
+{
+	const char *s = getenv("SMTLS_STATE_DIR");
+
+	return s != NULL && *s != '\0' ? s : SMTLS_STATE_DIR_DEFAULT;
+}
+
+static const char *
+base_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static char *
+abs_path(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return xstrdup(path);
+	return xstrprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, path);
+}
+
+static char *
+sibling(const char *target, const char *id, const char *suffix)
+{
+	char *d = path_dirname(target), *r;
+
+	r = xstrprintf("%s/.%s.smtls-%s%s", d, base_of(target), id, suffix);
+	free(d);
+	return r;
+}
+
+static bool
+same_dir(const char *a, const char *b)
+{
+	char *da = path_dirname(a), *db = path_dirname(b);
+	bool r = strcmp(da, db) == 0;
+
+	free(da);
+	free(db);
+	return r;
+}
+
+/* lstat's inode, or 0 when path is absent (or unreadable). */
+static ino_t
+ino_of(const char *path, dev_t *dev)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return 0;
+	if (dev != NULL)
+		*dev = st.st_dev;
+	return st.st_ino;
+}
+
+static int
+unlink_quiet(const char *path, bool *removed)
+{
+	if (unlink(path) == 0) {
+		if (removed != NULL)
+			*removed = true;
+		return 0;
+	}
+	return errno == ENOENT ? 0 : -1;
+}
+
+static void
+fsync_dirs(const struct ent *e, size_t n, const char *also)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < i && !same_dir(e[k].target, e[i].target); k++)
+			;
+		if (k == i)
+			file_fsync_dir(e[i].target);
+	}
+	if (also != NULL)
+		file_fsync_dir(also);
+}
+
+/* --- the three ways an entry can end --- */
+
+/* Puts entry e's new version in place (or removes its target); idempotent. */
+static int
+ent_forward(struct ent *e, char **err)
+{
+	dev_t dev = 0;
+
+	switch (e->kind) {
+	case ENT_REPLACE:
+		if (ino_of(e->target, &dev) == e->new_ino && dev == e->dev)
+			return 0;
+		if (rename(e->tmp, e->target) == -1) {
+			err_set(err, _("%s: cannot rename %s over it: %s"), e->target, e->tmp,
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	case ENT_CREATE:
+		if (!(ino_of(e->target, &dev) == e->new_ino && dev == e->dev) &&
+		    link(e->tmp, e->target) == -1) {
+			err_set(err, errno == EEXIST ? _("%s: appeared while smtls was writing it; "
+			    "not replaced") : _("%s: cannot put the new file in place: %s"),
+			    e->target, strerror(errno));
+			return -1;
+		}
+		if (unlink_quiet(e->tmp, NULL) == -1) {
+			err_set(err, "%s: %s", e->tmp, strerror(errno));
+			return -1;
+		}
+		return 0;
+	default:
+		if (unlink_quiet(e->target, NULL) == -1) {
+			err_set(err, _("%s: cannot remove it: %s"), e->target, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+}
+
+/* Puts entry e's old state back (a committed set); idempotent. */
+static int
+ent_rollback(struct ent *e, char **err)
+{
+	dev_t dev = 0;
+	ino_t t;
+
+	if (e->tmp != NULL && unlink_quiet(e->tmp, NULL) == -1) {
+		err_set(err, "%s: %s", e->tmp, strerror(errno));
+		return -1;
+	}
+	if (e->kind == ENT_CREATE) {
+		t = ino_of(e->target, &dev);
+		if (t == e->new_ino && dev == e->dev && unlink(e->target) == -1) {
+			err_set(err, _("%s: cannot remove the new file: %s"), e->target,
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (e->old_ino == 0 || ino_of(e->backup, NULL) != e->old_ino)
+		return 0;	/* nothing to back up, not taken, or already put back */
+	t = ino_of(e->target, NULL);
+	if (t == e->old_ino) {
+		/* never replaced (rename of two links of one file does nothing) */
+		if (unlink(e->backup) == -1) {
+			err_set(err, "%s: %s", e->backup, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (rename(e->backup, e->target) == -1) {
+		err_set(err, _("%s: cannot put the old version back from %s: %s"), e->target,
+		    e->backup, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* An uncommitted set: nothing was renamed; removes its temp files and backup links. */
+static int
+ent_cleanup(struct ent *e, bool in_process, bool *removed)
+{
+	dev_t d1 = 0, d2 = 0;
+	ino_t b;
+	int r = 0;
+
+	if (e->tmp != NULL && unlink_quiet(e->tmp, removed) == -1)
+		r = -1;
+	if (e->backup != NULL && (!in_process || e->linked) && (b = ino_of(e->backup, &d1)) != 0 &&
+	    b == ino_of(e->target, &d2) && d1 == d2 && unlink_quiet(e->backup, removed) == -1)
+		r = -1;
+	return r;
+}
+
+static bool
+ent_forwardable(const struct ent *e)
+{
+	dev_t dev = 0;
+
+	if (e->kind == ENT_DELETE)
+		return ino_of(e->target, NULL) == 0 || ino_of(e->backup, NULL) == e->old_ino;
+	if (ino_of(e->target, &dev) == e->new_ino && dev == e->dev)
+		return true;
+	return ino_of(e->tmp, &dev) == e->new_ino && dev == e->dev;
+}
+
+static int
+drop_backups(struct ent *e, size_t n, char **err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].backup != NULL && !e[i].keep && unlink_quiet(e[i].backup, NULL) == -1) {
+			err_set(err, "%s: %s", e[i].backup, strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
+static int
+roll_forward(struct ent *e, size_t n, char **err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ent_forward(&e[i], err) == -1)
+			return -1;
+	fsync_dirs(e, n, NULL);
+	if (drop_backups(e, n, err) == -1)
+		return -1;
+	fsync_dirs(e, n, NULL);
+	return 0;
+}
+
+static int
+roll_back(struct ent *e, size_t n, char **err)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = n; i-- > 0; ) {
+		char *e1 = NULL;
+
+		/* go on with the others: put back as much as can be */
+		if (ent_rollback(&e[i], &e1) == -1) {
+			if (r == 0)
+				*err = e1;
+			else
+				free(e1);
+			r = -1;
+		}
+	}
+	fsync_dirs(e, n, NULL);
+	return r;
+}
+
+static void
+ents_free(struct ent *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].target);
+		free(e[i].tmp);
+		free(e[i].backup);
+	}
+	free(e);
+}
+
+/* --- the journal and the registry --- */
+
+static int
+append(int fd, const char *s)
+{
+	return file_write_all(fd, s, strlen(s)) == -1 || fsync(fd) == -1 ? -1 : 0;
+}
+
+static int
+mkdirs(const char *dir, mode_t mode)
+{
+	char *p = xstrdup(dir), *s, c;
+	int r = 0;
+
+	for (s = p + 1; r == 0; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) == -1 && errno != EEXIST)
+			r = -1;
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return r;
+}
+
+/* Creates the registry file (locked) naming j->path; a notice (once) when it cannot. */
+static void
+registry_write(struct journal *j)
+{
+	static bool told;
+	const char *sd = journal_state_dir();
+	char *line;
+	int fd, e;
+
+	if (mkdirs(sd, 0700) == -1) {
+		e = errno;
+		goto fail;
+	}
+	j->reg = xstrprintf("%s/%s%s", sd, REG_PREFIX, j->id);
+	fd = open(j->reg, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		e = errno;
+		xfree(j->reg);
+		goto fail;
+	}
+	(void)flock(fd, LOCK_EX | LOCK_NB);
+	line = xstrprintf("%s\n", j->path);
+	if (append(fd, line) == -1) {
+		e = errno;
+		free(line);
+		close(fd);
+		unlink(j->reg);
+		xfree(j->reg);
+		goto fail;
+	}
+	free(line);
+	file_fsync_dir(j->reg);
+	j->regfd = fd;
+	return;
+fail:
+	if (!told)
+		notice(_("cannot use the state directory %s (%s): an interrupted change is "
+		    "recovered only when smtls next writes in the same directory"), sd,
+		    strerror(e));
+	told = true;
+}
+
+static void
+registry_remove(struct journal *j)
+{
+	if (j->reg != NULL) {
+		unlink(j->reg);
+		file_fsync_dir(j->reg);
+		xfree(j->reg);
+	}
+	if (j->regfd != -1)
+		close(j->regfd);
+	j->regfd = -1;
+}
+
+/* Removes the journal and its registry file: the set is over. */
+static int
+journal_close(struct journal *j)
+{
+	int r = 0;
+
+	if (j->path != NULL) {
+		r = unlink(j->path) == -1 && errno != ENOENT ? -1 : 0;
+		file_fsync_dir(j->path);
+	}
+	if (j->fd != -1)
+		close(j->fd);
+	j->fd = -1;
+	if (r == 0)
+		registry_remove(j);
+	return r;
+}
+
+struct journal *
+journal_begin(const char *label)
+{
+	struct journal *j = xcalloc(1, sizeof(*j));
+	unsigned char r[8];
+	size_t i;
+
+	j->label = xstrdup(label);
+	j->fd = j->regfd = -1;
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		/* the id only has to differ from other runs' */
+		unsigned long x = (unsigned long)getpid() * 2654435761u ^ (unsigned long)(size_t)j;
+
+		memcpy(r, &x, sizeof(r) < sizeof(x) ? sizeof(r) : sizeof(x));
+	}
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(j->id + 2 * i, 3, "%02x", r[i]);
+	j->state = JOURNAL_OPEN;
+	return j;
+}
+
+/* The first entry: the registry file, then the journal beside target. */
+static int
+journal_open(struct journal *j, const char *target, char **err)
+{
+	char *d = path_dirname(target), *head;
+
+	j->path = xstrprintf("%s/%s%s", d, JOURNAL_PREFIX, j->id);
+	free(d);
+	registry_write(j);
+	j->fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC,
+	    0600);
+	if (j->fd == -1) {
+		err_set(err, _("%s: cannot create the journal: %s"), j->path, strerror(errno));
+		xfree(j->path);
+		registry_remove(j);
+		return -1;
+	}
+	(void)flock(j->fd, LOCK_EX | LOCK_NB);
+	head = xstrprintf("smtls-journal 1\t%s\n", j->label);
+	if (append(j->fd, head) == -1) {
+		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+		free(head);
+		journal_close(j);
+		xfree(j->path);
+		return -1;
+	}
+	free(head);
+	file_fsync_dir(j->path);
+	return 0;
+}
+
+/* Checks target and adds its entry line to the journal (before any file is made). */
+static struct ent *
+entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_only,
+    const char *backup, bool *existed, struct stat *old, char **err)
+{
+	struct ent *e;
+	char *target, *line;
+	bool seen = false;
+	size_t i;
+
+	if (j->broken || j->state != JOURNAL_OPEN) {
+		err_set(err, "%s: %s", path, _("the set of files was already abandoned"));
+		return NULL;
+	}
+	if (strpbrk(path, "\t\n") != NULL || (backup != NULL && strpbrk(backup, "\t\n"))) {
+		err_set(err, _("%s: a file name with a tab or a line break cannot be written "
+		    "safely"), path);
+		return NULL;
+	}
+	*existed = lstat(path, old) == 0;
+	if (!*existed && errno != ENOENT) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (*existed && S_ISLNK(old->st_mode)) {
+		err_set(err, _("%s: is a symbolic link; refusing to write through it"), path);
+		return NULL;
+	}
+	if (*existed && !S_ISREG(old->st_mode)) {
+		err_set(err, _("%s: exists and is not a regular file"), path);
+		return NULL;
+	}
+	if (*existed && new_only) {
+		err_set(err, _("%s: already exists"), path);
+		return NULL;
+	}
+	target = abs_path(path);
+	for (i = 0; i < j->n; i++) {
+		if (same_dir(j->e[i].target, target))
+			seen = true;
+		if (strcmp(j->e[i].target, target) == 0) {
+			err_set(err, _("%s: named twice in one set"), path);
+			free(target);
+			return NULL;
+		}
+	}
+	if (!seen) {
+		char *d = path_dirname(target);
+
+		recover_dir(d);
+		free(d);
+	}
+	if (backup != NULL && !same_dir(backup, path)) {
+		err_set(err, _("%s: its backup %s must be in the same directory"), path, backup);
+		free(target);
+		return NULL;
+	}
+	if (j->fd == -1 && journal_open(j, target, err) == -1) {
+		free(target);
+		return NULL;
+	}
+	j->e = xreallocarray(j->e, j->n + 1, sizeof(*j->e));
+	e = &j->e[j->n];
+	memset(e, 0, sizeof(*e));
+	e->target = target;
+	e->kind = *existed ? (kind_if_absent == ENT_DELETE ? ENT_DELETE : ENT_REPLACE) :
+	    kind_if_absent;
+	if (e->kind != ENT_DELETE)
+		e->tmp = sibling(target, j->id, "");
+	if (e->kind != ENT_CREATE) {
+		e->keep = backup != NULL;
+		e->backup = backup ? abs_path(backup) : sibling(target, j->id, ".old");
+	}
+	line = xstrprintf("E\t%c\t%d\t%s\t%s\t%s\n", e->kind, e->keep, e->target,
+	    e->tmp ? e->tmp : "-", e->backup ? e->backup : "-");
+	if (append(j->fd, line) == -1) {
+		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+		free(line);
+		free(e->target);
+		free(e->tmp);
+		free(e->backup);
+		j->broken = true;
+		return NULL;
+	}
+	free(line);
+	j->n++;
+	return e;
+}
+
+int
+journal_add(struct journal *j, const struct journal_file *f, char **err)
+{
+	struct stat old, st;
+	const struct stat *like;
+	struct ent *e;
+	bool existed;
+	int fd, en;
+
+	e = entry_new(j, f->target, ENT_CREATE, f->new_only, f->backup, &existed, &old, err);
+	if (e == NULL)
+		return -1;
+	like = f->like ? f->like : (f->keep_owner && existed ? &old : NULL);
+	/* 0600 from the first byte; the final mode once the content is written */
+	fd = open(e->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		err_set(err, _("%s: cannot create a temporary file beside it: %s"), f->target,
+		    strerror(errno));
+		j->broken = true;
+		return -1;
+	}
+	if (file_write_all(fd, f->data, f->len) == -1 ||
+	    (like != NULL && fchown(fd, like->st_uid, like->st_gid) == -1 && errno != EPERM) ||
+	    fchmod(fd, like ? like->st_mode & 07777 : f->mode) == -1 || fsync(fd) == -1 ||
+	    fstat(fd, &st) == -1) {
+		en = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		en = errno;
+		goto fail;
+	}
+	e->dev = st.st_dev;
+	e->new_ino = st.st_ino;
+	return (int)(e - j->e);
+fail:
+	err_set(err, _("%s: cannot write the new file %s: %s"), f->target, e->tmp, strerror(en));
+	j->broken = true;
+	return -1;
+}
+
+int
+journal_remove(struct journal *j, const char *path, const char *backup, char **err)
+{
+	struct stat old;
+	struct ent *e;
+	bool existed;
+
+	e = entry_new(j, path, ENT_DELETE, false, backup, &existed, &old, err);
+	if (e == NULL)
+		return -1;
+	if (!existed) {
+		/* nothing to remove: the entry stays in the journal, harmless (ENT_DELETE of an
+		 * absent file with no backup taken) */
+		e->kind = ENT_DELETE;
+	}
+	return (int)(e - j->e);
+}
+
+const char *
+journal_staged(const struct journal *j, int i)
+{
+	return i >= 0 && (size_t)i < j->n ? j->e[i].tmp : NULL;
+}
+
+bool
+journal_existed(const struct journal *j, int i)
+{
+	return i >= 0 && (size_t)i < j->n && j->e[i].kind != ENT_CREATE;
+}
+
+enum journal_state
+journal_state(const struct journal *j)
+{
+	return j->state;
+}
+
+/* Discards an uncommitted set. */
+static void
+discard(struct journal *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		(void)ent_cleanup(&j->e[i], true, NULL);
+	fsync_dirs(j->e, j->n, NULL);
+	journal_close(j);
+	j->state = JOURNAL_ROLLED_BACK;
+}
+
+/* The hard links to the old versions; records their inodes. */
+static int
+take_backups(struct journal *j, char **err)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		struct ent *e = &j->e[i];
+
+		if (e->kind == ENT_CREATE) {
+			if (lstat(e->target, &st) == 0) {
+				err_set(err, _("%s: appeared while smtls was writing it; not "
+				    "replaced"), e->target);
+				return -1;
+			}
+			continue;
+		}
+		if (lstat(e->target, &st) == -1 && errno == ENOENT && e->kind == ENT_DELETE)
+			continue;	/* nothing to remove */
+		if (link(e->target, e->backup) == -1) {
+			err_set(err, errno == EEXIST ? _("%s: cannot back it up: %s already "
+			    "exists") : _("%s: cannot back it up as %s: %s"), e->target, e->backup,
+			    strerror(errno));
+			return -1;
+		}
+		e->linked = true;
+		if (lstat(e->backup, &st) == -1 || !S_ISREG(st.st_mode)) {
+			err_set(err, _("%s: changed while smtls was writing it"), e->target);
+			return -1;
+		}
+		e->old_ino = st.st_ino;
+	}
+	return 0;
+}
+
+int
+journal_commit(struct journal *j, char **err)
+{
+	struct buf b = { 0 };
+	char *e2 = NULL;
+	size_t i;
+	int r;
+
+	if (j->state != JOURNAL_OPEN || j->broken) {
+		err_set(err, "%s", _("the set of files was already abandoned"));
+		return -1;
+	}
+	if (j->n == 0) {
+		j->state = JOURNAL_COMMITTED;
+		return 0;
+	}
+	if (take_backups(j, err) == -1) {
+		discard(j);
+		return -1;
+	}
+	fsync_dirs(j->e, j->n, NULL);
+	for (i = 0; i < j->n; i++)
+		buf_printf(&b, "I\t%zu\t%llu\t%llu\t%llu\n", i, (unsigned long long)j->e[i].dev,
+		    (unsigned long long)j->e[i].new_ino, (unsigned long long)j->e[i].old_ino);
+	buf_puts(&b, "commit\n");
+	r = file_write_all(j->fd, b.data, b.len) == -1 || fsync(j->fd) == -1 ? -1 : 0;
+	buf_free(&b);
+	if (r == -1) {
+		/* recovery reads an unsynced "commit" as uncommitted or committed: either way
+		 * nothing is renamed yet, and discard() leaves no journal to read */
+		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+		discard(j);
+		return -1;
+	}
+	for (i = 0; i < j->n; i++)
+		if (ent_forward(&j->e[i], err) == -1)
+			break;
+	if (i == j->n) {
+		fsync_dirs(j->e, j->n, NULL);
+		/* a backup that cannot be dropped leaves the journal for the next start */
+		if (drop_backups(j->e, j->n, &e2) == 0) {
+			fsync_dirs(j->e, j->n, NULL);
+			journal_close(j);
+		}
+		free(e2);
+		j->state = JOURNAL_COMMITTED;
+		return 0;
+	}
+	(void)append(j->fd, "rollback\n");
+	if (roll_back(j->e, j->n, &e2) == 0) {
+		journal_close(j);
+		j->state = JOURNAL_ROLLED_BACK;
+		return -1;
+	}
+	j->state = JOURNAL_PENDING;
+	{
+		char *m = xstrprintf(_("%s; putting the old files back failed too (%s): the "
+		    "journal %s is kept, and the next smtls command completes or undoes the "
+		    "change"), *err, e2, j->path);
+
+		free(*err);
+		*err = m;
+	}
+	free(e2);
+	if (j->fd != -1)
+		close(j->fd);
+	j->fd = -1;
+	if (j->regfd != -1)
+		close(j->regfd);
+	j->regfd = -1;
+	xfree(j->reg);	/* kept on disk */
+	xfree(j->path);
+	return -1;
+}
+
+void
+journal_free(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	if (j->state == JOURNAL_OPEN)
+		discard(j);
+	if (j->fd != -1)
+		close(j->fd);
+	if (j->regfd != -1)
+		close(j->regfd);
+	ents_free(j->e, j->n);
+	free(j->label);
+	free(j->path);
+	free(j->reg);
+	free(j);
+}
+
+/* --- recovery --- */
+
+/* Splits a line at tabs into at most max fields; returns the count. */
+static size_t
+split_tabs(char *s, char **f, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		f[n++] = s;
+		if ((s = strchr(s, '\t')) == NULL)
+			break;
+		*s++ = '\0';
+	}
+	return n;
+}
+
+/* An entry of a journal read back: its files must be where smtls puts them. */
+static bool
+ent_valid(const struct ent *e, const char *id)
+{
+	char *want;
+	bool ok;
+
+	if (e->target[0] != '/')
+		return false;
+	if (e->kind != ENT_DELETE) {
+		want = sibling(e->target, id, "");
+		ok = e->tmp != NULL && strcmp(want, e->tmp) == 0;
+		free(want);
+		if (!ok)
+			return false;
+	}
+	if (e->kind == ENT_CREATE)
+		return e->backup == NULL;
+	if (e->backup == NULL || !same_dir(e->backup, e->target))
+		return false;
+	if (e->keep)
+		return strstr(base_of(e->backup), ".smtls-") != NULL;
+	want = sibling(e->target, id, ".old");
+	ok = strcmp(want, e->backup) == 0;
+	free(want);
+	return ok;
+}
+
+struct parsed {
+	char		*label;
+	struct ent	*e;
+	size_t		 n;
+	bool		 committed, rollback;
+};
+
+static int
+parse_journal(char *text, const char *id, struct parsed *p)
+{
+	char *line = text, *nl, *f[6];
+	size_t nf, k;
+
+	memset(p, 0, sizeof(*p));
+	for (; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';	/* a last line without its newline was torn: ignored */
+		nf = split_tabs(line, f, 6);
+		if (p->label == NULL) {
+			if (nf != 2 || strcmp(f[0], "smtls-journal 1") != 0)
+				return -1;
+			p->label = xstrdup(f[1]);
+		} else if (nf == 6 && strcmp(f[0], "E") == 0 && !p->committed) {
+			struct ent *e;
+
+			p->e = xreallocarray(p->e, p->n + 1, sizeof(*p->e));
+			e = &p->e[p->n++];
+			memset(e, 0, sizeof(*e));
+			e->kind = f[1][0];
+			e->keep = strcmp(f[2], "1") == 0;
+			e->target = xstrdup(f[3]);
+			e->tmp = strcmp(f[4], "-") ? xstrdup(f[4]) : NULL;
+			e->backup = strcmp(f[5], "-") ? xstrdup(f[5]) : NULL;
+			if ((e->kind != ENT_REPLACE && e->kind != ENT_CREATE &&
+			    e->kind != ENT_DELETE) || !ent_valid(e, id))
+				return -1;
+		} else if (nf == 5 && strcmp(f[0], "I") == 0 && !p->committed) {
+			k = strtoul(f[1], NULL, 10);
+			if (k >= p->n)
+				return -1;
+			p->e[k].dev = (dev_t)strtoull(f[2], NULL, 10);
+			p->e[k].new_ino = (ino_t)strtoull(f[3], NULL, 10);
+			p->e[k].old_ino = (ino_t)strtoull(f[4], NULL, 10);
+		} else if (nf == 1 && strcmp(f[0], "commit") == 0)
+			p->committed = true;
+		else if (nf == 1 && strcmp(f[0], "rollback") == 0 && p->committed)
+			p->rollback = true;
+		else
+			return -1;
+	}
+	return p->label != NULL ? 0 : -1;
+}
+
+static void
+report_add(struct journal_report *rep, const char *jpath, struct parsed *p,
+    enum journal_outcome o, char *error)
+{
+	struct journal_recovered *r;
+	size_t i;
+
+	rep->v = xreallocarray(rep->v, rep->n + 1, sizeof(*rep->v));
+	r = &rep->v[rep->n++];
+	memset(r, 0, sizeof(*r));
+	r->label = xstrdup(p->label ? p->label : "?");
+	r->journal = xstrdup(jpath);
+	r->outcome = o;
+	r->error = error;
+	r->files = xcalloc(p->n + 1, sizeof(*r->files));
+	for (i = 0; i < p->n; i++)
+		r->files[r->nfiles++] = xstrdup(p->e[i].target);
+}
+
+/*
+ * Recovers the journal at jpath (locked by no one, owned by us). Returns 1 when it was
+ * reported, 0 when it was silently dropped (it had made nothing), or skipped (live).
+ */
+static int
+recover_one(const char *jpath, struct journal_report *rep)
+{
+	struct parsed p;
+	struct stat st;
+	const char *id = base_of(jpath) + strlen(JOURNAL_PREFIX);
+	char *text = NULL, *err = NULL;
+	size_t len, i;
+	enum file_status fst;
+	bool removed = false;
+	int fd, r = 1;
+
+	fd = open(jpath, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_APPEND);
+	if (fd == -1)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return 0;	/* a live set */
+	}
+	memset(&p, 0, sizeof(p));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) != 0) {
+		err_set(&err, _("%s: not a journal smtls wrote (owner or mode); left alone"), jpath);
+		report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		close(fd);
+		return 1;
+	}
+	if (file_read(jpath, JOURNAL_MAX, &text, &len, &fst, &err) == -1 ||
+	    parse_journal(text, id, &p) == -1) {
+		if (err == NULL)
+			err_set(&err, _("%s: a damaged journal; left alone"), jpath);
+		report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		goto out;
+	}
+	if (!p.committed) {
+		for (i = 0; i < p.n; i++)
+			if (ent_cleanup(&p.e[i], false, &removed) == -1 && err == NULL)
+				err_set(&err, "%s: %s", p.e[i].target, strerror(errno));
+		fsync_dirs(p.e, p.n, NULL);
+		if (err != NULL)
+			report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		else if (removed)
+			report_add(rep, jpath, &p, JOURNAL_CLEANED, NULL);
+		else
+			r = 0;
+	} else {
+		bool fwd = !p.rollback;
+
+		for (i = 0; fwd && i < p.n; i++)
+			fwd = ent_forwardable(&p.e[i]);
+		if (!fwd && !p.rollback)
+			(void)append(fd, "rollback\n");
+		if ((fwd ? roll_forward(p.e, p.n, &err) : roll_back(p.e, p.n, &err)) == -1) {
+			report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+			goto out;
+		}
+		report_add(rep, jpath, &p, fwd ? JOURNAL_COMPLETED : JOURNAL_UNDONE, NULL);
+	}
+	if (unlink(jpath) == 0)
+		file_fsync_dir(jpath);
+out:
+	free(text);
+	free(p.label);
+	ents_free(p.e, p.n);
+	close(fd);
+	return r;
+}
+
+static bool
+journal_name(const char *name)
+{
+	size_t pl = strlen(JOURNAL_PREFIX);
+
+	return strncmp(name, JOURNAL_PREFIX, pl) == 0 && strlen(name + pl) == 16 &&
+	    strspn(name + pl, "0123456789abcdef") == 16;
+}
+
+/* A registry file: recovers its journal, then removes it (unless the journal is kept). */
+static int
+recover_registered(const char *reg, struct journal_report *rep)
+{
+	char *text = NULL, *nl;
+	size_t len, before = rep->n;
+	enum file_status fst;
+	int fd, r = 0;
+
+	fd = open(reg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return 0;
+	}
+	if (file_read(reg, 8192, &text, &len, &fst, NULL) == 0 &&
+	    (nl = strchr(text, '\n')) != NULL) {
+		*nl = '\0';
+		if (text[0] == '/' && journal_name(base_of(text)))
+			r = recover_one(text, rep);
+	}
+	/* a registry file without a complete line: its journal was never begun */
+	if (rep->n == before || rep->v[rep->n - 1].outcome != JOURNAL_STUCK) {
+		if (unlink(reg) == 0)
+			file_fsync_dir(reg);
+	}
+	free(text);
+	close(fd);
+	return r;
+}
+
+int
+journal_recover(const char *dir, struct journal_report *rep)
+{
+	const char *d = dir ? dir : journal_state_dir();
+	struct dirent *de;
+	DIR *dp;
+	int found = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	if ((dp = opendir(d)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		char *p;
+
+		if (dir == NULL ? strncmp(de->d_name, REG_PREFIX, strlen(REG_PREFIX)) != 0 :
+		    !journal_name(de->d_name))
+			continue;
+		p = xstrprintf("%s/%s", d, de->d_name);
+		found += dir == NULL ? recover_registered(p, rep) : recover_one(p, rep);
+		free(p);
+	}
+	closedir(dp);
+	return found;
+}
+
+char *
+journal_recovered_text(const struct journal_recovered *r)
+{
+	struct buf files = { 0 };
+	size_t i;
+	char *m;
+
+	for (i = 0; i < r->nfiles; i++)
+		buf_printf(&files, "%s%s", i ? ", " : "", r->files[i]);
+	if (files.len == 0)
+		buf_puts(&files, r->journal);
+	switch (r->outcome) {
+	case JOURNAL_COMPLETED:
+		m = xstrprintf(_("an interrupted %s was completed: the new %s in place"),
+		    r->label, files.data);
+		break;
+	case JOURNAL_UNDONE:
+		m = xstrprintf(_("an interrupted %s was rolled back: %s as before it"), r->label,
+		    files.data);
+		break;
+	case JOURNAL_CLEANED:
+		m = xstrprintf(_("an interrupted %s had changed no file; its temporary files "
+		    "were removed (%s)"), r->label, files.data);
+		break;
+	default:
+		m = xstrprintf(_("an interrupted %s could be neither completed nor rolled back: "
+		    "%s"), r->label, r->error ? r->error : "?");
+		break;
+	}
+	buf_free(&files);
+	return m;
+}
+
+/* Before a set writes in dir: the journals left there (found without the registry). */
+static void
+recover_dir(const char *dir)
+{
+	struct journal_report rep;
+	size_t i;
+
+	journal_recover(dir, &rep);
+	for (i = 0; i < rep.n; i++) {
+		char *m = journal_recovered_text(&rep.v[i]);
+
+		notice("%s", m);
+		free(m);
+	}
+	journal_report_free(&rep);
+}
+
+void
+journal_report_free(struct journal_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		free(rep->v[i].label);
+		free(rep->v[i].journal);
+		free(rep->v[i].error);
+		strv_free(rep->v[i].files, rep->v[i].nfiles);
+	}
+	free(rep->v);
+	memset(rep, 0, sizeof(*rep));
+}
