@@ -24,8 +24,9 @@ int file_read(const char *path, size_t max, char **data, size_t *len,
 /* strerror(e), except that ELOOP is called a symbolic link loop. */
 const char *file_strerror(int e);
 /*
- * Why path cannot be read as a regular file, in words ("does not exist", "a symbolic link
- * loop ...", "is a directory, not a file", "Permission denied", ...), or NULL when it can.
+ * Why path cannot be read as a regular file, in words ("No such file or directory", "a
+ * symbolic link loop ...", "is a directory, not a file", "Permission denied", ...), or NULL
+ * when it can.
  * Only stat()s it: never opens it, so a FIFO never blocks.
  */
 const char *file_problem(const char *path);

@@ -32,7 +32,7 @@ file_problem(const char *path)
 
 		if (e == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 			return _("a symbolic link to a file that does not exist");
-		return e == ENOENT ? _("does not exist") : file_strerror(e);
+		return file_strerror(e);
 	}
 	if (S_ISDIR(st.st_mode))
 		return _("is a directory, not a file");
