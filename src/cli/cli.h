@@ -71,6 +71,7 @@ extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_rehash_entry;
 extern const struct cmd_entry cmd_letsencrypt_entry;
 extern const struct cmd_entry cmd_hook_install_entry;
+extern const struct cmd_entry cmd_hook_copy_entry;
 
 /* Settings flags shared by check, emit, apply and probe (doc/design.md §3). */
 struct cli_settings {
