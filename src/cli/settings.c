@@ -238,12 +238,14 @@ plan_next(struct cli_settings *s, const struct tls_plan *mc)
 	s->has_next = true;
 }
 
+/* Something is there (a loop, a dangling link or an unreadable file too: the loader then
+ * says what is wrong with it, rather than "neither exists"). */
 static int
 exists(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0;
+	return lstat(path, &st) == 0 || errno != ENOENT;
 }
 
 int
