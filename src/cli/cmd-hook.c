@@ -244,7 +244,7 @@ hook_copy_run(int argc, char **argv)
 			    "undone: the next smtls command completes or rolls back the set (%s)"),
 			    err, list);
 		else
-			cli_error(_("hook copy: %s; no file was replaced (%s are as before)"), err,
+			cli_error(_("hook copy: %s; no file was replaced (unchanged: %s)"), err,
 			    list);
 		free(err);
 		free(list);

@@ -167,7 +167,7 @@ trusted_node(const char *smtls, const char *path, char **err)
 	unsigned mode;
 
 	if (stat(path, &st) == -1) {
-		err_set(err, _("%s: %s: %s"), smtls, path, file_strerror(errno));
+		err_set(err, "%s: %s: %s", smtls, path, file_strerror(errno));
 		return -1;
 	}
 	dir = S_ISDIR(st.st_mode);
@@ -229,7 +229,8 @@ check_smtls(const char *smtls, char **err)
 		return -1;
 	}
 	if (stat(smtls, &st) == -1) {
-		err_set(err, _("%s: %s"), smtls, file_strerror(errno));
+		err_set(err, _("%s: %s (the smtls the hook would run)"), smtls,
+		    file_strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || access(smtls, X_OK) != 0) {
@@ -239,7 +240,7 @@ check_smtls(const char *smtls, char **err)
 	if (trusted_path(smtls, smtls, err) == -1)
 		return -1;
 	if ((real = realpath(smtls, NULL)) == NULL) {
-		err_set(err, _("%s: %s"), smtls, file_strerror(errno));
+		err_set(err, "%s: %s", smtls, file_strerror(errno));
 		return -1;
 	}
 	rc = strcmp(real, smtls) == 0 ? 0 : trusted_path(smtls, real, err);
