@@ -7,8 +7,8 @@
 
 enum file_status {
 	FILE_OK = 0,
-	FILE_MISSING,		/* ENOENT, ENOTDIR or a dangling symlink */
-	FILE_UNREADABLE,	/* EACCES, ELOOP, I/O error, ... (see err) */
+	FILE_MISSING,		/* ENOENT or a dangling symlink */
+	FILE_UNREADABLE,	/* EACCES, ELOOP, ENOTDIR, I/O error, ... (see err) */
 	FILE_NOT_REGULAR,	/* a directory, FIFO, socket or device */
 	FILE_TOO_LARGE,		/* larger than the caller's limit */
 };

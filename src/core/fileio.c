@@ -63,7 +63,9 @@ file_read(const char *path, size_t max, char **data, size_t *len, enum file_stat
 	if (fd == -1) {
 		int e = errno;
 
-		*status = (e == ENOENT || e == ENOTDIR) ? FILE_MISSING : FILE_UNREADABLE;
+		/* ENOTDIR (a file where the path needs a directory) is said as such: sendmail
+		 * logs "Not a directory", not "No such file or directory" */
+		*status = e == ENOENT ? FILE_MISSING : FILE_UNREADABLE;
 		if (e == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 			err_set(err, _("%s: a symbolic link to a file that does not exist"), path);
 		else
