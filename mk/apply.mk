@@ -36,5 +36,7 @@ tests_unit_apply_SOURCES = tests/tap.h tests/unit_apply.c
 tests_unit_apply_LDADD = $(TEST_LIBS)
 
 TESTS += tests/unit_mcedit tests/unit_emit tests/unit_apply tests/emit.test tests/emit-values.test tests/apply.test \
-	tests/apply-faults.test tests/e2e-apply.test
+	tests/apply-faults.test tests/journal-kill.test tests/e2e-apply.test \
+	tests/regress-undo-half-restored.test tests/regress-apply-two-io-errors.test \
+	tests/regress-apply-kill-between-renames.test tests/regress-undo-created-cf.test tests/journal.test
 EXTRA_DIST += tests/data/debian-sendmail.mc tests/data/debian-starttls.m4 tests/lib-apply.sh bench/apply.sh

@@ -86,3 +86,27 @@ else
 	smtls_ns() { local c=$1; shift; "$SMTLS" "$c" --sendmail /nonexistent "$@"; }
 	HAVE_NS=0
 fi
+
+# apply_case [nocf]: the PKI in $P, a stock sendmail.mc (and, unless nocf, its sendmail.cf) in
+# $D, kept as $T/mc.orig and $T/cf.orig; ARGS applies TLS to it (no sendmail -bC); SHIM is
+# the fault shim (tests/fault-shim.c), or the test skips all and exits
+apply_case() {
+	SHIM=${top_builddir:-.}/tests/fault-shim.so
+	if [ ! -f "$SHIM" ]; then
+		skip "fault injection" "tests/fault-shim.so is not built (make check builds it)"
+		done_testing
+		exit
+	fi
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"; export ASAN_OPTIONS
+	mkpki "$T/pki"
+	P=$T/pki
+	D=$T/etc
+	stock_mc "$D"
+	if [ "${1:-}" != nocf ]; then
+		m4 "$D/sendmail.mc" > "$D/sendmail.cf" 2>/dev/null
+		cp -p "$D/sendmail.cf" "$T/cf.orig"
+	fi
+	cp -p "$D/sendmail.mc" "$T/mc.orig"
+	ARGS=(--letsencrypt "$P/le" --ca-path "$P/empty" --hostname mail.test.example
+		--mc "$D/sendmail.mc" --force --sendmail /nonexistent)
+}

@@ -71,7 +71,13 @@ struct apply_result {
 	struct findings		 findings;	/* from the check step */
 	char			*mc_path, *cf_path;
 	char			*mc_diff, *cf_diff;	/* unified diffs ("" when equal) */
-	char			*mc_backup, *cf_backup;	/* backups made, or NULL */
+	char			*mc_backup, *cf_backup;	/* backups made (undo: restored), or NULL */
+	/* the file did not exist before the apply: apply created it (sendmail.cf.smtls-SUFFIX.absent
+	 * says so), undo removed it */
+	bool			 mc_absent, cf_absent;
+	/* the install failed and so did putting the old files back: the journal is kept and the
+	 * next smtls command completes or rolls back the set (not "nothing was changed") */
+	bool			 journal_kept;
 	size_t			 commented;	/* definitions commented out in the mc */
 	char			*restart_command;
 	enum apply_state	 state[APPLY_STEP_COUNT];
@@ -91,8 +97,10 @@ int apply_run(const struct apply_request *rq, struct apply_result *res);
 
 /*
  * Restores the latest backups (the newest time stamp among mc_path's and cf_path's
- * backups; cf_path NULL: beside the mc), atomically, and removes the backups used.
- * Returns -1 with res->error when there is none or a write fails.
+ * backups; cf_path NULL: beside the mc), and removes a file that did not exist before
+ * that apply (FILE.smtls-SUFFIX.absent), as one transaction, and removes the backups used.
+ * Returns -1 with res->error when there is none or a write fails (then no file changed,
+ * unless res->journal_kept).
  */
 int apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res);
 

@@ -1,4 +1,4 @@
-/* fileio.h: careful reading and atomic writing of the user's files. */
+/* fileio.h: careful reading of the user's files, and new files (a set of changes: journal.h). */
 #ifndef SMTLS_FILEIO_H
 #define SMTLS_FILEIO_H
 
@@ -30,15 +30,6 @@ const char *file_strerror(int e);
  * Only stat()s it: never opens it, so a FIFO never blocks.
  */
 const char *file_problem(const char *path);
-
-/*
- * Writes data to path atomically: a temp file in the same directory (mode mode, or the
- * existing file's mode and owner when keep_owner is set and the file exists), write,
- * fsync, rename, fsync of the directory. Never writes through a symlink at path. On
- * failure nothing is left behind and path is unchanged.
- */
-int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    int keep_owner, char **err);
 
 /*
  * Creates a new file exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) with mode from its first

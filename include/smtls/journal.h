@@ -6,7 +6,7 @@
  *	journal_add(j, &file, &err) for each file of the set (the new version is written to a
  *	    temp file beside its target now: journal_staged() names it, e.g. for a check);
  *	journal_remove(j, path, NULL, &err) for a file the set removes;
- *	journal_commit(j, &err): backups, the commit record, the renames, and the journal
+ *	journal_commit(j, &err) (journal_backup() first, if wanted): backups, the commit record, the renames, and the journal
  *	    removed; on failure journal_state() says whether the files are as before
  *	    (JOURNAL_ROLLED_BACK) or the journal is kept for the next start (JOURNAL_PENDING);
  *	journal_free(j) (before a commit: discards the temp files, nothing changed).
@@ -33,6 +33,10 @@ struct journal_file {
 	bool			 new_only;	/* an existing target is an error ("already exists") */
 	const char		*backup;	/* keep the old version under this name (same directory,
 						 * a hard link) after the commit, or NULL: drop it */
+	bool			 lazy;		/* many small public files (rehash): no fsync per file;
+						 * journal_backup() syncs the file system once. Never
+						 * for a key: after a power cut (not a kill) a temp
+						 * file may stay behind */
 };
 
 enum journal_state {
@@ -54,6 +58,10 @@ int journal_remove(struct journal *j, const char *path, const char *backup, char
 const char *journal_staged(const struct journal *j, int i);
 /* True when entry i's target existed when it was added. */
 bool journal_existed(const struct journal *j, int i);
+/* Optional, before journal_commit() (which does it when not done): takes the backups
+ * (hard links) and writes the commit record; from then on an interrupted set is completed.
+ * -1 with *err: the set is discarded (JOURNAL_ROLLED_BACK). */
+int journal_backup(struct journal *j, char **err);
 /* 0 when every change is in place; -1 with *err (see journal_state()). */
 int journal_commit(struct journal *j, char **err);
 enum journal_state journal_state(const struct journal *j);

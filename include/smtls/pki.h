@@ -81,11 +81,12 @@ struct pki_out_file {
 };
 
 /*
- * Writes all files or none: each goes to a new temp file in dir (O_CREAT|O_EXCL|O_NOFOLLOW,
- * created with its final mode), is fsynced, and only when all are written are they put in
- * place: linked under their names (an existing file is an error) or, with force, renamed
- * over the old files. A symbolic link at any name is refused. On failure no temp file and
- * no new file is left and err names the file.
+ * Writes all files or none, as one transaction (journal.h), also across a crash: each goes
+ * to a new temp file in dir (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 from the first byte), is
+ * fsynced, and only when all are written are they put in place: linked under their names
+ * (an existing file is an error) or, with force, renamed over the old files. A symbolic link
+ * at any name is refused. On failure no temp file and no new file is left and err names the
+ * file.
  */
 int pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, bool force,
     char **err);

@@ -19,7 +19,8 @@ static const struct cmd_option apply_options[] = {
 	{ "dry-run", 0, no_argument, NULL, OPT_A_DRY_RUN,
 	  N_("show the diffs of sendmail.mc and sendmail.cf; write nothing") },
 	{ "undo", 0, no_argument, NULL, OPT_A_UNDO,
-	  N_("restore the latest backups of sendmail.mc and sendmail.cf") },
+	  N_("restore the latest backups of sendmail.mc and sendmail.cf (and remove a "
+	     "sendmail.cf that apply created)") },
 	{ "force", 0, no_argument, NULL, OPT_A_FORCE,
 	  N_("apply despite error findings of the check") },
 	{ "restart", 0, no_argument, NULL, OPT_A_RESTART,
@@ -135,6 +136,8 @@ apply_human(const struct apply_result *r)
 			printf(_("  backup: %s\n"), r->mc_backup);
 		if (r->cf_backup)
 			printf(_("  backup: %s\n"), r->cf_backup);
+		if (r->cf_absent)
+			printf(_("  %s is new (--undo removes it)\n"), r->cf_path);
 		if (r->restart_command && !r->error)
 			printf(_("  restarted: %s\n"), r->restart_command);
 		else if (!r->restart_command)
@@ -160,7 +163,8 @@ apply_human(const struct apply_result *r)
 	}
 	if (r->error != NULL) {
 		cli_error("%s", r->error);
-		if (r->outcome == APPLY_FAILED && r->failed_step != APPLY_STEP_RESTART)
+		if (r->outcome == APPLY_FAILED && r->failed_step != APPLY_STEP_RESTART &&
+		    !r->journal_kept)
 			fprintf(stderr, _("%s: nothing was changed\n"), PACKAGE);
 	}
 }
@@ -228,14 +232,22 @@ apply_cmd_run(int argc, char **argv)
 		if (s.json)
 			apply_json(&res, true);
 		else {
-			if (res.mc_backup || res.cf_backup)
+			/* only what the committed undo did (a failed one changed nothing) */
+			if (res.outcome == APPLY_CHANGED && (res.mc_backup || res.cf_backup))
 				printf(_("undone: restored %s%s%s\n"), res.mc_backup ? res.mc_backup : "",
 				    res.mc_backup && res.cf_backup ? _(" and ") : "",
 				    res.cf_backup ? res.cf_backup : "");
+			if (res.outcome == APPLY_CHANGED && res.mc_absent)
+				printf(_("undone: removed %s (there was none before)\n"), res.mc_path);
+			if (res.outcome == APPLY_CHANGED && res.cf_absent)
+				printf(_("undone: removed %s (there was none before)\n"), res.cf_path);
 			if (res.restart_command && !res.error)
 				printf(_("  restarted: %s\n"), res.restart_command);
 			if (res.error)
 				cli_error("%s", res.error);
+			if (res.outcome == APPLY_FAILED && !res.journal_kept && res.error &&
+			    !res.restart_command)
+				fprintf(stderr, _("%s: nothing was changed\n"), PACKAGE);
 		}
 		rc = res.error ? EXIT_FINDINGS : EXIT_DONE;
 		apply_result_free(&res);
@@ -287,8 +299,9 @@ const struct cmd_entry cmd_apply_entry = {
 	    "macros with 'dnl smtls: '. Then build sendmail.cf with m4, read every option\n"
 	    "back, check the files it names (error findings refuse the change unless\n"
 	    "--force), run `sendmail -C NEW -bC', back up both files as\n"
-	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename). On any\n"
-	    "failure no file changes.\n"
+	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename) as one\n"
+	    "transaction: on any failure no file changes, and after a kill the next\n"
+	    "smtls command completes or rolls it back.\n"
 	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n\n"),
 	.groups = apply_groups,
 	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"

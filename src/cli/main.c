@@ -150,6 +150,7 @@ main(int argc, char **argv)
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		char *wargv[] = { (char *)"wizard", NULL };
 
+		journal_set_notice(NULL, NULL);	/* stderr under curses would garble the screen */
 		return cmd_wizard_entry.run(1, wargv);
 	}
 	if (argc < 2) {
@@ -167,6 +168,8 @@ main(int argc, char **argv)
 	for (i = 0; i < CMD_COUNT; i++) {
 		if ((words = cmd_match(cmd_table[i], argc, argv)) > 0) {
 			/* argv[0] of the command is its (last) name word */
+			if (cmd_table[i] == &cmd_wizard_entry)
+				journal_set_notice(NULL, NULL);	/* (curses) */
 			return cmd_table[i]->run(argc - words, argv + words);
 		}
 	}

@@ -16,6 +16,7 @@
 #include "smtls/check.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
+#include "smtls/journal.h"
 #include "smtls/m4.h"
 #include "smtls/mcedit.h"
 #include "smtls/proc.h"
@@ -68,12 +69,6 @@ apply_request_init(struct apply_request *rq, const struct tls_plan *plan,
 	rq->now = eo->now;
 }
 
-/* A new file written beside its target (or in a scratch directory), not yet renamed. */
-struct staged {
-	char	*tmp;
-	char	*target;
-};
-
 static void
 step_set(const struct apply_request *rq, struct apply_result *res, enum apply_step s,
     enum apply_state st, const char *detail)
@@ -93,80 +88,18 @@ base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/*
- * Writes data to a temp file in dir (NULL: the target's directory) with the mode and
- * owner of st (NULL: 0644), fsynced. The temp name is hidden: .NAME.smtls-XXXXXX.
- */
-static int
-stage_write(struct staged *sg, const char *target, const char *dir, const char *data,
-    size_t len, const struct stat *st, char **err)
-{
-	char *d = dir ? xstrdup(dir) : path_dirname(target);
-	int fd, e;
-
-	sg->target = xstrdup(target);
-	sg->tmp = xstrprintf("%s/.%s.smtls-XXXXXX", d, base_name(target));
-	free(d);
-	fd = mkstemp(sg->tmp);
-	if (fd == -1) {
-		err_set(err, _("%s: cannot create a temporary file beside it: %s"), target,
-		    strerror(errno));
-		xfree(sg->tmp);
-		xfree(sg->target);
-		return -1;
-	}
-	if (fchmod(fd, st ? st->st_mode & 07777 : 0644) == -1 ||
-	    (st != NULL && fchown(fd, st->st_uid, st->st_gid) == -1 && errno != EPERM) ||
-	    file_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
-		e = errno;
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) == -1) {
-		e = errno;
-		goto fail;
-	}
-	return 0;
-fail:
-	err_set(err, _("%s: cannot write the new file %s: %s"), target, sg->tmp, strerror(e));
-	unlink(sg->tmp);
-	xfree(sg->tmp);
-	xfree(sg->target);
-	return -1;
-}
-
-static void
-stage_discard(struct staged *sg)
-{
-	if (sg->tmp != NULL)
-		unlink(sg->tmp);
-	xfree(sg->tmp);
-	xfree(sg->target);
-}
-
-static int
-stage_commit(struct staged *sg, char **err)
-{
-	if (rename(sg->tmp, sg->target) == -1) {
-		err_set(err, _("%s: cannot rename %s over it: %s"), sg->target, sg->tmp,
-		    strerror(errno));
-		return -1;
-	}
-	file_fsync_dir(sg->target);
-	xfree(sg->tmp);
-	xfree(sg->target);
-	return 0;
-}
-
-/* True when path.smtls-SUFFIX exists (as anything, even a dangling link). */
+/* True when path.smtls-SUFFIX or its absence marker exists (as anything, even a dangling link). */
 static bool
 backup_taken(const char *path, const char *suffix)
 {
 	struct stat st;
 	char *name = xstrprintf("%s.smtls-%s", path, suffix);
-	bool taken = lstat(name, &st) == 0 || errno != ENOENT;
+	char *marker = xstrprintf("%s.absent", name);
+	bool taken = lstat(name, &st) == 0 || errno != ENOENT || lstat(marker, &st) == 0 ||
+	    errno != ENOENT;
 
 	free(name);
+	free(marker);
 	return taken;
 }
 
@@ -185,28 +118,6 @@ backup_suffix(const char *mc, const char *cf, const char *stamp)
 		sfx = xstrprintf("%s-%d", stamp, n);
 	}
 	return sfx;
-}
-
-/* Writes path.smtls-SUFFIX, exclusively, with the mode and owner of st. */
-static char *
-backup_write(const char *path, const char *suffix, const char *data, size_t len,
-    const struct stat *st, char **err)
-{
-	char *name = xstrprintf("%s.smtls-%s", path, suffix);
-
-	/* never through a symlink, the original mode from the first byte */
-	if (file_write_new(name, data, len, st->st_mode & 07777, err) == -1) {
-		free(name);
-		return NULL;
-	}
-	if (lchown(name, st->st_uid, st->st_gid) == -1 && errno != EPERM) {
-		err_set(err, _("%s: cannot give the backup %s its owner: %s"), path, name,
-		    strerror(errno));
-		unlink(name);
-		free(name);
-		return NULL;
-	}
-	return name;
 }
 
 /* Equal apart from the lines m4 stamps with the build time and directory. */
@@ -330,8 +241,66 @@ struct apply_ctx {
 	struct stat			 mc_st, cf_st;
 	bool				 have_cf;
 	char				*scratch;	/* --dry-run: temp files go here */
-	struct staged			 smc, scf;
+	struct journal			*j;		/* the install: new files and backups */
+	char				*sfx;		/* this run's backup suffix */
+	char				*mc_in, *cf_in;	/* the new files m4 and -bC read */
+	char				*cf_marker;	/* sendmail.cf.smtls-SUFFIX.absent */
+	bool				 mc_changed, cf_changed;
 };
+
+/*
+ * Writes the new version of target where m4 or sendmail -bC reads it: a temp file of the
+ * transaction, beside target (its old version kept as target.smtls-SUFFIX, or, when there
+ * was none, an empty target.smtls-SUFFIX.absent says so to --undo), or a file in the
+ * --dry-run scratch directory. *path names it.
+ */
+static int
+stage(struct apply_ctx *c, const char *target, const char *data, const struct stat *st,
+    bool existed, char **backup, char **path, char **err)
+{
+	struct journal_file f = { 0 };
+	char stamp[32], *bk;
+	int i;
+
+	if (c->scratch != NULL) {
+		*path = xstrprintf("%s/%s", c->scratch, base_name(target));
+		if (file_write_new(*path, data, strlen(data), 0644, err) == -1) {
+			xfree(*path);
+			return -1;
+		}
+		return 0;
+	}
+	if (c->j == NULL) {
+		format_stamp(c->rq->now, stamp, sizeof(stamp));
+		c->sfx = backup_suffix(c->res->mc_path, c->res->cf_path, stamp);
+		c->j = journal_begin("apply");
+	}
+	bk = xstrprintf(existed ? "%s.smtls-%s" : "%s.smtls-%s.absent", target, c->sfx);
+	f.target = target;
+	f.data = data;
+	f.len = strlen(data);
+	f.like = st;
+	f.new_only = !existed;
+	f.backup = existed ? bk : NULL;
+	if ((i = journal_add(c->j, &f, err)) == -1) {
+		free(bk);
+		return -1;
+	}
+	*path = xstrdup(journal_staged(c->j, i));
+	if (!existed) {
+		memset(&f, 0, sizeof(f));
+		f.target = bk;
+		f.data = "";
+		f.mode = 0600;
+		f.new_only = true;
+		if (journal_add(c->j, &f, err) == -1) {
+			free(bk);
+			return -1;
+		}
+	}
+	*backup = bk;
+	return 0;
+}
 
 static int
 fail_step(struct apply_ctx *c, enum apply_step s, char *msg)
@@ -411,15 +380,18 @@ do_m4_verify(struct apply_ctx *c)
 		    xstrprintf(_("%s: cannot find sendmail's cf.m4 (the mc's include, "
 		    "/usr/share/sendmail/cf, /usr/share/sendmail-cf); give --cf-m4 DIR"),
 		    c->res->mc_path));
-	if (stage_write(&c->smc, c->res->mc_path, c->scratch, c->new_mc, strlen(c->new_mc),
-	    &c->mc_st, &e) == -1) {
+	/* an unchanged mc is its own input; a changed one is staged (the first of the set) */
+	if (!c->mc_changed)
+		c->mc_in = xstrdup(c->res->mc_path);
+	else if (stage(c, c->res->mc_path, c->new_mc, &c->mc_st, true, &c->res->mc_backup,
+	    &c->mc_in, &e) == -1) {
 		free(dir);
 		return fail_step(c, APPLY_STEP_M4, e);
 	}
-	r = m4_build_cf(rq->m4_path, c->smc.tmp, dir, inc, &pr, &e);
+	r = m4_build_cf(rq->m4_path, c->mc_in, dir, inc, &pr, &e);
 	free(dir);
 	if (r == -1) {
-		char *msg = replace_all(e, c->smc.tmp, c->res->mc_path);
+		char *msg = replace_all(e, c->mc_in, c->res->mc_path);
 
 		free(e);
 		proc_result_free(&pr);
@@ -503,8 +475,11 @@ do_sendmail(struct apply_ctx *c)
 	bool ns_failed = false, ran = false;
 	int r = -1;
 
-	if (stage_write(&c->scf, c->res->cf_path, c->scratch, c->new_cf, strlen(c->new_cf),
-	    &c->cf_st, &e) == -1)
+	/* an unchanged cf (but for m4's stamp) stays; -bC reads it as it is */
+	if (!c->cf_changed)
+		c->cf_in = xstrdup(c->res->cf_path);
+	else if (stage(c, c->res->cf_path, c->new_cf, &c->cf_st, c->have_cf,
+	    c->have_cf ? &c->res->cf_backup : &c->cf_marker, &c->cf_in, &e) == -1)
 		return fail_step(c, APPLY_STEP_SENDMAIL, e);
 	if (rq->sm == NULL || !rq->sm->found || rq->sm->path == NULL) {
 		step_set(rq, c->res, APPLY_STEP_SENDMAIL, APPLY_ST_SKIPPED,
@@ -522,7 +497,7 @@ do_sendmail(struct apply_ctx *c)
 	if (!host.qualified && rq->sandbox_hostname != NULL) {
 		note = unqualified_note(&host, rq->sandbox_hostname);
 		step_set(rq, c->res, APPLY_STEP_SENDMAIL, APPLY_ST_RUNNING, note);
-		r = sendmail_check_cf(rq->sm->path, c->scf.tmp, rq->sendmail_timeout_ms,
+		r = sendmail_check_cf(rq->sm->path, c->cf_in, rq->sendmail_timeout_ms,
 		    rq->sandbox_hostname, c->res->cf_path, &ns_failed, &e);
 		ran = !ns_failed;
 		if (ns_failed)
@@ -534,7 +509,7 @@ do_sendmail(struct apply_ctx *c)
 			note = unqualified_note(&host, NULL);
 		}
 		step_set(rq, c->res, APPLY_STEP_SENDMAIL, APPLY_ST_RUNNING, note);
-		r = sendmail_check_cf(rq->sm->path, c->scf.tmp, rq->sendmail_timeout_ms +
+		r = sendmail_check_cf(rq->sm->path, c->cf_in, rq->sendmail_timeout_ms +
 		    (host.qualified ? 0 : SENDMAIL_UNQUALIFIED_SLEEP_MS), NULL, c->res->cf_path,
 		    &ns_failed, &e);
 	}
@@ -547,66 +522,32 @@ do_sendmail(struct apply_ctx *c)
 	return 0;
 }
 
-/* Puts back what the failed install had already replaced, and drops this run's backups. */
-static void
-roll_back(struct apply_ctx *c, bool mc_done, bool cf_done)
-{
-	struct staged sg = { 0 };
-	char *e = NULL;
-
-	if (mc_done && stage_write(&sg, c->res->mc_path, NULL, c->old_mc, c->old_mc_len,
-	    &c->mc_st, &e) == 0)
-		(void)stage_commit(&sg, &e);
-	stage_discard(&sg);
-	free(e);
-	e = NULL;
-	if (cf_done) {
-		if (c->have_cf) {
-			if (stage_write(&sg, c->res->cf_path, NULL, c->old_cf, c->old_cf_len,
-			    &c->cf_st, &e) == 0)
-				(void)stage_commit(&sg, &e);
-			stage_discard(&sg);
-			free(e);
-		} else
-			unlink(c->res->cf_path);
-	}
-	if (c->res->mc_backup != NULL)
-		unlink(c->res->mc_backup);
-	if (c->res->cf_backup != NULL)
-		unlink(c->res->cf_backup);
-	xfree(c->res->mc_backup);
-	xfree(c->res->cf_backup);
-}
-
+/* Backups, then the renames, as one transaction (src/core/journal.c). */
 static int
-do_backup_install(struct apply_ctx *c, bool mc_changed, bool cf_changed)
+do_backup_install(struct apply_ctx *c)
 {
 	const struct apply_request *rq = c->rq;
-	char stamp[32], *sfx, *e = NULL;
+	char *e = NULL;
 
-	format_stamp(rq->now, stamp, sizeof(stamp));
-	sfx = backup_suffix(c->res->mc_path, c->res->cf_path, stamp);
 	step_set(rq, c->res, APPLY_STEP_BACKUP, APPLY_ST_RUNNING, NULL);
-	if ((mc_changed && (c->res->mc_backup = backup_write(c->res->mc_path, sfx, c->old_mc,
-	    c->old_mc_len, &c->mc_st, &e)) == NULL) ||
-	    (cf_changed && c->have_cf && (c->res->cf_backup = backup_write(c->res->cf_path, sfx,
-	    c->old_cf, c->old_cf_len, &c->cf_st, &e)) == NULL)) {
-		free(sfx);
-		roll_back(c, false, false);
+	if (journal_backup(c->j, &e) == -1) {
+		xfree(c->res->mc_backup);
+		xfree(c->res->cf_backup);
 		return fail_step(c, APPLY_STEP_BACKUP, e);
 	}
-	free(sfx);
 	step_set(rq, c->res, APPLY_STEP_BACKUP, APPLY_ST_DONE, NULL);
-
 	step_set(rq, c->res, APPLY_STEP_INSTALL, APPLY_ST_RUNNING, NULL);
-	if (mc_changed && stage_commit(&c->smc, &e) == -1) {
-		roll_back(c, false, false);
+	if (journal_commit(c->j, &e) == -1) {
+		if (journal_state(c->j) == JOURNAL_PENDING)
+			c->res->journal_kept = true;
+		else {
+			/* rolled back: no backup is left, and the cf is not new */
+			xfree(c->res->mc_backup);
+			xfree(c->res->cf_backup);
+		}
 		return fail_step(c, APPLY_STEP_INSTALL, e);
 	}
-	if (cf_changed && stage_commit(&c->scf, &e) == -1) {
-		roll_back(c, mc_changed, false);
-		return fail_step(c, APPLY_STEP_INSTALL, e);
-	}
+	c->res->cf_absent = c->cf_marker != NULL;
 	step_set(rq, c->res, APPLY_STEP_INSTALL, APPLY_ST_DONE, NULL);
 	return 0;
 }
@@ -736,14 +677,15 @@ apply_steps(struct apply_ctx *c)
 	}
 	c->new_mc = me.text;
 	me.text = NULL;
+	c->mc_changed = strcmp(c->new_mc, c->old_mc) != 0;
 	res->commented = me.commented;
 	mcedit_result_free(&me);
 	step_set(rq, res, APPLY_STEP_MERGE, APPLY_ST_DONE, NULL);
 
+	mc_changed = c->mc_changed;
 	if (do_m4_verify(c) == -1 || do_check(c) == -1)
 		return -1;
-	mc_changed = strcmp(c->new_mc, c->old_mc) != 0;
-	cf_changed = !c->have_cf || !cf_same(c->new_cf, c->old_cf);
+	cf_changed = c->cf_changed = !c->have_cf || !cf_same(c->new_cf, c->old_cf);
 	if (!mc_changed && !cf_changed) {
 		res->outcome = APPLY_UNCHANGED;
 		res->mc_diff = xstrdup("");
@@ -766,7 +708,7 @@ apply_steps(struct apply_ctx *c)
 		step_set(rq, res, APPLY_STEP_INSTALL, APPLY_ST_SKIPPED, _("--dry-run"));
 		return rq->restart ? do_restart(c) : 0;
 	}
-	if (do_backup_install(c, mc_changed, cf_changed) == -1)
+	if (do_backup_install(c) == -1)
 		return -1;
 	res->outcome = APPLY_CHANGED;
 	return rq->restart ? do_restart(c) : 0;
@@ -808,13 +750,20 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 	r = apply_steps(&c);
 	if (lock != -1)
 		close(lock);
-	stage_discard(&c.smc);
-	stage_discard(&c.scf);
+	journal_free(c.j);	/* not committed: discarded, nothing changed */
 	if (c.scratch != NULL) {
+		if (c.mc_in != NULL && c.mc_changed)
+			unlink(c.mc_in);
+		if (c.cf_in != NULL && c.cf_changed)
+			unlink(c.cf_in);
 		rmdir(c.scratch);
 		free(c.scratch);
 	}
 	emit_result_free(&c.em);
+	free(c.sfx);
+	free(c.mc_in);
+	free(c.cf_in);
+	free(c.cf_marker);
 	free(c.old_mc);
 	free(c.old_cf);
 	free(c.new_mc);
@@ -834,13 +783,14 @@ suffix_cmp(const char *a, const char *b)
 	    (b[STAMP_LEN] ? atoi(b + STAMP_LEN + 1) : 0);
 }
 
-/* The newest suffix of path's backups "BASE.smtls-YYYYMMDDTHHMMSSZ[-N]", or NULL. */
+/* The newest suffix of path's backups "BASE.smtls-YYYYMMDDTHHMMSSZ[-N]" and absence
+ * markers "BASE.smtls-YYYYMMDDTHHMMSSZ[-N].absent", or NULL. */
 static char *
 newest_backup_suffix(const char *path)
 {
 	char *dir = path_dirname(path), *best = NULL;
 	const char *b = base_name(path);
-	size_t bl = strlen(b);
+	size_t bl = strlen(b), sl;
 	struct dirent *de;
 	DIR *d = opendir(dir);
 
@@ -853,24 +803,28 @@ newest_backup_suffix(const char *path)
 		if (strncmp(s, b, bl) != 0 || strncmp(s + bl, ".smtls-", 7) != 0)
 			continue;
 		s += bl + 7;
-		if (strlen(s) < STAMP_LEN || s[8] != 'T' || s[STAMP_LEN - 1] != 'Z' ||
-		    strspn(s, "0123456789") != 8 || (s[STAMP_LEN] != '\0' &&
+		sl = strlen(s);
+		if (sl > 7 && strcmp(s + sl - 7, ".absent") == 0)
+			sl -= 7;
+		if (sl < STAMP_LEN || s[8] != 'T' || s[STAMP_LEN - 1] != 'Z' ||
+		    strspn(s, "0123456789") != 8 || (sl > STAMP_LEN &&
 		    (s[STAMP_LEN] != '-' || strspn(s + STAMP_LEN + 1, "0123456789") !=
-		    strlen(s + STAMP_LEN + 1))))
+		    sl - STAMP_LEN - 1)))
 			continue;
 		if (best == NULL || suffix_cmp(s, best) > 0) {
 			free(best);
-			best = xstrdup(s);
+			best = xstrndup(s, sl);
 		}
 	}
 	closedir(d);
 	return best;
 }
 
-/* Stages the content of backup for path; -1 with *err. */
+/* Adds to j: path gets the content, mode and owner of backup, and backup goes; -1 with *err. */
 static int
-stage_backup(struct staged *sg, const char *path, const char *backup, char **err)
+undo_restore(struct journal *j, const char *path, const char *backup, char **err)
 {
+	struct journal_file f = { 0 };
 	enum file_status fst;
 	struct stat st;
 	char *data;
@@ -884,15 +838,42 @@ stage_backup(struct staged *sg, const char *path, const char *backup, char **err
 		free(data);
 		return -1;
 	}
-	r = stage_write(sg, path, NULL, data, len, &st, err);
+	f.target = path;
+	f.data = data;
+	f.len = len;
+	f.like = &st;
+	r = journal_add(j, &f, err) == -1 || journal_remove(j, backup, NULL, err) == -1 ? -1 : 0;
 	free(data);
+	return r;
+}
+
+/* Adds to j: the file of the undone run's suffix sfx, restored or (absent) removed. */
+static int
+undo_one(struct journal *j, const char *path, const char *sfx, char **backup, bool *absent,
+    char **err)
+{
+	struct stat st;
+	char *bk = xstrprintf("%s.smtls-%s", path, sfx), *marker = xstrprintf("%s.absent", bk);
+	int r = 0;
+
+	if (lstat(bk, &st) == 0) {
+		*backup = bk;
+		bk = NULL;
+		r = undo_restore(j, path, *backup, err);
+	} else if (lstat(marker, &st) == 0) {
+		*absent = true;
+		r = journal_remove(j, path, NULL, err) == -1 ||
+		    journal_remove(j, marker, NULL, err) == -1 ? -1 : 0;
+	}
+	free(bk);
+	free(marker);
 	return r;
 }
 
 int
 apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 {
-	struct staged smc = { 0 }, scf = { 0 };
+	struct journal *j = NULL;
 	char *cf, *smc_suffix = NULL, *scf_suffix = NULL, *best, *e = NULL;
 	int rc = -1, lock;
 
@@ -914,31 +895,24 @@ apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 		res->outcome = APPLY_FAILED;
 		goto out;
 	}
-	/* the files backed up by the newest run share its suffix */
-	if (smc_suffix != NULL && strcmp(smc_suffix, best) == 0)
-		res->mc_backup = xstrprintf("%s.smtls-%s", mc_path, smc_suffix);
-	if (scf_suffix != NULL && strcmp(scf_suffix, best) == 0)
-		res->cf_backup = xstrprintf("%s.smtls-%s", cf, scf_suffix);
-	if ((res->mc_backup && stage_backup(&smc, mc_path, res->mc_backup, &e) == -1) ||
-	    (res->cf_backup && stage_backup(&scf, cf, res->cf_backup, &e) == -1))
-		goto fail;
-	if (smc.tmp != NULL && stage_commit(&smc, &e) == -1)
-		goto fail;
-	if (scf.tmp != NULL && stage_commit(&scf, &e) == -1)
-		goto fail;
-	if (res->mc_backup)
-		unlink(res->mc_backup);
-	if (res->cf_backup)
-		unlink(res->cf_backup);
+	/* the files of the newest run share its suffix; all of them go back, or none */
+	j = journal_begin("apply --undo");
+	if (undo_one(j, mc_path, best, &res->mc_backup, &res->mc_absent, &e) == -1 ||
+	    undo_one(j, cf, best, &res->cf_backup, &res->cf_absent, &e) == -1 ||
+	    journal_commit(j, &e) == -1) {
+		res->journal_kept = journal_state(j) == JOURNAL_PENDING;
+		res->error = e;
+		res->outcome = APPLY_FAILED;
+		/* nothing was restored nor removed (journal_kept: see the error) */
+		xfree(res->mc_backup);
+		xfree(res->cf_backup);
+		res->mc_absent = res->cf_absent = false;
+		goto out;
+	}
 	res->outcome = APPLY_CHANGED;
 	rc = 0;
-	goto out;
-fail:
-	res->error = e;
-	res->outcome = APPLY_FAILED;
 out:
-	stage_discard(&smc);
-	stage_discard(&scf);
+	journal_free(j);
 	free(smc_suffix);
 	free(scf_suffix);
 	close(lock);

@@ -1,4 +1,4 @@
-/* fileio.c: reading files without blocking or crashing, and writing them atomically. */
+/* fileio.c: reading files without blocking or crashing, and creating new files. */
 #include "config.h"
 
 #include <errno.h>
@@ -164,63 +164,6 @@ file_fsync_dir(const char *path)
 		close(fd);
 	}
 	free(dir);
-}
-
-int
-file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, int keep_owner,
-    char **err)
-{
-	struct stat st;
-	char *dir, *tmp;
-	int fd, have_old;
-
-	have_old = lstat(path, &st) == 0;
-	if (have_old && S_ISLNK(st.st_mode)) {
-		err_set(err, _("%s: is a symbolic link; refusing to write through it"), path);
-		return -1;
-	}
-	if (have_old && !S_ISREG(st.st_mode)) {
-		err_set(err, _("%s: exists and is not a regular file"), path);
-		return -1;
-	}
-	dir = path_dirname(path);
-	tmp = xstrprintf("%s/.%s.smtls-XXXXXX", dir,
-	    strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
-	free(dir);
-	fd = mkstemp(tmp);
-	if (fd == -1) {
-		err_set(err, _("%s: cannot create a temporary file beside it: %s"), path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (keep_owner && have_old) {
-		if (fchmod(fd, st.st_mode & 07777) == -1 ||
-		    (fchown(fd, st.st_uid, st.st_gid) == -1 && errno != EPERM))
-			goto fail;
-	} else if (fchmod(fd, mode) == -1)
-		goto fail;
-	if (file_write_all(fd, data, len) == -1)
-		goto fail;
-	if (fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	file_fsync_dir(path);
-	free(tmp);
-	return 0;
-fail:
-	err_set(err, _("%s: cannot write: %s"), path, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
 }
 
 int

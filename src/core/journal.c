@@ -59,7 +59,7 @@ struct journal {
 	char			*path, *reg;
 	int			 fd, regfd;
 	enum journal_state	 state;
-	bool			 broken;
+	bool			 broken, prepared, lazy;
 };
 
 static void (*notice_fn)(const char *, void *);
@@ -323,9 +323,8 @@ roll_back(struct ent *e, size_t n, char **err)
 		/* go on with the others: put back as much as can be */
 		if (ent_rollback(&e[i], &e1) == -1) {
 			if (r == 0)
-				*err = e1;
-			else
-				free(e1);
+				err_set(err, "%s", e1);
+			free(e1);
 			r = -1;
 		}
 	}
@@ -481,7 +480,8 @@ journal_open(struct journal *j, const char *target, char **err)
 	j->fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC,
 	    0600);
 	if (j->fd == -1) {
-		err_set(err, _("%s: cannot create the journal: %s"), j->path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s (the journal %s)"), target, strerror(errno),
+		    j->path);
 		xfree(j->path);
 		registry_remove(j);
 		return -1;
@@ -489,7 +489,8 @@ journal_open(struct journal *j, const char *target, char **err)
 	(void)flock(j->fd, LOCK_EX | LOCK_NB);
 	head = xstrprintf("smtls-journal 1\t%s\n", j->label);
 	if (append(j->fd, head) == -1) {
-		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s (the journal %s)"), target, strerror(errno),
+		    j->path);
 		free(head);
 		journal_close(j);
 		xfree(j->path);
@@ -503,7 +504,7 @@ journal_open(struct journal *j, const char *target, char **err)
 /* Checks target and adds its entry line to the journal (before any file is made). */
 static struct ent *
 entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_only,
-    const char *backup, bool *existed, struct stat *old, char **err)
+    const char *backup, bool lazy, bool *existed, struct stat *old, char **err)
 {
 	struct ent *e;
 	char *target, *line;
@@ -575,8 +576,9 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 	}
 	line = xstrprintf("E\t%c\t%d\t%s\t%s\t%s\n", e->kind, e->keep, e->target,
 	    e->tmp ? e->tmp : "-", e->backup ? e->backup : "-");
-	if (append(j->fd, line) == -1) {
-		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+	if ((lazy ? file_write_all(j->fd, line, strlen(line)) : append(j->fd, line)) == -1) {
+		err_set(err, _("%s: cannot write: %s (the journal %s)"), path, strerror(errno),
+		    j->path);
 		free(line);
 		free(e->target);
 		free(e->tmp);
@@ -598,7 +600,8 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	bool existed;
 	int fd, en;
 
-	e = entry_new(j, f->target, ENT_CREATE, f->new_only, f->backup, &existed, &old, err);
+	e = entry_new(j, f->target, ENT_CREATE, f->new_only, f->backup, f->lazy, &existed, &old,
+	    err);
 	if (e == NULL)
 		return -1;
 	like = f->like ? f->like : (f->keep_owner && existed ? &old : NULL);
@@ -612,8 +615,8 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	}
 	if (file_write_all(fd, f->data, f->len) == -1 ||
 	    (like != NULL && fchown(fd, like->st_uid, like->st_gid) == -1 && errno != EPERM) ||
-	    fchmod(fd, like ? like->st_mode & 07777 : f->mode) == -1 || fsync(fd) == -1 ||
-	    fstat(fd, &st) == -1) {
+	    fchmod(fd, like ? like->st_mode & 07777 : f->mode) == -1 ||
+	    (!f->lazy && fsync(fd) == -1) || fstat(fd, &st) == -1) {
 		en = errno;
 		close(fd);
 		goto fail;
@@ -624,9 +627,10 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	}
 	e->dev = st.st_dev;
 	e->new_ino = st.st_ino;
+	j->lazy |= f->lazy;
 	return (int)(e - j->e);
 fail:
-	err_set(err, _("%s: cannot write the new file %s: %s"), f->target, e->tmp, strerror(en));
+	err_set(err, _("%s: cannot write: %s (the new file %s)"), f->target, strerror(en), e->tmp);
 	j->broken = true;
 	return -1;
 }
@@ -638,7 +642,7 @@ journal_remove(struct journal *j, const char *path, const char *backup, char **e
 	struct ent *e;
 	bool existed;
 
-	e = entry_new(j, path, ENT_DELETE, false, backup, &existed, &old, err);
+	e = entry_new(j, path, ENT_DELETE, false, backup, false, &existed, &old, err);
 	if (e == NULL)
 		return -1;
 	if (!existed) {
@@ -716,11 +720,41 @@ take_backups(struct journal *j, char **err)
 	return 0;
 }
 
+/* The lazily written temp files and entry lines made durable: one syncfs() where there is one
+ * (the journal and the temp files share a directory, so its file system), else one fsync each. */
+static int
+sync_lazy(struct journal *j, char **err)
+{
+	size_t i;
+	int fd, r = 0;
+
+#ifdef __linux__
+	if (syncfs(j->fd) == 0)
+		return 0;
+#endif
+	for (i = 0; i < j->n && r == 0; i++) {
+		if (j->e[i].tmp == NULL)
+			continue;
+		fd = open(j->e[i].tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1 || fsync(fd) == -1) {
+			err_set(err, _("%s: cannot write: %s (the new file %s)"), j->e[i].target,
+			    strerror(errno), j->e[i].tmp);
+			r = -1;
+		}
+		if (fd != -1)
+			close(fd);
+	}
+	if (r == 0 && fsync(j->fd) == -1) {
+		err_set(err, _("%s: cannot write: %s (the journal)"), j->path, strerror(errno));
+		r = -1;
+	}
+	return r;
+}
+
 int
-journal_commit(struct journal *j, char **err)
+journal_backup(struct journal *j, char **err)
 {
 	struct buf b = { 0 };
-	char *e2 = NULL;
 	size_t i;
 	int r;
 
@@ -728,9 +762,11 @@ journal_commit(struct journal *j, char **err)
 		err_set(err, "%s", _("the set of files was already abandoned"));
 		return -1;
 	}
-	if (j->n == 0) {
-		j->state = JOURNAL_COMMITTED;
+	if (j->prepared || j->n == 0)
 		return 0;
+	if (j->lazy && sync_lazy(j, err) == -1) {
+		discard(j);
+		return -1;
 	}
 	if (take_backups(j, err) == -1) {
 		discard(j);
@@ -746,12 +782,28 @@ journal_commit(struct journal *j, char **err)
 	if (r == -1) {
 		/* recovery reads an unsynced "commit" as uncommitted or committed: either way
 		 * nothing is renamed yet, and discard() leaves no journal to read */
-		err_set(err, _("%s: cannot write the journal: %s"), j->path, strerror(errno));
+		err_set(err, _("%s: cannot write: %s (the journal)"), j->path, strerror(errno));
 		discard(j);
 		return -1;
 	}
+	j->prepared = true;
+	return 0;
+}
+
+int
+journal_commit(struct journal *j, char **err)
+{
+	char *e1 = NULL, *e2 = NULL;
+	size_t i;
+
+	if (journal_backup(j, err) == -1)
+		return -1;
+	if (j->n == 0) {
+		j->state = JOURNAL_COMMITTED;
+		return 0;
+	}
 	for (i = 0; i < j->n; i++)
-		if (ent_forward(&j->e[i], err) == -1)
+		if (ent_forward(&j->e[i], &e1) == -1)
 			break;
 	if (i == j->n) {
 		fsync_dirs(j->e, j->n, NULL);
@@ -768,17 +820,14 @@ journal_commit(struct journal *j, char **err)
 	if (roll_back(j->e, j->n, &e2) == 0) {
 		journal_close(j);
 		j->state = JOURNAL_ROLLED_BACK;
+		err_set(err, "%s", e1);
+		free(e1);
 		return -1;
 	}
 	j->state = JOURNAL_PENDING;
-	{
-		char *m = xstrprintf(_("%s; putting the old files back failed too (%s): the "
-		    "journal %s is kept, and the next smtls command completes or undoes the "
-		    "change"), *err, e2, j->path);
-
-		free(*err);
-		*err = m;
-	}
+	err_set(err, _("%s; putting the old files back failed too (%s): the journal %s is kept, "
+	    "and the next smtls command completes or undoes the change"), e1, e2, j->path);
+	free(e1);
 	free(e2);
 	if (j->fd != -1)
 		close(j->fd);
@@ -903,7 +952,8 @@ parse_journal(char *text, const char *id, struct parsed *p)
 		else
 			return -1;
 	}
-	return p->label != NULL ? 0 : -1;
+	/* no complete first line: the journal was being begun, nothing was made yet */
+	return 0;
 }
 
 static void
@@ -935,7 +985,7 @@ recover_one(const char *jpath, struct journal_report *rep)
 	struct parsed p;
 	struct stat st;
 	const char *id = base_of(jpath) + strlen(JOURNAL_PREFIX);
-	char *text = NULL, *err = NULL;
+	char *text = NULL, *msg = NULL;
 	size_t len, i;
 	enum file_status fst;
 	bool removed = false;
@@ -951,25 +1001,25 @@ recover_one(const char *jpath, struct journal_report *rep)
 	memset(&p, 0, sizeof(p));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) != 0) {
-		err_set(&err, _("%s: not a journal smtls wrote (owner or mode); left alone"), jpath);
-		report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		err_set(&msg, _("%s: not a journal smtls wrote (owner or mode); left alone"), jpath);
+		report_add(rep, jpath, &p, JOURNAL_STUCK, msg);
 		close(fd);
 		return 1;
 	}
-	if (file_read(jpath, JOURNAL_MAX, &text, &len, &fst, &err) == -1 ||
+	if (file_read(jpath, JOURNAL_MAX, &text, &len, &fst, &msg) == -1 ||
 	    parse_journal(text, id, &p) == -1) {
-		if (err == NULL)
-			err_set(&err, _("%s: a damaged journal; left alone"), jpath);
-		report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		if (msg == NULL)
+			err_set(&msg, _("%s: a damaged journal; left alone"), jpath);
+		report_add(rep, jpath, &p, JOURNAL_STUCK, msg);
 		goto out;
 	}
 	if (!p.committed) {
 		for (i = 0; i < p.n; i++)
-			if (ent_cleanup(&p.e[i], false, &removed) == -1 && err == NULL)
-				err_set(&err, "%s: %s", p.e[i].target, strerror(errno));
+			if (ent_cleanup(&p.e[i], false, &removed) == -1 && msg == NULL)
+				err_set(&msg, "%s: %s", p.e[i].target, strerror(errno));
 		fsync_dirs(p.e, p.n, NULL);
-		if (err != NULL)
-			report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		if (msg != NULL)
+			report_add(rep, jpath, &p, JOURNAL_STUCK, msg);
 		else if (removed)
 			report_add(rep, jpath, &p, JOURNAL_CLEANED, NULL);
 		else
@@ -981,8 +1031,8 @@ recover_one(const char *jpath, struct journal_report *rep)
 			fwd = ent_forwardable(&p.e[i]);
 		if (!fwd && !p.rollback)
 			(void)append(fd, "rollback\n");
-		if ((fwd ? roll_forward(p.e, p.n, &err) : roll_back(p.e, p.n, &err)) == -1) {
-			report_add(rep, jpath, &p, JOURNAL_STUCK, err);
+		if ((fwd ? roll_forward(p.e, p.n, &msg) : roll_back(p.e, p.n, &msg)) == -1) {
+			report_add(rep, jpath, &p, JOURNAL_STUCK, msg);
 			goto out;
 		}
 		report_add(rep, jpath, &p, fwd ? JOURNAL_COMPLETED : JOURNAL_UNDONE, NULL);

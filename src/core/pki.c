@@ -22,6 +22,7 @@
 
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
+#include "smtls/journal.h"
 #include "smtls/pki.h"
 #include "smtls/xmalloc.h"
 
@@ -431,39 +432,14 @@ pki_outdir_prepare(const char *dir, mode_t dir_mode, bool *created, char **err)
 	return 0;
 }
 
-/* Creates a new temp file beside name in dirfd with mode from its first byte. */
-static int
-temp_create(int dirfd, const char *name, mode_t mode, char **tmpname)
-{
-	unsigned char r[6];
-	int i, fd;
-
-	for (i = 0; i < 100; i++) {
-		if (RAND_bytes(r, sizeof(r)) != 1)
-			return -1;
-		*tmpname = xstrprintf(".%s.smtls-%02x%02x%02x%02x%02x%02x", name, r[0], r[1],
-		    r[2], r[3], r[4], r[5]);
-		fd = openat(dirfd, *tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    mode);
-		if (fd != -1)
-			return fd;
-		xfree(*tmpname);
-		if (errno != EEXIST)
-			return -1;
-	}
-	errno = EEXIST;
-	return -1;
-}
-
 int
 pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, bool force,
     char **err)
 {
-	char **tmp = xcalloc(n, sizeof(*tmp));
-	bool *placed = xcalloc(n, sizeof(*placed));
+	struct journal *j;
 	struct stat st;
 	size_t i;
-	int dirfd, fd = -1, e;
+	int dirfd, e, r = -1;
 
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd == -1) {
@@ -473,8 +449,6 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 			    "directory; refusing to write through it"), dir);
 		else
 			err_set(err, "%s: %s", dir, strerror(e));
-		free(tmp);
-		free(placed);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -483,74 +457,41 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 		if (S_ISLNK(st.st_mode)) {
 			err_set(err, _("%s/%s: is a symbolic link; refusing to write through it"),
 			    dir, files[i].name);
-			goto fail;
+			goto out;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			err_set(err, _("%s/%s: exists and is not a regular file"), dir,
 			    files[i].name);
-			goto fail;
+			goto out;
 		}
 		if (!force) {
 			err_set(err, _("%s/%s: already exists; not overwritten (use --force to "
 			    "replace it)"), dir, files[i].name);
-			goto fail;
+			goto out;
 		}
 	}
+	/* one set: every file (a key and its certificate) or none, also across a crash */
+	j = journal_begin("write");
 	for (i = 0; i < n; i++) {
-		fd = temp_create(dirfd, files[i].name, files[i].mode, &tmp[i]);
-		if (fd == -1 || fchmod(fd, files[i].mode) == -1 ||
-		    file_write_all(fd, files[i].data, files[i].len) == -1 || fsync(fd) == -1) {
-			err_set(err, _("%s/%s: cannot write: %s"), dir, files[i].name,
-			    strerror(errno));
-			goto fail;
-		}
-		if (close(fd) == -1) {
-			fd = -1;
-			err_set(err, _("%s/%s: cannot write: %s"), dir, files[i].name,
-			    strerror(errno));
-			goto fail;
-		}
-		fd = -1;
+		struct journal_file f = { 0 };
+		char *path = xstrprintf("%s/%s", dir, files[i].name);
+
+		f.target = path;
+		f.data = files[i].data;
+		f.len = files[i].len;
+		f.mode = files[i].mode;
+		f.new_only = !force;
+		e = journal_add(j, &f, err);
+		free(path);
+		if (e == -1)
+			break;
 	}
-	for (i = 0; i < n; i++) {
-		if (force)
-			e = renameat(dirfd, tmp[i], dirfd, files[i].name);
-		else
-			e = linkat(dirfd, tmp[i], dirfd, files[i].name, 0);
-		if (e == -1) {
-			err_set(err, _("%s/%s: cannot put the file in place: %s"), dir,
-			    files[i].name, strerror(errno));
-			goto fail;
-		}
-		if (force)
-			xfree(tmp[i]);
-		else
-			placed[i] = true;
-	}
-	for (i = 0; i < n; i++) {
-		if (tmp[i] != NULL)
-			(void)unlinkat(dirfd, tmp[i], 0);
-		free(tmp[i]);
-	}
-	(void)fsync(dirfd);
+	if (i == n && journal_commit(j, err) == 0)
+		r = 0;
+	journal_free(j);
+out:
 	close(dirfd);
-	free(tmp);
-	free(placed);
-	return 0;
-fail:
-	if (fd != -1)
-		close(fd);
-	for (i = 0; i < n; i++) {
-		if (tmp[i] != NULL)
-			(void)unlinkat(dirfd, tmp[i], 0);
-		if (placed[i])	/* new files this call made; never an old one */
-			(void)unlinkat(dirfd, files[i].name, 0);
-		free(tmp[i]);
-	}
-	close(dirfd);
-	free(tmp);
-	free(placed);
-	return -1;
+	return r;
 }
 
 static void

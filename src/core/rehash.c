@@ -23,6 +23,7 @@
 #include "smtls/cert.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
+#include "smtls/journal.h"
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
 #include "smtls/xmalloc.h"
@@ -45,6 +46,7 @@ struct entry {
 	unsigned long	 hash;
 	unsigned char	 sha1[SHA1_LEN];
 	int		 link_id;	/* the id of its link, -1 while it has none */
+	bool		 made;		/* written by this run from a bundle */
 };
 
 /* A HASH.N or HASH.rN symbolic link found in the directory. */
@@ -66,8 +68,7 @@ struct state {
 	size_t		 nl;
 	char		**made_files;	/* created by this run, removed on failure */
 	size_t		 n_made_files;
-	int		 open_fds[256];	/* written, not yet fsynced */
-	size_t		 n_open;
+	struct journal	*j;		/* the new certificate files: all or none */
 	char		**made_links;
 	size_t		 n_made_links;
 	struct rehash_result *res;
@@ -573,64 +574,49 @@ next_name(struct state *st, char *name)
 	return r;
 }
 
-/*
- * Makes the files written so far durable and closes them: their data is on disk before
- * any link names them. One syncfs() of the directory's file system costs one journal
- * commit instead of one per file (an fsync each took most of the time of a rehash of
- * Debian's 144 roots); where syncfs() is missing or fails, each file is fsynced.
- */
-static int
-flush_files(struct state *st, char **err)
-{
-	size_t i;
-	int rc = 0, synced = 0;
-
-#ifdef __linux__
-	synced = st->n_open > 0 && syncfs(st->dirfd) == 0;
-#endif
-	for (i = 0; i < st->n_open; i++) {
-		if (!synced && rc == 0 && fsync(st->open_fds[i]) == -1) {
-			err_set(err, _("%s/%s: cannot write: %s"), st->dir,
-			    st->made_files[st->n_made_files - st->n_open + i], strerror(errno));
-			rc = -1;
-		}
-		close(st->open_fds[i]);
-	}
-	st->n_open = 0;
-	return rc;
-}
-
-/* Creates a new file (O_CREAT|O_EXCL|O_NOFOLLOW) named *name, or the next free name. */
+/* Stages a new file named *name, or the next free name, in the set of new files. */
 static int
 write_file(struct state *st, char **name, const char *data, size_t len, char **err)
 {
-	int fd, tries;
+	struct journal_file f = { 0 };
+	struct stat sb;
+	char *path;
+	int tries, r;
 
-	for (tries = 0; ; tries++) {
-		fd = openat(st->dirfd, *name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    0644);
-		if (fd != -1 || errno != EEXIST || tries == 100)
-			break;
-		*name = next_name(st, *name);	/* appeared since the scan */
-	}
-	if (fd == -1) {
-		err_set(err, _("%s/%s: cannot create: %s"), st->dir, *name, strerror(errno));
+	/* a name taken since the scan (or by a file this run stages) goes to the next one */
+	for (tries = 0; tries < 100 && fstatat(st->dirfd, *name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+	    tries++)
+		*name = next_name(st, *name);
+	if (st->j == NULL)
+		st->j = journal_begin("rehash");
+	path = xstrprintf("%s/%s", st->dir, *name);
+	f.target = path;
+	f.data = data;
+	f.len = len;
+	f.mode = 0644;
+	f.new_only = true;
+	f.lazy = true;	/* public certificates, often a hundred: one sync for all */
+	r = journal_add(st->j, &f, err) == -1 ? -1 : 0;
+	free(path);
+	return r;
+}
+
+/* Puts the staged files in place, all or none; from then on a failure removes them. */
+static int
+commit_files(struct state *st, char **err)
+{
+	size_t i;
+
+	if (st->j == NULL)
+		return 0;
+	if (journal_commit(st->j, err) == -1)
 		return -1;
-	}
-	st->made_files = xreallocarray(st->made_files, st->n_made_files + 1,
-	    sizeof(*st->made_files));
-	st->made_files[st->n_made_files++] = xstrdup(*name);
-	if (file_write_all(fd, data, len) == -1) {
-		err_set(err, _("%s/%s: cannot write: %s"), st->dir, *name, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (st->n_open == sizeof(st->open_fds) / sizeof(st->open_fds[0]) &&
-	    flush_files(st, err) == -1) {
-		close(fd);
-		return -1;
-	}
-	st->open_fds[st->n_open++] = fd;
+	for (i = 0; i < st->ne; i++)
+		if (st->e[i].made) {
+			st->made_files = xreallocarray(st->made_files, st->n_made_files + 1,
+			    sizeof(*st->made_files));
+			st->made_files[st->n_made_files++] = xstrdup(st->e[i].name);
+		}
 	return 0;
 }
 
@@ -799,12 +785,13 @@ add_bundles(struct state *st, const struct bcerts *certs, char **err)
 			BIO_free(bio);
 			return -1;
 		}
+		en.made = true;
 		st->e = xreallocarray(st->e, st->ne + 1, sizeof(*st->e));
 		st->e[st->ne++] = en;
 		st->res->written++;
 	}
 	BIO_free(bio);
-	return flush_files(st, err);
+	return commit_files(st, err);
 }
 
 static int
@@ -968,9 +955,7 @@ state_free(struct state *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->n_open; i++)
-		close(st->open_fds[i]);
-
+	journal_free(st->j);	/* not committed: the staged files are discarded */
 	for (i = 0; i < st->ne; i++)
 		free(st->e[i].name);
 	free(st->e);
@@ -1041,6 +1026,8 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t
 		(void)fsync(st.dirfd);
 	rc = 0;
 out:
+	journal_free(st.j);	/* not committed: the staged files are discarded */
+	st.j = NULL;
 	if (rc == -1 && created)
 		(void)rmdir(dir);
 	bcerts_free(&certs);

@@ -217,6 +217,7 @@ engine_apply(struct wizard *w)
 	ap->changed = res.outcome == APPLY_CHANGED;
 	ap->unchanged = res.outcome == APPLY_UNCHANGED;
 	ap->failed = r == -1;
+	ap->journal_kept = res.journal_kept;
 	if (res.outcome == APPLY_REFUSED && res.error == NULL)
 		ap->error = xstrdup(_("refused: the check found errors (override them on the "
 		    "Review screen)"));

@@ -59,10 +59,12 @@ result_text(struct wizard *w)
 		if (ap->restart_command == NULL && !w->env.demo)
 			buf_printf(&b, _("sendmail reads the new sendmail.cf when it restarts.\n"));
 	} else if (ap->undone)
-		buf_printf(&b, _("Undone: the backups of %s and %s were restored.\n"),
+		buf_printf(&b, _("Undone: %s and %s are as they were before the last apply.\n"),
 		    w->env.mc_path, w->env.cf_path);
 	else if (ap->unchanged)
 		buf_printf(&b, _("No changes: %s already has these settings.\n"), w->env.mc_path);
+	else if (ap->failed && ap->journal_kept)
+		buf_printf(&b, _("Apply failed: %s\n"), ap->error ? ap->error : "");
 	else if (ap->failed)
 		buf_printf(&b, _("Apply failed, nothing was changed: %s\n"),
 		    ap->error ? ap->error : "");

@@ -72,6 +72,7 @@ struct wiz_apply {
 	bool	 restart;		/* the admin agreed to restart sendmail */
 	bool	 running;		/* apply_run is under way (progress redraws) */
 	bool	 changed, unchanged, failed, undone;
+	bool	 journal_kept;	/* failed half-way: the next start completes or undoes it */
 	int	 n_steps;
 	int	 state[WIZ_MAX_STEPS];	/* 0 pending, 1 running, 2 done, 3 failed, 4 skipped */
 	int	 shown[WIZ_MAX_STEPS];	/* the state the text front end printed last */
