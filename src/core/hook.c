@@ -36,15 +36,15 @@ or_empty(const char *s)
 
 static const char *const hook_whats[] = { "cert", "chain", "fullchain", "privkey" };
 
-static int
-hook_copy_parse_what(const char *what)
+static bool
+hook_what_known(const char *what)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(hook_whats) / sizeof(hook_whats[0]); i++)
 		if (strcmp(what, hook_whats[i]) == 0)
-			return 0;
-	return -1;
+			return true;
+	return false;
 }
 
 int
@@ -377,7 +377,7 @@ hook_copy_files(const char *dir, const struct hook_copy *copies, size_t n, bool 
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		if (hook_copy_parse_what(copies[i].what) == -1) {
+		if (!hook_what_known(copies[i].what)) {
 			err_set(err, _("'%s': expected cert, chain, fullchain or privkey"),
 			    copies[i].what);
 			return -1;
