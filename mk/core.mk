@@ -50,7 +50,8 @@ TESTS += tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.t
 	tests/regress-le-long-chain.test tests/regress-reproduce-commands.test \
 	tests/regress-no-trust-anchors.test tests/regress-capath-dir-safety.test \
 	tests/regress-key-without-cert.test tests/regress-expired-issuer-store.test \
-	tests/regress-client-cert-expired.test
+	tests/regress-client-cert-expired.test tests/regress-file-problem-named.test \
+	tests/regress-dash-file-names.test
 EXTRA_DIST += tests/lib-regress.sh
 
 check_PROGRAMS += tests/unit_journal

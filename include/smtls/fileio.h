@@ -8,7 +8,7 @@
 enum file_status {
 	FILE_OK = 0,
 	FILE_MISSING,		/* ENOENT or a dangling symlink */
-	FILE_UNREADABLE,	/* EACCES, ELOOP, I/O error, ... (see err) */
+	FILE_UNREADABLE,	/* EACCES, ELOOP, ENOTDIR, I/O error, ... (see err) */
 	FILE_NOT_REGULAR,	/* a directory, FIFO, socket or device */
 	FILE_TOO_LARGE,		/* larger than the caller's limit */
 };
@@ -20,6 +20,16 @@ enum file_status {
  */
 int file_read(const char *path, size_t max, char **data, size_t *len,
     enum file_status *status, char **err);
+
+/* strerror(e), except that ELOOP is called a symbolic link loop. */
+const char *file_strerror(int e);
+/*
+ * Why path cannot be read as a regular file, in words ("No such file or directory", "a
+ * symbolic link loop ...", "is a directory, not a file", "Permission denied", ...), or NULL
+ * when it can.
+ * Only stat()s it: never opens it, so a FIFO never blocks.
+ */
+const char *file_problem(const char *path);
 
 /*
  * Creates a new file exclusively (O_CREAT|O_EXCL|O_NOFOLLOW) with mode from its first

@@ -34,6 +34,14 @@ char *hook_render(const char *tmpl, const struct hook_params *p);
 /* Checks p and returns the hook script from the template (caller frees); NULL with err. */
 char *hook_script(const struct hook_params *p, char **err);
 /*
+ * The hook's copies as one transaction (journal.h): DIR/WHAT.pem to each dest (keys 0600,
+ * the rest 0644), every file replaced or none. Returns 0 when all are replaced; -1 with err
+ * naming the file: no file was changed, except when *pending is set (the set could be
+ * neither finished nor undone; the next smtls command completes or rolls it back).
+ */
+int hook_copy_files(const char *dir, const struct hook_copy *copies, size_t n, bool *pending,
+    char **err);
+/*
  * Checks p, reads the template, creates DIR/renewal-hooks/deploy when missing and writes
  * the hook (0755) all or nothing; on failure the directories it made are removed again.
  * *path is the installed hook (caller frees). Returns -1 with err naming the file.

@@ -36,5 +36,11 @@ int proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, s
 int proc_run_as_host_input(char *const argv[], const char *hostname, const char *in,
     size_t in_len, int timeout_ms, size_t max_out, struct proc_result *res);
 void proc_result_free(struct proc_result *res);
+/*
+ * A file name made safe as a child's operand (caller frees): a name that starts with '-'
+ * (an option to the child, or "-", standard input) gets "./" in front. Callers pass "--"
+ * too where the child accepts it.
+ */
+char *proc_operand(const char *path);
 
 #endif

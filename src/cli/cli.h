@@ -72,6 +72,7 @@ extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_rehash_entry;
 extern const struct cmd_entry cmd_letsencrypt_entry;
 extern const struct cmd_entry cmd_hook_install_entry;
+extern const struct cmd_entry cmd_hook_copy_entry;
 
 /* Settings flags shared by check, emit, apply and probe (doc/design.md §3). */
 struct cli_settings {
@@ -100,6 +101,13 @@ void settings_init(struct cli_settings *s);
 int settings_option(struct cli_settings *s, int opt, const char *arg);
 /* Applies defaults after parsing: client cert/key from the server's, hostname. */
 void settings_finish(struct cli_settings *s);
+/*
+ * For the commands that change the files --mc and --cf name (emit, apply, the wizard):
+ * the mc must be a readable regular file; the cf may be missing (it is built), but when
+ * it exists it must be one. Returns 0, or -1 with a message naming the file and why
+ * (exit status 1).
+ */
+int settings_check_targets(const struct cli_settings *s, const char *cmd);
 void settings_free(struct cli_settings *s);
 /*
  * Reads the settings the flags leave unset from --mc (with m4), --cf, or, when no file flag,

@@ -253,7 +253,11 @@ apply_cmd_run(int argc, char **argv)
 		apply_result_free(&res);
 		goto out;
 	}
-	if (emit_flags_finish(&ef, &s, argc, argv, "apply", &sm) == -1) {
+	switch (emit_flags_finish(&ef, &s, argc, argv, "apply", &sm)) {
+	case -2:
+		rc = EXIT_FINDINGS;
+		goto out;
+	case -1:
 		rc = cli_usage_error(&cmd_apply_entry);
 		goto out;
 	}

@@ -57,7 +57,11 @@ emit_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (emit_flags_finish(&ef, &s, argc, argv, "emit", &sm) == -1) {
+	switch (emit_flags_finish(&ef, &s, argc, argv, "emit", &sm)) {
+	case -2:
+		rc = EXIT_FINDINGS;
+		goto out;
+	case -1:
 		rc = cli_usage_error(&cmd_emit_entry);
 		goto out;
 	}
@@ -92,6 +96,7 @@ const struct cmd_entry cmd_emit_entry = {
 	    "A value that would not reach sendmail.cf exactly (a quote, $, #, a newline, a\n"
 	    "relative path, ...) is refused with exit status 2.\n\n"),
 	.groups = emit_groups,
-	.footer = N_("Exit status: 0 printed, 2 bad usage or a value that cannot be written.\n"),
+	.footer = N_("Exit status: 0 printed, 1 --mc or --cf names a file that cannot be used, 2 bad\n"
+	    "usage or a value that cannot be written.\n"),
 	.run = emit_run,
 };

@@ -1,4 +1,4 @@
-/* cmd-hook.c: `smtls hook install`: install the certbot deploy hook that checks renewals before restarting sendmail. */
+/* cmd-hook.c: `smtls hook install`: install the certbot deploy hook that checks renewals before restarting sendmail; `smtls hook copy`: its copies, all or none. */
 #include "config.h"
 
 #include <limits.h>
@@ -13,7 +13,7 @@
 #include "smtls/xmalloc.h"
 
 enum { HOPT_DIR = COPT_OWN, HOPT_COPY_TO, HOPT_COPY, HOPT_RESTART, HOPT_LINEAGE, HOPT_SMTLS,
-	HOPT_PRINT };
+	HOPT_PRINT, HOPT_FROM };
 
 #define HOOK_MAX_COPIES	8
 
@@ -162,10 +162,113 @@ const struct cmd_entry cmd_hook_install_entry = {
 	/* HOOK_NAME written out, for xgettext */
 	.description = N_("Install a certbot deploy hook, DIR/renewal-hooks/deploy/smtls-sendmail, that after\n"
 	    "each renewal checks the renewed files with 'smtls check' (key match, chain, expiry,\n"
-	    "EKU), copies them where sendmail reads them when the setup uses copies (keys 0600,\n"
-	    "atomically), and restarts sendmail only when the check passed. It logs to syslog\n"
-	    "(tag smtls-hook) and exits non-zero on failure, so certbot reports it.\n\n"),
+	    "EKU), copies them where sendmail reads them when the setup uses copies ('smtls\n"
+	    "hook copy': all replaced or none, keys 0600), and restarts sendmail only when\n"
+	    "both passed. It logs to syslog (tag smtls-hook), naming the files replaced, and\n"
+	    "exits non-zero on failure, so certbot reports it. certbot runs the smtls it names\n"
+	    "as root: one that another user owns or can write, or in a directory they can\n"
+	    "write, is refused.\n\n"),
 	.groups = hook_groups,
 	.footer = N_("Exit status: 0 installed, 1 failed (nothing written), 2 bad usage.\n"),
 	.run = hook_install_run,
+};
+
+static const struct cmd_option copy_options[] = {
+	{ "from", 0, required_argument, N_("DIR"), HOPT_FROM,
+	  N_("the renewed lineage, certbot's RENEWED_LINEAGE (live/NAME)") },
+	{ "copy", 0, required_argument, N_("WHAT=FILE"), HOPT_COPY,
+	  N_("copy DIR/WHAT.pem (WHAT: cert, chain, fullchain, privkey) to FILE (repeatable)") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group copy_group = { NULL, copy_options, NULL };
+
+/* "A, B and C" */
+static char *
+join_dests(const struct hook_copy *copies, size_t n)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i == 0 ? "" : i + 1 == n ? _(" and ") : ", ",
+		    copies[i].dest);
+	return buf_release(&b);
+}
+
+static int
+hook_copy_run(int argc, char **argv)
+{
+	struct hook_copy copies[HOOK_MAX_COPIES];
+	const char *from = NULL;
+	char *err = NULL, *list;
+	size_t n = 0;
+	bool pending;
+	int opt;
+
+	optind = 1;
+	while ((opt = cmd_getopt(&cmd_hook_copy_entry, argc, argv)) != -1) {
+		switch (opt) {
+		case HOPT_FROM: from = optarg; break;
+		case HOPT_COPY:
+			if (n == HOOK_MAX_COPIES) {
+				cli_error(_("--copy: at most %d copies"), HOOK_MAX_COPIES);
+				return cli_usage_error(&cmd_hook_copy_entry);
+			}
+			if (hook_copy_parse(optarg, &copies[n], &err) == -1) {
+				cli_error("--copy: %s", err);
+				free(err);
+				return cli_usage_error(&cmd_hook_copy_entry);
+			}
+			n++;
+			break;
+		case CMD_OPT_HELP:
+			cmd_help(&cmd_hook_copy_entry, stdout);
+			return EXIT_DONE;
+		default:
+			return cli_usage_error(&cmd_hook_copy_entry);
+		}
+	}
+	if (optind < argc) {
+		cli_error(_("hook copy: unexpected argument '%s'"), argv[optind]);
+		return cli_usage_error(&cmd_hook_copy_entry);
+	}
+	if (from == NULL || n == 0) {
+		cli_error("%s", _("hook copy: give --from DIR and at least one --copy WHAT=FILE"));
+		return cli_usage_error(&cmd_hook_copy_entry);
+	}
+	list = join_dests(copies, n);
+	if (hook_copy_files(from, copies, n, &pending, &err) == -1) {
+		if (pending)
+			cli_error(_("hook copy: %s; the copies were interrupted and could not be "
+			    "undone: the next smtls command completes or rolls back the set (%s)"),
+			    err, list);
+		else
+			cli_error(_("hook copy: %s; no file was replaced (unchanged: %s)"), err,
+			    list);
+		free(err);
+		free(list);
+		return EXIT_FINDINGS;
+	}
+	printf(_("replaced %s with the files of %s\n"), list, from);
+	free(list);
+	return EXIT_DONE;
+}
+
+static const struct cmd_group *const copy_groups[] = { &copy_group, NULL };
+
+const struct cmd_entry cmd_hook_copy_entry = {
+	.name = "hook copy",
+	.usage = N_("--from DIR --copy WHAT=FILE [--copy WHAT=FILE]..."),
+	.summary = N_("replace the files sendmail reads with renewed ones, all or none"),
+	.description = N_("Copy the renewed files of a certbot lineage where sendmail reads them, as one\n"
+	    "transaction: every new file is written beside its target (keys mode 0600 from\n"
+	    "the first byte, the rest 0644) and fsynced, then all are renamed into place; if\n"
+	    "one fails, those already replaced are put back. The deploy hook of\n"
+	    "'smtls hook install' runs it after the check passed. A target that is a\n"
+	    "symbolic link or not a regular file, or whose directory is missing, is refused.\n\n"),
+	.groups = copy_groups,
+	.footer = N_("Exit status: 0 every file replaced (the list is printed), 1 failed (no file\n"
+	    "replaced, unless the message says the set was interrupted), 2 bad usage.\n"),
+	.run = hook_copy_run,
 };

@@ -78,6 +78,11 @@ wizard_run(int argc, char **argv)
 		settings_free(&s);
 		return EXIT_USAGE;
 	}
+	if (!o.demo && settings_check_targets(&s, "wizard") == -1) {
+		free(o.demo_dir);
+		settings_free(&s);
+		return EXIT_FINDINGS;
+	}
 	/* the hostname default comes from the demo or the system */
 	if (!o.demo)
 		settings_finish(&s);

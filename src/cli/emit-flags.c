@@ -130,6 +130,8 @@ emit_flags_finish(struct emit_flags *ef, struct cli_settings *s, int argc, char 
 
 	if (emit_flags_no_operand(argc, argv, cmd) == -1)
 		return -1;
+	if (settings_check_targets(s, cmd) == -1)
+		return -2;
 	if (!s->any_file_flag && !ef->any) {
 		cli_error(_("%s: nothing chosen; give the files (--server-cert, --letsencrypt, "
 		    "...) or fragment options"), cmd);

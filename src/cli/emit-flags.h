@@ -30,7 +30,8 @@ int emit_flags_no_operand(int argc, char **argv, const char *cmd);
 /*
  * After parsing: refuses an operand and an empty choice, applies the settings' defaults,
  * refuses a value that cannot be written safely, and inspects the sendmail binary (sm).
- * Returns 0, or -1 with the message printed (exit status 2).
+ * Returns 0, -1 with the message printed (exit status 2), or -2 when --mc or --cf names a
+ * file that cannot be used (message printed, exit status 1).
  */
 int emit_flags_finish(struct emit_flags *ef, struct cli_settings *s, int argc, char **argv,
     const char *cmd, struct sendmail_info *sm);

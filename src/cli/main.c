@@ -29,6 +29,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_rehash_entry,
 	&cmd_letsencrypt_entry,
 	&cmd_hook_install_entry,
+	&cmd_hook_copy_entry,
 };
 #define CMD_COUNT (sizeof(cmd_table) / sizeof(cmd_table[0]))
 

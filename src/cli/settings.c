@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "smtls/cert.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "smtls/mc.h"
 
@@ -184,6 +185,25 @@ settings_finish(struct cli_settings *s)
 		s->next.public_roots = xstrdup(p->public_roots);
 }
 
+int
+settings_check_targets(const struct cli_settings *s, const char *cmd)
+{
+	const char *mc = s->plan.mc_path, *cf = s->plan.cf_path, *why;
+	struct stat st;
+
+	if (mc != NULL && (why = file_problem(mc)) != NULL) {
+		cli_error(_("%s: %s: %s; --mc must name the sendmail.mc to use"), cmd, mc, why);
+		return -1;
+	}
+	/* a missing cf is built; a loop, a directory or a FIFO there is an error */
+	if (cf != NULL && (lstat(cf, &st) == 0 || errno != ENOENT) &&
+	    (why = file_problem(cf)) != NULL) {
+		cli_error(_("%s: %s: %s; --cf must name the sendmail.cf to use (or a new one)"), cmd, cf, why);
+		return -1;
+	}
+	return 0;
+}
+
 /* Copies the fields of from that the flags left unset into to. */
 static void
 plan_fill(struct tls_plan *to, const struct tls_plan *from)
@@ -218,12 +238,14 @@ plan_next(struct cli_settings *s, const struct tls_plan *mc)
 	s->has_next = true;
 }
 
+/* Something is there (a loop, a dangling link or an unreadable file too: the loader then
+ * says what is wrong with it, rather than "neither exists"). */
 static int
 exists(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0;
+	return lstat(path, &st) == 0 || errno != ENOENT;
 }
 
 int

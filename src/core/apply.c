@@ -185,12 +185,15 @@ static int
 sendmail_check_cf(const char *sendmail, const char *cf, int timeout_ms, const char *as_host,
     const char *label, bool *ns_failed, char **err)
 {
-	char *argv[] = { (char *)sendmail, (char *)"-C", (char *)cf, (char *)"-bC", NULL };
+	/* sendmail reads a -C value that starts with '-' as options, and takes no "--" */
+	char *cfarg = proc_operand(cf);
+	char *argv[] = { (char *)sendmail, (char *)"-C", cfarg, (char *)"-bC", NULL };
 	struct proc_result pr;
 	int r;
 
 	r = as_host ? proc_run_as_host(argv, as_host, timeout_ms, 1024 * 1024, &pr) :
 	    proc_run(argv, NULL, 0, timeout_ms, 1024 * 1024, &pr);
+	free(cfarg);
 	*ns_failed = pr.ns_failed;
 	if (r == -1 && pr.timed_out)
 		err_set(err, _("%s: `sendmail -bC' did not finish within %d seconds (sendmail "

@@ -24,6 +24,7 @@
 #include "smtls/xmalloc.h"
 
 static char *name_text(const X509_NAME *n);
+static bool is_hash_name(const char *name, unsigned long *hash);
 
 struct trust {
 	X509_STORE	*store;
@@ -79,11 +80,54 @@ trust_add_file(struct trust *t, const char *path, char **err)
 	return n > 0 ? 0 : -1;
 }
 
+/* True when a HASH.N name in dir is not a regular file (a FIFO, a device, ...). */
+static bool
+dir_has_odd_hash_name(DIR *d, const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	unsigned long h;
+	char *path;
+	bool odd = false;
+
+	while (!odd && (de = readdir(d)) != NULL) {
+		if (!is_hash_name(de->d_name, &h))
+			continue;
+		path = xstrprintf("%s/%s", dir, de->d_name);
+		odd = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+		free(path);
+	}
+	return odd;
+}
+
 static void
 trust_add_dir(struct trust *t, const char *dir)
 {
-	X509_LOOKUP *lu = X509_STORE_add_lookup(t->store, X509_LOOKUP_hash_dir());
+	X509_LOOKUP *lu;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	unsigned long h;
+	char *path;
 
+	/*
+	 * OpenSSL's lookup by hash opens HASH.N with fopen(), which waits forever on a FIFO:
+	 * then the regular HASH.N files are loaded here, through file_read(), instead.
+	 */
+	if (d != NULL && dir_has_odd_hash_name(d, dir)) {
+		rewinddir(d);
+		while ((de = readdir(d)) != NULL) {
+			if (!is_hash_name(de->d_name, &h))
+				continue;
+			path = xstrprintf("%s/%s", dir, de->d_name);
+			(void)trust_add_file(t, path, NULL);
+			free(path);
+		}
+		closedir(d);
+		return;
+	}
+	if (d != NULL)
+		closedir(d);
+	lu = X509_STORE_add_lookup(t->store, X509_LOOKUP_hash_dir());
 	if (lu != NULL)
 		X509_LOOKUP_add_dir(lu, dir, X509_FILETYPE_PEM);
 	ERR_clear_error();
@@ -657,11 +701,18 @@ capath_scan(const char *dir, const struct trust *pub, time_t now, struct capath_
 		}
 		if (stat(path, &st) == -1) {
 			add_str(&out->stale, &out->n_stale, xstrprintf(_("%s: dangling link (%s)"),
-			    de->d_name, strerror(errno)));
+			    de->d_name, file_strerror(errno)));
 			free(path);
 			continue;
 		}
-		r = S_ISREG(st.st_mode) ? lite_read_first(path, &l) : -1;
+		if (!S_ISREG(st.st_mode)) {
+			/* a FIFO there makes OpenSSL's lookup wait forever (see trust_add_dir) */
+			add_str(&out->stale, &out->n_stale, xstrprintf("%s: %s", de->d_name,
+			    file_problem(path)));
+			free(path);
+			continue;
+		}
+		r = lite_read_first(path, &l);
 		free(path);
 		if (r == -1) {
 			add_str(&out->stale, &out->n_stale, xstrprintf(_("%s: holds no certificate"),

@@ -115,6 +115,10 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 			report_dir(c, f, path, path, _("Group writable directory"));
 		return;
 	}
+	/* a FIFO, socket or device: the loader says "not a regular file", as sendmail's
+	 * safefile() does; its mode means nothing here (no chmod advice) */
+	if (!S_ISREG(st.st_mode))
+		return;
 	if (m & (S_IWGRP | S_IWOTH)) {
 		fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 		    _("sendmail refuses it: mode %04o lets others than root change it (sendmail logs "

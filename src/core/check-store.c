@@ -1,12 +1,14 @@
 /* check-store.c: the trust locations: CACertFile, CACertPath, and the public roots peers trust. */
 #include "config.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "check-int.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
@@ -240,6 +242,18 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 	bool managed;
 
 	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT) {
+			/* a symlink loop, EACCES, ENOTDIR...: say which, not "does not exist" */
+			f = findings_add(c->out, "file.unreadable", SEV_WARNING, dir,
+			    _("CACertPath cannot be opened: %s. sendmail still offers STARTTLS, but "
+			    "finds no root there, so it cannot verify peers through it (verify=FAIL "
+			    "in its log; mail still flows unless access rules demand verified TLS)"),
+			    file_strerror(errno));
+			finding_set_fix(f, _("define(`confCACERT_PATH', `/etc/ssl/certs'), or make %s "
+			    "a readable directory of hashed certificates"), dir);
+			finding_set_reproduce(f, "namei -l %s", dir);
+			return;
+		}
 		/* sendmail still offers STARTTLS: only its own verification of peers suffers
 		 * (what we serve is judged by chain.incomplete) */
 		f = findings_add(c->out, "file.missing", SEV_WARNING, dir,

@@ -13,6 +13,40 @@
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
+const char *
+file_strerror(int e)
+{
+	/* strerror(ELOOP) reads "Too many levels of symbolic links": say what it means */
+	if (e == ELOOP)
+		return _("a symbolic link loop (too many levels of symbolic links)");
+	return strerror(e);
+}
+
+const char *
+file_problem(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		int e = errno;
+
+		if (e == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			return _("a symbolic link to a file that does not exist");
+		return file_strerror(e);
+	}
+	if (S_ISDIR(st.st_mode))
+		return _("is a directory, not a file");
+	if (S_ISFIFO(st.st_mode))
+		return _("is a FIFO, not a regular file");
+	if (S_ISSOCK(st.st_mode))
+		return _("is a socket, not a regular file");
+	if (!S_ISREG(st.st_mode))
+		return _("is a device, not a regular file");
+	if (access(path, R_OK) == -1)
+		return file_strerror(errno);
+	return NULL;
+}
+
 int
 file_read(const char *path, size_t max, char **data, size_t *len, enum file_status *status,
     char **err)
@@ -29,11 +63,13 @@ file_read(const char *path, size_t max, char **data, size_t *len, enum file_stat
 	if (fd == -1) {
 		int e = errno;
 
-		*status = (e == ENOENT || e == ENOTDIR) ? FILE_MISSING : FILE_UNREADABLE;
+		/* ENOTDIR (a file where the path needs a directory) is said as such: sendmail
+		 * logs "Not a directory", not "No such file or directory" */
+		*status = e == ENOENT ? FILE_MISSING : FILE_UNREADABLE;
 		if (e == ENOENT && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 			err_set(err, _("%s: a symbolic link to a file that does not exist"), path);
 		else
-			err_set(err, "%s: %s", path, strerror(e));
+			err_set(err, "%s: %s", path, file_strerror(e));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1) {

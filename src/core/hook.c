@@ -1,15 +1,18 @@
 /* hook.c: fill in the certbot deploy-hook template and install it under renewal-hooks/deploy. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "smtls/cert.h"
 #include "smtls/emit.h"
 #include "smtls/fileio.h"
 #include "smtls/hook.h"
 #include "smtls/i18n.h"
+#include "smtls/journal.h"
 #include "smtls/pki.h"
 #include "smtls/xmalloc.h"
 
@@ -32,6 +35,17 @@ or_empty(const char *s)
 }
 
 static const char *const hook_whats[] = { "cert", "chain", "fullchain", "privkey" };
+
+static bool
+hook_what_known(const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(hook_whats) / sizeof(hook_whats[0]); i++)
+		if (strcmp(what, hook_whats[i]) == 0)
+			return true;
+	return false;
+}
 
 int
 hook_copy_parse(const char *s, struct hook_copy *out, char **err)
@@ -125,8 +139,8 @@ check_copy(const struct hook_copy *c, char **err)
 		return -1;
 	}
 	if (lstat(c->dest, &st) == 0 && !S_ISREG(st.st_mode)) {
-		err_set(err, _("%s: a symlink or not a regular file; the hook would refuse "
-		    "to write through it"), c->dest);
+		err_set(err, _("%s: a symlink or not a regular file; smtls never writes "
+		    "through it"), c->dest);
 		return -1;
 	}
 	dir = path_dirname(c->dest);
@@ -139,11 +153,129 @@ check_copy(const struct hook_copy *c, char **err)
 	return rc;
 }
 
+/*
+ * The smtls the hook runs: certbot runs it as root at every renewal, so, as sendmail's
+ * safefile() rules demand of what root reads, it and every directory on its path (as named,
+ * and after its symbolic links) must belong to root or the installing user and be writable
+ * by nobody else. -1 with err naming smtls and the file or directory at fault.
+ */
+static int
+trusted_node(const char *smtls, const char *path, char **err)
+{
+	struct stat st;
+	bool dir;
+	unsigned mode;
+
+	if (stat(path, &st) == -1) {
+		err_set(err, "%s: %s: %s", smtls, path, file_strerror(errno));
+		return -1;
+	}
+	dir = S_ISDIR(st.st_mode);
+	mode = (unsigned)(st.st_mode & 07777);
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		if (dir)
+			err_set(err, _("%s: the directory %s on its path belongs to uid %u, not to "
+			    "root or you: certbot runs the hook as root at every renewal, and that "
+			    "user could replace the smtls it runs"), smtls, path,
+			    (unsigned)st.st_uid);
+		else
+			err_set(err, _("%s: belongs to uid %u, not to root or you: certbot runs the "
+			    "hook as root at every renewal, and that user could change it"), path,
+			    (unsigned)st.st_uid);
+		return -1;
+	}
+	if (mode & (S_IWGRP | S_IWOTH)) {
+		const char *who = (mode & S_IWOTH) ? _("every user") : _("its group");
+
+		if (dir)
+			err_set(err, _("%s: the directory %s on its path is writable by %s (mode "
+			    "%04o): certbot runs the hook as root at every renewal, and they could "
+			    "replace the smtls it runs (chmod go-w %s)"), smtls, path, who, mode, path);
+		else
+			err_set(err, _("%s: writable by %s (mode %04o): certbot runs the hook as "
+			    "root at every renewal, and they could change it (chmod go-w %s)"), path,
+			    who, mode, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* path and each directory above it, from / down. */
+static int
+trusted_path(const char *smtls, const char *path, char **err)
+{
+	const char *p;
+	char *dir;
+	int rc = 0;
+
+	for (p = path; rc == 0 && (p = strchr(p, '/')) != NULL; p++) {
+		dir = p == path ? xstrdup("/") : xstrndup(path, (size_t)(p - path));
+		rc = trusted_node(smtls, dir, err);
+		free(dir);
+	}
+	return rc == 0 ? trusted_node(smtls, path, err) : -1;
+}
+
+static int
+check_smtls(const char *smtls, char **err)
+{
+	char *real;
+	struct stat st;
+	int rc;
+
+	if (smtls == NULL || smtls[0] != '/') {
+		err_set(err, _("%s: not an executable smtls (an absolute path is needed)"),
+		    or_empty(smtls));
+		return -1;
+	}
+	if (stat(smtls, &st) == -1) {
+		err_set(err, _("%s: %s (the smtls the hook would run)"), smtls,
+		    file_strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || access(smtls, X_OK) != 0) {
+		err_set(err, _("%s: not an executable smtls (an absolute path is needed)"), smtls);
+		return -1;
+	}
+	if (trusted_path(smtls, smtls, err) == -1)
+		return -1;
+	if ((real = realpath(smtls, NULL)) == NULL) {
+		err_set(err, "%s: %s", smtls, file_strerror(errno));
+		return -1;
+	}
+	rc = strcmp(real, smtls) == 0 ? 0 : trusted_path(smtls, real, err);
+	free(real);
+	return rc;
+}
+
+/* Each destination: absolute, not a symlink, in an existing directory, named once. */
+static int
+check_copies(const struct hook_copy *copies, size_t n, char **err)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (copies[i].dest[0] != '/') {
+			err_set(err, _("%s: a copy destination must be an absolute path"),
+			    copies[i].dest);
+			return -1;
+		}
+		if (check_copy(&copies[i], err) == -1)
+			return -1;
+		for (j = 0; j < i; j++) {
+			if (strcmp(copies[i].dest, copies[j].dest) == 0) {
+				err_set(err, _("%s: two copies to the same file"), copies[i].dest);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int
 hook_check(const struct hook_params *p, char **err)
 {
 	struct stat st;
-	size_t i, j;
 
 	if (!one_line(p->smtls) || !one_line(p->lineage) || !one_line(p->restart) ||
 	    !one_line(p->hostname)) {
@@ -163,31 +295,14 @@ hook_check(const struct hook_params *p, char **err)
 		    "renewal is never copied where sendmail reads"));
 		return -1;
 	}
-	for (i = 0; i < p->n_copies; i++) {
-		if (p->copies[i].dest[0] != '/') {
-			err_set(err, _("%s: a copy destination must be an absolute path"),
-			    p->copies[i].dest);
-			return -1;
-		}
-		if (check_copy(&p->copies[i], err) == -1)
-			return -1;
-		for (j = 0; j < i; j++) {
-			if (strcmp(p->copies[i].dest, p->copies[j].dest) == 0) {
-				err_set(err, _("%s: two copies to the same file"),
-				    p->copies[i].dest);
-				return -1;
-			}
-		}
-	}
+	if (check_copies(p->copies, p->n_copies, err) == -1)
+		return -1;
 	if (p->hostname != NULL && *p->hostname != '\0' && !pki_name_valid(p->hostname, NULL)) {
 		err_set(err, _("'%s' is not a host name"), p->hostname);
 		return -1;
 	}
-	if (p->smtls == NULL || p->smtls[0] != '/' || access(p->smtls, X_OK) != 0) {
-		err_set(err, _("%s: not an executable smtls (an absolute path is needed)"),
-		    or_empty(p->smtls));
+	if (check_smtls(p->smtls, err) == -1)
 		return -1;
-	}
 	if (stat(p->le_dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		err_set(err, _("%s: no such directory: is certbot installed?"), p->le_dir);
 		return -1;
@@ -243,5 +358,60 @@ hook_install(const struct hook_params *p, char **path, char **err)
 	free(hooks);
 	free(deploy);
 	free(script);
+	return rc;
+}
+
+int
+hook_copy_files(const char *dir, const struct hook_copy *copies, size_t n, bool *pending,
+    char **err)
+{
+	struct journal *j;
+	enum file_status fst;
+	char *src, *data;
+	size_t i, len;
+	int rc = -1;
+
+	*pending = false;
+	if (n == 0) {
+		err_set(err, "%s", _("no file to copy"));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!hook_what_known(copies[i].what)) {
+			err_set(err, _("'%s': expected cert, chain, fullchain or privkey"),
+			    copies[i].what);
+			return -1;
+		}
+	if (check_copies(copies, n, err) == -1)
+		return -1;
+	/* every new version staged beside its target before any is replaced: all or none */
+	j = journal_begin("hook copy");
+	for (i = 0; i < n; i++) {
+		bool key = strcmp(copies[i].what, "privkey") == 0;
+		struct journal_file f = { .target = copies[i].dest, .mode = key ? 0600 : 0644 };
+		int r;
+
+		src = xstrprintf("%s/%s.pem", dir, copies[i].what);
+		if (file_read(src, CERT_FILE_MAX, &data, &len, &fst, err) == -1) {
+			free(src);
+			goto out;
+		}
+		free(src);
+		f.data = data;
+		f.len = len;
+		r = journal_add(j, &f, err);
+		if (key)
+			pki_free_secret(data, len);
+		else
+			free(data);
+		if (r == -1)
+			goto out;
+	}
+	if (journal_commit(j, err) == 0)
+		rc = 0;
+	else
+		*pending = journal_state(j) == JOURNAL_PENDING;
+out:
+	journal_free(j);
 	return rc;
 }

@@ -85,21 +85,28 @@ int
 m4_build_cf(const char *m4_path, const char *mc_path, const char *cf_dir, int mc_includes_cf,
     struct proc_result *res, char **err)
 {
-	char *argv[5], *def = NULL, *cfm4 = NULL;
+	char *argv[6], *def = NULL, *cfm4 = NULL, *mc = proc_operand(mc_path), *dir;
 	int r, n = 0;
 
+	/* file names after "--", and "./" before one that starts with '-': m4 reads "-" as
+	 * standard input even after "--", and cf.m4 runs `sh _CF_DIR_/sh/makeinfo.sh' */
 	argv[n++] = (char *)m4_path;
 	if (!mc_includes_cf) {
-		def = xstrprintf("-D_CF_DIR_=%s/", cf_dir);
-		cfm4 = xstrprintf("%s/m4/cf.m4", cf_dir);
+		dir = proc_operand(cf_dir);
+		def = xstrprintf("-D_CF_DIR_=%s/", dir);
+		cfm4 = xstrprintf("%s/m4/cf.m4", dir);
+		free(dir);
 		argv[n++] = def;
-		argv[n++] = cfm4;
 	}
-	argv[n++] = (char *)mc_path;
+	argv[n++] = (char *)"--";
+	if (cfm4 != NULL)
+		argv[n++] = cfm4;
+	argv[n++] = mc;
 	argv[n] = NULL;
 	r = proc_run(argv, NULL, 0, M4_TIMEOUT_MS, 64u * 1024 * 1024, res);
 	free(def);
 	free(cfm4);
+	free(mc);
 	if (r == -1) {
 		if (res->timed_out)
 			err_set(err, _("%s: m4 did not finish within %d seconds"), mc_path,

@@ -189,6 +189,12 @@ proc_run_as_host_input(char *const argv[], const char *hostname, const char *in,
 	return run(argv, hostname, in, in_len, timeout_ms, max_out, res);
 }
 
+char *
+proc_operand(const char *path)
+{
+	return path[0] == '-' ? xstrprintf("./%s", path) : xstrdup(path);
+}
+
 void
 proc_result_free(struct proc_result *res)
 {
