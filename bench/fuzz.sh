@@ -44,6 +44,13 @@ max_len() {
 	*) echo 4096 ;;
 	esac
 }
+# the tokens of the sendmail.mc and .cf languages (fuzz/dict/), which random bytes seldom make
+dict() {
+	case $1 in
+	mc|mcedit) echo "-dict=$srcdir/fuzz/dict/mc.dict" ;;
+	cf) echo "-dict=$srcdir/fuzz/dict/cf.dict" ;;
+	esac
+}
 total_crashes=0
 printf '%-16s %12s %8s %8s %8s  %s\n' target executions exec/s crashes seconds artifacts
 for t in $targets; do
@@ -57,7 +64,7 @@ for t in $targets; do
 		[ -n "$seconds" ] && limit="$limit -max_total_time=$seconds"
 		log=fuzz/work/$t.log
 		# shellcheck disable=SC2086
-		TMPDIR=$(pwd)/fuzz/work/tmp "fuzz/fuzz_$t" $limit -max_len="$(max_len "$t")" \
+		TMPDIR=$(pwd)/fuzz/work/tmp "fuzz/fuzz_$t" $limit $(dict "$t") -max_len="$(max_len "$t")" \
 			-timeout=10 -rss_limit_mb=2048 \
 			-print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t-" \
 			"fuzz/work/$t" "$srcdir/fuzz/corpus/$t" "fuzz/seeds/$t" > "$log" 2>&1

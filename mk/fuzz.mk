@@ -37,7 +37,7 @@ fuzz_fuzz_mcedit_SOURCES = fuzz/fuzz_mcedit.c $(FUZZ_COMMON)
 fuzz_fuzz_mcedit_LDADD = $(TEST_LIBS)
 fuzz_fuzz_mcedit_LDFLAGS = $(FUZZ_LINK)
 
-EXTRA_DIST += fuzz/seeds.sh fuzz/corpus bench/fuzz.sh
+EXTRA_DIST += fuzz/seeds.sh fuzz/corpus fuzz/dict bench/fuzz.sh
 
 # seed corpora made from the test fixtures (fuzz/seeds/TARGET), next to fuzz/corpus/TARGET
 fuzz/seeds/.stamp: $(srcdir)/fuzz/seeds.sh
