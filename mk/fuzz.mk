@@ -13,10 +13,12 @@ endif
 fuzz_fuzz_explain_line_SOURCES = fuzz/fuzz_explain_line.c $(FUZZ_COMMON)
 fuzz_fuzz_explain_line_LDADD = $(TEST_LIBS)
 fuzz_fuzz_explain_line_LDFLAGS = $(FUZZ_LINK)
-# its own explain_stream.c with a 4 KiB buffer: fuzz inputs reach the over-long line paths
+# its own explain_stream.c with a 4 KiB buffer: fuzz inputs reach the over-long line paths;
+# and its gzbuffer() call goes to fuzz_gzbuffer() (fuzz/fuzz_explain_stream.c): small zlib
+# buffers, which ASan need not map and unmap for every input
 fuzz_fuzz_explain_stream_SOURCES = fuzz/fuzz_explain_stream.c src/core/explain_stream.c \
 	$(FUZZ_COMMON)
-fuzz_fuzz_explain_stream_CPPFLAGS = $(AM_CPPFLAGS) -DSTREAM_BUF=4096
+fuzz_fuzz_explain_stream_CPPFLAGS = $(AM_CPPFLAGS) -DSTREAM_BUF=4096 -Dgzbuffer=fuzz_gzbuffer
 fuzz_fuzz_explain_stream_LDADD = $(TEST_LIBS)
 fuzz_fuzz_explain_stream_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_mc_SOURCES = fuzz/fuzz_mc.c $(FUZZ_COMMON)
@@ -35,7 +37,7 @@ fuzz_fuzz_mcedit_SOURCES = fuzz/fuzz_mcedit.c $(FUZZ_COMMON)
 fuzz_fuzz_mcedit_LDADD = $(TEST_LIBS)
 fuzz_fuzz_mcedit_LDFLAGS = $(FUZZ_LINK)
 
-EXTRA_DIST += fuzz/seeds.sh fuzz/corpus bench/fuzz.sh
+EXTRA_DIST += fuzz/seeds.sh fuzz/corpus fuzz/dict bench/fuzz.sh
 
 # seed corpora made from the test fixtures (fuzz/seeds/TARGET), next to fuzz/corpus/TARGET
 fuzz/seeds/.stamp: $(srcdir)/fuzz/seeds.sh

@@ -1,6 +1,7 @@
 #!/bin/sh
 # scripts/install-deps.sh: install what smtls needs to build, test and run (Debian/Ubuntu),
-# and make the de_DE.UTF-8 locale available (the German translation and its tests).
+# to fuzz (clang, libFuzzer) and to check under valgrind, and make the de_DE.UTF-8 locale
+# available (the German translation and its tests).
 # Runs as root, or as a user who has sudo (each command that needs root goes through sudo).
 set -e
 export DEBIAN_FRONTEND=noninteractive
@@ -12,7 +13,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 PKGS="build-essential autoconf automake autopoint gettext pkg-config m4 make
 	libssl-dev libncurses-dev zlib1g-dev openssl ca-certificates
-	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps time faketime groff-base"
+	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps time faketime groff-base
+	clang libclang-rt-14-dev valgrind"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -378,11 +378,15 @@ key_load_file(const char *path, struct key *out, char **err)
 		free(data);
 		return LOAD_ENCRYPTED;
 	}
-	bio = BIO_new_mem_buf(data, (int)len);
-	if (bio != NULL)
-		pk = PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL);
-	BIO_free(bio);
-	ERR_clear_error();
+	/* no PEM block without its BEGIN line: OpenSSL 3 sets up every key decoder it has
+	 * before it reads a byte, which is most of the time a damaged file takes */
+	if (memmem(data, len, "-----BEGIN ", 11) != NULL) {
+		bio = BIO_new_mem_buf(data, (int)len);
+		if (bio != NULL)
+			pk = PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL);
+		BIO_free(bio);
+		ERR_clear_error();
+	}
 	if (pk == NULL && len > 0 && (unsigned char)data[0] == 0x30) {
 		const unsigned char *p = (const unsigned char *)data;
 		EVP_PKEY *der = d2i_AutoPrivateKey(NULL, &p, (long)len);

@@ -20,6 +20,7 @@ static void
 lines_split(const char *text, struct mc_lines *l)
 {
 	const char *p = text;
+	size_t cap = 0;
 
 	memset(l, 0, sizeof(*l));
 	l->final_newline = true;
@@ -27,7 +28,10 @@ lines_split(const char *text, struct mc_lines *l)
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 
-		l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+		if (l->n == cap) {	/* doubling: one copy per line would be quadratic */
+			cap = cap ? 2 * cap : 64;
+			l->v = xreallocarray(l->v, cap, sizeof(*l->v));
+		}
 		l->v[l->n++] = xstrndup(p, len);
 		if (eol == NULL) {
 			l->final_newline = false;
@@ -69,7 +73,8 @@ word_at(const char *line, const char *p, const char *w)
 {
 	size_t wl = strlen(w);
 
-	return strncmp(p, w, wl) == 0 && !is_word((unsigned char)p[wl]) &&
+	/* the first byte before strncmp: this runs at every byte of every line */
+	return *p == *w && strncmp(p, w, wl) == 0 && !is_word((unsigned char)p[wl]) &&
 	    (p == line || !is_word((unsigned char)p[-1]));
 }
 
