@@ -157,7 +157,7 @@ check_copy(const struct hook_copy *c, char **err)
  * The smtls the hook runs: certbot runs it as root at every renewal, so, as sendmail's
  * safefile() rules demand of what root reads, it and every directory on its path (as named,
  * and after its symbolic links) must belong to root or the installing user and be writable
- * by nobody else. -1 with err naming smtls and the file or directory at fault.
+ * by nobody else (a sticky directory excepted). -1 with err naming smtls and the file or directory at fault.
  */
 static int
 trusted_node(const char *smtls, const char *path, char **err)
@@ -184,7 +184,10 @@ trusted_node(const char *smtls, const char *path, char **err)
 			    (unsigned)st.st_uid);
 		return -1;
 	}
-	if (mode & (S_IWGRP | S_IWOTH)) {
+	/* A sticky directory (/tmp) lets nobody rename or remove what others own in it: the
+	 * next name on the path, checked next, must be root's or ours (sendmail's
+	 * TrustStickyBit). */
+	if ((mode & (S_IWGRP | S_IWOTH)) && !(dir && (mode & S_ISVTX))) {
 		const char *who = (mode & S_IWOTH) ? _("every user") : _("its group");
 
 		if (dir)
