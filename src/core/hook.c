@@ -203,19 +203,50 @@ trusted_node(const char *smtls, const char *path, char **err)
 	return 0;
 }
 
+/*
+ * In a sticky directory that others can write, its owner may still replace an entry: the
+ * name itself (a symbolic link included, lstat) must be root's or ours.
+ */
+static int
+trusted_entry(const char *smtls, const char *path, bool in_sticky, char **err)
+{
+	struct stat st;
+
+	if (!in_sticky || lstat(path, &st) == -1 || st.st_uid == 0 || st.st_uid == geteuid())
+		return 0;	/* stat() in trusted_node says what is wrong when lstat fails */
+	err_set(err, _("%s: %s belongs to uid %u, not to root or you, in a sticky directory that "
+	    "others can write: that user could replace it"), smtls, path, (unsigned)st.st_uid);
+	return -1;
+}
+
+static bool
+open_sticky(const char *dir)
+{
+	struct stat st;
+
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) &&
+	    (st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 /* path and each directory above it, from / down. */
 static int
 trusted_path(const char *smtls, const char *path, char **err)
 {
 	const char *p;
 	char *dir;
+	bool sticky = false;
 	int rc = 0;
 
 	for (p = path; rc == 0 && (p = strchr(p, '/')) != NULL; p++) {
 		dir = p == path ? xstrdup("/") : xstrndup(path, (size_t)(p - path));
-		rc = trusted_node(smtls, dir, err);
+		rc = trusted_entry(smtls, dir, sticky, err);
+		if (rc == 0)
+			rc = trusted_node(smtls, dir, err);
+		sticky = open_sticky(dir);
 		free(dir);
 	}
+	if (rc == 0)
+		rc = trusted_entry(smtls, path, sticky, err);
 	return rc == 0 ? trusted_node(smtls, path, err) : -1;
 }
 
