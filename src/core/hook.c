@@ -160,7 +160,7 @@ check_copy(const struct hook_copy *c, char **err)
  * by nobody else (a sticky directory excepted). -1 with err naming smtls and the file or directory at fault.
  */
 static int
-trusted_node(const char *smtls, const char *path, char **err)
+trusted_node(const char *smtls, const char *path, bool *open_sticky, char **err)
 {
 	struct stat st;
 	bool dir;
@@ -172,6 +172,7 @@ trusted_node(const char *smtls, const char *path, char **err)
 	}
 	dir = S_ISDIR(st.st_mode);
 	mode = (unsigned)(st.st_mode & 07777);
+	*open_sticky = dir && (mode & S_ISVTX) && (mode & (S_IWGRP | S_IWOTH));
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
 		if (dir)
 			err_set(err, _("%s: the directory %s on its path belongs to uid %u, not to "
@@ -187,7 +188,7 @@ trusted_node(const char *smtls, const char *path, char **err)
 	/* A sticky directory (/tmp) lets nobody rename or remove what others own in it: the
 	 * next name on the path, checked next, must be root's or ours (sendmail's
 	 * TrustStickyBit). */
-	if ((mode & (S_IWGRP | S_IWOTH)) && !(dir && (mode & S_ISVTX))) {
+	if ((mode & (S_IWGRP | S_IWOTH)) && !*open_sticky) {
 		const char *who = (mode & S_IWOTH) ? _("every user") : _("its group");
 
 		if (dir)
@@ -219,15 +220,6 @@ trusted_entry(const char *smtls, const char *path, bool in_sticky, char **err)
 	return -1;
 }
 
-static bool
-open_sticky(const char *dir)
-{
-	struct stat st;
-
-	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) &&
-	    (st.st_mode & (S_IWGRP | S_IWOTH));
-}
-
 /* path and each directory above it, from / down. */
 static int
 trusted_path(const char *smtls, const char *path, char **err)
@@ -241,13 +233,12 @@ trusted_path(const char *smtls, const char *path, char **err)
 		dir = p == path ? xstrdup("/") : xstrndup(path, (size_t)(p - path));
 		rc = trusted_entry(smtls, dir, sticky, err);
 		if (rc == 0)
-			rc = trusted_node(smtls, dir, err);
-		sticky = open_sticky(dir);
+			rc = trusted_node(smtls, dir, &sticky, err);
 		free(dir);
 	}
 	if (rc == 0)
 		rc = trusted_entry(smtls, path, sticky, err);
-	return rc == 0 ? trusted_node(smtls, path, err) : -1;
+	return rc == 0 ? trusted_node(smtls, path, &sticky, err) : -1;
 }
 
 static int
