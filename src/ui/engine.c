@@ -283,10 +283,15 @@ engine_apply(struct wizard *w)
 			ap->prove_fix = xstrdup(f->fix);
 	}
 	ap->prove_refused = res.outcome == APPLY_REFUSED && res.failed_step == APPLY_STEP_PROVE;
-	if (ap->prove_refused)
-		ap->error = xstrprintf(_("the proof of the new sendmail.cf failed: %s"),
-		    res.state[APPLY_STEP_PROVE] == APPLY_ST_FAILED && ap->detail[APPLY_STEP_PROVE] ?
-		    ap->detail[APPLY_STEP_PROVE] : _("see its steps"));
+	if (ap->prove_refused) {
+		const char *why = ap->detail[APPLY_STEP_PROVE] ? ap->detail[APPLY_STEP_PROVE] :
+		    _("see its steps");
+		size_t l = strlen(why);
+
+		/* the screen ends the sentence itself */
+		ap->error = xstrprintf(_("the proof of the new sendmail.cf failed: %.*s"),
+		    (int)(l > 0 && why[l - 1] == '.' ? l - 1 : l), why);
+	}
 	else if (res.outcome == APPLY_REFUSED && res.error == NULL)
 		ap->error = xstrdup(_("refused: the check found errors (override them on the "
 		    "Review screen)"));

@@ -155,7 +155,7 @@ apply_build(struct wizard *w)
 		else if (!engine_can_restart(w))
 			wiz_item_disable(it, _("no way to restart sendmail was found here"));
 		if (ap->prove_refused || (ap->failed && w->m.override)) {
-			it = wiz_item_add(w, WI_TOGGLE, APPLY_OVERRIDE, 1, 'o',
+			it = wiz_item_add(w, WI_TOGGLE, APPLY_OVERRIDE, 1, 'i',
 			    _("Install despite the failed proof"));
 			it->on = w->m.override;
 			it->help = N_("The new sendmail.cf, run as a second daemon on 127.0.0.1, "
