@@ -383,20 +383,29 @@ static const struct cmd_group *const apply_groups[] = { &settings_group, &emit_f
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
-	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--restart]"),
+	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--no-prove] "
+	    "[--restart]"),
 	.summary = N_("merge the fragment into sendmail.mc, rebuild and verify sendmail.cf"),
 	.description = N_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
 	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
 	    "before the first MAILER line, commenting out other definitions of the same\n"
 	    "macros with 'dnl smtls: '. Then build sendmail.cf with m4, read every option\n"
 	    "back, check the files it names (error findings refuse the change unless\n"
-	    "--force), run `sendmail -C NEW -bC', back up both files as\n"
+	    "--force), run `sendmail -C NEW -bC', prove the new sendmail.cf as `smtls\n"
+	    "prove' does (a second daemon on 127.0.0.1, STARTTLS to it, one test message;\n"
+	    "each step shown as it runs, then the chain it served and both verify=; a\n"
+	    "failed proof refuses the change unless --force; --no-prove skips it; it needs\n"
+	    "root and a sendmail binary), back up both files as\n"
 	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename) as one\n"
 	    "transaction: on any failure no file changes, and after a kill the next\n"
 	    "smtls command completes or rolls it back.\n"
-	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n\n"),
+	    "On a host whose name is not qualified, sendmail -bC and the proof run under a\n"
+	    "dotted name (sendmail would first sleep 60 s); apply says so, and how to fix it.\n"
+	    "--dry-run proves too. Here --mc and --cf name the files to change (--cf:\n"
+	    "default beside the mc).\n\n"),
 	.groups = apply_groups,
-	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"
+	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused (by the check or the\n"
+	    "proof) or failed (nothing\n"
 	    "changed, unless only the --restart failed); 2 bad usage or a value that cannot\n"
 	    "be written.\n"),
 	.run = apply_cmd_run,
