@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "smtls/finding.h"
 
@@ -290,12 +291,21 @@ struct explain_recent {
 	size_t		 slot;		/* index into the table + 1; 0 = empty */
 };
 
+/* A slot of the summary's hash table: 0, or an entry's index + 1 and 32 bits of its hash. */
+struct explain_summary_slot {
+	uint32_t		 index;
+	uint32_t		 hash;
+};
+
 struct explain_summary {
 	struct explain_relay	*v;	/* entries in order of first appearance */
 	size_t			 n;
 	size_t			 cap;
-	size_t			*table;	/* hash table of index + 1 */
+	struct explain_summary_slot *table;	/* open addressing, at most half full */
 	size_t			 table_size;
+	const char		*other;	/* "(other relays)", translated */
+	const char		*too_many;	/* the last error past EXPLAIN_ERRORS_MAX */
+	size_t			 other_slot[3];	/* by direction: its slot past the limit */
 	struct explain_recent	 recent[64];
 	size_t			 recent_next;
 	size_t			 last_slot;	/* the entry of the last result line, + 1 */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -1040,16 +1041,32 @@ explain_describe_hop_setup(const struct explain_hop *h, const struct explain_set
 		apply_setup(setup, "", -1, EXD_SERVER, h->from, "", out);
 }
 
-/* Summary: an open-addressing hash table over (direction, relay). */
+/*
+ * Summary: an open-addressing hash table over (direction, relay). A table slot holds the
+ * entry's index + 1 and 32 bits of its hash, so that a probe touches the entry (and its relay
+ * text) only when these agree.
+ */
 
-static unsigned long
+/* A hash of the text and the direction, 8 bytes a step. */
+static uint64_t
 relay_hash(const char *s, enum explain_dir d)
 {
-	unsigned long h = 2166136261u ^ (unsigned long)d;
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)d ^ ((uint64_t)n << 32), w;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 29;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+	}
+	h ^= h >> 32;
+	h *= 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 29);
 }
 
 void
@@ -1058,20 +1075,25 @@ explain_summary_init(struct explain_summary *s)
 	memset(s, 0, sizeof(*s));
 	s->table_size = 1024;
 	s->table = xcalloc(s->table_size, sizeof(*s->table));
+	s->other = _("(other relays)");
+	s->too_many = _("(one of too many different errors to keep)");
 }
 
 static void
 table_grow(struct explain_summary *s)
 {
 	size_t i, size = s->table_size * 2;
-	size_t *t = xcalloc(size, sizeof(*t));
+	struct explain_summary_slot *t = xcalloc(size, sizeof(*t));
 
-	for (i = 0; i < s->n; i++) {
-		size_t h = relay_hash(s->v[i].relay, s->v[i].dir) & (size - 1);
+	for (i = 0; i < s->table_size; i++) {
+		size_t h;
 
-		while (t[h] != 0)
+		if (s->table[i].index == 0)
+			continue;
+		h = s->table[i].hash & (size - 1);
+		while (t[h].index != 0)
 			h = (h + 1) & (size - 1);
-		t[h] = i + 1;
+		t[h] = s->table[i];
 	}
 	free(s->table);
 	s->table = t;
@@ -1082,29 +1104,44 @@ table_grow(struct explain_summary *s)
 static size_t
 entry_slot(struct explain_summary *s, const char *relay, enum explain_dir dir)
 {
-	size_t h, slot;
+	size_t h, slot, d = (size_t)dir < 3 ? (size_t)dir : 0;
+	uint64_t hash;
 	struct explain_relay *r;
 
-	if (s->n >= EXPLAIN_SUMMARY_MAX)
-		relay = _("(other relays)");
-	h = relay_hash(relay, dir) & (s->table_size - 1);
-	while ((slot = s->table[h]) != 0) {
-		if (s->v[slot - 1].dir == dir && strcmp(s->v[slot - 1].relay, relay) == 0)
-			return slot;
+	if (s->n >= EXPLAIN_SUMMARY_MAX) {
+		/* past the limit every line goes to "(other relays)" of its direction */
+		if (s->other_slot[d] != 0 && s->v[s->other_slot[d] - 1].dir == dir)
+			return s->other_slot[d];
+		relay = s->other;
+	}
+	hash = relay_hash(relay, dir);
+	h = (size_t)hash & (s->table_size - 1);
+	while ((slot = s->table[h].index) != 0) {
+		if (s->table[h].hash == (uint32_t)hash && s->v[slot - 1].dir == dir &&
+		    strcmp(s->v[slot - 1].relay, relay) == 0)
+			goto found;
 		h = (h + 1) & (s->table_size - 1);
 	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
+		/* no more than the limit and an "(other relays)" a direction */
+		if (s->cap > EXPLAIN_SUMMARY_MAX + 3 && s->n < EXPLAIN_SUMMARY_MAX + 3)
+			s->cap = EXPLAIN_SUMMARY_MAX + 3;
 		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
 	}
 	r = &s->v[s->n];
 	memset(r, 0, sizeof(*r));
 	r->relay = xstrdup(relay);
 	r->dir = dir;
-	s->table[h] = ++s->n;
+	s->table[h].index = (uint32_t)++s->n;
+	s->table[h].hash = (uint32_t)hash;
+	slot = s->n;
 	if (s->n * 2 > s->table_size)
 		table_grow(s);
-	return s->n;
+found:
+	if (relay == s->other)
+		s->other_slot[d] = slot;
+	return slot;
 }
 
 static void
@@ -1119,10 +1156,17 @@ seen(struct explain_relay *r, const struct explain_line *l)
 static const char *
 intern_error(struct explain_summary *s, const char *a, const char *b, const char *c)
 {
+	const char *const part[3] = { a, b, c };
 	char t[3 * EXPLAIN_FIELD_MAX];
-	size_t size = 2 * EXPLAIN_ERRORS_MAX, h, slot;
+	size_t size = 2 * EXPLAIN_ERRORS_MAX, h, slot, i, len = 0;
 
-	snprintf(t, sizeof(t), "%s%s%s", a, b, c);
+	for (i = 0; i < 3; i++) {	/* a, b and c, cut to the buffer */
+		size_t n = strnlen(part[i], sizeof(t) - 1 - len);
+
+		memcpy(t + len, part[i], n);
+		len += n;
+	}
+	t[len] = '\0';
 	if (s->error_table == NULL)
 		s->error_table = xcalloc(size, sizeof(*s->error_table));
 	h = relay_hash(t, EXD_UNKNOWN) & (size - 1);
@@ -1132,7 +1176,7 @@ intern_error(struct explain_summary *s, const char *a, const char *b, const char
 		h = (h + 1) & (size - 1);
 	}
 	if (s->nerrors == EXPLAIN_ERRORS_MAX)
-		return _("(one of too many different errors to keep)");
+		return s->too_many;
 	s->errors = xreallocarray(s->errors, s->nerrors + 1, sizeof(*s->errors));
 	s->errors[s->nerrors++] = xstrdup(t);
 	s->error_table[h] = s->nerrors;
