@@ -140,6 +140,12 @@ int explain_stream(const char *path, void (*fn)(void *arg, const char *line, siz
 const char *explain_stream_name(const char *path);
 /* Recognises one line (without its newline). Returns true and fills *out when recognised. */
 bool explain_parse(const char *line, size_t len, struct explain_line *out);
+/*
+ * The same for a summary, lazily: the fields explain_summary_add does not read are left
+ * empty on the lines it counts alone (a result line's version, cipher and bits, a cert
+ * line's subject and issuer); other lines are parsed in full.
+ */
+bool explain_parse_summary(const char *line, size_t len, struct explain_line *out);
 /* Decodes sendmail's xtext (+XX) from src into dst (always NUL-terminated). */
 void explain_xtext_decode(const char *src, size_t len, char *dst, size_t size);
 /* "OK", "FAIL", ... for a verify value (not translated). */
