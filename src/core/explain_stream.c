@@ -17,6 +17,9 @@
 #ifndef STREAM_BUF	/* the fuzz target builds this file with a small one */
 #define STREAM_BUF	(1024 * 1024)	/* read size; a longer line is cut at this length */
 #endif
+#ifndef STREAM_GZBUF	/* and with small zlib buffers (see fuzz_explain_stream.c) */
+#define STREAM_GZBUF	(256 * 1024)	/* zlib's input buffer for a gzip log */
+#endif
 #define STREAM_LINE_MAX	(16UL * STREAM_BUF)	/* a longer line: not a text log, stop */
 #define STREAM_TEXT_CHECK	(64 * 1024)	/* a NUL byte in these first bytes: not text */
 
@@ -56,7 +59,7 @@ src_open(struct logsrc *s, const char *path, char **err)
 		close(s->fd);
 		return -1;
 	}
-	gzbuffer(s->gz, 256 * 1024);
+	gzbuffer(s->gz, STREAM_GZBUF);
 	return 0;
 }
 
