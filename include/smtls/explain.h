@@ -309,6 +309,8 @@ struct explain_summary {
 	size_t			 cap;
 	struct explain_summary_slot *table;	/* open addressing, at most half full */
 	size_t			 table_size;
+	char			*arena;	/* the relay texts: the newest chunk, or NULL */
+	size_t			 arena_used;
 	const char		*other;	/* "(other relays)", translated */
 	const char		*too_many;	/* the last error past EXPLAIN_ERRORS_MAX */
 	size_t			 other_slot[3];	/* by direction: its slot past the limit */

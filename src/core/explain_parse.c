@@ -446,7 +446,7 @@ ends(const char *s, size_t len, const char *suffix)
 }
 
 /* A character of a key word (isalnum, '_', '-'); ASCII without a call into the locale. */
-static bool
+static inline bool
 word_char(unsigned char c)
 {
 	if (c < 0x80)
@@ -499,13 +499,13 @@ struct fields {
 	const char	*msg, *end;
 	size_t		 n;		/* commas in comma[]; FIELDS_MAX + 1: too many */
 	const char	*comma[FIELDS_MAX];
-	bool		 next[FIELDS_MAX];	/* the comma starts ", word=" */
+	signed char	 next[FIELDS_MAX];	/* the comma starts ", word=": 1, 0, -1 unknown */
 };
 
 static void
 fields_init(struct fields *f, const char *msg, size_t len)
 {
-	const char *q = msg, *c, *end = msg + len, *j;
+	const char *q = msg, *c, *end = msg + len;
 
 	f->msg = msg;
 	f->end = end;
@@ -515,17 +515,29 @@ fields_init(struct fields *f, const char *msg, size_t len)
 			f->n++;
 			return;
 		}
-		for (j = c + 2; j < end && word_char((unsigned char)*j); j++)
-			;
-		f->next[f->n] = c + 1 < end && c[1] == ' ' && j > c + 2 && j < end && *j == '=';
+		f->next[f->n] = -1;
 		f->comma[f->n++] = c;
 		q = c + 1;
 	}
 }
 
+/* Whether comma k starts ", word=" (the end of the value before it), found when asked. */
+static bool
+fields_next(struct fields *f, size_t k)
+{
+	const char *c = f->comma[k], *end = f->end, *j;
+
+	if (f->next[k] < 0) {
+		for (j = c + 2; j < end && word_char((unsigned char)*j); j++)
+			;
+		f->next[k] = c + 1 < end && c[1] == ' ' && j > c + 2 && j < end && *j == '=';
+	}
+	return f->next[k] == 1;
+}
+
 /* The same as field() on the message, from its commas. */
 static bool
-fields_get(const struct fields *f, const char *key, const char **val, size_t *vlen)
+fields_get(struct fields *f, const char *key, const char **val, size_t *vlen)
 {
 	size_t klen = strlen(key), k = 0;
 	const char *q = f->msg, *end = f->end, *v;
@@ -543,7 +555,7 @@ fields_get(const struct fields *f, const char *key, const char **val, size_t *vl
 		k++;
 	}
 	v = q + klen + 1;
-	while (k < f->n && (f->comma[k] < v || !f->next[k]))
+	while (k < f->n && (f->comma[k] < v || !fields_next(f, k)))
 		k++;
 	*val = v;
 	*vlen = k < f->n ? (size_t)(f->comma[k] - v) : (size_t)(end - v);
@@ -551,7 +563,7 @@ fields_get(const struct fields *f, const char *key, const char **val, size_t *vl
 }
 
 static void
-get_field(const struct fields *f, const char *key, char *dst, size_t size, bool xtext)
+get_field(struct fields *f, const char *key, char *dst, size_t size, bool xtext)
 {
 	const char *v;
 	size_t vl;
