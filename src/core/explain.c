@@ -1051,15 +1051,17 @@ explain_describe_hop_setup(const struct explain_hop *h, const struct explain_set
 /*
  * The summary's large arrays (the entries, the table, the relay texts: about 16 MB at the
  * limit) in 2 MiB-aligned memory that the kernel may back with huge pages: thousands of page
- * faults fewer, which cost most in a virtual machine. Zeroed; plain calloc elsewhere.
+ * faults fewer, which cost most in a virtual machine. Zeroed; from BIG_MIN bytes on, where
+ * madvise(MADV_HUGEPAGE) exists; calloc otherwise.
  */
 #define BIG_ALIGN	((size_t)2 << 20)
+#define BIG_MIN		((size_t)256 << 10)	/* smaller ones: calloc */
 
 static void *
 big_alloc(size_t size)
 {
 #if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
-	if (size >= BIG_ALIGN) {
+	if (size >= BIG_MIN) {
 		size_t len = (size + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1);
 		char *m = mmap(NULL, len + BIG_ALIGN, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *a;
@@ -1083,7 +1085,7 @@ big_free(void *p, size_t size)
 	if (p == NULL)
 		return;
 #if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
-	if (size >= BIG_ALIGN) {
+	if (size >= BIG_MIN) {
 		munmap(p, (size + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1));
 		return;
 	}
@@ -1097,7 +1099,7 @@ struct arena_chunk {
 	size_t			 size;
 };
 
-/* A copy of a relay text, from chunks of 64 KiB, doubling up to 2 MiB (freed together). */
+/* A copy of a relay text, from chunks of 64 and 128 KiB, then 2 MiB (freed together). */
 static char *
 arena_strdup(struct explain_summary *s, const char *t)
 {
@@ -1106,7 +1108,7 @@ arena_strdup(struct explain_summary *s, const char *t)
 	char *r;
 
 	if (c == NULL || s->arena_used + n > c->size) {
-		size = c == NULL ? (size_t)64 << 10 : c->size < BIG_ALIGN ? c->size * 2 : c->size;
+		size = c == NULL ? (size_t)64 << 10 : c->size * 2 < BIG_MIN ? c->size * 2 : BIG_ALIGN;
 		while (size < sizeof(*c) + n)
 			size *= 2;
 		c = big_alloc(size);
@@ -1212,9 +1214,9 @@ entry_slot(struct explain_summary *s, const char *relay, enum explain_dir dir)
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		struct explain_relay *v;
 
-		/* from 2 MiB on, room for the limit and an "(other relays)" a direction at
+		/* from BIG_MIN on, room for the limit and an "(other relays)" a direction at
 		 * once: its pages are only backed once used, and it is never copied again */
-		if (cap * sizeof(*v) >= BIG_ALIGN && s->n < EXPLAIN_SUMMARY_MAX + 3)
+		if (cap * sizeof(*v) >= BIG_MIN && s->n < EXPLAIN_SUMMARY_MAX + 3)
 			cap = EXPLAIN_SUMMARY_MAX + 3;
 		v = big_alloc(cap * sizeof(*v));
 		if (s->n > 0)

@@ -124,50 +124,43 @@ sad_sum(__m128i v)
 #define AVX2_TARGET	__attribute__((target("avx2,popcnt")))
 
 /*
- * The blocks from i on, up to the first with a candidate: returns that block, with its masks
- * in *m (STARTTLS, ruleset=), *hm (headers) and *n (newlines); or the first block too near
- * the end. Adds the newlines of the blocks before it to *nl; *c: the byte before i is a
- * newline (mail only). No calls in this loop: the constants stay in registers.
+ * The AVX2 scan tests two loads a block (the bytes at i and at i + 1) for "tl" in any case,
+ * which both strings hold ("STARTTLS" 5 bytes in, "ruleset=tls_" 8 bytes in): an event at the
+ * 't', confirmed at 5 and 8 bytes before it. With mail, a newline followed by 'R', 'r' or 'F'
+ * is an event at the line start after it. Events come in the order of the matches' starts:
+ * a match has no newline inside, so a line start after a match's start is past its "tl".
+ *
+ * avx2_blocks: the blocks from i on, up to the first with an event: returns that block, with
+ * its events in *ev (bit k: i + k; a line start at i + 32 is bit 32), the line starts among
+ * them in *hv, and its newlines in *n;
+ * or the first block too near the end. Adds the newlines of the blocks before it to *nl.
+ * No calls in this loop: the constants stay in registers.
  */
 AVX2_TARGET __attribute__((always_inline))
 static inline const char *
-avx2_blocks(const char *i, const char *end, bool mail, unsigned *c, size_t *nl, unsigned *m,
-    unsigned *hm, unsigned *n)
+avx2_blocks(const char *i, const char *end, bool mail, size_t *nl, uint64_t *ev, uint64_t *hv,
+    unsigned *n)
 {
-	const __m256i t = _mm256_set1_epi8('T'), l = _mm256_set1_epi8('L');
-	const __m256i eq = _mm256_set1_epi8('='), us = _mm256_set1_epi8('_');
 	const __m256i lf = _mm256_set1_epi8('\n'), low = _mm256_set1_epi8(0x20);
-	const __m256i cr = _mm256_set1_epi8('r'), ce = _mm256_set1_epi8('e');
-	const __m256i cf = _mm256_set1_epi8('F');
+	const __m256i ct = _mm256_set1_epi8('t'), cl = _mm256_set1_epi8('l');
+	const __m256i cr = _mm256_set1_epi8('r'), cf = _mm256_set1_epi8('F');
 	size_t count = *nl;
 
 	for (; end - i >= 32 + SCAN_REACH; i += 32) {
 		__m256i b0 = _mm256_loadu_si256((const __m256i *)(const void *)i);
 		__m256i b1 = _mm256_loadu_si256((const __m256i *)(const void *)(i + 1));
-		__m256i m1 = _mm256_and_si256(_mm256_cmpeq_epi8(b1, t), _mm256_cmpeq_epi8(
-		    _mm256_loadu_si256((const __m256i *)(const void *)(i + 6)), l));
-		__m256i m2 = _mm256_and_si256(_mm256_cmpeq_epi8(
-		    _mm256_loadu_si256((const __m256i *)(const void *)(i + 7)), eq),
-		    _mm256_cmpeq_epi8(
-		    _mm256_loadu_si256((const __m256i *)(const void *)(i + 11)), us));
-		unsigned bm = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(m1, m2)), bh = 0;
+		__m256i l1 = _mm256_or_si256(b1, low);
+		unsigned tl = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+		    _mm256_cmpeq_epi8(_mm256_or_si256(b0, low), ct), _mm256_cmpeq_epi8(l1, cl)));
 		unsigned bn = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b0, lf));
+		uint64_t h = 0;
 
-		if (mail) {
-			__m256i rec = _mm256_and_si256(
-			    _mm256_cmpeq_epi8(_mm256_or_si256(b0, low), cr),
-			    _mm256_cmpeq_epi8(_mm256_or_si256(b1, low), ce));
-			__m256i from = _mm256_and_si256(_mm256_cmpeq_epi8(b0, cf),
-			    _mm256_cmpeq_epi8(b1, cr));
-
-			/* line starts: after a newline of this block or the one before */
-			bh = (bn << 1 | *c) & (unsigned)_mm256_movemask_epi8(_mm256_or_si256(rec,
-			    from));
-			*c = bn >> 31;
-		}
-		if ((bm | bh) != 0) {
-			*m = bm | bh;
-			*hm = bh;
+		if (mail)
+			h = (uint64_t)(bn & (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+			    _mm256_cmpeq_epi8(l1, cr), _mm256_cmpeq_epi8(b1, cf)))) << 1;
+		if ((tl | h) != 0) {
+			*ev = tl | h;
+			*hv = h;
 			*n = bn;
 			break;
 		}
@@ -178,9 +171,8 @@ avx2_blocks(const char *i, const char *end, bool mail, unsigned *c, size_t *nl, 
 }
 
 /*
- * The same tests 32 positions per step with AVX2, on the processors that have it (chosen at
- * run time: the build targets the baseline). The newlines are counted from the same loads
- * (a popcount of the newline mask), and with mail the line starts come from that mask too.
+ * The same scan with AVX2, 32 positions a step, on the processors that have it (chosen at
+ * run time: the build targets the baseline). The newlines are counted from the same loads.
  * Returns the hit, or NULL with *at where the blocks stopped (fewer than 32 + SCAN_REACH bytes
  * left); *newlines: the newlines before the hit or *at.
  */
@@ -188,26 +180,41 @@ AVX2_TARGET
 static const char *
 scan_avx2(const char *p, const char *end, size_t *newlines, bool mail, const char **at)
 {
-	const char *i = p, *r;
+	const char *i = p, *r, *x;
 	size_t nl = 0;
-	unsigned c = 0, m = 0, hm = 0, n = 0;	/* c: the byte before i is a newline (not p's) */
+	uint64_t ev = 0, hv = 0;
+	unsigned n = 0;
 
 	for (;; i += 32) {
-		i = mail ? avx2_blocks(i, end, true, &c, &nl, &m, &hm, &n) :
-		    avx2_blocks(i, end, false, &c, &nl, &m, &hm, &n);
+		i = mail ? avx2_blocks(i, end, true, &nl, &ev, &hv, &n) :
+		    avx2_blocks(i, end, false, &nl, &ev, &hv, &n);
 		if (end - i < 32 + SCAN_REACH)
 			break;
-		for (; m != 0; m &= m - 1) {
-			int k = __builtin_ctz(m);
+		for (; ev != 0; ev &= ev - 1) {
+			int k = __builtin_ctzll(ev);
 
-			if ((r = scan_confirm(i + k, end)) != NULL || ((hm >> k & 1) &&
-			    explain_headers_start(i + k, end) && (r = i + k) != NULL)) {
-				*newlines = nl + (size_t)__builtin_popcount(n & ((1u << k) - 1));
-				return r;
+			x = i + k;
+			if (hv >> k & 1) {	/* a line start */
+				if (!explain_headers_start(x, end))
+					continue;
+				r = x;
+			} else if (!((x - p >= 5 && (r = scan_confirm(x - 5, end)) != NULL) ||
+			    (x - p >= 8 && (r = scan_confirm(x - 8, end)) != NULL))) {
+				continue;
 			}
+			/* a match starting before i has no newline between it and i */
+			*newlines = nl + (r <= i ? 0 : r - i >= 32 ? (size_t)__builtin_popcount(n) :
+			    (size_t)__builtin_popcount(n & ((1u << (r - i)) - 1)));
+			return r;
 		}
 		nl += (size_t)__builtin_popcount(n);
 	}
+	/* a match that starts before i with its "tl" past it: the tail looks from i on */
+	for (x = i - p > 8 ? i - 8 : p; x < i; x++)
+		if ((r = scan_confirm(x, end)) != NULL) {
+			*newlines = nl;
+			return r;
+		}
 	*newlines = nl;
 	*at = i;
 	return NULL;
@@ -536,7 +543,7 @@ fields_next(struct fields *f, size_t k)
 }
 
 /* The same as field() on the message, from its commas. */
-static bool
+static inline bool
 fields_get(struct fields *f, const char *key, const char **val, size_t *vlen)
 {
 	size_t klen = strlen(key), k = 0;
@@ -562,7 +569,7 @@ fields_get(struct fields *f, const char *key, const char **val, size_t *vlen)
 	return true;
 }
 
-static void
+static inline void
 get_field(struct fields *f, const char *key, char *dst, size_t size, bool xtext)
 {
 	const char *v;
