@@ -74,12 +74,15 @@ lines=$(wc -l < "$DIR/maillog")
 cat "$DIR/maillog" > /dev/null	# warm the page cache for both
 
 # run NAME CMD...: one timed run, its output in $DIR/out.NAME; appends "seconds rss-KB" to
-# $DIR/t.NAME
+# $DIR/t.NAME (wall seconds from the clock in ns, the peak RSS from GNU time)
 run() {
 	name=$1
 	shift
-	/usr/bin/time -f '%e %M' -o "$DIR/time" "$@" > "$DIR/out.$name" 2>/dev/null || true
-	cat "$DIR/time" >> "$DIR/t.$name"
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$DIR/time" "$@" > "$DIR/out.$name" 2>/dev/null || true
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / 1000000)) $(cat "$DIR/time")" |
+	    awk '{ printf "%.3f %s\n", $1 / 1000, $2 }' >> "$DIR/t.$name"
 }
 # median FILE COLUMN
 median() {

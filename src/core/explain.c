@@ -1108,7 +1108,8 @@ arena_strdup(struct explain_summary *s, const char *t)
 	char *r;
 
 	if (c == NULL || s->arena_used + n > c->size) {
-		size = c == NULL ? (size_t)64 << 10 : c->size * 2 < BIG_MIN ? c->size * 2 : BIG_ALIGN;
+		size = c == NULL ? (size_t)64 << 10 :
+		    c->size * 2 < BIG_MIN ? c->size * 2 : BIG_ALIGN;
 		while (size < sizeof(*c) + n)
 			size *= 2;
 		c = big_alloc(size);

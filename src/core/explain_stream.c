@@ -21,7 +21,7 @@
 #define STREAM_GZBUF	(256 * 1024)	/* zlib's input buffer for a gzip log */
 #endif
 #ifndef STREAM_READ
-#define STREAM_READ	(128 * 1024)	/* bytes a read: the block scanned is still in the cache */
+#define STREAM_READ	(128 * 1024)	/* a read(2): the block scanned is still in the cache */
 #endif
 #define STREAM_LINE_MAX	(16UL * STREAM_BUF)	/* a longer line: not a text log, stop */
 #define STREAM_TEXT_CHECK	(64 * 1024)	/* a NUL byte in these first bytes: not text */
@@ -246,7 +246,8 @@ stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
 	for (;;) {
 		char *nl;
 
-		if ((r = src_read(&s, buf + have, STREAM_BUF - have < STREAM_READ ?
+		/* zlib inflates a large read straight into buf: no STREAM_READ for it */
+		if ((r = src_read(&s, buf + have, STREAM_BUF - have < STREAM_READ || s.gz != NULL ?
 		    STREAM_BUF - have : STREAM_READ, err)) <= 0) {
 			rc = r < 0 ? -1 : 0;
 			break;
