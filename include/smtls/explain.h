@@ -275,7 +275,7 @@ void explain_describe_hop_setup(const struct explain_hop *h, const struct explai
 
 /*
  * Per relay and direction counts (explain --summary). Memory is bounded: at most
- * EXPLAIN_SUMMARY_MAX entries (about 20 MB) and EXPLAIN_ERRORS_MAX distinct error texts.
+ * EXPLAIN_SUMMARY_MAX entries (about 16 MB) and EXPLAIN_ERRORS_MAX distinct error texts.
  */
 #define EXPLAIN_SUMMARY_MAX	65536
 #define EXPLAIN_ERRORS_MAX	4096
