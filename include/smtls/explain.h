@@ -224,7 +224,7 @@ struct explain_headers {
 	int		 state;
 	bool		 in_received;	/* the field being unfolded is a Received: */
 	bool		 field_cut;
-	char		*field;		/* EXPLAIN_RECEIVED_MAX bytes */
+	char		*field;		/* EXPLAIN_RECEIVED_MAX bytes, from the first message on */
 	size_t		 flen;
 	unsigned long	 field_line;
 	struct explain_message *msg;

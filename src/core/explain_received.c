@@ -412,8 +412,6 @@ explain_headers_init(struct explain_headers *h, void (*fn)(void *arg,
 {
 	memset(h, 0, sizeof(*h));
 	h->state = HS_OUTSIDE;
-	h->field = xmalloc(EXPLAIN_RECEIVED_MAX);
-	h->msg = xcalloc(1, sizeof(*h->msg));
 	h->fn = fn;
 	h->arg = arg;
 }
@@ -495,6 +493,8 @@ field_end(struct explain_headers *h)
 static void
 message_end(struct explain_headers *h)
 {
+	if (h->msg == NULL)
+		return;		/* no message was ever started */
 	field_end(h);
 	if (h->msg->nhops > 0 && h->fn != NULL)
 		h->fn(h->arg, h->msg);
@@ -505,6 +505,12 @@ message_end(struct explain_headers *h)
 static void
 message_start(struct explain_headers *h, unsigned long lineno)
 {
+	/* the message (a quarter of a megabyte) and the field buffer are made with the
+	 * first message: a mail log holds none, and reads on without them */
+	if (h->msg == NULL) {
+		h->msg = xmalloc(sizeof(*h->msg));
+		h->field = xmalloc(EXPLAIN_RECEIVED_MAX);
+	}
 	h->state = HS_HEADER;
 	h->msg->line = lineno;
 	h->msg->nhops = 0;
