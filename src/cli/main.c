@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "confirm-cli.h"
 #include "smtls/i18n.h"
 #include "smtls/journal.h"
 
@@ -166,6 +167,9 @@ main(int argc, char **argv)
 		version();
 		return EXIT_DONE;
 	}
+	/* the timed rollback's detached helper (apply --confirm-within starts it) */
+	if (strcmp(argv[1], "confirm-helper") == 0)
+		return confirm_helper_main(argc - 1, argv + 1);
 	for (i = 0; i < CMD_COUNT; i++) {
 		if ((words = cmd_match(cmd_table[i], argc, argv)) > 0) {
 			/* argv[0] of the command is its (last) name word */
