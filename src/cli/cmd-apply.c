@@ -222,6 +222,7 @@ apply_cmd_run(int argc, char **argv)
 	if (cc.keep || cc.status) {
 		if (emit_flags_no_operand(argc, argv, "apply") == -1 || undo || dry_run || force ||
 		    restart || s.any_file_flag || ef.any || cc.seconds || cc.restart_command ||
+		    s.plan.mc_path || s.plan.cf_path ||
 		    (cc.keep && cc.status)) {
 			cli_error(_("apply: --confirm and --confirm-status take only --json"));
 			rc = cli_usage_error(&cmd_apply_entry);
@@ -324,7 +325,8 @@ static const struct cmd_group *const apply_groups[] = { &settings_group, &emit_f
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
-	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--restart]"),
+	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--restart] "
+	    "[--confirm-within DURATION]"),
 	.summary = N_("merge the fragment into sendmail.mc, rebuild and verify sendmail.cf"),
 	.description = N_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
 	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
@@ -335,10 +337,13 @@ const struct cmd_entry cmd_apply_entry = {
 	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename) as one\n"
 	    "transaction: on any failure no file changes, and after a kill the next\n"
 	    "smtls command completes or rolls it back.\n"
-	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n\n"),
+	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n"
+	    "With --confirm-within, the previous files come back and sendmail is restarted\n"
+	    "again unless `smtls apply --confirm' keeps the change in time.\n\n"),
 	.groups = apply_groups,
 	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"
-	    "changed, unless only the --restart failed); 2 bad usage or a value that cannot\n"
-	    "be written.\n"),
+	    "changed, unless only the --restart or the live check failed); 2 bad usage or a\n"
+	    "value that cannot be written. --confirm: 0 kept, 1 too late, failed or nothing\n"
+	    "to confirm.\n"),
 	.run = apply_cmd_run,
 };
