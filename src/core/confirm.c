@@ -100,6 +100,7 @@ listener_parse(const char *value, int line, struct confirm_listener *l)
 {
 	const char *p = value;
 	char *port_text = NULL;
+	bool no_starttls = false;
 
 	memset(l, 0, sizeof(*l));
 	l->line = line;
@@ -140,12 +141,17 @@ listener_parse(const char *value, int line, struct confirm_listener *l)
 			break;
 		case 'M':
 			l->smtps = strchr(v, 's') != NULL;
+			no_starttls = strchr(v, 'S') != NULL;
 			break;
 		}
 		free(v);
 		free(item);
 	}
 	listener_target(l, port_text ? port_text : "");
+	if (no_starttls && !l->smtps && l->skipped == NULL) {
+		xfree(l->target);
+		l->skipped = xstrdup(_("M=S: it offers no STARTTLS"));
+	}
 	free(port_text);
 }
 
