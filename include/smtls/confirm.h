@@ -154,6 +154,13 @@ enum confirm_tick {
  * STATEDIR/confirm.log. *err: the state cannot be read.
  */
 enum confirm_tick confirm_tick(const char *id, time_t now, struct confirm_state *st, char **err);
+/*
+ * When a change awaits confirmation but its helper is gone (the machine restarted, or the
+ * helper was killed), starts a new one (self: the smtls binary), which reverts at once when
+ * the deadline has passed. 1 when it did (*st says what awaits), 0 when nothing was to do,
+ * -1 with *err.
+ */
+int confirm_resume(const char *self, struct confirm_state *st, char **err);
 void confirm_state_free(struct confirm_state *st);
 
 #endif

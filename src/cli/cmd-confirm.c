@@ -367,6 +367,28 @@ confirm_cli_free(struct confirm_cli *cc)
 	free(cc->error);
 }
 
+void
+confirm_cli_resume(void)
+{
+	struct confirm_state st;
+	char *self = realpath("/proc/self/exe", NULL), *e = NULL, stamp[32];
+	int r;
+
+	if (self == NULL)
+		return;
+	r = confirm_resume(self, &st, &e);
+	if (r == 1) {
+		time_format_iso((time_t)st.deadline, stamp, sizeof(stamp));
+		cli_error(_("the timed rollback of %s had lost its helper: started again (it "
+		    "reverts at %s unless `smtls apply --confirm' comes first)"), st.mc_path, stamp);
+		confirm_state_free(&st);
+	} else if (r == -1) {
+		cli_error(_("the timed rollback: %s"), e);
+		free(e);
+	}
+	free(self);
+}
+
 int
 confirm_helper_main(int argc, char **argv)
 {

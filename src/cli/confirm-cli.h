@@ -40,6 +40,8 @@ void confirm_cli_human(const struct confirm_cli *cc);
 int confirm_cli_keep(struct confirm_cli *cc);
 void confirm_cli_free(struct confirm_cli *cc);
 
+/* Before a command: a change awaiting confirmation whose helper is gone gets a new one (said). */
+void confirm_cli_resume(void);
 /* `smtls confirm-helper ID` (started by the timed rollback, not by hand). */
 int confirm_helper_main(int argc, char **argv);
 

@@ -149,6 +149,11 @@ main(int argc, char **argv)
 	if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0 &&
 	    strcmp(argv[1], "--version") != 0 && strcmp(argv[1], "-V") != 0))
 		recover_journals();
+	/* a timed rollback whose helper is gone (a reboot) gets a new one */
+	if (argc >= 2 && strcmp(argv[1], "confirm-helper") != 0 && strcmp(argv[1], "--help") != 0 &&
+	    strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--version") != 0 &&
+	    strcmp(argv[1], "-V") != 0)
+		confirm_cli_resume();
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		char *wargv[] = { (char *)"wizard", NULL };
 

@@ -863,6 +863,57 @@ out:
 	free(marker);
 }
 
+/* True when pid is a running helper of the arming id (its command line says so). */
+static bool
+helper_alive(pid_t pid, const char *id)
+{
+	char path[64], data[4096];
+	ssize_t len, i;
+	bool found = false;
+	int fd;
+
+	if (!pid_alive(pid))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return true;	/* no /proc: trust the pid */
+	len = read(fd, data, sizeof(data) - 1);
+	close(fd);
+	if (len <= 0)
+		return false;
+	data[len] = '\0';
+	for (i = 0; i < len; i += (ssize_t)strlen(data + i) + 1)
+		if (strcmp(data + i, id) == 0)
+			found = true;
+	return found;
+}
+
+int
+confirm_resume(const char *self, struct confirm_state *st, char **err)
+{
+	int lock, r;
+
+	memset(st, 0, sizeof(*st));
+	if ((lock = state_lock(false, err)) < 0)
+		return lock == -2 ? 0 : -1;
+	r = state_read(st, err);
+	if (r != 0 || (st->phase != CONFIRM_INSTALLING && st->phase != CONFIRM_PENDING) ||
+	    helper_alive(st->helper_pid, st->id)) {
+		if (r == 0)
+			confirm_state_free(st);
+		close(lock);
+		return r == -1 ? -1 : 0;
+	}
+	if (spawn_helper(self, st->id, &st->helper_pid, err) == -1 ||
+	    state_write(st, err) == -1) {
+		confirm_state_free(st);
+		close(lock);
+		return -1;
+	}
+	close(lock);
+	return 1;
+}
+
 enum confirm_tick
 confirm_tick(const char *id, time_t now, struct confirm_state *st, char **err)
 {
