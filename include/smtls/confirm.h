@@ -140,6 +140,11 @@ int confirm_installed(struct confirm_state *st, const struct apply_result *res, 
  * tells a kept change from a revert that came first). 0, 1 when there is none, -1 with *err.
  */
 int confirm_keep(struct confirm_state *st, char **err);
+/*
+ * 0 when no change awaits confirmation; -1 with *err when one does (another apply or an
+ * undo would mix with its revert: keep it first) or the state cannot be read.
+ */
+int confirm_idle(char **err);
 /* Reads the state under the lock: 0, 1 when there is none, -1 with *err. */
 int confirm_status(struct confirm_state *st, char **err);
 

@@ -246,6 +246,10 @@ apply_cmd_run(int argc, char **argv)
 			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
+		if (confirm_cli_idle() == -1) {
+			rc = EXIT_FINDINGS;
+			goto out;
+		}
 		(void)apply_undo(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
 		    s.plan.cf_path, &res);
 		if (res.error == NULL && (restart || cc.restart_command)) {

@@ -91,8 +91,10 @@ confirm_cli_before(struct confirm_cli *cc, struct apply_request *rq)
 	rq->restart_command = cc->restart_command;
 	if (cc->restart_command != NULL || cc->seconds > 0)
 		rq->restart = true;
-	if (cc->seconds == 0 || rq->dry_run)
+	if (rq->dry_run)
 		return 0;
+	if (cc->seconds == 0)
+		return confirm_cli_idle();
 	self = realpath("/proc/self/exe", NULL);
 	if (self == NULL) {
 		cli_error(_("cannot find the smtls binary for the revert helper: %s"),
@@ -356,6 +358,19 @@ confirm_cli_keep(struct confirm_cli *cc)
 	if (r == 0)
 		confirm_state_free(&st);
 	return rc;
+}
+
+int
+confirm_cli_idle(void)
+{
+	char *e = NULL;
+
+	if (confirm_idle(&e) == 0)
+		return 0;
+	cli_error("%s", e);
+	cli_error("%s", _("nothing was changed"));
+	free(e);
+	return -1;
 }
 
 void

@@ -36,6 +36,8 @@ int confirm_cli_after(struct confirm_cli *cc, const struct apply_request *rq,
 /* Their members of apply's --json, and their human lines. */
 void confirm_cli_json(struct json *j, const struct confirm_cli *cc);
 void confirm_cli_human(const struct confirm_cli *cc);
+/* 0 when no change awaits confirmation, else -1 (said: apply and undo wait for it). */
+int confirm_cli_idle(void);
 /* apply --confirm and --confirm-status: the exit status. */
 int confirm_cli_keep(struct confirm_cli *cc);
 void confirm_cli_free(struct confirm_cli *cc);

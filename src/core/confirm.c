@@ -665,11 +665,38 @@ spawn_helper(const char *self, const char *id, pid_t *pid, char **err)
 	return 0;
 }
 
+/* The message for a change that awaits confirmation. */
+static void
+awaits(const struct confirm_state *st, char **err)
+{
+	char stamp[32];
+
+	time_format_iso((time_t)st->deadline, stamp, sizeof(stamp));
+	err_set(err, _("a change to %s awaits confirmation (it reverts at %s): `smtls apply "
+	    "--confirm' keeps it; wait for the revert to make another"), st->mc_path, stamp);
+}
+
+int
+confirm_idle(char **err)
+{
+	struct confirm_state st;
+	int r = confirm_status(&st, err);
+
+	if (r == 1)
+		return 0;
+	if (r == -1)
+		return -1;
+	r = st.phase == CONFIRM_INSTALLING || st.phase == CONFIRM_PENDING ? -1 : 0;
+	if (r == -1)
+		awaits(&st, err);
+	confirm_state_free(&st);
+	return r;
+}
+
 int
 confirm_arm(const struct confirm_arm_opts *o, struct confirm_state *st, char **err)
 {
 	struct confirm_state old;
-	char stamp[32];
 	int lock, r;
 
 	memset(st, 0, sizeof(*st));
@@ -685,9 +712,7 @@ confirm_arm(const struct confirm_arm_opts *o, struct confirm_state *st, char **e
 	if (r == -1)
 		goto fail;
 	if (r == 0 && (old.phase == CONFIRM_INSTALLING || old.phase == CONFIRM_PENDING)) {
-		time_format_iso((time_t)old.deadline, stamp, sizeof(stamp));
-		err_set(err, _("a change to %s awaits confirmation (it reverts at %s): `smtls apply "
-		    "--confirm' keeps it; wait for the revert to make another"), old.mc_path, stamp);
+		awaits(&old, err);
 		confirm_state_free(&old);
 		goto fail;
 	}
