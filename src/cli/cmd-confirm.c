@@ -110,8 +110,19 @@ confirm_cli_before(struct confirm_cli *cc, struct apply_request *rq)
 	o.stamp = rq->now;
 	o.self = self;
 	if (confirm_arm(&o, &cc->st, &e) == -1) {
-		cli_error("%s", e);
-		cli_error("%s", _("nothing was changed"));
+		if (cc->json) {
+			struct json j;
+
+			json_init(&j, stdout);
+			json_object(&j, NULL, true);
+			json_int(&j, "version", 1);
+			json_str(&j, "result", "failed");
+			json_str(&j, "error", e);
+			json_end(&j);
+		} else {
+			cli_error("%s", e);
+			cli_error("%s", _("nothing was changed"));
+		}
 		free(e);
 		free(self);
 		return -1;
@@ -182,6 +193,8 @@ json_listener(struct json *j, const struct confirm_listener *l)
 	json_bool(j, "probed", l->probed);
 	json_str(j, "failure", l->probed ? NULL : l->probe.failure);
 	json_str(j, "protocol", l->probe.protocol);
+	json_bool(j, "verified", l->probed && l->probe.verify_error == 0);
+	json_str(j, "verify_text", l->probed ? l->probe.verify_text : NULL);
 	json_array(j, "chain", false);
 	for (i = 0; i < l->probe.chain.n; i++) {
 		json_object(j, NULL, false);
