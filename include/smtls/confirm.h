@@ -68,13 +68,17 @@ struct confirm_live_result {
 	size_t			 probed, matched;	/* listeners probed, and serving the plan */
 	bool			 passed;	/* at least one probed, and every probed one ok */
 	char			*error;		/* the cf or the planned certificate cannot be read */
+	char			*skipped;	/* why nothing was probed (no server certificate) */
 };
 
 #define CONFIRM_WAIT_MS	30000
 
 /* The listeners of a cf's text (sendmail's one default listener when it names none). */
 void confirm_listeners(const char *cf_text, struct confirm_listener **v, size_t *n);
-/* Probes every listener of o->cf_path; returns 0 when r->passed, else -1. Never prints. */
+/*
+ * Probes every listener of o->cf_path; returns 0 when r->passed (or r->skipped: nothing to
+ * confirm), else -1. Never prints.
+ */
 int confirm_live(const struct confirm_live_opts *o, struct confirm_live_result *r);
 void confirm_live_free(struct confirm_live_result *r);
 

@@ -241,6 +241,7 @@ confirm_cli_json(struct json *j, const struct confirm_cli *cc)
 		json_object(j, "live", true);
 		json_bool(j, "passed", cc->live.passed);
 		json_str(j, "error", cc->live.error);
+		json_str(j, "skipped", cc->live.skipped);
 		json_str(j, "planned_leaf", cc->live.has_planned_leaf ?
 		    cc->live.planned_leaf.sha256 : NULL);
 		json_str(j, "planned_issuer", cc->live.has_planned_issuer ?
@@ -295,6 +296,8 @@ confirm_cli_human(const struct confirm_cli *cc)
 			printf(_("confirmed: the restarted sendmail serves the planned certificate "
 			    "and issuer on %zu of %zu listening address(es)\n"), cc->live.matched,
 			    cc->live.n);
+		else if (cc->live.skipped)
+			printf(_("live check skipped: %s\n"), cc->live.skipped);
 		else if (cc->live.error)
 			cli_error(_("not confirmed: %s"), cc->live.error);
 		else

@@ -244,9 +244,15 @@ confirm_live(const struct confirm_live_opts *o, struct confirm_live_result *r)
 	if (!r->has_planned_leaf) {
 		const char *cert = plan_get(o->plan, PF_SERVER_CERT);
 
-		r->error = cert ? xstrprintf(_("%s: no certificate to compare the served one "
-		    "with"), cert) : xstrdup(_("no server certificate is planned (ServerCertFile)"));
 		free(text);
+		if (cert == NULL) {
+			/* a client-only setup: nothing is served to compare */
+			r->skipped = xstrdup(_("no server certificate is planned (ServerCertFile): "
+			    "there is no served chain to confirm"));
+			return 0;
+		}
+		r->error = xstrprintf(_("%s: no certificate to compare the served one with"),
+		    cert);
 		return -1;
 	}
 	confirm_listeners(text, &r->v, &r->n);
@@ -293,6 +299,7 @@ confirm_live_free(struct confirm_live_result *r)
 	if (r->has_planned_issuer)
 		cert_clear(&r->planned_issuer);
 	free(r->error);
+	free(r->skipped);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -429,18 +436,18 @@ str_field(struct confirm_state *st, const char *key)
 static int
 state_read(struct confirm_state *st, char **err)
 {
-	char *path = confirm_state_path(), *data, *line, *save = NULL, **sp;
+	char *path = confirm_state_path(), *data, *line, *save = NULL, **sp, *e = NULL;
 	enum file_status fs;
 	size_t len;
 	int n = 0;
 
 	memset(st, 0, sizeof(*st));
-	if (file_read(path, STATE_MAX, &data, &len, &fs, err) == -1) {
+	if (file_read(path, STATE_MAX, &data, &len, &fs, &e) == -1) {
 		free(path);
 		if (fs != FILE_MISSING)
-			return -1;
-		xfree(*err);
-		return 1;
+			err_set(err, "%s", e);
+		free(e);
+		return fs == FILE_MISSING ? 1 : -1;
 	}
 	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
 		char *eq = strchr(line, '=');
@@ -962,11 +969,8 @@ confirm_tick(const char *id, time_t now, struct confirm_state *st, char **err)
 	}
 	revert(st);
 	st->finished = (long long)now;
-	if (state_write(st, err) == -1) {
-		/* the log line and the caller still say it */
-		free(*err);
-		*err = NULL;
-	}
+	/* when the outcome cannot be written, the log line and the caller still say it */
+	(void)state_write(st, NULL);
 	log_line(now, st->id, st->phase == CONFIRM_FAILED ? st->error : st->note);
 	close(lock);
 	return CONFIRM_TICK_REVERTED;
