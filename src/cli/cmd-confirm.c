@@ -413,10 +413,9 @@ confirm_cli_resume(void)
 		cli_error(_("the timed rollback of %s had lost its helper: started again (it "
 		    "reverts at %s unless `smtls apply --confirm' comes first)"), st.mc_path, stamp);
 		confirm_state_free(&st);
-	} else if (r == -1) {
-		cli_error(_("the timed rollback: %s"), e);
-		free(e);
 	}
+	/* r == -1: a damaged state; apply and --confirm-status say so where it matters */
+	free(e);
 	free(self);
 }
 

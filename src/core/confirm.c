@@ -368,9 +368,9 @@ make_dirs(const char *path)
 }
 
 /*
- * The lock every change of the state is made under (blocking): the fd; -2 when there is no
- * state directory and create is false (so no state: a helper must not make it again after
- * it was removed); -1 with *err.
+ * The lock every change of the state is made under (blocking): the fd; -2 when create is
+ * false and there is no state directory or lock (so no state: a helper must not make it
+ * again after it was removed) or this user cannot open it; -1 with *err.
  */
 static int
 state_lock(bool create, char **err)
@@ -383,7 +383,8 @@ state_lock(bool create, char **err)
 		err_set(err, _("%s: cannot create the state directory: %s"), dir, strerror(errno));
 	else if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0),
 	    0600)) == -1) {
-		if (!create && errno == ENOENT)
+		/* no state directory, or none this user may see: no state */
+		if (!create && (errno == ENOENT || errno == ENOTDIR || errno == EACCES))
 			fd = -2;
 		else
 			err_set(err, "%s: %s", path, strerror(errno));
