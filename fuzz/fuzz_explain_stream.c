@@ -2,7 +2,8 @@
  * fuzz_explain_stream.c: a log file through explain_stream_mail (plain or gzip): each line it
  * hands out through explain_parse, each message's Received: hops through the explanation and
  * the summary. This target builds explain_stream.c with a 4 KiB read
- * buffer (STREAM_BUF), so that short inputs reach the over-long line paths. Properties for
+ * buffer (STREAM_BUF), so that short inputs reach the over-long line paths, and 8 KiB zlib
+ * buffers (STREAM_GZBUF; mk/fuzz.mk). Properties for
  * plain input: line N handed out is the start of the input's line N (cut at STREAM_BUF),
  * line numbers rise, the line count is the number of newlines plus a last line without one,
  * and reading fails only on a NUL byte (in the first 64 KiB) or a line longer than
@@ -13,9 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#undef gzbuffer	/* this file calls zlib's own */
-#include <zlib.h>
 
 #include "fuzz.h"
 #include "smtls/explain.h"
@@ -62,20 +60,6 @@ msg_cb(void *arg, const struct explain_message *m)
 		explanation_clear(&e);
 	}
 	explain_summary_add_message(&s->sum, m);
-}
-
-/*
- * explain_stream.c's gzbuffer(), renamed by mk/fuzz.mk: zlib's buffers for the 256 KiB it
- * asks for are three quarters of a MiB, which ASan maps and unmaps on every gzip input (a
- * TLB flush on every CPU); 8 KiB buffers go through the same code and refill more often.
- */
-int fuzz_gzbuffer(gzFile gz, unsigned size);
-
-int
-fuzz_gzbuffer(gzFile gz, unsigned size)
-{
-	(void)size;
-	return gzbuffer(gz, 8192);
 }
 
 static void

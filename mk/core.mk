@@ -51,6 +51,7 @@ TESTS += tests/regress-cacert-without-capath.test tests/regress-certs-mc-lines.t
 	tests/regress-no-trust-anchors.test tests/regress-capath-dir-safety.test \
 	tests/regress-key-without-cert.test tests/regress-expired-issuer-store.test \
 	tests/regress-client-cert-expired.test tests/regress-file-problem-named.test \
+	tests/regress-file-unsafe-once.test \
 	tests/regress-dash-file-names.test
 EXTRA_DIST += tests/lib-regress.sh
 

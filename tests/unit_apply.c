@@ -119,7 +119,7 @@ main(void)
 	r = apply_run(&rq, &res);
 	ok(r == 0 && res.outcome == APPLY_CHANGED, "apply: changed");
 	is(trace.data, "emit:running emit:done merge:running merge:done m4:running m4:done "
-	    "verify:running verify:done check:running check:done sendmail:skipped "
+	    "verify:running verify:done check:running check:done sendmail:skipped prove:skipped "
 	    "backup:running backup:done install:running install:done",
 	    "the callback sees each step running, then done (or skipped)");
 	ok(res.state[APPLY_STEP_RESTART] == APPLY_ST_SKIPPED, "restart: skipped unless asked");

@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "smtls/cert.h"
 #include "smtls/hook.h"
 #include "smtls/lineage.h"
 #include "smtls/pki.h"
@@ -307,6 +308,25 @@ test_lineage(void)
 }
 
 static void
+test_validity(void)
+{
+	const time_t day = 86400, t0 = 1700000000;
+	struct cert c = { .not_before = t0, .not_after = t0 + 90 * day };
+	struct cert week = { .not_before = t0, .not_after = t0 + 6 * day };
+
+	ok(cert_validity_at(&c, t0 - 1) == CERT_NOT_YET_VALID, "a second before notBefore: not yet valid");
+	ok(cert_validity_at(&c, t0) == CERT_VALID, "at notBefore: valid (as OpenSSL)");
+	ok(cert_validity_at(&c, t0 + 76 * day - 1) == CERT_VALID, "14 days and a second left: valid");
+	ok(cert_validity_at(&c, t0 + 76 * day + 1) == CERT_EXPIRING, "under 14 days left: expiring");
+	ok(cert_validity_at(&c, t0 + 90 * day) == CERT_EXPIRING, "at notAfter: still valid (as OpenSSL)");
+	ok(cert_validity_at(&c, t0 + 90 * day + 1) == CERT_EXPIRED, "a second after notAfter: expired");
+	ok(cert_expiry_window(&week) == 2 * day, "a 6-day certificate warns in its last third");
+	ok(cert_validity_at(&week, t0 + 3 * day) == CERT_VALID &&
+	    cert_validity_at(&week, t0 + 4 * day + 1) == CERT_EXPIRING,
+	    "a 6-day certificate: expiring at 2 days");
+}
+
+static void
 test_hook(const char *dir)
 {
 	struct hook_params p = { .le_dir = dir, .smtls = "/opt/it's/smtls", .lineage = "m",
@@ -364,6 +384,7 @@ main(void)
 	test_rehash(dir);
 	test_rehash_mutations(dir);
 	test_lineage();
+	test_validity();
 	test_hook(dir);
 	cmd = xstrprintf("rm -rf '%s'", dir);
 	okf(system(cmd) == 0, "the scratch directory is removed");

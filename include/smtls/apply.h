@@ -2,12 +2,14 @@
 #ifndef SMTLS_APPLY_H
 #define SMTLS_APPLY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <time.h>
 
 #include "smtls/emit.h"
 #include "smtls/finding.h"
 #include "smtls/plan.h"
+#include "smtls/prove.h"
 #include "smtls/sendmail.h"
 
 /* The named steps, in order; the wizard shows each with its state. */
@@ -18,6 +20,7 @@ enum apply_step {
 	APPLY_STEP_VERIFY,	/* every TLS option read back from the new cf */
 	APPLY_STEP_CHECK,	/* check_plan on the settings of the new cf: refuse on errors unless forced */
 	APPLY_STEP_SENDMAIL,	/* sendmail -C new.cf -bC */
+	APPLY_STEP_PROVE,	/* prove_run on the new cf: refuse when it fails unless forced */
 	APPLY_STEP_BACKUP,	/* FILE.smtls-YYYYMMDDTHHMMSSZ */
 	APPLY_STEP_INSTALL,	/* rename the new files into place */
 	APPLY_STEP_RESTART,	/* systemctl, service or the rc script */
@@ -46,7 +49,7 @@ struct apply_request {
 	 * when not root, -bC (which sendmail refuses to other users) is skipped */
 	const char			*sandbox_hostname;
 	bool				 dry_run;
-	bool				 force;
+	bool				 force;		/* install despite error findings of check or proof */
 	bool				 restart;
 	/* a shell command (/bin/sh -c) that restarts the live daemon instead of the
 	 * distribution's way (--restart-command), or NULL */
@@ -54,6 +57,18 @@ struct apply_request {
 	/* the suffix of this run's backups (apply_backup_suffix(), e.g. for a timed
 	 * rollback that must know it before the install), or NULL: chosen by the run */
 	const char			*backup_suffix;
+	/*
+	 * The proof (src/core/prove.c) runs on the new cf before anything is installed, also
+	 * for a dry run, when a sendmail binary is known and smtls runs as root; no_prove skips
+	 * it. Its own steps are reported through prove_progress (with progress_arg).
+	 */
+	bool				 no_prove;
+	const char			*prove_workdir;	/* its temporary directory's parent (NULL: /run) */
+	int				 prove_port;	/* the first port to try (0: prove's default) */
+	void				(*prove_progress)(const struct prove_result *r,
+					    enum prove_step_id step, void *arg);
+	/* set (by a signal handler) to stop: the proof stops early, nothing is installed */
+	volatile sig_atomic_t		*cancel;
 	time_t				 now;		/* the backups' time stamp */
 	/* called on every state change (detail may be NULL), never after apply_run returns */
 	void				(*progress)(enum apply_step step, enum apply_state state,
@@ -65,7 +80,7 @@ enum apply_outcome {
 	APPLY_CHANGED,		/* files installed */
 	APPLY_UNCHANGED,	/* nothing to do; no backup made */
 	APPLY_PREVIEW,		/* --dry-run: diffs only */
-	APPLY_REFUSED,		/* error findings and no --force */
+	APPLY_REFUSED,		/* error findings of check or proof (failed_step) and no --force */
 	APPLY_FAILED,		/* a step failed; no file changed (see error) */
 	APPLY_BAD_VALUE,	/* a value cannot be written (exit 2) */
 };
@@ -87,6 +102,8 @@ struct apply_result {
 	size_t			 commented;	/* definitions commented out in the mc */
 	char			*restart_command;
 	enum apply_state	 state[APPLY_STEP_COUNT];
+	bool			 proved;	/* the proof ran: prove holds what it saw */
+	struct prove_result	 prove;		/* with its own findings (not in findings) */
 };
 
 #define APPLY_SENDMAIL_TIMEOUT_MS	20000

@@ -64,6 +64,22 @@ enum load_status {
 	LOAD_ENCRYPTED,		/* passphrase-protected key */
 };
 
+/*
+ * When a certificate is judged at a moment: as OpenSSL's verifier does (valid from notBefore
+ * to notAfter, both included), and "expiring" within the warning window: 14 days, or the last
+ * third of a shorter life (a 6-day certificate is renewed when 2 days are left).
+ */
+enum cert_validity {
+	CERT_VALID = 0,
+	CERT_NOT_YET_VALID,
+	CERT_EXPIRED,
+	CERT_EXPIRING,
+};
+#define CERT_EXPIRY_WARN	(14 * 86400)
+/* The window before notAfter in which c counts as expiring. */
+time_t cert_expiry_window(const struct cert *c);
+enum cert_validity cert_validity_at(const struct cert *c, time_t now);
+
 /* Loads every certificate of a PEM file (or detects DER). err names the file. */
 enum load_status cert_load_file(const char *path, struct certlist *out, char **err);
 /* Parses PEM or DER certificates from memory. Returns the number found. */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "smtls/finding.h"
 
@@ -139,6 +140,12 @@ int explain_stream(const char *path, void (*fn)(void *arg, const char *line, siz
 const char *explain_stream_name(const char *path);
 /* Recognises one line (without its newline). Returns true and fills *out when recognised. */
 bool explain_parse(const char *line, size_t len, struct explain_line *out);
+/*
+ * The same for a summary, lazily: the fields explain_summary_add does not read are left
+ * empty on the lines it counts alone (a result line's version, cipher and bits, a cert
+ * line's subject and issuer); other lines are parsed in full.
+ */
+bool explain_parse_summary(const char *line, size_t len, struct explain_line *out);
 /* Decodes sendmail's xtext (+XX) from src into dst (always NUL-terminated). */
 void explain_xtext_decode(const char *src, size_t len, char *dst, size_t size);
 /* "OK", "FAIL", ... for a verify value (not translated). */
@@ -268,7 +275,7 @@ void explain_describe_hop_setup(const struct explain_hop *h, const struct explai
 
 /*
  * Per relay and direction counts (explain --summary). Memory is bounded: at most
- * EXPLAIN_SUMMARY_MAX entries (about 20 MB) and EXPLAIN_ERRORS_MAX distinct error texts.
+ * EXPLAIN_SUMMARY_MAX entries (about 16 MB) and EXPLAIN_ERRORS_MAX distinct error texts.
  */
 #define EXPLAIN_SUMMARY_MAX	65536
 #define EXPLAIN_ERRORS_MAX	4096
@@ -290,12 +297,23 @@ struct explain_recent {
 	size_t		 slot;		/* index into the table + 1; 0 = empty */
 };
 
+/* A slot of the summary's hash table: 0, or an entry's index + 1 and 32 bits of its hash. */
+struct explain_summary_slot {
+	uint32_t		 index;
+	uint32_t		 hash;
+};
+
 struct explain_summary {
 	struct explain_relay	*v;	/* entries in order of first appearance */
 	size_t			 n;
 	size_t			 cap;
-	size_t			*table;	/* hash table of index + 1 */
+	struct explain_summary_slot *table;	/* open addressing, at most half full */
 	size_t			 table_size;
+	char			*arena;	/* the relay texts: the newest chunk, or NULL */
+	size_t			 arena_used;
+	const char		*other;	/* "(other relays)", translated */
+	const char		*too_many;	/* the last error past EXPLAIN_ERRORS_MAX */
+	size_t			 other_slot[3];	/* by direction: its slot past the limit */
 	struct explain_recent	 recent[64];
 	size_t			 recent_next;
 	size_t			 last_slot;	/* the entry of the last result line, + 1 */

@@ -109,6 +109,14 @@ struct prove_result {
  * step is reported through o->progress as it goes.
  */
 int prove_run(const struct prove_opts *o, struct prove_result *r);
+
+struct sendmail_host;
+/*
+ * The dotted name a sendmail run gets on a host whose own name is not qualified (in a
+ * private UTS namespace, so that it does not sleep 60 s first): the plan's host name when it
+ * has a dot, else the name sendmail would use, else prove.smtls.invalid.
+ */
+const char *prove_host_name(const struct tls_plan *plan, const struct sendmail_host *h);
 void prove_result_free(struct prove_result *r);
 /*
  * The planned leaf (the first certificate of the plan's ServerCertFile) and its issuer as

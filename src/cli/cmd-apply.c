@@ -1,12 +1,14 @@
 /* cmd-apply.c: `smtls apply`: merge the fragment into sendmail.mc, rebuild and verify sendmail.cf, install with backups. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "confirm-cli.h"
 #include "emit-flags.h"
+#include "prove-print.h"
 #include "smtls/apply.h"
 #include "smtls/i18n.h"
 #include "smtls/sendmail.h"
@@ -14,7 +16,7 @@
 
 #define APPLY_DEFAULT_MC	"/etc/mail/sendmail.mc"
 
-enum { OPT_A_DRY_RUN = 300, OPT_A_UNDO, OPT_A_FORCE, OPT_A_RESTART };
+enum { OPT_A_DRY_RUN = 300, OPT_A_UNDO, OPT_A_FORCE, OPT_A_RESTART, OPT_A_NO_PROVE };
 
 static const struct cmd_option apply_options[] = {
 	{ "dry-run", 0, no_argument, NULL, OPT_A_DRY_RUN,
@@ -23,7 +25,9 @@ static const struct cmd_option apply_options[] = {
 	  N_("restore the latest backups of sendmail.mc and sendmail.cf (and remove a "
 	     "sendmail.cf that apply created)") },
 	{ "force", 0, no_argument, NULL, OPT_A_FORCE,
-	  N_("apply despite error findings of the check") },
+	  N_("apply despite error findings of the check or the proof") },
+	{ "no-prove", 0, no_argument, NULL, OPT_A_NO_PROVE,
+	  N_("do not prove the new sendmail.cf on 127.0.0.1 before installing it") },
 	{ "restart", 0, no_argument, NULL, OPT_A_RESTART,
 	  N_("restart sendmail afterwards (systemctl, service or rc script)") },
 	CMD_OPTIONS_END
@@ -35,6 +39,36 @@ struct apply_view {
 	bool	json;
 	int	noted;		/* the step whose running line gave its detail, or -1 */
 };
+
+/* Set by SIGINT, SIGTERM or SIGHUP: a proof stops early, nothing is installed. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;	/* a second one kills */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static const char *
+state_word(bool running, bool done, bool failed)
+{
+	return running ? _("running") : done ? _("done") : failed ? _("FAILED") : _("skipped");
+}
 
 static void
 apply_progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
@@ -49,10 +83,24 @@ apply_progress(enum apply_step step, enum apply_state state, const char *detail,
 		v->noted = (int)step;
 	else if (state == APPLY_ST_DONE && v->noted == (int)step)
 		detail = NULL;
-	word = state == APPLY_ST_RUNNING ? _("running") : state == APPLY_ST_DONE ? _("done") :
-	    state == APPLY_ST_FAILED ? _("FAILED") : _("skipped");
+	word = state_word(state == APPLY_ST_RUNNING, state == APPLY_ST_DONE,
+	    state == APPLY_ST_FAILED);
 	fprintf(stderr, "  %-8s %-9s %s%s%s\n", word, apply_step_name(step),
 	    _(apply_step_title(step)), detail ? ": " : "", detail ? detail : "");
+}
+
+/* The proof's own steps, indented under the prove step, each when it ends. */
+static void
+apply_prove_progress(const struct prove_result *r, enum prove_step_id id, void *arg)
+{
+	const struct apply_view *v = arg;
+	const struct prove_step *s = &r->steps[id];
+
+	if (v->json || s->state == PROVE_PENDING || s->state == PROVE_RUNNING)
+		return;
+	fprintf(stderr, "    %-8s %-7s %s%s%s\n", state_word(false, s->state == PROVE_DONE,
+	    s->state == PROVE_FAILED), s->name, _(s->title), s->detail ? ": " : "",
+	    s->detail ? s->detail : "");
 }
 
 static const char *
@@ -99,6 +147,12 @@ apply_json(const struct apply_result *r, bool undo, const struct confirm_cli *cc
 		json_str(&j, "cf", r->cf_diff);
 		json_end(&j);
 		json_findings(&j, &r->findings);
+		if (r->proved) {
+			json_object(&j, "proof", true);
+			prove_json_members(&j, &r->prove);
+			json_end(&j);
+		} else
+			json_null(&j, "proof");
 		confirm_cli_json(&j, cc);
 	}
 	json_end(&j);
@@ -119,6 +173,28 @@ apply_exit(const struct apply_result *r)
 	}
 }
 
+/* What the proof saw and found (stderr beside a dry run's diffs). */
+static void
+apply_proof(const struct apply_result *r, bool color)
+{
+	FILE *f = r->outcome == APPLY_PREVIEW ? stderr : stdout;
+
+	if (!r->proved)
+		return;
+	fprintf(f, _("The proof of the new sendmail.cf (a second daemon on 127.0.0.1):\n"));
+	prove_print_observations(f, &r->prove);
+	if (r->prove.findings.n > 0) {
+		fputc('\n', f);
+		report_findings(f, &r->prove.findings, color && f == stdout, false);
+	}
+	if (r->prove.passed)
+		fprintf(f, _("The proof passes: the candidate serves the planned chain over "
+		    "STARTTLS.\n"));
+	else if (r->outcome == APPLY_CHANGED)
+		fprintf(f, _("The proof fails, and --force installed the new files anyway.\n"));
+	fputc('\n', f);
+}
+
 static void
 apply_human(const struct apply_result *r)
 {
@@ -128,6 +204,7 @@ apply_human(const struct apply_result *r)
 	if (r->outcome != APPLY_REFUSED && (findings_count(&r->findings, SEV_ERROR) > 0 ||
 	    findings_count(&r->findings, SEV_WARNING) > 0))
 		report_findings(stdout, &r->findings, color, false);
+	apply_proof(r, color);
 	switch (r->outcome) {
 	case APPLY_CHANGED:
 		printf(_("applied: %s and %s rebuilt and verified\n"), r->mc_path, r->cf_path);
@@ -156,6 +233,14 @@ apply_human(const struct apply_result *r)
 			printf(_("# then: %s\n"), r->restart_command);
 		break;
 	case APPLY_REFUSED:
+		if (r->failed_step == APPLY_STEP_PROVE) {
+			if (findings_count(&r->findings, SEV_ERROR) > 0 ||
+			    findings_count(&r->findings, SEV_WARNING) > 0)
+				report_findings(stdout, &r->findings, color, false);
+			printf(_("refused: the proof of the new sendmail.cf failed; nothing was "
+			    "changed (fix what it found, or install anyway with --force)\n"));
+			break;
+		}
 		report_findings(stdout, &r->findings, color, false);
 		printf(_("refused: the check found errors; nothing was changed (fix them, or "
 		    "apply anyway with --force)\n"));
@@ -181,7 +266,7 @@ apply_cmd_run(int argc, char **argv)
 	struct apply_view view = { false, -1 };
 	struct sendmail_info sm = { 0 };
 	struct confirm_cli cc;
-	bool undo = false, dry_run = false, force = false, restart = false;
+	bool undo = false, dry_run = false, force = false, restart = false, no_prove = false;
 	int opt, words, rc = EXIT_USAGE;
 
 	settings_init(&s);
@@ -206,6 +291,9 @@ apply_cmd_run(int argc, char **argv)
 		case OPT_A_RESTART:
 			restart = true;
 			continue;
+		case OPT_A_NO_PROVE:
+			no_prove = true;
+			continue;
 		}
 		if ((words = confirm_cli_option(&cc, opt, optarg)) != 0) {
 			if (words == 1)
@@ -221,7 +309,7 @@ apply_cmd_run(int argc, char **argv)
 	view.json = cc.json = s.json;
 	if (cc.keep || cc.status) {
 		if (emit_flags_no_operand(argc, argv, "apply") == -1 || undo || dry_run || force ||
-		    restart || s.any_file_flag || ef.any || cc.seconds || cc.restart_command ||
+		    restart || no_prove || s.any_file_flag || ef.any || cc.seconds || cc.restart_command ||
 		    s.plan.mc_path || s.plan.cf_path ||
 		    (cc.keep && cc.status)) {
 			cli_error(_("apply: --confirm and --confirm-status take only --json"));
@@ -241,7 +329,7 @@ apply_cmd_run(int argc, char **argv)
 			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
-		if (s.any_file_flag || ef.any || dry_run || force) {
+		if (s.any_file_flag || ef.any || dry_run || force || no_prove) {
 			cli_error(_("apply: --undo takes only --mc, --cf, --restart and --json"));
 			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
@@ -301,8 +389,12 @@ apply_cmd_run(int argc, char **argv)
 	rq.cf_m4_dir = s.cf_m4;
 	if (getenv("SMTLS_M4") != NULL)
 		rq.m4_path = getenv("SMTLS_M4");
+	rq.no_prove = no_prove;
 	rq.progress = apply_progress;
+	rq.prove_progress = apply_prove_progress;
 	rq.progress_arg = &view;
+	rq.cancel = &interrupted;
+	catch_signals();
 	if (confirm_cli_before(&cc, &rq) == -1) {
 		rc = EXIT_FINDINGS;
 		goto out;
@@ -329,25 +421,32 @@ static const struct cmd_group *const apply_groups[] = { &settings_group, &emit_f
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
-	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--restart] "
-	    "[--confirm-within DURATION]"),
+	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--no-prove] "
+	    "[--restart] [--confirm-within DURATION]"),
 	.summary = N_("merge the fragment into sendmail.mc, rebuild and verify sendmail.cf"),
 	.description = N_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
 	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
 	    "before the first MAILER line, commenting out other definitions of the same\n"
 	    "macros with 'dnl smtls: '. Then build sendmail.cf with m4, read every option\n"
 	    "back, check the files it names (error findings refuse the change unless\n"
-	    "--force), run `sendmail -C NEW -bC', back up both files as\n"
+	    "--force), run `sendmail -C NEW -bC', prove the new sendmail.cf as `smtls\n"
+	    "prove' does (a second daemon on 127.0.0.1, STARTTLS to it, one test message;\n"
+	    "each step shown as it runs, then the chain it served and both verify=; a\n"
+	    "failed proof refuses the change unless --force; --no-prove skips it; it needs\n"
+	    "root and a sendmail binary), back up both files as\n"
 	    "FILE.smtls-TIMESTAMP and install them (temp file, fsync, rename) as one\n"
 	    "transaction: on any failure no file changes, and after a kill the next\n"
 	    "smtls command completes or rolls it back.\n"
-	    "Here --mc and --cf name the files to change (--cf: default beside the mc).\n"
+	    "On a host whose name is not qualified, sendmail -bC and the proof run under a\n"
+	    "dotted name (sendmail would first sleep 60 s); apply says so, and how to fix it.\n"
+	    "--dry-run proves too. Here --mc and --cf name the files to change (--cf:\n"
+	    "default beside the mc).\n"
 	    "With --confirm-within, the previous files come back and sendmail is restarted\n"
 	    "again unless `smtls apply --confirm' keeps the change in time.\n\n"),
 	.groups = apply_groups,
-	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused or failed (nothing\n"
-	    "changed, unless only the --restart or the live check failed); 2 bad usage or a\n"
-	    "value that cannot be written. --confirm: 0 kept, 1 too late, failed or nothing\n"
-	    "to confirm.\n"),
+	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused (by the check or the\n"
+	    "proof) or failed (nothing changed, unless only the --restart or the live check\n"
+	    "failed); 2 bad usage or a value that cannot be written. --confirm: 0 kept, 1 too\n"
+	    "late, failed or nothing to confirm.\n"),
 	.run = apply_cmd_run,
 };

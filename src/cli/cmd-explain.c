@@ -256,7 +256,8 @@ handle_line(void *arg, const char *p, size_t n, unsigned long line)
 	struct seen_entry *s;
 	bool was;
 
-	if (!explain_parse(p, n, &l))
+	/* a summary counts most lines without the fields it does not show */
+	if (!(c->summary ? explain_parse_summary(p, n, &l) : explain_parse(p, n, &l)))
 		return;
 	c->recognised++;
 	if (c->summary) {
@@ -451,6 +452,9 @@ print_setup_human(const struct explain_ctx *c)
 static void
 print_summary_human(struct explain_ctx *c)
 {
+	/* translated once: a summary can have tens of thousands of rows */
+	const char *unknown = _("(unknown)"), *rejected = _(" rejected=%lu");
+	const char *seen = _("    seen %s .. %s\n"), *last = _("    last error: %s\n");
 	struct explain_relay **v;
 	size_t n, i;
 	int k;
@@ -464,19 +468,19 @@ print_summary_human(struct explain_ctx *c)
 	for (i = 0; i < n; i++) {
 		const struct explain_relay *r = v[i];
 
-		printf("%-44s %-6s %9lu ", r->relay[0] ? r->relay : _("(unknown)"),
+		printf("%-44s %-6s %9lu ", r->relay[0] ? r->relay : unknown,
 		    explain_dir_name(r->dir), r->total);
 		for (k = 1; k < EXV_COUNT; k++)
 			if (r->count[k])
 				printf(" %s=%u", explain_verify_name((enum explain_verify)k),
 				    r->count[k]);
 		if (r->rejected)
-			printf(_(" rejected=%lu"), r->rejected);
+			printf(rejected, r->rejected);
 		putchar('\n');
 		if (r->first[0])
-			printf(_("    seen %s .. %s\n"), r->first, r->last);
+			printf(seen, r->first, r->last);
 		if (r->last_error)
-			printf(_("    last error: %s\n"), r->last_error);
+			printf(last, r->last_error);
 	}
 	free(v);
 	if (c->findings.n > 0) {

@@ -38,6 +38,7 @@ static const struct {
 	[APPLY_STEP_VERIFY] = { "verify", N_("read every TLS option back") },
 	[APPLY_STEP_CHECK] = { "check", N_("check the files the new sendmail.cf names") },
 	[APPLY_STEP_SENDMAIL] = { "sendmail", N_("sendmail -bC on the new sendmail.cf") },
+	[APPLY_STEP_PROVE] = { "prove", N_("prove the new sendmail.cf on 127.0.0.1") },
 	[APPLY_STEP_BACKUP] = { "backup", N_("back up sendmail.mc and sendmail.cf") },
 	[APPLY_STEP_INSTALL] = { "install", N_("install the new files") },
 	[APPLY_STEP_RESTART] = { "restart", N_("restart sendmail") },
@@ -246,6 +247,8 @@ struct apply_ctx {
 	char				*mc_in, *cf_in;	/* the new files m4 and -bC read */
 	char				*cf_marker;	/* sendmail.cf.smtls-SUFFIX.absent */
 	bool				 mc_changed, cf_changed;
+	struct tls_plan			 cfplan;	/* the settings of the new cf (check, proof) */
+	bool				 have_cfplan;
 };
 
 /*
@@ -422,17 +425,19 @@ static int
 do_check(struct apply_ctx *c)
 {
 	const struct apply_request *rq = c->rq;
-	struct tls_plan chosen = *rq->plan;	/* hostname, roots, time: borrowed */
+	struct tls_plan *chosen = &c->cfplan;
 	struct cf_options cfo;
 	int f;
 
 	step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_RUNNING, NULL);
-	memset(chosen.value, 0, sizeof(chosen.value));
-	memset(chosen.origin, 0, sizeof(chosen.origin));
-	chosen.mc_path = NULL;
-	chosen.cf_path = NULL;
+	*chosen = *rq->plan;	/* hostname, roots, time: borrowed */
+	memset(chosen->value, 0, sizeof(chosen->value));
+	memset(chosen->origin, 0, sizeof(chosen->origin));
+	chosen->mc_path = NULL;
+	chosen->cf_path = NULL;
+	c->have_cfplan = true;
 	cf_parse(c->new_cf, &cfo);
-	cf_to_plan(&cfo, c->res->cf_path, &chosen);
+	cf_to_plan(&cfo, c->res->cf_path, chosen);
 	cf_options_free(&cfo);
 	/* where each value comes from, for the fixes: the chosen ones from the command line
 	 * (or wherever the caller's plan says), the others from the mc */
@@ -440,22 +445,18 @@ do_check(struct apply_ctx *c)
 		const struct setting_origin *o = &rq->plan->origin[f];
 		const char *mine = rq->plan->value[f];
 
-		if (chosen.value[f] == NULL)
+		if (chosen->value[f] == NULL)
 			continue;
-		free(chosen.origin[f].file);
-		if (mine != NULL && strcmp(mine, chosen.value[f]) == 0) {
-			chosen.origin[f].file = o->file ? xstrdup(o->file) : NULL;
-			chosen.origin[f].line = o->line;
+		free(chosen->origin[f].file);
+		if (mine != NULL && strcmp(mine, chosen->value[f]) == 0) {
+			chosen->origin[f].file = o->file ? xstrdup(o->file) : NULL;
+			chosen->origin[f].line = o->line;
 		} else {
-			chosen.origin[f].file = xstrdup(c->res->mc_path);
-			chosen.origin[f].line = 0;
+			chosen->origin[f].file = xstrdup(c->res->mc_path);
+			chosen->origin[f].line = 0;
 		}
 	}
-	check_plan(&chosen, rq->sm && rq->sm->found ? rq->sm : NULL, &c->res->findings);
-	for (f = 0; f < PF_COUNT; f++) {
-		free(chosen.value[f]);
-		free(chosen.origin[f].file);
-	}
+	check_plan(chosen, rq->sm && rq->sm->found ? rq->sm : NULL, &c->res->findings);
 	findings_sort(&c->res->findings);
 	if (findings_count(&c->res->findings, SEV_ERROR) > 0 && !rq->force) {
 		c->res->outcome = APPLY_REFUSED;
@@ -495,11 +496,15 @@ do_sendmail(struct apply_ctx *c)
 	}
 	/* sendmail sleeps 60 s before it reads the file when the host name is unqualified */
 	sendmail_host_check(&host);
-	if (!host.qualified && rq->sandbox_hostname != NULL) {
-		note = unqualified_note(&host, rq->sandbox_hostname);
+	if (!host.qualified) {
+		/* a dotted name in a private UTS namespace, as the proof's candidate gets */
+		const char *as = rq->sandbox_hostname ? rq->sandbox_hostname :
+		    prove_host_name(rq->plan, &host);
+
+		note = unqualified_note(&host, as);
 		step_set(rq, c->res, APPLY_STEP_SENDMAIL, APPLY_ST_RUNNING, note);
-		r = sendmail_check_cf(rq->sm->path, c->cf_in, rq->sendmail_timeout_ms,
-		    rq->sandbox_hostname, c->res->cf_path, &ns_failed, &e);
+		r = sendmail_check_cf(rq->sm->path, c->cf_in, rq->sendmail_timeout_ms, as,
+		    c->res->cf_path, &ns_failed, &e);
 		ran = !ns_failed;
 		if (ns_failed)
 			xfree(e);	/* no namespaces here: wait the sleep out instead */
@@ -521,6 +526,104 @@ do_sendmail(struct apply_ctx *c)
 	step_set(rq, c->res, APPLY_STEP_SENDMAIL, APPLY_ST_DONE, note);
 	free(note);
 	return 0;
+}
+
+/* The proof ran on the staged temp file: its findings name the sendmail.cf it becomes. */
+static void
+name_the_cf(struct findings *fs, const char *tmp, const char *cf)
+{
+	char **fields[3];
+	size_t i, k;
+
+	for (i = 0; i < fs->n; i++) {
+		struct finding *f = &fs->v[i];
+
+		if (f->file != NULL && strcmp(f->file, tmp) == 0) {
+			free(f->file);
+			f->file = xstrdup(cf);
+		}
+		fields[0] = &f->message;
+		fields[1] = &f->fix;
+		fields[2] = &f->reproduce;
+		for (k = 0; k < 3; k++)
+			if (*fields[k] != NULL && strstr(*fields[k], tmp) != NULL) {
+				char *t = replace_all(*fields[k], tmp, cf);
+
+				free(*fields[k]);
+				*fields[k] = t;
+			}
+	}
+}
+
+static void
+prove_step_changed(const struct prove_result *r, enum prove_step_id step, void *arg)
+{
+	const struct apply_request *rq = arg;
+
+	if (rq->prove_progress != NULL)
+		rq->prove_progress(r, step, rq->progress_arg);
+}
+
+/*
+ * The proof of the new cf (src/core/prove.c): the candidate on 127.0.0.1, probed and mailed
+ * to. A failed proof refuses the install, as error findings of the check do, unless forced;
+ * an interrupted one always stops it.
+ */
+static int
+do_prove(struct apply_ctx *c)
+{
+	const struct apply_request *rq = c->rq;
+	struct apply_result *res = c->res;
+	const struct finding *err = NULL;
+	struct prove_opts o;
+	char *detail;
+	size_t i;
+	int rc;
+
+	if (rq->no_prove) {
+		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("--no-prove"));
+		return 0;
+	}
+	if (rq->sm == NULL || !rq->sm->found || rq->sm->path == NULL) {
+		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("no sendmail binary found"));
+		return 0;
+	}
+	if (geteuid() != 0) {
+		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("only root can prove: "
+		    "sendmail reads the keys and binds a port as the live daemon does"));
+		return 0;
+	}
+	step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_RUNNING, _("a second daemon on 127.0.0.1 "
+	    "with files of its own; the live one is not touched"));
+	memset(&o, 0, sizeof(o));
+	o.cf_path = c->cf_in;
+	o.sendmail_path = rq->sm->path;
+	o.plan = c->have_cfplan ? &c->cfplan : rq->plan;
+	o.work_parent = rq->prove_workdir;
+	o.first_port = rq->prove_port;
+	o.progress = prove_step_changed;
+	o.progress_arg = (void *)rq;
+	o.cancel = rq->cancel;
+	rc = prove_run(&o, &res->prove);
+	res->proved = true;
+	if (strcmp(c->cf_in, res->cf_path) != 0)
+		name_the_cf(&res->prove.findings, c->cf_in, res->cf_path);
+	if (rc == 0 && res->prove.passed) {
+		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_DONE, res->prove.leaf_served ?
+		    _("the candidate serves the planned certificate") : NULL);
+		return 0;
+	}
+	if (res->prove.interrupted)
+		return fail_step(c, APPLY_STEP_PROVE, xstrdup(_("the proof was interrupted")));
+	for (i = 0; i < res->prove.findings.n && err == NULL; i++)
+		if (res->prove.findings.v[i].severity == SEV_ERROR)
+			err = &res->prove.findings.v[i];
+	detail = err ? xstrdup(err->message) : xstrdup(_("the proof failed"));
+	if (!rq->force)
+		res->outcome = APPLY_REFUSED;
+	step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_FAILED, detail);
+	free(detail);
+	return rq->force ? 0 : -1;
 }
 
 /* Backups, then the renames, as one transaction (src/core/journal.c). */
@@ -700,13 +803,14 @@ apply_steps(struct apply_ctx *c)
 		res->mc_diff = xstrdup("");
 		res->cf_diff = xstrdup("");
 		step_set(rq, res, APPLY_STEP_SENDMAIL, APPLY_ST_SKIPPED, _("unchanged"));
+		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("unchanged"));
 		step_set(rq, res, APPLY_STEP_BACKUP, APPLY_ST_SKIPPED, _("unchanged"));
 		step_set(rq, res, APPLY_STEP_INSTALL, APPLY_ST_SKIPPED, _("unchanged"));
 		if (rq->restart)
 			step_set(rq, res, APPLY_STEP_RESTART, APPLY_ST_SKIPPED, _("unchanged"));
 		return 0;
 	}
-	if (do_sendmail(c) == -1)
+	if (do_sendmail(c) == -1 || do_prove(c) == -1)
 		return -1;
 	res->mc_diff = udiff(c->old_mc, c->new_mc, res->mc_path, res->mc_path);
 	res->cf_diff = cf_changed ? udiff(c->have_cf ? c->old_cf : "", c->new_cf,
@@ -717,6 +821,8 @@ apply_steps(struct apply_ctx *c)
 		step_set(rq, res, APPLY_STEP_INSTALL, APPLY_ST_SKIPPED, _("--dry-run"));
 		return rq->restart ? do_restart(c) : 0;
 	}
+	if (rq->cancel != NULL && *rq->cancel)
+		return fail_step(c, APPLY_STEP_BACKUP, xstrdup(_("interrupted before the install")));
 	if (do_backup_install(c) == -1)
 		return -1;
 	res->outcome = APPLY_CHANGED;
@@ -768,6 +874,11 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 		rmdir(c.scratch);
 		free(c.scratch);
 	}
+	if (c.have_cfplan)
+		for (i = 0; i < PF_COUNT; i++) {
+			free(c.cfplan.value[i]);
+			free(c.cfplan.origin[i].file);
+		}
 	emit_result_free(&c.em);
 	free(c.sfx);
 	free(c.mc_in);
@@ -980,5 +1091,6 @@ apply_result_free(struct apply_result *res)
 	free(res->mc_backup);
 	free(res->cf_backup);
 	free(res->restart_command);
+	prove_result_free(&res->prove);
 	memset(res, 0, sizeof(*res));
 }

@@ -424,6 +424,26 @@ key_load_file(const char *path, struct key *out, char **err)
 	return LOAD_OK;
 }
 
+time_t
+cert_expiry_window(const struct cert *c)
+{
+	time_t life = c->not_after - c->not_before;
+
+	return life / 3 < CERT_EXPIRY_WARN ? life / 3 : CERT_EXPIRY_WARN;
+}
+
+enum cert_validity
+cert_validity_at(const struct cert *c, time_t now)
+{
+	if (now > c->not_after)
+		return CERT_EXPIRED;
+	if (now < c->not_before)
+		return CERT_NOT_YET_VALID;
+	if (c->not_after - now < cert_expiry_window(c))
+		return CERT_EXPIRING;
+	return CERT_VALID;
+}
+
 bool
 key_matches_cert(const struct key *k, const struct cert *c)
 {

@@ -58,14 +58,12 @@ static void
 check_validity(struct check_ctx *c, const struct identity *id, const char *path,
     const struct cert *leaf)
 {
-	time_t now = c->plan->now, left = leaf->not_after - now;
-	time_t life = leaf->not_after - leaf->not_before, warn = 14 * DAY;
+	time_t left = leaf->not_after - c->plan->now, warn = cert_expiry_window(leaf);
+	enum cert_validity v = cert_validity_at(leaf, c->plan->now);
 	char d[32];
 	struct finding *f;
 
-	if (life / 3 < warn)
-		warn = life / 3;
-	if (now > leaf->not_after) {
+	if (v == CERT_EXPIRED) {
 		date_of(leaf->not_after, d, sizeof(d));
 		/* our client certificate: sendmail still uses it, servers that ask for one
 		 * mostly log verify=FAIL and take the mail (a warning) */
@@ -76,7 +74,7 @@ check_validity(struct check_ctx *c, const struct identity *id, const char *path,
 		    "restart sendmail") : _("renew it at its CA (or make a new one), install it and "
 		    "restart sendmail"));
 		finding_set_reproduce(f, "openssl x509 -in %s -noout -checkend 0", path);
-	} else if (now < leaf->not_before) {
+	} else if (v == CERT_NOT_YET_VALID) {
 		date_of(leaf->not_before, d, sizeof(d));
 		f = findings_add(c->out, "cert.not-yet-valid", id->server ? SEV_ERROR : SEV_WARNING,
 		    path,
@@ -85,7 +83,7 @@ check_validity(struct check_ctx *c, const struct identity *id, const char *path,
 		    "wrong?"), d, id->peers);
 		finding_set_fix(f, _("check the system clock (timedatectl), or wait until %s"), d);
 		finding_set_reproduce(f, "openssl x509 -in %s -noout -startdate", path);
-	} else if (left < warn) {
+	} else if (v == CERT_EXPIRING) {
 		date_of(leaf->not_after, d, sizeof(d));
 		f = findings_add(c->out, "cert.expiring", SEV_WARNING, path,
 		    _("the certificate expires on %s, in %lld day(s); after that %s reject it"),

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "smtls/explain.h"
 #include "smtls/i18n.h"
@@ -1040,16 +1042,120 @@ explain_describe_hop_setup(const struct explain_hop *h, const struct explain_set
 		apply_setup(setup, "", -1, EXD_SERVER, h->from, "", out);
 }
 
-/* Summary: an open-addressing hash table over (direction, relay). */
+/*
+ * Summary: an open-addressing hash table over (direction, relay). A table slot holds the
+ * entry's index + 1 and 32 bits of its hash, so that a probe touches the entry (and its relay
+ * text) only when these agree.
+ */
 
-static unsigned long
+/*
+ * The summary's large arrays (the entries, the table, the relay texts: about 16 MB at the
+ * limit) in 2 MiB-aligned memory that the kernel may back with huge pages: thousands of page
+ * faults fewer, which cost most in a virtual machine. Zeroed; from BIG_MIN bytes on, where
+ * madvise(MADV_HUGEPAGE) exists; calloc otherwise.
+ */
+#define BIG_ALIGN	((size_t)2 << 20)
+#define BIG_MIN		((size_t)256 << 10)	/* smaller ones: calloc */
+
+static void *
+big_alloc(size_t size)
+{
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+	if (size >= BIG_MIN) {
+		size_t len = (size + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1);
+		char *m = mmap(NULL, len + BIG_ALIGN, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *a;
+
+		if (m == MAP_FAILED)
+			abort();	/* out of memory, as xmalloc() */
+		a = (char *)(((uintptr_t)m + BIG_ALIGN - 1) & ~(uintptr_t)(BIG_ALIGN - 1));
+		if (a > m)
+			munmap(m, (size_t)(a - m));
+		munmap(a + len, (size_t)(m + BIG_ALIGN - a));
+		(void)madvise(a, len, MADV_HUGEPAGE);
+		return a;
+	}
+#endif
+	return xcalloc(1, size);
+}
+
+static void
+big_free(void *p, size_t size)
+{
+	if (p == NULL)
+		return;
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+	if (size >= BIG_MIN) {
+		munmap(p, (size + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1));
+		return;
+	}
+#endif
+	free(p);
+}
+
+/* A chunk of relay texts: they follow this header. */
+struct arena_chunk {
+	struct arena_chunk	*prev;
+	size_t			 size;
+};
+
+/* A copy of a relay text, from chunks of 64 and 128 KiB, then 2 MiB (freed together). */
+static char *
+arena_strdup(struct explain_summary *s, const char *t)
+{
+	struct arena_chunk *c = (struct arena_chunk *)(void *)s->arena;
+	size_t n = strlen(t) + 1, size;
+	char *r;
+
+	if (c == NULL || s->arena_used + n > c->size) {
+		size = c == NULL ? (size_t)64 << 10 :
+		    c->size * 2 < BIG_MIN ? c->size * 2 : BIG_ALIGN;
+		while (size < sizeof(*c) + n)
+			size *= 2;
+		c = big_alloc(size);
+		c->prev = (struct arena_chunk *)(void *)s->arena;
+		c->size = size;
+		s->arena = (char *)c;
+		s->arena_used = sizeof(*c);
+	}
+	r = s->arena + s->arena_used;
+	memcpy(r, t, n);
+	s->arena_used += n;
+	return r;
+}
+
+static void
+arena_free(struct explain_summary *s)
+{
+	struct arena_chunk *c = (struct arena_chunk *)(void *)s->arena, *prev;
+
+	for (; c != NULL; c = prev) {
+		prev = c->prev;
+		big_free(c, c->size);
+	}
+	s->arena = NULL;
+}
+
+/* A hash of the text and the direction, 8 bytes a step. */
+static uint64_t
 relay_hash(const char *s, enum explain_dir d)
 {
-	unsigned long h = 2166136261u ^ (unsigned long)d;
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)d ^ ((uint64_t)n << 32), w;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 29;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+	}
+	h ^= h >> 32;
+	h *= 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 29);
 }
 
 void
@@ -1057,23 +1163,28 @@ explain_summary_init(struct explain_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->table_size = 1024;
-	s->table = xcalloc(s->table_size, sizeof(*s->table));
+	s->table = big_alloc(s->table_size * sizeof(*s->table));
+	s->other = _("(other relays)");
+	s->too_many = _("(one of too many different errors to keep)");
 }
 
 static void
 table_grow(struct explain_summary *s)
 {
 	size_t i, size = s->table_size * 2;
-	size_t *t = xcalloc(size, sizeof(*t));
+	struct explain_summary_slot *t = big_alloc(size * sizeof(*t));
 
-	for (i = 0; i < s->n; i++) {
-		size_t h = relay_hash(s->v[i].relay, s->v[i].dir) & (size - 1);
+	for (i = 0; i < s->table_size; i++) {
+		size_t h;
 
-		while (t[h] != 0)
+		if (s->table[i].index == 0)
+			continue;
+		h = s->table[i].hash & (size - 1);
+		while (t[h].index != 0)
 			h = (h + 1) & (size - 1);
-		t[h] = i + 1;
+		t[h] = s->table[i];
 	}
-	free(s->table);
+	big_free(s->table, s->table_size * sizeof(*s->table));
 	s->table = t;
 	s->table_size = size;
 }
@@ -1082,29 +1193,52 @@ table_grow(struct explain_summary *s)
 static size_t
 entry_slot(struct explain_summary *s, const char *relay, enum explain_dir dir)
 {
-	size_t h, slot;
+	size_t h, slot, d = (size_t)dir < 3 ? (size_t)dir : 0;
+	uint64_t hash;
 	struct explain_relay *r;
 
-	if (s->n >= EXPLAIN_SUMMARY_MAX)
-		relay = _("(other relays)");
-	h = relay_hash(relay, dir) & (s->table_size - 1);
-	while ((slot = s->table[h]) != 0) {
-		if (s->v[slot - 1].dir == dir && strcmp(s->v[slot - 1].relay, relay) == 0)
-			return slot;
+	if (s->n >= EXPLAIN_SUMMARY_MAX) {
+		/* past the limit every line goes to "(other relays)" of its direction */
+		if (s->other_slot[d] != 0 && s->v[s->other_slot[d] - 1].dir == dir)
+			return s->other_slot[d];
+		relay = s->other;
+	}
+	hash = relay_hash(relay, dir);
+	h = (size_t)hash & (s->table_size - 1);
+	while ((slot = s->table[h].index) != 0) {
+		if (s->table[h].hash == (uint32_t)hash && s->v[slot - 1].dir == dir &&
+		    strcmp(s->v[slot - 1].relay, relay) == 0)
+			goto found;
 		h = (h + 1) & (s->table_size - 1);
 	}
 	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct explain_relay *v;
+
+		/* from BIG_MIN on, room for the limit and an "(other relays)" a direction at
+		 * once: its pages are only backed once used, and it is never copied again */
+		if (cap * sizeof(*v) >= BIG_MIN && s->n < EXPLAIN_SUMMARY_MAX + 3)
+			cap = EXPLAIN_SUMMARY_MAX + 3;
+		v = big_alloc(cap * sizeof(*v));
+		if (s->n > 0)
+			memcpy(v, s->v, s->n * sizeof(*v));
+		big_free(s->v, s->cap * sizeof(*v));
+		s->v = v;
+		s->cap = cap;
 	}
 	r = &s->v[s->n];
 	memset(r, 0, sizeof(*r));
-	r->relay = xstrdup(relay);
+	r->relay = arena_strdup(s, relay);
 	r->dir = dir;
-	s->table[h] = ++s->n;
+	s->table[h].index = (uint32_t)++s->n;
+	s->table[h].hash = (uint32_t)hash;
+	slot = s->n;
 	if (s->n * 2 > s->table_size)
 		table_grow(s);
-	return s->n;
+found:
+	if (relay == s->other)
+		s->other_slot[d] = slot;
+	return slot;
 }
 
 static void
@@ -1119,10 +1253,17 @@ seen(struct explain_relay *r, const struct explain_line *l)
 static const char *
 intern_error(struct explain_summary *s, const char *a, const char *b, const char *c)
 {
+	const char *const part[3] = { a, b, c };
 	char t[3 * EXPLAIN_FIELD_MAX];
-	size_t size = 2 * EXPLAIN_ERRORS_MAX, h, slot;
+	size_t size = 2 * EXPLAIN_ERRORS_MAX, h, slot, i, len = 0;
 
-	snprintf(t, sizeof(t), "%s%s%s", a, b, c);
+	for (i = 0; i < 3; i++) {	/* a, b and c, cut to the buffer */
+		size_t n = strnlen(part[i], sizeof(t) - 1 - len);
+
+		memcpy(t + len, part[i], n);
+		len += n;
+	}
+	t[len] = '\0';
 	if (s->error_table == NULL)
 		s->error_table = xcalloc(size, sizeof(*s->error_table));
 	h = relay_hash(t, EXD_UNKNOWN) & (size - 1);
@@ -1132,7 +1273,7 @@ intern_error(struct explain_summary *s, const char *a, const char *b, const char
 		h = (h + 1) & (size - 1);
 	}
 	if (s->nerrors == EXPLAIN_ERRORS_MAX)
-		return _("(one of too many different errors to keep)");
+		return s->too_many;
 	s->errors = xreallocarray(s->errors, s->nerrors + 1, sizeof(*s->errors));
 	s->errors[s->nerrors++] = xstrdup(t);
 	s->error_table[h] = s->nerrors;
@@ -1283,13 +1424,12 @@ explain_summary_free(struct explain_summary *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		free(s->v[i].relay);
+	arena_free(s);
 	for (i = 0; i < s->nerrors; i++)
 		free(s->errors[i]);
 	free(s->errors);
 	free(s->error_table);
-	free(s->v);
-	free(s->table);
+	big_free(s->v, s->cap * sizeof(*s->v));
+	big_free(s->table, s->table_size * sizeof(*s->table));
 	memset(s, 0, sizeof(*s));
 }

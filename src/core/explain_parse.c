@@ -2,10 +2,14 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if defined(__SSE2__) && defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
 #endif
 
 #include "smtls/explain.h"
@@ -33,7 +37,7 @@ explain_verify_parse(const char *s)
 	if (*s == '\0')
 		return EXV_UNSET;
 	for (v = EXV_OK; v < EXV_DANE_OTHER; v++)
-		if (strcmp(s, verify_names[v]) == 0)
+		if (s[0] == verify_names[v][0] && strcmp(s, verify_names[v]) == 0)
 			return (enum explain_verify)v;
 	if (strncmp(s, "DANE_", 5) == 0)
 		return EXV_DANE_OTHER;
@@ -108,23 +112,133 @@ sad_sum(__m128i v)
 }
 #endif
 
+#if defined(__SSE2__) && defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 /*
- * The scan. With mail, it also stops at the start of a line that explain_headers_start
- * accepts ("Received:" in any case, "From "): at a line start (the byte before is '\n', or
- * it is p) whose first two bytes are r/R e/E or F r, confirmed by explain_headers_start.
+ * The same tests 32 positions per step with AVX2, on the processors that have it (chosen at
+ * run time: the build targets the baseline). The newlines are counted from the same loads
+ * (a popcount of the newline mask), and with mail the line starts come from that mask too.
+ * Returns the hit, or NULL with *at where the blocks stopped (fewer than 32 + SCAN_REACH bytes
+ * left); *newlines: the newlines before the hit or *at.
  */
-static inline const char *
-scan(const char *p, const char *end, size_t *newlines, bool mail)
-{
-	const char *i = p, *r;
-	size_t nl = 0;
+#define SCAN_AVX2	1
+#define AVX2_TARGET	__attribute__((target("avx2,popcnt")))
 
-	if (mail && p < end && explain_headers_start(p, end)) {
-		if (newlines != NULL)
-			*newlines = 0;
-		return p;
+/*
+ * The AVX2 scan tests two loads a block (the bytes at i and at i + 1) for "tl" in any case,
+ * which both strings hold ("STARTTLS" 5 bytes in, "ruleset=tls_" 8 bytes in): an event at the
+ * 't', confirmed at 5 and 8 bytes before it. With mail, a newline followed by 'R', 'r' or 'F'
+ * is an event at the line start after it. Events come in the order of the matches' starts:
+ * a match has no newline inside, so a line start after a match's start is past its "tl".
+ *
+ * avx2_blocks: the blocks from i on, up to the first with an event: returns that block, with
+ * its events in *ev (bit k: i + k; a line start at i + 32 is bit 32), the line starts among
+ * them in *hv, and its newlines in *n;
+ * or the first block too near the end. Adds the newlines of the blocks before it to *nl.
+ * No calls in this loop: the constants stay in registers.
+ */
+AVX2_TARGET __attribute__((always_inline))
+static inline const char *
+avx2_blocks(const char *i, const char *end, bool mail, size_t *nl, uint64_t *ev, uint64_t *hv,
+    unsigned *n)
+{
+	const __m256i lf = _mm256_set1_epi8('\n'), low = _mm256_set1_epi8(0x20);
+	const __m256i ct = _mm256_set1_epi8('t'), cl = _mm256_set1_epi8('l');
+	const __m256i cr = _mm256_set1_epi8('r'), cf = _mm256_set1_epi8('F');
+	size_t count = *nl;
+
+	for (; end - i >= 32 + SCAN_REACH; i += 32) {
+		__m256i b0 = _mm256_loadu_si256((const __m256i *)(const void *)i);
+		__m256i b1 = _mm256_loadu_si256((const __m256i *)(const void *)(i + 1));
+		__m256i l1 = _mm256_or_si256(b1, low);
+		unsigned tl = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+		    _mm256_cmpeq_epi8(_mm256_or_si256(b0, low), ct), _mm256_cmpeq_epi8(l1, cl)));
+		unsigned bn = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b0, lf));
+		uint64_t h = 0;
+
+		if (mail)
+			h = (uint64_t)(bn & (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+			    _mm256_cmpeq_epi8(l1, cr), _mm256_cmpeq_epi8(b1, cf)))) << 1;
+		if ((tl | h) != 0) {
+			*ev = tl | h;
+			*hv = h;
+			*n = bn;
+			break;
+		}
+		count += (size_t)__builtin_popcount(bn);
 	}
+	*nl = count;
+	return i;
+}
+
+/*
+ * The same scan with AVX2, 32 positions a step, on the processors that have it (chosen at
+ * run time: the build targets the baseline). The newlines are counted from the same loads.
+ * Returns the hit, or NULL with *at where the blocks stopped (fewer than 32 + SCAN_REACH bytes
+ * left); *newlines: the newlines before the hit or *at.
+ */
+AVX2_TARGET
+static const char *
+scan_avx2(const char *p, const char *end, size_t *newlines, bool mail, const char **at)
+{
+	const char *i = p, *r, *x;
+	size_t nl = 0;
+	uint64_t ev = 0, hv = 0;
+	unsigned n = 0;
+
+	for (;; i += 32) {
+		i = mail ? avx2_blocks(i, end, true, &nl, &ev, &hv, &n) :
+		    avx2_blocks(i, end, false, &nl, &ev, &hv, &n);
+		if (end - i < 32 + SCAN_REACH)
+			break;
+		for (; ev != 0; ev &= ev - 1) {
+			int k = __builtin_ctzll(ev);
+
+			x = i + k;
+			if (hv >> k & 1) {	/* a line start */
+				if (!explain_headers_start(x, end))
+					continue;
+				r = x;
+			} else if (!((x - p >= 5 && (r = scan_confirm(x - 5, end)) != NULL) ||
+			    (x - p >= 8 && (r = scan_confirm(x - 8, end)) != NULL))) {
+				continue;
+			}
+			/* a match starting before i has no newline between it and i */
+			*newlines = nl + (r <= i ? 0 : r - i >= 32 ? (size_t)__builtin_popcount(n) :
+			    (size_t)__builtin_popcount(n & ((1u << (r - i)) - 1)));
+			return r;
+		}
+		nl += (size_t)__builtin_popcount(n);
+	}
+	/* a match that starts before i with its "tl" past it: the tail looks from i on */
+	for (x = i - p > 8 ? i - 8 : p; x < i; x++)
+		if ((r = scan_confirm(x, end)) != NULL) {
+			*newlines = nl;
+			return r;
+		}
+	*newlines = nl;
+	*at = i;
+	return NULL;
+}
+
+/* Whether this processor has AVX2 (asked once). */
+static bool
+have_avx2(void)
+{
+	static int have = -1;
+
+	if (have < 0) {
+		__builtin_cpu_init();
+		have = __builtin_cpu_supports("avx2") ? 1 : 0;
+	}
+	return have == 1;
+}
+#endif
+
 #ifdef __SSE2__
+/* The same, 16 positions per step with SSE2 (the newlines summed per byte lane). */
+static const char *
+scan_sse2(const char *p, const char *end, size_t *newlines, bool mail, const char **at)
+{
 	const __m128i t = _mm_set1_epi8('T'), l = _mm_set1_epi8('L');
 	const __m128i eq = _mm_set1_epi8('='), us = _mm_set1_epi8('_');
 	const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
@@ -132,6 +246,8 @@ scan(const char *p, const char *end, size_t *newlines, bool mail)
 	const __m128i cf = _mm_set1_epi8('F');
 	__m128i acc = zero;	/* newlines per byte lane, flushed before a lane can overflow */
 	__m128i carry = zero;	/* lane 0: the byte before the block is a newline */
+	const char *i = p, *r;
+	size_t nl = 0;
 	int rounds = 0;
 
 	for (; end - i >= 16 + SCAN_REACH; i += 16) {
@@ -161,9 +277,8 @@ scan(const char *p, const char *end, size_t *newlines, bool mail)
 
 			if ((r = scan_confirm(i + k, end)) != NULL || ((hm >> k & 1) &&
 			    explain_headers_start(i + k, end) && (r = i + k) != NULL)) {
-				if (newlines != NULL)
-					*newlines = nl + sad_sum(acc) + (size_t)__builtin_popcount(
-					    (unsigned)_mm_movemask_epi8(n) & ((1u << k) - 1));
+				*newlines = nl + sad_sum(acc) + (size_t)__builtin_popcount(
+				    (unsigned)_mm_movemask_epi8(n) & ((1u << k) - 1));
 				return r;
 			}
 			m &= m - 1;
@@ -175,8 +290,44 @@ scan(const char *p, const char *end, size_t *newlines, bool mail)
 			rounds = 0;
 		}
 	}
-	nl += sad_sum(acc);
+	*newlines = nl + sad_sum(acc);
+	*at = i;
+	return NULL;
+}
 #endif
+
+/*
+ * The scan. With mail, it also stops at the start of a line that explain_headers_start
+ * accepts ("Received:" in any case, "From "): at a line start (the byte before is '\n', or
+ * it is p) whose first two bytes are r/R e/E or F r, confirmed by explain_headers_start.
+ * The blocks go through the vector loop; the last bytes (and all of them without SSE2)
+ * through the plain one.
+ */
+static inline const char *
+scan(const char *p, const char *end, size_t *newlines, bool mail)
+{
+	const char *i = p, *r = NULL;
+	size_t nl = 0;
+
+	if (mail && p < end && explain_headers_start(p, end)) {
+		if (newlines != NULL)
+			*newlines = 0;
+		return p;
+	}
+#ifdef SCAN_AVX2
+	if (end - p >= 32 + SCAN_REACH && have_avx2())
+		r = scan_avx2(p, end, &nl, mail, &i);
+	else
+#endif
+#ifdef __SSE2__
+	if (end - p >= 16 + SCAN_REACH)
+		r = scan_sse2(p, end, &nl, mail, &i);
+#endif
+	if (r != NULL) {
+		if (newlines != NULL)
+			*newlines = nl;
+		return r;
+	}
 	for (; i < end; i++) {
 		if ((end - i > 6 && i[1] == 'T' && i[6] == 'L' && (r = scan_confirm(i, end)) != NULL) ||
 		    (end - i > 11 && i[7] == '=' && i[11] == '_' &&
@@ -247,19 +398,41 @@ explain_xtext_decode(const char *src, size_t len, char *dst, size_t size)
 	dst[o] = '\0';
 }
 
-/* Copies a field; control characters (log text comes from remote peers) become '?'. */
+/* A character of a field: control characters (log text comes from remote peers) are '?'. */
+static char
+clean_char(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+
+	return (c < 0x20 && c != '\t') || c == 0x7f ? '?' : ch;
+}
+
+/* Copies a field, control characters as '?'. */
 static void
 copy_field(char *dst, size_t size, const char *src, size_t len)
 {
-	size_t i;
+	size_t i = 0, j;
+	uint64_t w;
 
 	if (len >= size)
 		len = size - 1;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		dst[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+	/* 8 bytes a step, the last step overlapping the one before; a step with a byte below
+	 * 0x20 or 0x7f (which the test finds exactly) byte by byte */
+	for (; len >= 8; i += 8) {
+		if (i + 8 > len)
+			i = len - 8;
+		memcpy(&w, src + i, 8);
+		if ((((w - 0x2020202020202020u) | ((w ^ 0x7f7f7f7f7f7f7f7fu) -
+		    0x0101010101010101u)) & ~w & 0x8080808080808080u) == 0)
+			memcpy(dst + i, &w, 8);
+		else
+			for (j = i; j < i + 8; j++)
+				dst[j] = clean_char(src[j]);
+		if (i + 8 == len)
+			break;
 	}
+	for (; len < 8 && i < len; i++)
+		dst[i] = clean_char(src[i]);
 	dst[len] = '\0';
 }
 
@@ -277,6 +450,16 @@ ends(const char *s, size_t len, const char *suffix)
 	size_t n = strlen(suffix);
 
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+/* A character of a key word (isalnum, '_', '-'); ASCII without a call into the locale. */
+static inline bool
+word_char(unsigned char c)
+{
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '_' || c == '-';
+	return isalnum(c) != 0;
 }
 
 /*
@@ -302,8 +485,7 @@ field(const char *msg, size_t len, const char *key, const char **val, size_t *vl
 	for (i = 0; v + i < end; i++) {
 		if (v[i] != ',' || v + i + 1 >= end || v[i + 1] != ' ')
 			continue;
-		for (j = i + 2; v + j < end && (isalnum((unsigned char)v[j]) || v[j] == '_' ||
-		    v[j] == '-'); j++)
+		for (j = i + 2; v + j < end && word_char((unsigned char)v[j]); j++)
 			;
 		if (j > i + 2 && v + j < end && v[j] == '=')
 			break;
@@ -313,13 +495,87 @@ field(const char *msg, size_t len, const char *key, const char **val, size_t *vl
 	return true;
 }
 
+/*
+ * The commas of a message, found once for all its keys: a key starts the message or follows a
+ * comma (and a space), a value ends at a comma that starts ", word=". A message with more
+ * than FIELDS_MAX commas is walked again for each key (field above).
+ */
+#define FIELDS_MAX	32
+
+struct fields {
+	const char	*msg, *end;
+	size_t		 n;		/* commas in comma[]; FIELDS_MAX + 1: too many */
+	const char	*comma[FIELDS_MAX];
+	signed char	 next[FIELDS_MAX];	/* the comma starts ", word=": 1, 0, -1 unknown */
+};
+
 static void
-get_field(const char *msg, size_t len, const char *key, char *dst, size_t size, bool xtext)
+fields_init(struct fields *f, const char *msg, size_t len)
+{
+	const char *q = msg, *c, *end = msg + len;
+
+	f->msg = msg;
+	f->end = end;
+	f->n = 0;
+	while (q < end && (c = memchr(q, ',', (size_t)(end - q))) != NULL) {
+		if (f->n == FIELDS_MAX) {
+			f->n++;
+			return;
+		}
+		f->next[f->n] = -1;
+		f->comma[f->n++] = c;
+		q = c + 1;
+	}
+}
+
+/* Whether comma k starts ", word=" (the end of the value before it), found when asked. */
+static bool
+fields_next(struct fields *f, size_t k)
+{
+	const char *c = f->comma[k], *end = f->end, *j;
+
+	if (f->next[k] < 0) {
+		for (j = c + 2; j < end && word_char((unsigned char)*j); j++)
+			;
+		f->next[k] = c + 1 < end && c[1] == ' ' && j > c + 2 && j < end && *j == '=';
+	}
+	return f->next[k] == 1;
+}
+
+/* The same as field() on the message, from its commas. */
+static inline bool
+fields_get(struct fields *f, const char *key, const char **val, size_t *vlen)
+{
+	size_t klen = strlen(key), k = 0;
+	const char *q = f->msg, *end = f->end, *v;
+
+	if (f->n > FIELDS_MAX)
+		return field(f->msg, (size_t)(end - f->msg), key, val, vlen);
+	for (;;) {
+		if ((size_t)(end - q) > klen && q[0] == key[0] && q[klen] == '=' &&
+		    memcmp(q, key, klen) == 0)
+			break;
+		/* the next comma: the key candidates follow the commas in order */
+		if (k == f->n || end - f->comma[k] < 2)
+			return false;
+		q = f->comma[k] + 1 + (f->comma[k][1] == ' ');
+		k++;
+	}
+	v = q + klen + 1;
+	while (k < f->n && (f->comma[k] < v || !fields_next(f, k)))
+		k++;
+	*val = v;
+	*vlen = k < f->n ? (size_t)(f->comma[k] - v) : (size_t)(end - v);
+	return true;
+}
+
+static inline void
+get_field(struct fields *f, const char *key, char *dst, size_t size, bool xtext)
 {
 	const char *v;
 	size_t vl;
 
-	if (!field(msg, len, key, &v, &vl)) {
+	if (!fields_get(f, key, &v, &vl)) {
 		dst[0] = '\0';
 		return;
 	}
@@ -336,7 +592,7 @@ is_month(const char *s)
 	size_t i;
 
 	for (i = 0; i < 36; i += 3)
-		if (memcmp(s, months + i, 3) == 0)
+		if (s[0] == months[i] && s[1] == months[i + 1] && s[2] == months[i + 2])
 			return true;
 	return false;
 }
@@ -420,7 +676,10 @@ parse_framing(const char *s, size_t len, struct explain_line *out)
 	}
 	/* prog[pid]: */
 	for (i = 0; i + 2 < len; i++) {
-		if (s[i] == '[' && isdigit((unsigned char)s[i + 1])) {
+		if ((t = memchr(s + i, '[', len - 2 - i)) == NULL)
+			break;
+		i = (size_t)(t - s);
+		if (isdigit((unsigned char)s[i + 1])) {
 			size_t j = i + 1;
 
 			while (j < len && isdigit((unsigned char)s[j]))
@@ -452,11 +711,14 @@ message_start(const char *line, size_t len)
 static void
 parse_ruleset(const char *m, size_t n, struct explain_line *out)
 {
+	struct fields f;
+
+	fields_init(&f, m, n);
 	out->kind = EXK_RULESET;
-	get_field(m, n, "ruleset", out->ruleset, sizeof(out->ruleset), false);
-	get_field(m, n, "arg1", out->verify_raw, sizeof(out->verify_raw), false);
-	get_field(m, n, "relay", out->relay, sizeof(out->relay), false);
-	get_field(m, n, "reject", out->problem, sizeof(out->problem), false);
+	get_field(&f, "ruleset", out->ruleset, sizeof(out->ruleset), false);
+	get_field(&f, "arg1", out->verify_raw, sizeof(out->verify_raw), false);
+	get_field(&f, "relay", out->relay, sizeof(out->relay), false);
+	get_field(&f, "reject", out->problem, sizeof(out->problem), false);
 	out->verify = explain_verify_parse(out->verify_raw);
 	out->dir = strcmp(out->ruleset, "tls_client") == 0 ? EXD_SERVER : EXD_CLIENT;
 }
@@ -498,9 +760,12 @@ parse_error(const char *e, size_t n, struct explain_line *out)
 {
 	copy_field(out->problem, sizeof(out->problem), e, n);
 	if (starts(e, n, "accept failed=") || starts(e, n, "connect failed=")) {
+		struct fields f;
+
+		fields_init(&f, e, n);
 		out->kind = EXK_HANDSHAKE;
-		get_field(e, n, "reason", out->verifymsg, sizeof(out->verifymsg), false);
-		get_field(e, n, "relay", out->relay, sizeof(out->relay), false);
+		get_field(&f, "reason", out->verifymsg, sizeof(out->verifymsg), false);
+		get_field(&f, "relay", out->relay, sizeof(out->relay), false);
 	} else if (has(e, n, "check_private_key")) {
 		out->kind = EXK_KEY_MISMATCH;
 		paren_file(e, n, out->file, sizeof(out->file));
@@ -522,9 +787,10 @@ parse_error(const char *e, size_t n, struct explain_line *out)
 
 /* "STARTTLS=who..." */
 static void
-parse_who(const char *m, size_t n, struct explain_line *out)
+parse_who(const char *m, size_t n, struct explain_line *out, bool summary)
 {
 	const char *p = m + 9, *end = m + n, *r, *u, *v;
+	struct fields f;
 	size_t rl, vl;
 
 	if (starts(p, (size_t)(end - p), "server"))
@@ -553,22 +819,28 @@ parse_who(const char *m, size_t n, struct explain_line *out)
 	}
 	r = p + 1 + (p + 1 < end && p[1] == ' ');
 	rl = (size_t)(end - r);
-	if (starts(r, rl, "relay=") && field(r, rl, "verify", &v, &vl)) {
+	if (starts(r, rl, "relay=") || starts(r, rl, "cert-subject="))
+		fields_init(&f, r, rl);
+	if (starts(r, rl, "relay=") && fields_get(&f, "verify", &v, &vl)) {
 		out->kind = EXK_RESULT;
-		get_field(r, rl, "relay", out->relay, sizeof(out->relay), false);
-		get_field(r, rl, "version", out->version, sizeof(out->version), false);
-		get_field(r, rl, "verify", out->verify_raw, sizeof(out->verify_raw), false);
-		get_field(r, rl, "cipher", out->cipher, sizeof(out->cipher), false);
-		get_field(r, rl, "bits", out->bits, sizeof(out->bits), false);
+		get_field(&f, "relay", out->relay, sizeof(out->relay), false);
+		copy_field(out->verify_raw, sizeof(out->verify_raw), v, vl);
 		out->verify = explain_verify_parse(out->verify_raw);
+		if (summary)
+			return;
+		get_field(&f, "version", out->version, sizeof(out->version), false);
+		get_field(&f, "cipher", out->cipher, sizeof(out->cipher), false);
+		get_field(&f, "bits", out->bits, sizeof(out->bits), false);
 	} else if (starts(r, rl, "relay=") && has(r, rl, "status=trying_again")) {
 		out->kind = EXK_FALLBACK;
-		get_field(r, rl, "relay", out->relay, sizeof(out->relay), false);
+		get_field(&f, "relay", out->relay, sizeof(out->relay), false);
 	} else if (starts(r, rl, "cert-subject=")) {
 		out->kind = EXK_CERT;
-		get_field(r, rl, "cert-subject", out->subject, sizeof(out->subject), true);
-		get_field(r, rl, "cert-issuer", out->issuer, sizeof(out->issuer), true);
-		get_field(r, rl, "verifymsg", out->verifymsg, sizeof(out->verifymsg), true);
+		get_field(&f, "verifymsg", out->verifymsg, sizeof(out->verifymsg), true);
+		if (summary)
+			return;
+		get_field(&f, "cert-subject", out->subject, sizeof(out->subject), true);
+		get_field(&f, "cert-issuer", out->issuer, sizeof(out->issuer), true);
 	} else if (starts(r, rl, "init=")) {
 		out->kind = EXK_INIT;
 		copy_field(out->problem, sizeof(out->problem), r + 5, rl - 5);
@@ -636,8 +908,8 @@ parse_colon(const char *m, size_t n, struct explain_line *out)
 	}
 }
 
-bool
-explain_parse(const char *line, size_t len, struct explain_line *out)
+static bool
+parse(const char *line, size_t len, struct explain_line *out, bool summary)
 {
 	const char *m;
 	size_t n;
@@ -662,8 +934,20 @@ explain_parse(const char *line, size_t len, struct explain_line *out)
 	if (m[0] == 'r')
 		parse_ruleset(m, n, out);
 	else if (m[8] == '=')
-		parse_who(m, n, out);
+		parse_who(m, n, out, summary);
 	else
 		parse_colon(m, n, out);
 	return out->kind != EXK_NONE;
+}
+
+bool
+explain_parse(const char *line, size_t len, struct explain_line *out)
+{
+	return parse(line, len, out, false);
+}
+
+bool
+explain_parse_summary(const char *line, size_t len, struct explain_line *out)
+{
+	return parse(line, len, out, true);
 }

@@ -431,8 +431,10 @@ explain_headers_start(const char *p, const char *end)
 {
 	size_t n = (size_t)(end - p);
 
+	if (n < 5 || (*p != 'R' && *p != 'r' && *p != 'F'))	/* most lines, at once */
+		return false;
 	return (n >= 9 && strncasecmp(p, "Received:", 9) == 0) ||
-	    (n >= 5 && memcmp(p, "From ", 5) == 0);
+	    memcmp(p, "From ", 5) == 0;
 }
 
 bool

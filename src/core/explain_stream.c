@@ -17,6 +17,12 @@
 #ifndef STREAM_BUF	/* the fuzz target builds this file with a small one */
 #define STREAM_BUF	(1024 * 1024)	/* read size; a longer line is cut at this length */
 #endif
+#ifndef STREAM_GZBUF	/* and with small zlib buffers (see fuzz_explain_stream.c) */
+#define STREAM_GZBUF	(256 * 1024)	/* zlib's input buffer for a gzip log */
+#endif
+#ifndef STREAM_READ
+#define STREAM_READ	(128 * 1024)	/* a read(2): the block scanned is still in the cache */
+#endif
 #define STREAM_LINE_MAX	(16UL * STREAM_BUF)	/* a longer line: not a text log, stop */
 #define STREAM_TEXT_CHECK	(64 * 1024)	/* a NUL byte in these first bytes: not text */
 
@@ -56,7 +62,7 @@ src_open(struct logsrc *s, const char *path, char **err)
 		close(s->fd);
 		return -1;
 	}
-	gzbuffer(s->gz, 256 * 1024);
+	gzbuffer(s->gz, STREAM_GZBUF);
 	return 0;
 }
 
@@ -240,7 +246,9 @@ stream(const char *path, void (*fn)(void *arg, const char *line, size_t len,
 	for (;;) {
 		char *nl;
 
-		if ((r = src_read(&s, buf + have, STREAM_BUF - have, err)) <= 0) {
+		/* zlib inflates a large read straight into buf: no STREAM_READ for it */
+		if ((r = src_read(&s, buf + have, STREAM_BUF - have < STREAM_READ || s.gz != NULL ?
+		    STREAM_BUF - have : STREAM_READ, err)) <= 0) {
 			rc = r < 0 ? -1 : 0;
 			break;
 		}

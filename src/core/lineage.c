@@ -12,7 +12,6 @@
 #include "smtls/lineage.h"
 #include "smtls/xmalloc.h"
 
-#define LINEAGE_DAY	86400
 
 const char *
 lineage_gen_name(enum lineage_gen gen)
@@ -132,20 +131,18 @@ static void
 judge_times(struct lineage *l, time_t now)
 {
 	char when[32];
-	time_t life = l->leaf.not_after - l->leaf.not_before, warn = life / 3;
+	enum cert_validity v = cert_validity_at(&l->leaf, now);
 	size_t i;
 
 	time_format_iso(l->leaf.not_after, when, sizeof(when));
-	if (warn > 14 * LINEAGE_DAY)
-		warn = 14 * LINEAGE_DAY;
-	if (now >= l->leaf.not_after)
+	if (v == CERT_EXPIRED)
 		finding_set_fix(findings_add(&l->findings, "cert.expired", SEV_ERROR, l->cert_file,
 		    _("the certificate of %s expired on %s; peers that verify refuse it"), l->name,
 		    when), "certbot renew --cert-name %s", l->name);
-	else if (now < l->leaf.not_before)
+	else if (v == CERT_NOT_YET_VALID)
 		findings_add(&l->findings, "cert.not-yet-valid", SEV_ERROR, l->cert_file,
 		    _("the certificate of %s is not valid yet"), l->name);
-	else if (l->leaf.not_after - now < warn)
+	else if (v == CERT_EXPIRING)
 		finding_set_fix(findings_add(&l->findings, "cert.expiring", SEV_WARNING,
 		    l->cert_file, _("the certificate of %s expires on %s and has not been renewed; "
 		    "is certbot's timer running?"), l->name, when),
@@ -153,7 +150,7 @@ judge_times(struct lineage *l, time_t now)
 	for (i = 0; i < l->chain.n; i++) {
 		const struct cert *c = &l->chain.v[i];
 
-		if (now < c->not_after)
+		if (cert_validity_at(c, now) != CERT_EXPIRED)
 			continue;
 		time_format_iso(c->not_after, when, sizeof(when));
 		finding_set_fix(findings_add(&l->findings, "chain.expired-ca", SEV_ERROR,

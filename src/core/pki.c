@@ -640,11 +640,12 @@ pki_bundle_sort(const struct certlist *pool, const struct key *key,
 		best_score = -1;
 		for (i = 0; i < uniq.n; i++) {
 			const struct cert *c = &uniq.v[i];
+			enum cert_validity v = cert_validity_at(c, now);
 
 			if (cert_equal(c, &out->leaf) || in_list(&out->chain, c) ||
 			    !cert_issued_by(cur, c))
 				continue;
-			score = (now >= c->not_before && now < c->not_after ? 2 : 0) +
+			score = (v == CERT_VALID || v == CERT_EXPIRING ? 2 : 0) +
 			    (c->self_signed ? 0 : 1);
 			if (score > best_score || (score == best_score &&
 			    c->not_after > best->not_after)) {

@@ -548,9 +548,10 @@ judge_validity(const struct probe_opts *o, struct probe_result *r)
 
 	for (i = 0; i < r->chain.n; i++) {
 		const struct cert *c = &r->chain.v[i];
+		enum cert_validity v = cert_validity_at(c, o->now);
 		struct finding *f;
 
-		if (o->now > c->not_after) {
+		if (v == CERT_EXPIRED) {
 			time_format_iso(c->not_after, d, sizeof(d));
 			if (i == 0) {
 				f = findings_add(fs, "cert.expired", SEV_ERROR, NULL, _("The server's "
@@ -566,24 +567,17 @@ judge_validity(const struct probe_opts *o, struct probe_result *r)
 				    "current chain (for Let's Encrypt, the current chain.pem)."));
 			}
 			add_reproduce(f, o);
-		} else if (o->now < c->not_before) {
+		} else if (v == CERT_NOT_YET_VALID) {
 			time_format_iso(c->not_before, d, sizeof(d));
 			f = findings_add(fs, "cert.not-yet-valid", SEV_ERROR, NULL, _("Certificate "
 			    "#%zu (%s) is not valid before %s."), i, c->subject, d);
 			finding_set_fix(f, _("Check the clocks, ours and the server's."));
-		} else if (i == 0) {
-			time_t left = c->not_after - o->now, life = c->not_after - c->not_before;
-			time_t limit = 14 * 86400;
-
-			if (life / 3 < limit)
-				limit = life / 3;
-			if (left < limit) {
-				time_format_iso(c->not_after, d, sizeof(d));
-				f = findings_add(fs, "cert.expiring", SEV_WARNING, NULL, _("The server's "
-				    "certificate expires on %s (in %lld hours)."), d,
-				    (long long)(left / 3600));
-				finding_set_fix(f, _("Renew it now."));
-			}
+		} else if (i == 0 && v == CERT_EXPIRING) {
+			time_format_iso(c->not_after, d, sizeof(d));
+			f = findings_add(fs, "cert.expiring", SEV_WARNING, NULL, _("The server's "
+			    "certificate expires on %s (in %lld hours)."), d,
+			    (long long)((c->not_after - o->now) / 3600));
+			finding_set_fix(f, _("Renew it now."));
 		}
 	}
 }

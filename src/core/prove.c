@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/x509_vfy.h>
+
 #include "smtls/chain.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
@@ -366,6 +368,18 @@ uts_works(const char *name, int *e)
 	return ok;
 }
 
+const char *
+prove_host_name(const struct tls_plan *plan, const struct sendmail_host *h)
+{
+	if (plan != NULL && plan->hostname != NULL && strchr(plan->hostname, '.') != NULL)
+		return plan->hostname;
+	if (h->fqdn[0] != '\0')
+		return h->fqdn;
+	if (strchr(h->name, '.') != NULL)
+		return h->name;
+	return PROVE_FALLBACK_NAME;
+}
+
 static void
 do_host(struct ctx *c)
 {
@@ -376,14 +390,7 @@ do_host(struct ctx *c)
 
 	step(c, PROVE_STEP_HOST, PROVE_RUNNING, NULL);
 	sendmail_host_check(&h);
-	if (c->o->plan->hostname != NULL && strchr(c->o->plan->hostname, '.') != NULL)
-		name = c->o->plan->hostname;
-	else if (h.fqdn[0] != '\0')
-		name = h.fqdn;
-	else if (strchr(h.name, '.') != NULL)
-		name = h.name;
-	else
-		name = PROVE_FALLBACK_NAME;
+	name = prove_host_name(c->o->plan, &h);
 	c->r->hostname = xstrdup(name);
 	c->r->own_uts = uts_works(name, &e);
 	c->sleeps = !h.qualified && !c->r->own_uts;
@@ -769,6 +776,35 @@ compare_chain(struct ctx *c)
 }
 
 /*
+ * A chain the candidate serves in full (the planned leaf, and its issuer unless that is a
+ * root) that ends at a root the public roots lack is the certificate's nature (self-signed,
+ * a private CA), which the check already judges (cert.self-signed, chain.untrusted as info),
+ * not a fault of the candidate: its chain.untrusted is information then, and the proof can
+ * pass. A chain that lacks its issuer, or fails for another reason, stays an error.
+ */
+static void
+settle_private_root(struct ctx *c)
+{
+	const struct prove_result *r = c->r;
+	long e = r->probe.verify_error;
+	size_t i;
+
+	if (!r->leaf_served || (r->has_planned_issuer && !r->issuer_served &&
+	    !r->planned_issuer.self_signed))
+		return;
+	if (e != X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT && e != X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN &&
+	    !((e == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	    e == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT) && r->probe.verify_depth > 0))
+		return;
+	for (i = 0; i < c->r->findings.n; i++) {
+		struct finding *f = &c->r->findings.v[i];
+
+		if (strcmp(f->id, "chain.untrusted") == 0 && f->severity == SEV_ERROR)
+			f->severity = SEV_INFO;
+	}
+}
+
+/*
  * The fix for sendmail's "file F unsafe: REASON": the chmod for a readable or writable file,
  * the directories for a writable directory; otherwise what check explains.
  */
@@ -840,6 +876,7 @@ do_probe(struct ctx *c)
 	free(problems);
 	findings_move(&c->r->findings, &c->r->probe.findings);
 	compare_chain(c);
+	settle_private_root(c);
 	step(c, PROVE_STEP_PROBE, PROVE_DONE, "%s, %s", c->r->probe.protocol, c->r->probe.cipher);
 	return true;
 }

@@ -22,6 +22,7 @@
 #include "smtls/lineage.h"
 #include "smtls/m4.h"
 #include "wizard.h"
+#include "../cli/prove-print.h"
 
 /* The emit and apply engines. */
 #include "smtls/apply.h"
@@ -129,6 +130,7 @@ engine_preview(struct wizard *w)
 		wiz_apply_request(w, &rq, &eo);
 		rq.dry_run = true;
 		rq.force = true;
+		rq.no_prove = true;	/* the proof runs when the admin applies */
 		memset(&res, 0, sizeof(res));
 		if (apply_run(&rq, &res) == 0) {
 			ap->mc_diff = xstrdup(res.mc_diff ? res.mc_diff : "");
@@ -157,6 +159,12 @@ engine_step_title(int i)
 	return _(apply_step_title((enum apply_step)i));
 }
 
+bool
+engine_step_is_proof(int i)
+{
+	return i == APPLY_STEP_PROVE;
+}
+
 static void
 on_progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
 {
@@ -171,6 +179,45 @@ on_progress(enum apply_step step, enum apply_state state, const char *detail, vo
 		w->progress(w);
 }
 
+/* The proof's steps, each as it changes, shown under the apply step "prove". */
+static void
+on_prove_progress(const struct prove_result *r, enum prove_step_id step, void *arg)
+{
+	struct wizard *w = arg;
+	struct wiz_apply *ap = &w->ap;
+	int i;
+
+	ap->n_prove = PROVE_STEPS < WIZ_MAX_STEPS ? PROVE_STEPS : WIZ_MAX_STEPS;
+	for (i = 0; i < ap->n_prove; i++)
+		ap->prove_title[i] = r->steps[i].title;
+	if ((int)step < ap->n_prove) {
+		ap->prove_state[step] = (int)r->steps[step].state;
+		free(ap->prove_detail[step]);
+		ap->prove_detail[step] = r->steps[step].detail ?
+		    xstrdup(r->steps[step].detail) : NULL;
+	}
+	if (w->progress != NULL)
+		w->progress(w);
+}
+
+/* What the proof saw, as `smtls prove' prints it (src/cli/prove-print.c). */
+static char *
+prove_observations(const struct prove_result *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return NULL;
+	prove_print_observations(f, r);
+	if (fclose(f) != 0 || len == 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 static void
 ap_reset(struct wiz_apply *ap)
 {
@@ -179,7 +226,13 @@ ap_reset(struct wiz_apply *ap)
 	for (i = 0; i < WIZ_MAX_STEPS; i++) {
 		ap->state[i] = 0;
 		xfree(ap->detail[i]);
+		ap->prove_state[i] = 0;
+		xfree(ap->prove_detail[i]);
 	}
+	ap->n_prove = 0;
+	ap->prove_refused = false;
+	xfree(ap->prove_text);
+	xfree(ap->prove_fix);
 	xfree(ap->error);
 	xfree(ap->mc_backup);
 	xfree(ap->cf_backup);
@@ -207,6 +260,7 @@ engine_apply(struct wizard *w)
 	rq.force = w->m.override;
 	rq.restart = ap->restart && engine_can_restart(w);
 	rq.progress = on_progress;
+	rq.prove_progress = on_prove_progress;
 	rq.progress_arg = w;
 	memset(&res, 0, sizeof(res));
 	ap->running = true;
@@ -218,7 +272,27 @@ engine_apply(struct wizard *w)
 	ap->unchanged = res.outcome == APPLY_UNCHANGED;
 	ap->failed = r == -1;
 	ap->journal_kept = res.journal_kept;
-	if (res.outcome == APPLY_REFUSED && res.error == NULL)
+	if (res.proved) {
+		const struct finding *f = NULL;
+
+		ap->prove_text = prove_observations(&res.prove);
+		for (i = 0; i < (int)res.prove.findings.n && f == NULL; i++)
+			if (res.prove.findings.v[i].severity == SEV_ERROR)
+				f = &res.prove.findings.v[i];
+		if (f != NULL && f->fix != NULL)
+			ap->prove_fix = xstrdup(f->fix);
+	}
+	ap->prove_refused = res.outcome == APPLY_REFUSED && res.failed_step == APPLY_STEP_PROVE;
+	if (ap->prove_refused) {
+		const char *why = ap->detail[APPLY_STEP_PROVE] ? ap->detail[APPLY_STEP_PROVE] :
+		    _("see its steps");
+		size_t l = strlen(why);
+
+		/* the screen ends the sentence itself */
+		ap->error = xstrprintf(_("the proof of the new sendmail.cf failed: %.*s"),
+		    (int)(l > 0 && why[l - 1] == '.' ? l - 1 : l), why);
+	}
+	else if (res.outcome == APPLY_REFUSED && res.error == NULL)
 		ap->error = xstrdup(_("refused: the check found errors (override them on the "
 		    "Review screen)"));
 	if (res.error != NULL)

@@ -378,8 +378,12 @@ wiz_free(struct wizard *w)
 	free(w->ap.mc_diff);
 	free(w->ap.cf_diff);
 	free(w->ap.preview_err);
-	for (i = 0; i < WIZ_MAX_STEPS; i++)
+	for (i = 0; i < WIZ_MAX_STEPS; i++) {
 		free(w->ap.detail[i]);
+		free(w->ap.prove_detail[i]);
+	}
+	free(w->ap.prove_text);
+	free(w->ap.prove_fix);
 	free(w->ap.error);
 	free(w->ap.mc_backup);
 	free(w->ap.cf_backup);

@@ -8,7 +8,7 @@
 #include "smtls/i18n.h"
 #include "wizard.h"
 
-enum { APPLY_RESTART = 1, APPLY_NOW, APPLY_UNDO, APPLY_HOOK };
+enum { APPLY_RESTART = 1, APPLY_NOW, APPLY_UNDO, APPLY_HOOK, APPLY_OVERRIDE };
 
 static const char *
 state_word(int st)
@@ -27,6 +27,39 @@ state_word(int st)
 	return _("Pending");
 }
 
+/* The proof's own steps, under the apply step that runs it, once it has started. */
+static void
+proof_steps_body(struct wizard *w)
+{
+	const struct wiz_apply *ap = &w->ap;
+	int i;
+
+	for (i = 0; w->ap.ran && i < ap->n_prove; i++) {
+		wiz_body(w, "      %-8s %s", state_word(ap->prove_state[i]),
+		    ap->prove_title[i] ? _(ap->prove_title[i]) : "");
+		if (ap->prove_detail[i] != NULL)
+			wiz_body(w, ": %s", ap->prove_detail[i]);
+		wiz_body(w, "\n");
+	}
+}
+
+/* What the proof saw, and when it refused the install, the fix and the way past it. */
+static void
+proof_body(struct wizard *w)
+{
+	const struct wiz_apply *ap = &w->ap;
+
+	if (ap->prove_refused) {
+		if (ap->prove_fix != NULL)
+			wiz_body(w, _("Fix: %s\n"), ap->prove_fix);
+		wiz_body(w, _("To install it anyway, turn on \"Install despite the failed proof\" "
+		    "above, then Apply now.\n"));
+	}
+	if (ap->prove_text != NULL)
+		wiz_body(w, _("\nWhat the proof saw (the new sendmail.cf as a second daemon on "
+		    "127.0.0.1):\n%s"), ap->prove_text);
+}
+
 static void
 steps_body(struct wizard *w)
 {
@@ -38,6 +71,8 @@ steps_body(struct wizard *w)
 		if (w->ap.detail[i] != NULL)
 			wiz_body(w, ": %s", w->ap.detail[i]);
 		wiz_body(w, "\n");
+		if (engine_step_is_proof(i))
+			proof_steps_body(w);
 	}
 }
 
@@ -68,6 +103,8 @@ result_text(struct wizard *w)
 	else if (ap->failed)
 		buf_printf(&b, _("Apply failed, nothing was changed: %s\n"),
 		    ap->error ? ap->error : "");
+	if (ap->failed && ap->prove_refused && ap->prove_fix != NULL)
+		buf_printf(&b, _("Fix: %s\n"), ap->prove_fix);
 	if (w->m.hook_path != NULL)
 		buf_printf(&b, _("certbot deploy hook: %s\n"), w->m.hook_path);
 	buf_printf(&b, _("The equivalent command line:\n  %s\n"), cmd);
@@ -85,11 +122,12 @@ apply_build(struct wizard *w)
 
 	free(cmd);
 	if (ap->running) {
-		wiz_body(w, _("Applying, one step after the other (sendmail -bC may take a few "
-		    "seconds)...\n"));
+		wiz_body(w, _("Applying, one step after the other (sendmail -bC and the proof may "
+		    "take a few seconds)...\n"));
 	} else if (!ap->ran) {
 		wiz_body(w, _("Nothing has been written yet. Apply writes %s and %s (each "
-		    "backed up first as FILE.smtls-TIME), after m4 and sendmail -bC passed:\n"),
+		    "backed up first as FILE.smtls-TIME), after m4, sendmail -bC and the proof "
+		    "(the new sendmail.cf as a second daemon on 127.0.0.1) passed:\n"),
 		    w->env.mc_path, w->env.cf_path);
 	} else if (ap->undone)
 		wiz_body(w, _("Undone: the backups were restored.\n"));
@@ -105,6 +143,7 @@ apply_build(struct wizard *w)
 	steps_body(w);
 	if (ap->running)
 		return;
+	proof_body(w);
 	if (!ap->ran || ap->failed) {
 		it = wiz_item_add(w, WI_TOGGLE, APPLY_RESTART, 1, 'r',
 		    _("Restart sendmail afterwards"));
@@ -115,6 +154,14 @@ apply_build(struct wizard *w)
 			wiz_item_disable(it, _("not in the demo: the sandbox has no daemon"));
 		else if (!engine_can_restart(w))
 			wiz_item_disable(it, _("no way to restart sendmail was found here"));
+		if (ap->prove_refused || (ap->failed && w->m.override)) {
+			it = wiz_item_add(w, WI_TOGGLE, APPLY_OVERRIDE, 1, 'i',
+			    _("Install despite the failed proof"));
+			it->on = w->m.override;
+			it->help = N_("The new sendmail.cf, run as a second daemon on 127.0.0.1, "
+			    "failed its proof. On: Apply now installs it anyway (the same override "
+			    "as the Review screen's for errors of the check).");
+		}
 		it = wiz_item_add(w, WI_ACTION, APPLY_NOW, 2, 'a', _("Apply now"));
 		it->help = N_("Asks once more, then runs each step; any failure leaves every file "
 		    "as it was.");
@@ -144,6 +191,9 @@ apply_activate(struct wizard *w, struct wiz_item *it)
 	switch (it->id) {
 	case APPLY_RESTART:
 		w->ap.restart = !w->ap.restart;
+		return WK_HANDLED;
+	case APPLY_OVERRIDE:
+		w->m.override = !w->m.override;
 		return WK_HANDLED;
 	case APPLY_NOW:
 		q = xstrprintf(_("Write %s and %s now? Backups are kept."), w->env.mc_path,
@@ -191,8 +241,9 @@ apply_next(struct wizard *w)
 const struct wiz_screen screen_apply = {
 	.name = N_("Apply"),
 	.help = N_("Merges the TLS block into sendmail.mc, rebuilds sendmail.cf with m4, checks "
-	    "it with sendmail -bC, and installs it, keeping backups; every step is shown as it "
-	    "runs."),
+	    "it with sendmail -bC, proves it (runs it as a second daemon on 127.0.0.1, connects "
+	    "with STARTTLS and sends it a test message), and installs it, keeping backups; every "
+	    "step is shown as it runs. A failed proof installs nothing."),
 	.build = apply_build,
 	.activate = apply_activate,
 	.next = apply_next,

@@ -81,6 +81,14 @@ struct wiz_apply {
 	char	*mc_backup, *cf_backup;
 	char	*restart_command;
 	size_t	 rehash_done, rehash_total;	/* rehash progress (total 0: not running) */
+	/* the proof of the new sendmail.cf: its steps as they run, what it saw, its fix */
+	int	 n_prove;			/* its steps (0: it has not started) */
+	int	 prove_state[WIZ_MAX_STEPS];	/* as state[] */
+	const char *prove_title[WIZ_MAX_STEPS];	/* untranslated (N_) */
+	char	*prove_detail[WIZ_MAX_STEPS];
+	char	*prove_text;		/* what it saw: TLS, chain, verification, verify= */
+	bool	 prove_refused;		/* the install was refused because the proof failed */
+	char	*prove_fix;		/* the fix of its first error, or NULL */
 };
 
 /* The admin's choices; the plan is what check_plan() judges. */
@@ -259,6 +267,8 @@ void engine_preview(struct wizard *w);
 bool engine_can_restart(const struct wizard *w);
 /* The title of apply step i (translated), or NULL past the last. */
 const char *engine_step_title(int i);
+/* True for the apply step that proves the new sendmail.cf (its own steps: ap.prove_*). */
+bool engine_step_is_proof(int i);
 /* Runs apply (progress through w->progress); fills w->ap. 0 or -1. */
 int engine_apply(struct wizard *w);
 /* Restores the backups of the last apply. 0 or -1 (w->ap.error). */

@@ -1,0 +1,153 @@
+/* prove-print.c: a prove_result as text and as JSON, for `smtls prove' and `smtls apply'. */
+#include "config.h"
+
+#include <string.h>
+
+#include "prove-print.h"
+#include "smtls/cert.h"
+#include "smtls/i18n.h"
+
+static void
+json_cert(struct json *j, const char *key, const struct cert *c)
+{
+	json_object(j, key, false);
+	json_str(j, "subject", c->subject);
+	json_str(j, "issuer", c->issuer);
+	json_str(j, "sha256", c->sha256);
+	json_end(j);
+}
+
+static void
+json_verify(struct json *j, const char *key, const struct prove_verify *v)
+{
+	json_object(j, key, false);
+	json_str(j, "verify", v->verify);
+	json_str(j, "line", v->line);
+	json_str(j, "cert", v->cert_line);
+	json_end(j);
+}
+
+void
+prove_json_members(struct json *j, const struct prove_result *r)
+{
+	const struct probe_result *p = &r->probe;
+	size_t i;
+	int k;
+
+	json_bool(j, "passed", r->passed);
+	json_bool(j, "interrupted", r->interrupted);
+	json_array(j, "steps", true);
+	for (k = 0; k < PROVE_STEPS; k++) {
+		json_object(j, NULL, false);
+		json_str(j, "name", r->steps[k].name);
+		json_str(j, "state", prove_state_name(r->steps[k].state));
+		json_str(j, "detail", r->steps[k].detail);
+		json_end(j);
+	}
+	json_end(j);
+	json_str(j, "hostname", r->hostname);
+	json_bool(j, "private_uts", r->own_uts);
+	json_int(j, "port", r->port);
+	json_int(j, "ports_busy", r->ports_busy);
+	if (r->probed) {
+		json_object(j, "tls", false);
+		json_str(j, "protocol", p->protocol);
+		json_str(j, "cipher", p->cipher);
+		json_end(j);
+	} else
+		json_null(j, "tls");
+	json_array(j, "chain", true);
+	for (i = 0; i < p->chain.n; i++)
+		json_cert(j, NULL, &p->chain.v[i]);
+	json_end(j);
+	if (r->has_planned_leaf)
+		json_cert(j, "planned_leaf", &r->planned_leaf);
+	else
+		json_null(j, "planned_leaf");
+	if (r->has_planned_issuer)
+		json_cert(j, "planned_issuer", &r->planned_issuer);
+	else
+		json_null(j, "planned_issuer");
+	json_bool(j, "leaf_served", r->leaf_served);
+	json_bool(j, "issuer_served", r->issuer_served);
+	json_bool(j, "verified", r->probed && p->verify_error == 0);
+	json_str(j, "verify_error", r->probed && p->verify_error != 0 ? p->verify_text : NULL);
+	json_array(j, "ca_names", false);
+	for (k = 0; p->ca_name_list != NULL && k < p->ca_names; k++)
+		json_str(j, NULL, p->ca_name_list[k]);
+	json_end(j);
+	json_array(j, "startup", true);
+	for (i = 0; i < r->n_startup; i++)
+		json_str(j, NULL, r->startup[i]);
+	json_end(j);
+	json_verify(j, "server_verify", &r->server_verify);
+	json_verify(j, "client_verify", &r->client_verify);
+	json_str(j, "delivery", r->delivery);
+	json_bool(j, "delivered", r->delivered);
+	json_bool(j, "cleaned", r->cleaned);
+	json_findings(j, &r->findings);
+}
+
+/* "  = planned leaf" and the like, after a served certificate. */
+static const char *
+mark(const struct prove_result *r, const struct cert *c)
+{
+	if (r->has_planned_leaf && strcmp(c->sha256, r->planned_leaf.sha256) == 0)
+		return _("  (the planned leaf)");
+	if (r->has_planned_issuer && strcmp(c->sha256, r->planned_issuer.sha256) == 0)
+		return _("  (the planned issuer)");
+	return "";
+}
+
+void
+prove_print_observations(FILE *f, const struct prove_result *r)
+{
+	const struct probe_result *p = &r->probe;
+	size_t i;
+	int k;
+
+	if (r->probed) {
+		fprintf(f, _("TLS: %s, %s (127.0.0.1:%d, as %s)\n"), p->protocol, p->cipher,
+		    r->port, r->hostname);
+		fprintf(f, _("Chain served (%zu certificate(s)):\n"), p->chain.n);
+		for (i = 0; i < p->chain.n; i++)
+			fprintf(f, "  %zu %s%s\n    SHA-256 %s\n", i, p->chain.v[i].subject,
+			    mark(r, &p->chain.v[i]), p->chain.v[i].sha256);
+		if (r->has_planned_leaf)
+			fprintf(f, _("Planned leaf:   %s: %s\n"), r->planned_leaf.subject,
+			    r->leaf_served ? _("served") : _("NOT served"));
+		if (r->has_planned_issuer)
+			fprintf(f, _("Planned issuer: %s: %s\n"), r->planned_issuer.subject,
+			    r->issuer_served ? _("served") : r->planned_issuer.self_signed ?
+			    _("not served (a root: peers have it or not)") : _("NOT served"));
+		if (p->verify_error == 0)
+			fprintf(f, _("Verification with the public roots: ok\n"));
+		else
+			fprintf(f, _("Verification with the public roots: %s (at certificate #%d)\n"),
+			    p->verify_text, p->verify_depth);
+		if (p->ca_names < 0)
+			fprintf(f, _("CA names sent: none (no client certificate asked for)\n"));
+		else
+			fprintf(f, _("CA names sent: %d\n"), p->ca_names);
+		for (k = 0; p->ca_name_list != NULL && k < p->ca_names && k < 20; k++)
+			fprintf(f, "  %s\n", p->ca_name_list[k]);
+		if (p->ca_names > 20)
+			fprintf(f, _("  ... and %d more\n"), p->ca_names - 20);
+	}
+	if (r->n_startup > 0) {
+		fprintf(f, _("The candidate's TLS start-up:\n"));
+		for (i = 0; i < r->n_startup; i++)
+			fprintf(f, "  %s\n", r->startup[i]);
+	}
+	if (r->server_verify.line || r->client_verify.line || r->delivery) {
+		fprintf(f, _("Test message: %s\n"), r->delivery ? r->delivery : _("not delivered"));
+		fprintf(f, _("  at the candidate: %s\n"), r->server_verify.line ?
+		    r->server_verify.line : _("no STARTTLS line"));
+		if (r->server_verify.cert_line)
+			fprintf(f, "    %s\n", r->server_verify.cert_line);
+		fprintf(f, _("  at the sender:    %s\n"), r->client_verify.line ?
+		    r->client_verify.line : _("no STARTTLS line"));
+		if (r->client_verify.cert_line)
+			fprintf(f, "    %s\n", r->client_verify.cert_line);
+	}
+}
