@@ -40,3 +40,12 @@ TESTS += tests/unit_mcedit tests/unit_emit tests/unit_apply tests/emit.test test
 	tests/regress-undo-half-restored.test tests/regress-apply-two-io-errors.test \
 	tests/regress-apply-kill-between-renames.test tests/regress-undo-created-cf.test tests/journal.test
 EXTRA_DIST += tests/data/debian-sendmail.mc tests/data/debian-starttls.m4 tests/lib-apply.sh bench/apply.sh
+
+# the live check after an install and the timed rollback (apply --restart, --confirm-within)
+libsmtls_a_SOURCES += include/smtls/confirm.h src/core/confirm.c
+smtls_SOURCES += src/cli/confirm-cli.h src/cli/cmd-confirm.c
+TESTS += tests/confirm.test tests/confirm-sendmail.test
+check_PROGRAMS += tests/unit_confirm
+tests_unit_confirm_SOURCES = tests/tap.h tests/unit_confirm.c
+tests_unit_confirm_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_confirm

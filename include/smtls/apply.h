@@ -51,6 +51,12 @@ struct apply_request {
 	bool				 dry_run;
 	bool				 force;		/* install despite error findings of check or proof */
 	bool				 restart;
+	/* a shell command (/bin/sh -c) that restarts the live daemon instead of the
+	 * distribution's way (--restart-command), or NULL */
+	const char			*restart_command;
+	/* the suffix of this run's backups (apply_backup_suffix(), e.g. for a timed
+	 * rollback that must know it before the install), or NULL: chosen by the run */
+	const char			*backup_suffix;
 	/*
 	 * The proof (src/core/prove.c) runs on the new cf before anything is installed, also
 	 * for a dry run, when a sendmail binary is known and smtls runs as root; no_prove skips
@@ -121,10 +127,24 @@ int apply_run(const struct apply_request *rq, struct apply_result *res);
  */
 int apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res);
 
+/*
+ * Restores the backups of the run whose suffix is suffix (FILE.smtls-SUFFIX, or removes a
+ * file whose FILE.smtls-SUFFIX.absent says it was new), as apply_undo does; a file without
+ * such a backup is left alone. Returns -1 with res->error when a write fails.
+ */
+int apply_undo_suffix(const char *mc_path, const char *cf_path, const char *suffix,
+    struct apply_result *res);
+/* The suffix a run at now would give its backups of these files (cf_path NULL: beside the mc). */
+char *apply_backup_suffix(const char *mc_path, const char *cf_path, time_t now);
+/* The sendmail.cf beside mc_path (caller frees). */
+char *apply_cf_path(const char *mc_path);
+
 /* The argv of the command that restarts sendmail on this system (NULL-terminated, static), or NULL. */
 const char *const *apply_restart_argv(void);
 /* Runs it (under a timeout); *command is what ran (caller frees); -1 with *err on failure. */
 int apply_restart(char **command, char **err);
+/* apply_restart, or shell_command (not NULL) through /bin/sh -c. */
+int apply_restart_with(const char *shell_command, char **command, char **err);
 
 void apply_result_free(struct apply_result *res);
 

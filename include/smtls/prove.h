@@ -118,6 +118,16 @@ struct sendmail_host;
  */
 const char *prove_host_name(const struct tls_plan *plan, const struct sendmail_host *h);
 void prove_result_free(struct prove_result *r);
+/*
+ * The planned leaf (the first certificate of the plan's ServerCertFile) and its issuer as
+ * the settings make it (the file's, else the one CACertFile/CACertPath complete the chain
+ * with); *has_leaf and *has_issuer say which were found (cert_clear() those).
+ */
+void prove_planned_chain(const struct tls_plan *p, struct cert *leaf, bool *has_leaf,
+    struct cert *issuer, bool *has_issuer);
+/* Compares a served chain (leaf first) with the planned leaf and issuer (NULL: none) by SHA-256. */
+void prove_chain_served(const struct certlist *served, const struct cert *leaf,
+    const struct cert *issuer, bool *leaf_served, bool *issuer_served);
 /* "pending", "running", "done", "failed", "skipped" (for JSON; not translated). */
 const char *prove_state_name(enum prove_state s);
 

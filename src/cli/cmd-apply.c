@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "confirm-cli.h"
 #include "emit-flags.h"
 #include "prove-print.h"
 #include "smtls/apply.h"
@@ -112,7 +113,7 @@ outcome_name(enum apply_outcome o)
 }
 
 static void
-apply_json(const struct apply_result *r, bool undo)
+apply_json(const struct apply_result *r, bool undo, const struct confirm_cli *cc)
 {
 	static const char *const st[] = { "pending", "running", "done", "failed", "skipped" };
 	struct json j;
@@ -152,6 +153,7 @@ apply_json(const struct apply_result *r, bool undo)
 			json_end(&j);
 		} else
 			json_null(&j, "proof");
+		confirm_cli_json(&j, cc);
 	}
 	json_end(&j);
 }
@@ -263,10 +265,12 @@ apply_cmd_run(int argc, char **argv)
 	struct apply_result res;
 	struct apply_view view = { false, -1 };
 	struct sendmail_info sm = { 0 };
+	struct confirm_cli cc;
 	bool undo = false, dry_run = false, force = false, restart = false, no_prove = false;
-	int opt, rc = EXIT_USAGE;
+	int opt, words, rc = EXIT_USAGE;
 
 	settings_init(&s);
+	confirm_cli_init(&cc);
 	emit_flags_init(&ef, argc, argv, "apply");
 	optind = 1;
 	while ((opt = cmd_getopt(&cmd_apply_entry, argc, argv)) != -1) {
@@ -291,12 +295,35 @@ apply_cmd_run(int argc, char **argv)
 			no_prove = true;
 			continue;
 		}
+		if ((words = confirm_cli_option(&cc, opt, optarg)) != 0) {
+			if (words == 1)
+				continue;
+			rc = cli_usage_error(&cmd_apply_entry);
+			goto out;
+		}
 		if (emit_flags_parse(&ef, &s, opt, optarg) == -1) {
 			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
 	}
-	view.json = s.json;
+	view.json = cc.json = s.json;
+	if (cc.keep || cc.status) {
+		if (emit_flags_no_operand(argc, argv, "apply") == -1 || undo || dry_run || force ||
+		    restart || no_prove || s.any_file_flag || ef.any || cc.seconds || cc.restart_command ||
+		    s.plan.mc_path || s.plan.cf_path ||
+		    (cc.keep && cc.status)) {
+			cli_error(_("apply: --confirm and --confirm-status take only --json"));
+			rc = cli_usage_error(&cmd_apply_entry);
+			goto out;
+		}
+		rc = confirm_cli_keep(&cc);
+		goto out;
+	}
+	if (cc.seconds && (undo || dry_run)) {
+		cli_error(_("apply: --confirm-within does not go with --undo nor --dry-run"));
+		rc = cli_usage_error(&cmd_apply_entry);
+		goto out;
+	}
 	if (undo) {
 		if (emit_flags_no_operand(argc, argv, "apply") == -1) {
 			rc = cli_usage_error(&cmd_apply_entry);
@@ -307,18 +334,22 @@ apply_cmd_run(int argc, char **argv)
 			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
+		if (confirm_cli_idle() == -1) {
+			rc = EXIT_FINDINGS;
+			goto out;
+		}
 		(void)apply_undo(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
 		    s.plan.cf_path, &res);
-		if (res.error == NULL && restart) {
+		if (res.error == NULL && (restart || cc.restart_command)) {
 			char *e;
 
-			if (apply_restart(&res.restart_command, &e) == -1) {
+			if (apply_restart_with(cc.restart_command, &res.restart_command, &e) == -1) {
 				res.error = xstrprintf(_("the backups are restored, but %s"), e);
 				free(e);
 			}
 		}
 		if (s.json)
-			apply_json(&res, true);
+			apply_json(&res, true, &cc);
 		else {
 			/* only what the committed undo did (a failed one changed nothing) */
 			if (res.outcome == APPLY_CHANGED && (res.mc_backup || res.cf_backup))
@@ -364,14 +395,21 @@ apply_cmd_run(int argc, char **argv)
 	rq.progress_arg = &view;
 	rq.cancel = &interrupted;
 	catch_signals();
+	if (confirm_cli_before(&cc, &rq) == -1) {
+		rc = EXIT_FINDINGS;
+		goto out;
+	}
 	(void)apply_run(&rq, &res);
+	rc = confirm_cli_after(&cc, &rq, &res, apply_exit(&res));
 	if (s.json)
-		apply_json(&res, false);
-	else
+		apply_json(&res, false, &cc);
+	else {
 		apply_human(&res);
-	rc = apply_exit(&res);
+		confirm_cli_human(&cc);
+	}
 	apply_result_free(&res);
 out:
+	confirm_cli_free(&cc);
 	sendmail_info_free(&sm);
 	emit_flags_free(&ef);
 	settings_free(&s);
@@ -379,12 +417,12 @@ out:
 }
 
 static const struct cmd_group *const apply_groups[] = { &settings_group, &emit_flags_group,
-	&apply_group, NULL };
+	&apply_group, &confirm_group, NULL };
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
 	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--no-prove] "
-	    "[--restart]"),
+	    "[--restart] [--confirm-within DURATION]"),
 	.summary = N_("merge the fragment into sendmail.mc, rebuild and verify sendmail.cf"),
 	.description = N_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
 	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
@@ -402,11 +440,13 @@ const struct cmd_entry cmd_apply_entry = {
 	    "On a host whose name is not qualified, sendmail -bC and the proof run under a\n"
 	    "dotted name (sendmail would first sleep 60 s); apply says so, and how to fix it.\n"
 	    "--dry-run proves too. Here --mc and --cf name the files to change (--cf:\n"
-	    "default beside the mc).\n\n"),
+	    "default beside the mc).\n"
+	    "With --confirm-within, the previous files come back and sendmail is restarted\n"
+	    "again unless `smtls apply --confirm' keeps the change in time.\n\n"),
 	.groups = apply_groups,
 	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused (by the check or the\n"
-	    "proof) or failed (nothing\n"
-	    "changed, unless only the --restart failed); 2 bad usage or a value that cannot\n"
-	    "be written.\n"),
+	    "proof) or failed (nothing changed, unless only the --restart or the live check\n"
+	    "failed); 2 bad usage or a value that cannot be written. --confirm: 0 kept, 1 too\n"
+	    "late, failed or nothing to confirm.\n"),
 	.run = apply_cmd_run,
 };

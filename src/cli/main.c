@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "confirm-cli.h"
 #include "smtls/i18n.h"
 #include "smtls/journal.h"
 
@@ -148,6 +149,11 @@ main(int argc, char **argv)
 	if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0 &&
 	    strcmp(argv[1], "--version") != 0 && strcmp(argv[1], "-V") != 0))
 		recover_journals();
+	/* a timed rollback whose helper is gone (a reboot) gets a new one */
+	if (argc >= 2 && strcmp(argv[1], "confirm-helper") != 0 && strcmp(argv[1], "--help") != 0 &&
+	    strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--version") != 0 &&
+	    strcmp(argv[1], "-V") != 0)
+		confirm_cli_resume();
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		char *wargv[] = { (char *)"wizard", NULL };
 
@@ -166,6 +172,9 @@ main(int argc, char **argv)
 		version();
 		return EXIT_DONE;
 	}
+	/* the timed rollback's detached helper (apply --confirm-within starts it) */
+	if (strcmp(argv[1], "confirm-helper") == 0)
+		return confirm_helper_main(argc - 1, argv + 1);
 	for (i = 0; i < CMD_COUNT; i++) {
 		if ((words = cmd_match(cmd_table[i], argc, argv)) > 0) {
 			/* argv[0] of the command is its (last) name word */

@@ -275,7 +275,8 @@ stage(struct apply_ctx *c, const char *target, const char *data, const struct st
 	}
 	if (c->j == NULL) {
 		format_stamp(c->rq->now, stamp, sizeof(stamp));
-		c->sfx = backup_suffix(c->res->mc_path, c->res->cf_path, stamp);
+		c->sfx = c->rq->backup_suffix ? xstrdup(c->rq->backup_suffix) :
+		    backup_suffix(c->res->mc_path, c->res->cf_path, stamp);
 		c->j = journal_begin("apply");
 	}
 	bk = xstrprintf(existed ? "%s.smtls-%s" : "%s.smtls-%s.absent", target, c->sfx);
@@ -658,7 +659,14 @@ do_backup_install(struct apply_ctx *c)
 int
 apply_restart(char **command, char **err)
 {
-	const char *const *argv = apply_restart_argv();
+	return apply_restart_with(NULL, command, err);
+}
+
+int
+apply_restart_with(const char *shell_command, char **command, char **err)
+{
+	const char *const sh[] = { "/bin/sh", "-c", shell_command, NULL };
+	const char *const *argv = shell_command ? sh : apply_restart_argv();
 	struct proc_result pr;
 	int r;
 
@@ -668,7 +676,7 @@ apply_restart(char **command, char **err)
 		    "/etc/init.d/sendmail)"));
 		return -1;
 	}
-	*command = join_argv(argv);
+	*command = shell_command ? xstrdup(shell_command) : join_argv(argv);
 	r = proc_run((char *const *)argv, NULL, 0, RESTART_TIMEOUT_MS, 64 * 1024, &pr);
 	if (r == -1 || pr.status != 0) {
 		size_t l = pr.err ? strlen(pr.err) : 0;
@@ -693,13 +701,14 @@ do_restart(struct apply_ctx *c)
 	char *e;
 
 	if (c->rq->dry_run) {
-		c->res->restart_command = argv ? join_argv(argv) : NULL;
+		c->res->restart_command = c->rq->restart_command ?
+		    xstrdup(c->rq->restart_command) : argv ? join_argv(argv) : NULL;
 		step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_SKIPPED,
 		    c->res->restart_command ? c->res->restart_command : _("no restart command found"));
 		return 0;
 	}
 	step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_RUNNING, NULL);
-	if (apply_restart(&c->res->restart_command, &e) == -1) {
+	if (apply_restart_with(c->rq->restart_command, &c->res->restart_command, &e) == -1) {
 		err_set(&c->res->error, _("the files are installed, but %s"), e);
 		free(e);
 		step_set(c->rq, c->res, APPLY_STEP_RESTART, APPLY_ST_FAILED, c->res->error);
@@ -737,8 +746,8 @@ lock_dir(const char *mc_path, char **err)
 	return fd;
 }
 
-static char *
-cf_beside(const char *mc_path)
+char *
+apply_cf_path(const char *mc_path)
 {
 	char *dir = path_dirname(mc_path), *r;
 	const char *b = base_name(mc_path);
@@ -835,7 +844,7 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 	if (!rq->restart)
 		res->state[APPLY_STEP_RESTART] = APPLY_ST_SKIPPED;
 	res->mc_path = xstrdup(rq->mc_path);
-	res->cf_path = rq->cf_path ? xstrdup(rq->cf_path) : cf_beside(rq->mc_path);
+	res->cf_path = rq->cf_path ? xstrdup(rq->cf_path) : apply_cf_path(rq->mc_path);
 	if (rq->dry_run) {
 		const char *tmp = getenv("TMPDIR");
 
@@ -880,6 +889,17 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 	free(c.new_mc);
 	free(c.new_cf);
 	return r;
+}
+
+char *
+apply_backup_suffix(const char *mc_path, const char *cf_path, time_t now)
+{
+	char stamp[32], *cf = cf_path ? xstrdup(cf_path) : apply_cf_path(mc_path), *sfx;
+
+	format_stamp(now, stamp, sizeof(stamp));
+	sfx = backup_suffix(mc_path, cf, stamp);
+	free(cf);
+	return sfx;
 }
 
 /* Orders backup suffixes: by time stamp, then by the -N of runs in the same second. */
@@ -981,35 +1001,17 @@ undo_one(struct journal *j, const char *path, const char *sfx, char **backup, bo
 	return r;
 }
 
-int
-apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
+/* Restores the files of the run whose backups have suffix sfx; lock and res set up by the caller. */
+static int
+undo_suffix(const char *mc_path, const char *cf, const char *sfx, struct apply_result *res)
 {
-	struct journal *j = NULL;
-	char *cf, *smc_suffix = NULL, *scf_suffix = NULL, *best, *e = NULL;
-	int rc = -1, lock;
+	struct journal *j = journal_begin("apply --undo");
+	char *e = NULL;
+	int rc = 0;
 
-	memset(res, 0, sizeof(*res));
-	res->mc_path = xstrdup(mc_path);
-	res->cf_path = cf = cf_path ? xstrdup(cf_path) : cf_beside(mc_path);
-	if ((lock = lock_dir(mc_path, &res->error)) == -1) {
-		res->outcome = APPLY_FAILED;
-		return -1;
-	}
-	smc_suffix = newest_backup_suffix(mc_path);
-	scf_suffix = newest_backup_suffix(cf);
-	best = smc_suffix;
-	if (best == NULL || (scf_suffix != NULL && suffix_cmp(scf_suffix, best) > 0))
-		best = scf_suffix;
-	if (best == NULL) {
-		err_set(&res->error, _("%s: no smtls backup (%s.smtls-YYYYMMDDTHHMMSSZ) to "
-		    "restore"), mc_path, base_name(mc_path));
-		res->outcome = APPLY_FAILED;
-		goto out;
-	}
-	/* the files of the newest run share its suffix; all of them go back, or none */
-	j = journal_begin("apply --undo");
-	if (undo_one(j, mc_path, best, &res->mc_backup, &res->mc_absent, &e) == -1 ||
-	    undo_one(j, cf, best, &res->cf_backup, &res->cf_absent, &e) == -1 ||
+	/* the files of one run share its suffix; all of them go back, or none */
+	if (undo_one(j, mc_path, sfx, &res->mc_backup, &res->mc_absent, &e) == -1 ||
+	    undo_one(j, cf, sfx, &res->cf_backup, &res->cf_absent, &e) == -1 ||
 	    journal_commit(j, &e) == -1) {
 		res->journal_kept = journal_state(j) == JOURNAL_PENDING;
 		res->error = e;
@@ -1018,14 +1020,61 @@ apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 		xfree(res->mc_backup);
 		xfree(res->cf_backup);
 		res->mc_absent = res->cf_absent = false;
-		goto out;
-	}
-	res->outcome = APPLY_CHANGED;
-	rc = 0;
-out:
+		rc = -1;
+	} else
+		res->outcome = APPLY_CHANGED;
 	journal_free(j);
+	return rc;
+}
+
+/* Sets up res and takes the directory's lock for an undo; -1 with res->error. */
+static int
+undo_begin(const char *mc_path, const char *cf_path, struct apply_result *res)
+{
+	int lock;
+
+	memset(res, 0, sizeof(*res));
+	res->mc_path = xstrdup(mc_path);
+	res->cf_path = cf_path ? xstrdup(cf_path) : apply_cf_path(mc_path);
+	if ((lock = lock_dir(mc_path, &res->error)) == -1)
+		res->outcome = APPLY_FAILED;
+	return lock;
+}
+
+int
+apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
+{
+	char *smc_suffix = NULL, *scf_suffix = NULL, *best;
+	int rc = -1, lock;
+
+	if ((lock = undo_begin(mc_path, cf_path, res)) == -1)
+		return -1;
+	smc_suffix = newest_backup_suffix(mc_path);
+	scf_suffix = newest_backup_suffix(res->cf_path);
+	best = smc_suffix;
+	if (best == NULL || (scf_suffix != NULL && suffix_cmp(scf_suffix, best) > 0))
+		best = scf_suffix;
+	if (best == NULL) {
+		err_set(&res->error, _("%s: no smtls backup (%s.smtls-YYYYMMDDTHHMMSSZ) to "
+		    "restore"), mc_path, base_name(mc_path));
+		res->outcome = APPLY_FAILED;
+	} else
+		rc = undo_suffix(mc_path, res->cf_path, best, res);
 	free(smc_suffix);
 	free(scf_suffix);
+	close(lock);
+	return rc;
+}
+
+int
+apply_undo_suffix(const char *mc_path, const char *cf_path, const char *suffix,
+    struct apply_result *res)
+{
+	int rc, lock;
+
+	if ((lock = undo_begin(mc_path, cf_path, res)) == -1)
+		return -1;
+	rc = undo_suffix(mc_path, res->cf_path, suffix, res);
 	close(lock);
 	return rc;
 }

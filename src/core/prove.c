@@ -681,41 +681,63 @@ collect_verify(const char *log, const char *who, struct prove_verify *v)
 
 /* --- the probe and the comparison with the plan ------------------------------------------ */
 
-/* The planned leaf (ServerCertFile's first certificate) and its issuer, as the settings make it. */
-static void
-load_plan(struct ctx *c)
+void
+prove_planned_chain(const struct tls_plan *p, struct cert *leaf, bool *has_leaf,
+    struct cert *issuer, bool *has_issuer)
 {
-	const struct tls_plan *p = c->o->plan;
 	const char *cert = plan_get(p, PF_SERVER_CERT);
 	struct certlist file = { 0 }, presented = { 0 };
 	struct trust *t;
 	size_t i;
 
+	*has_leaf = *has_issuer = false;
 	if (cert == NULL || cert_load_file(cert, &file, NULL) != LOAD_OK || file.n == 0) {
 		certlist_free(&file);
 		return;
 	}
-	cert_dup(&c->r->planned_leaf, &file.v[0]);
-	c->r->has_planned_leaf = true;
+	cert_dup(leaf, &file.v[0]);
+	*has_leaf = true;
 	if (file.v[0].self_signed)
 		goto out;
 	for (i = 1; i < file.n; i++)
 		if (cert_issued_by(&file.v[0], &file.v[i])) {
-			cert_dup(&c->r->planned_issuer, &file.v[i]);
-			c->r->has_planned_issuer = true;
+			cert_dup(issuer, &file.v[i]);
+			*has_issuer = true;
 			goto out;
 		}
 	/* no issuer in the file: OpenSSL completes the chain from CACertFile/CACertPath */
 	t = trust_new(plan_get(p, PF_CA_CERT), plan_get(p, PF_CA_PATH));
 	chain_presented(t, &file.v[0], NULL, p->now, &presented);
 	if (presented.n > 1 && cert_issued_by(&file.v[0], &presented.v[1])) {
-		cert_dup(&c->r->planned_issuer, &presented.v[1]);
-		c->r->has_planned_issuer = true;
+		cert_dup(issuer, &presented.v[1]);
+		*has_issuer = true;
 	}
 	certlist_free(&presented);
 	trust_free(&t);
 out:
 	certlist_free(&file);
+}
+
+void
+prove_chain_served(const struct certlist *served, const struct cert *leaf,
+    const struct cert *issuer, bool *leaf_served, bool *issuer_served)
+{
+	size_t i;
+
+	*leaf_served = *issuer_served = false;
+	if (leaf == NULL || served->n == 0)
+		return;
+	*leaf_served = strcmp(served->v[0].sha256, leaf->sha256) == 0;
+	for (i = 1; issuer != NULL && i < served->n && !*issuer_served; i++)
+		*issuer_served = strcmp(served->v[i].sha256, issuer->sha256) == 0;
+}
+
+/* The planned leaf (ServerCertFile's first certificate) and its issuer, as the settings make it. */
+static void
+load_plan(struct ctx *c)
+{
+	prove_planned_chain(c->o->plan, &c->r->planned_leaf, &c->r->has_planned_leaf,
+	    &c->r->planned_issuer, &c->r->has_planned_issuer);
 }
 
 static void
@@ -724,11 +746,11 @@ compare_chain(struct ctx *c)
 	struct prove_result *r = c->r;
 	const char *cert = plan_get(c->o->plan, PF_SERVER_CERT);
 	struct finding *f;
-	size_t i;
 
 	if (!r->has_planned_leaf || r->probe.chain.n == 0)
 		return;
-	r->leaf_served = strcmp(r->probe.chain.v[0].sha256, r->planned_leaf.sha256) == 0;
+	prove_chain_served(&r->probe.chain, &r->planned_leaf,
+	    r->has_planned_issuer ? &r->planned_issuer : NULL, &r->leaf_served, &r->issuer_served);
 	if (!r->leaf_served) {
 		f = findings_add(&r->findings, "prove.leaf-mismatch", SEV_ERROR, cert, _("The "
 		    "candidate serves %s (SHA-256 %s), not the planned certificate %s (SHA-256 %s)."),
@@ -739,8 +761,6 @@ compare_chain(struct ctx *c)
 	}
 	if (!r->has_planned_issuer)
 		return;
-	for (i = 1; i < r->probe.chain.n && !r->issuer_served; i++)
-		r->issuer_served = strcmp(r->probe.chain.v[i].sha256, r->planned_issuer.sha256) == 0;
 	/* a root need not be sent: peers have it or do not */
 	if (r->issuer_served || r->planned_issuer.self_signed)
 		return;
