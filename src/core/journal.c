@@ -64,7 +64,7 @@ struct journal {
 	char			*label;
 	char			 id[17];
 	struct ent		*e;
-	size_t			 n;
+	size_t			 n, cap;
 	char			*path, *reg;
 	int			 fd, regfd;
 	enum journal_state	 state;
@@ -582,7 +582,10 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 		free(dir);
 		return NULL;
 	}
-	j->e = xreallocarray(j->e, j->n + 1, sizeof(*j->e));
+	if (j->n == j->cap) {
+		j->cap = j->cap ? j->cap * 2 : 16;
+		j->e = xreallocarray(j->e, j->cap, sizeof(*j->e));
+	}
 	e = &j->e[j->n];
 	memset(e, 0, sizeof(*e));
 	e->target = target;

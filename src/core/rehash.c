@@ -674,7 +674,7 @@ struct bcert {
 
 struct bcerts {
 	struct bcert	*v;
-	size_t		 n;
+	size_t		 n, cap;
 };
 
 static int
@@ -686,7 +686,10 @@ bcert_add(struct bcerts *bs, const unsigned char *der, long dlen, const EVP_MD *
 		return -1;
 	b.der = xmalloc((size_t)b.l.der_len);
 	memcpy(b.der, der, (size_t)b.l.der_len);
-	bs->v = xreallocarray(bs->v, bs->n + 1, sizeof(*bs->v));
+	if (bs->n == bs->cap) {
+		bs->cap = bs->cap ? bs->cap * 2 : 64;
+		bs->v = xreallocarray(bs->v, bs->cap, sizeof(*bs->v));
+	}
 	bs->v[bs->n++] = b;
 	return 0;
 }
