@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,27 +63,24 @@ is_dir(const char *path)
 static int
 trust_add_file(struct trust *t, const char *path, char **err)
 {
-	enum file_status st;
-	char *data = NULL;
-	size_t len = 0;
-	X509 *x;
-	BIO *bio;
-	int n = 0;
+	struct certlist l = { 0 };
+	enum load_status ls;
+	char *e = NULL;
+	size_t i;
 
-	if (file_read(path, CERT_FILE_MAX, &data, &len, &st, err) == -1)
-		return -1;
-	bio = BIO_new_mem_buf(data, (int)len);
-	while (bio != NULL && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		X509_STORE_add_cert(t->store, x);
-		X509_free(x);
-		n++;
-	}
-	BIO_free(bio);
-	free(data);
+	/* cert_load_file() reads the PEM certificates as PEM_read_bio_X509() does, and keeps
+	 * them for the next load of the same file (check loads CACertFile more than once) */
+	ls = cert_load_file(path, &l, &e);
+	for (i = 0; ls == LOAD_OK && i < l.n; i++)
+		X509_STORE_add_cert(t->store, l.v[i].x509);
 	ERR_clear_error();
-	if (n == 0 && err != NULL)
+	if (ls == LOAD_MISSING || ls == LOAD_UNREADABLE)
+		err_set(err, "%s", e);
+	else if (ls != LOAD_OK)
 		err_set(err, _("%s: no certificate found"), path);
-	return n > 0 ? 0 : -1;
+	free(e);
+	certlist_free(&l);
+	return ls == LOAD_OK ? 0 : -1;
 }
 
 /*
@@ -99,7 +97,8 @@ struct bundle_cert {
 
 struct lazy {
 	char			*dir;		/* a hashed directory, or NULL */
-	char			*data;		/* or a bundle's text */
+	char			*data;		/* or a bundle's text, */
+	int			 fd;		/* or (its index kept) the bundle, read where needed */
 	size_t			 len;
 	struct bundle_cert	*v;
 	size_t			 n;
@@ -116,6 +115,8 @@ lazy_free(X509_LOOKUP *lu)
 		return;
 	free(z->dir);
 	free(z->data);
+	if (z->fd != -1)
+		close(z->fd);
 	free(z->v);
 	hindex_free(&z->by_hash);
 	hindex_free(&z->done);
@@ -169,9 +170,21 @@ lazy_load(struct lazy *z, X509_STORE *store, unsigned long h)
 	size_t i, it;
 
 	if (z->dir == NULL) {
-		for (it = 0; hindex_next(&z->by_hash, h, &it, &i); )
-			if (z->v[i].hash == h)
+		for (it = 0; hindex_next(&z->by_hash, h, &it, &i); ) {
+			char *block;
+
+			if (z->v[i].hash != h)
+				continue;
+			if (z->fd == -1) {
 				(void)store_add_pem(store, z->data + z->v[i].off, z->v[i].len);
+				continue;
+			}
+			block = xmalloc(z->v[i].len);
+			if (pread(z->fd, block, z->v[i].len, (off_t)z->v[i].off) ==
+			    (ssize_t)z->v[i].len)
+				(void)store_add_pem(store, block, z->v[i].len);
+			free(block);
+		}
 		return;
 	}
 	for (i = 0; ; i++) {
@@ -259,6 +272,7 @@ trust_add_dir(struct trust *t, const char *dir)
 {
 	struct lazy *z = xcalloc(1, sizeof(*z));
 
+	z->fd = -1;
 	z->dir = xstrdup(dir);
 	trust_add_lazy(t, z);
 }
@@ -322,6 +336,28 @@ bundle_index_build(struct lazy *z)
 	ERR_clear_error();
 }
 
+/* The bundle open for pread() when the index kept for key k is the one for what it opens. */
+static bool
+bundle_open_kept(struct lazy *z, const char *path, const struct file_key *k, const char *blob)
+{
+	struct stat st;
+	struct file_key o;
+
+	z->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (z->fd == -1)
+		return false;
+	if (fstat(z->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		o = (struct file_key){ st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim };
+		z->len = (size_t)st.st_size;
+		if (file_key_eq(&o, k) && bundle_index_parse(z, blob))
+			return true;
+	}
+	close(z->fd);
+	z->fd = -1;
+	z->n = 0;
+	return false;
+}
+
 /* A bundle as a lazy source; -1 when it cannot be read or holds no certificate. */
 static int
 trust_add_bundle(struct trust *t, const char *path)
@@ -333,15 +369,19 @@ trust_add_bundle(struct trust *t, const char *path)
 	size_t i, blen;
 	bool keyed;
 
+	z->fd = -1;
 	keyed = file_key_of(path, &k) == 0;
-	if (file_read(path, CERT_FILE_MAX, &z->data, &z->len, &fst, NULL) == -1) {
-		free(z);
-		return -1;
-	}
 	blob = keyed ? statcache_get("bundle", path, NULL, &k, &blen) : NULL;
-	if (blob == NULL || !bundle_index_parse(z, blob)) {
+	if (blob == NULL || !bundle_open_kept(z, path, &k, blob)) {
+		if (file_read(path, CERT_FILE_MAX, &z->data, &z->len, &fst, NULL) == -1) {
+			free(blob);
+			free(z);
+			return -1;
+		}
 		struct buf b = { 0 };
 
+		free(z->v);
+		z->v = NULL;
 		z->n = 0;
 		bundle_index_build(z);
 		for (i = 0; i < z->n; i++)
@@ -354,6 +394,8 @@ trust_add_bundle(struct trust *t, const char *path)
 	if (z->n == 0) {
 		free(z->v);
 		free(z->data);
+		if (z->fd != -1)
+			close(z->fd);
 		free(z);
 		return -1;
 	}
