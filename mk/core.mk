@@ -6,6 +6,7 @@ libsmtls_a_SOURCES += \
 	include/smtls/check.h src/core/check.c src/core/check-int.h \
 	src/core/check-cert.c src/core/check-files.c src/core/check-store.c \
 	include/smtls/fileio.h src/core/fileio.c \
+	include/smtls/hindex.h src/core/hindex.c \
 	include/smtls/journal.h src/core/journal.c \
 	include/smtls/finding.h src/core/finding.c \
 	include/smtls/i18n.h \
@@ -14,6 +15,7 @@ libsmtls_a_SOURCES += \
 	include/smtls/plan.h src/core/plan.c \
 	include/smtls/proc.h src/core/proc.c \
 	include/smtls/sendmail.h src/core/sendmail.c \
+	include/smtls/statcache.h src/core/statcache.c \
 	include/smtls/xmalloc.h src/core/xmalloc.c
 
 smtls_SOURCES += \
@@ -24,13 +26,13 @@ MAN_PARTS += doc/head.8 doc/cmd-check.8
 # doc/tail.8 must come last: Makefile.am adds it after every module's parts
 
 TESTS += tests/cli.test tests/help-man.test tests/check.test tests/regress-m4-include-in-comment.test tests/regress-garbage-key-message.test tests/findings.test tests/mc.test tests/badinput.test \
-	tests/check-sendmail.test tests/tree.test tests/man.test tests/design.test
+	tests/check-sendmail.test tests/check-cache.test tests/tree.test tests/man.test tests/design.test
 EXTRA_DIST += tests/lib-check.sh tests/gen-fixtures.sh tests/data/letsencrypt/README.md \
 	tests/data/letsencrypt/dst-root-ca-x3.pem tests/data/letsencrypt/int-yr1.pem \
 	tests/data/letsencrypt/isrg-root-x1-cross-signed.pem tests/data/letsencrypt/isrg-root-x1.pem \
 	tests/data/letsencrypt/lets-encrypt-r3-cross-signed.pem tests/data/letsencrypt/lets-encrypt-r3.pem \
 	tests/data/letsencrypt/r11.pem tests/data/letsencrypt/root-yr-by-x1.pem bench/check.sh \
-	bench/check-plan.c
+	bench/check-plan.c bench/minverify.c bench/pair.py
 
 check_PROGRAMS += tests/unit_check
 tests_unit_check_SOURCES = tests/tap.h tests/unit_check.c

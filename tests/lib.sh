@@ -11,6 +11,8 @@ chmod 755 "$T"
 TMPDIR=$T/tmp; mkdir -p "$TMPDIR"; export TMPDIR
 # the journals' registry (smtls(8) FILES): this test's own, never /var/lib/smtls
 SMTLS_STATE_DIR=$T/state; export SMTLS_STATE_DIR
+# what check keeps between runs (smtls(8) FILES): this test's own, never /var/cache/smtls
+SMTLS_CACHE_DIR=$T/cache; export SMTLS_CACHE_DIR
 _tap_n=0
 _tap_fail=0
 _tap_cleanup_hooks=""

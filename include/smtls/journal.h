@@ -33,8 +33,9 @@ struct journal_file {
 	bool			 new_only;	/* an existing target is an error ("already exists") */
 	const char		*backup;	/* keep the old version under this name (same directory,
 						 * a hard link) after the commit, or NULL: drop it */
-	bool			 lazy;		/* many small public files (rehash): no fsync per file;
-						 * journal_backup() syncs the file system once. Never
+	bool			 lazy;		/* many small public files (rehash): their write-back
+						 * starts at once and they are fsynced in batches, the
+						 * last by journal_backup(). Never
 						 * for a key: after a power cut (not a kill) a temp
 						 * file may stay behind */
 };

@@ -319,24 +319,91 @@ read_for_load(const char *path, char **data, size_t *len, char **err)
 	return st == FILE_MISSING ? LOAD_MISSING : LOAD_UNREADABLE;
 }
 
+/*
+ * Files parsed in this process, by path and the SHA-256 of what was read (so never stale):
+ * the wizard re-checks on every key, and each parse of a certificate or key sets OpenSSL 3's
+ * decoders up anew, most of a re-check's time.
+ */
+#define MEMO_MAX	32
+
+struct memo {
+	char		*path;		/* NULL: a free slot */
+	bool		 is_key;
+	unsigned char	 md[32];
+	struct certlist	 certs;
+	EVP_PKEY	*pkey;
+};
+
+static struct memo memo[MEMO_MAX];
+static size_t memo_next;
+
+static bool
+content_md(const char *data, size_t len, unsigned char *md)
+{
+	return EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL) == 1;
+}
+
+static struct memo *
+memo_find(const char *path, bool is_key, const unsigned char *md)
+{
+	size_t i;
+
+	for (i = 0; i < MEMO_MAX; i++)
+		if (memo[i].path != NULL && memo[i].is_key == is_key &&
+		    strcmp(memo[i].path, path) == 0 && memcmp(memo[i].md, md, 32) == 0)
+			return &memo[i];
+	return NULL;
+}
+
+static struct memo *
+memo_slot(const char *path, bool is_key, const unsigned char *md)
+{
+	struct memo *m = &memo[memo_next];
+
+	memo_next = (memo_next + 1) % MEMO_MAX;
+	free(m->path);
+	certlist_free(&m->certs);
+	EVP_PKEY_free(m->pkey);
+	memset(m, 0, sizeof(*m));
+	m->path = xstrdup(path);
+	m->is_key = is_key;
+	memcpy(m->md, md, 32);
+	return m;
+}
+
 enum load_status
 cert_load_file(const char *path, struct certlist *out, char **err)
 {
 	enum load_status ls;
 	char *data = NULL;
-	size_t len = 0, before = out->n;
+	size_t len = 0, before = out->n, i;
+	unsigned char md[32];
+	bool hashed;
+	struct memo *m;
 	BIO *bio;
 	X509 *x;
 
 	ls = read_for_load(path, &data, &len, err);
 	if (ls != LOAD_OK)
 		return ls;
+	hashed = content_md(data, len, md);
+	if (hashed && (m = memo_find(path, false, md)) != NULL) {
+		for (i = 0; i < m->certs.n; i++)
+			certlist_add(out, &m->certs.v[i]);
+		free(data);
+		return LOAD_OK;
+	}
 	bio = BIO_new_mem_buf(data, (int)len);
 	while (bio != NULL && (x = PEM_read_bio_X509(bio, NULL, no_password, NULL)) != NULL)
 		certlist_take(out, x);
 	BIO_free(bio);
 	ERR_clear_error();
 	if (out->n > before) {
+		if (hashed) {
+			m = memo_slot(path, false, md);
+			for (i = before; i < out->n; i++)
+				certlist_add(&m->certs, &out->v[i]);
+		}
 		free(data);
 		return LOAD_OK;
 	}
@@ -366,12 +433,22 @@ key_load_file(const char *path, struct key *out, char **err)
 	char *data = NULL;
 	size_t len = 0;
 	EVP_PKEY *pk = NULL;
+	unsigned char md[32];
+	bool hashed;
+	struct memo *m;
 	BIO *bio;
 
 	memset(out, 0, sizeof(*out));
 	ls = read_for_load(path, &data, &len, err);
 	if (ls != LOAD_OK)
 		return ls;
+	hashed = content_md(data, len, md);
+	if (hashed && (m = memo_find(path, true, md)) != NULL && EVP_PKEY_up_ref(m->pkey)) {
+		OPENSSL_cleanse(data, len);
+		free(data);
+		pk = m->pkey;
+		goto loaded;
+	}
 	if (strstr(data, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
 	    strstr(data, "Proc-Type: 4,ENCRYPTED")) {
 		err_set(err, _("%s: the private key is protected by a passphrase"), path);
@@ -419,6 +496,9 @@ key_load_file(const char *path, struct key *out, char **err)
 	}
 	OPENSSL_cleanse(data, len);
 	free(data);
+	if (hashed && EVP_PKEY_up_ref(pk))
+		memo_slot(path, true, md)->pkey = pk;
+loaded:
 	out->pkey = pk;
 	key_describe(pk, out->type, sizeof(out->type), &out->bits, out->curve, sizeof(out->curve));
 	return LOAD_OK;

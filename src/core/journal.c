@@ -22,12 +22,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 
 #include "smtls/fileio.h"
+#include "smtls/hindex.h"
 #include "smtls/i18n.h"
 #include "smtls/journal.h"
 #include "smtls/xmalloc.h"
@@ -35,6 +42,8 @@
 #define JOURNAL_PREFIX	".smtls-journal-"
 #define REG_PREFIX	"journal-"
 #define JOURNAL_MAX	(1024 * 1024)
+#define SYNC_THREADS	8	/* lazy temp files are fsynced by this many threads at once */
+#define SYNC_THREADED	32	/* from this many entries on (fewer: one after the other) */
 
 enum ent_kind {
 	ENT_REPLACE = 'R',	/* the target exists: backup, rename over it */
@@ -55,11 +64,12 @@ struct journal {
 	char			*label;
 	char			 id[17];
 	struct ent		*e;
-	size_t			 n;
+	size_t			 n, cap;
 	char			*path, *reg;
 	int			 fd, regfd;
 	enum journal_state	 state;
 	bool			 broken, prepared, lazy;
+	struct hindex		 by_target, by_dir;	/* entries by target, by its directory */
 };
 
 static void (*notice_fn)(const char *, void *);
@@ -164,14 +174,26 @@ unlink_quiet(const char *path, bool *removed)
 static void
 fsync_dirs(const struct ent *e, size_t n, const char *also)
 {
-	size_t i, k;
+	struct hindex seen = { 0 };
+	char **dirs = xreallocarray(NULL, n + 1, sizeof(*dirs));
+	size_t i, k, it;
 
+	/* each directory once: a rehash stages thousands of files in one */
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < i && !same_dir(e[k].target, e[i].target); k++)
-			;
-		if (k == i)
+		uint64_t h;
+		bool dup = false;
+
+		dirs[i] = path_dirname(e[i].target);
+		h = hash_str(dirs[i]);
+		for (it = 0; !dup && hindex_next(&seen, h, &it, &k); )
+			dup = strcmp(dirs[k], dirs[i]) == 0;
+		if (!dup) {
+			hindex_add(&seen, h, i);
 			file_fsync_dir(e[i].target);
+		}
 	}
+	strv_free(dirs, n);
+	hindex_free(&seen);
 	if (also != NULL)
 		file_fsync_dir(also);
 }
@@ -507,9 +529,9 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
     const char *backup, bool lazy, bool *existed, struct stat *old, char **err)
 {
 	struct ent *e;
-	char *target, *line;
+	char *target, *line, *dir;
 	bool seen = false;
-	size_t i;
+	size_t i, it;
 
 	if (j->broken || j->state != JOURNAL_OPEN) {
 		err_set(err, "%s: %s", path, _("the set of files was already abandoned"));
@@ -538,31 +560,32 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 		return NULL;
 	}
 	target = abs_path(path);
-	for (i = 0; i < j->n; i++) {
-		if (same_dir(j->e[i].target, target))
-			seen = true;
+	for (it = 0; hindex_next(&j->by_target, hash_str(target), &it, &i); )
 		if (strcmp(j->e[i].target, target) == 0) {
 			err_set(err, _("%s: named twice in one set"), path);
 			free(target);
 			return NULL;
 		}
-	}
-	if (!seen) {
-		char *d = path_dirname(target);
-
-		recover_dir(d);
-		free(d);
-	}
+	dir = path_dirname(target);
+	for (it = 0; !seen && hindex_next(&j->by_dir, hash_str(dir), &it, &i); )
+		seen = same_dir(j->e[i].target, target);
+	if (!seen)
+		recover_dir(dir);
 	if (backup != NULL && !same_dir(backup, path)) {
 		err_set(err, _("%s: its backup %s must be in the same directory"), path, backup);
 		free(target);
+		free(dir);
 		return NULL;
 	}
 	if (j->fd == -1 && journal_open(j, target, err) == -1) {
 		free(target);
+		free(dir);
 		return NULL;
 	}
-	j->e = xreallocarray(j->e, j->n + 1, sizeof(*j->e));
+	if (j->n == j->cap) {
+		j->cap = j->cap ? j->cap * 2 : 16;
+		j->e = xreallocarray(j->e, j->cap, sizeof(*j->e));
+	}
 	e = &j->e[j->n];
 	memset(e, 0, sizeof(*e));
 	e->target = target;
@@ -583,10 +606,14 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 		free(e->target);
 		free(e->tmp);
 		free(e->backup);
+		free(dir);
 		j->broken = true;
 		return NULL;
 	}
 	free(line);
+	hindex_add(&j->by_target, hash_str(target), j->n);
+	hindex_add(&j->by_dir, hash_str(dir), j->n);
+	free(dir);
 	j->n++;
 	return e;
 }
@@ -677,6 +704,7 @@ discard(struct journal *j)
 {
 	size_t i;
 
+
 	for (i = 0; i < j->n; i++)
 		(void)ent_cleanup(&j->e[i], true, NULL);
 	fsync_dirs(j->e, j->n, NULL);
@@ -720,29 +748,79 @@ take_backups(struct journal *j, char **err)
 	return 0;
 }
 
-/* The lazily written temp files and entry lines made durable: one syncfs() where there is one
- * (the journal and the temp files share a directory, so its file system), else one fsync each. */
-static int
-sync_lazy(struct journal *j, char **err)
-{
-	size_t i;
-	int fd, r = 0;
+/* One of the threads that fsync the temp files: entries k, k + SYNC_THREADS, ... */
+struct sync_job {
+	const struct journal	*j;
+	size_t			 k, step;
+	size_t			 failed;	/* the entry whose fsync failed, or SIZE_MAX */
+	int			 err;
+};
 
-#ifdef __linux__
-	if (syncfs(j->fd) == 0)
-		return 0;
-#endif
-	for (i = 0; i < j->n && r == 0; i++) {
-		if (j->e[i].tmp == NULL)
+static void *
+sync_some(void *arg)
+{
+	struct sync_job *s = arg;
+	size_t i;
+	int fd;
+
+	for (i = s->k; i < s->j->n && s->failed == SIZE_MAX; i += s->step) {
+		if (s->j->e[i].tmp == NULL)
 			continue;
-		fd = open(j->e[i].tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = open(s->j->e[i].tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd == -1 || fsync(fd) == -1) {
-			err_set(err, _("%s: cannot write: %s (the new file %s)"), j->e[i].target,
-			    strerror(errno), j->e[i].tmp);
-			r = -1;
+			s->failed = i;
+			s->err = errno;
 		}
 		if (fd != -1)
 			close(fd);
+	}
+	return NULL;
+}
+
+/* On a file system in memory an fsync has nothing to write. */
+static bool
+in_memory(int fd)
+{
+#ifdef __linux__
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
+#else
+	(void)fd;
+	return false;
+#endif
+}
+
+/*
+ * The lazily written temp files and entry lines made durable: an fsync of each and of the
+ * journal (their directory is fsynced before the commit record). Not syncfs(), which waits
+ * for every other process's writes too; the fsyncs run in a few threads at once, so that
+ * the file system commits and flushes for many of them together.
+ */
+static int
+sync_lazy(struct journal *j, char **err)
+{
+	struct sync_job job[SYNC_THREADS];
+	pthread_t th[SYNC_THREADS];
+	bool started[SYNC_THREADS];
+	size_t k, nt = in_memory(j->fd) ? 0 : j->n < SYNC_THREADED ? 1 : SYNC_THREADS;
+	int r = 0;
+
+	for (k = 0; k < nt; k++) {
+		job[k] = (struct sync_job){ .j = j, .k = k, .step = nt, .failed = SIZE_MAX };
+		started[k] = nt > 1 && pthread_create(&th[k], NULL, sync_some, &job[k]) == 0;
+		if (!started[k])
+			(void)sync_some(&job[k]);
+	}
+	for (k = 0; k < nt; k++) {
+		if (started[k])
+			(void)pthread_join(th[k], NULL);
+		if (r == 0 && job[k].failed != SIZE_MAX) {
+			err_set(err, _("%s: cannot write: %s (the new file %s)"),
+			    j->e[job[k].failed].target, strerror(job[k].err),
+			    j->e[job[k].failed].tmp);
+			r = -1;
+		}
 	}
 	if (r == 0 && fsync(j->fd) == -1) {
 		err_set(err, _("%s: cannot write: %s (the journal)"), j->path, strerror(errno));
@@ -847,6 +925,9 @@ journal_free(struct journal *j)
 		return;
 	if (j->state == JOURNAL_OPEN)
 		discard(j);
+
+	hindex_free(&j->by_target);
+	hindex_free(&j->by_dir);
 	if (j->fd != -1)
 		close(j->fd);
 	if (j->regfd != -1)

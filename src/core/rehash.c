@@ -22,6 +22,7 @@
 
 #include "smtls/cert.h"
 #include "smtls/fileio.h"
+#include "smtls/hindex.h"
 #include "smtls/i18n.h"
 #include "smtls/journal.h"
 #include "smtls/pki.h"
@@ -63,7 +64,7 @@ struct state {
 	int		 dirfd;
 	const char	*dir;
 	struct entry	*e;
-	size_t		 ne;
+	size_t		 ne, cap_e;
 	struct hlink	*l;
 	size_t		 nl;
 	char		**made_files;	/* created by this run, removed on failure */
@@ -74,6 +75,10 @@ struct state {
 	struct rehash_result *res;
 	const struct rehash_progress *prog;
 	EVP_MD		*sha1;		/* fetched once: an implicit fetch per digest is slow */
+	struct hindex	 by_name;	/* e by name */
+	struct hindex	 by_sha1;	/* e (certificates) by fingerprint, while bundles are added */
+	struct hindex	 by_bucket;	/* e by kind and hash, once every entry is there */
+	struct hindex	 kept_links;	/* l kept, by kind and hash */
 	time_t		 now;		/* bundle certificates expired by now are skipped; 0: none */
 	size_t		 done, total;
 };
@@ -435,6 +440,8 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void entry_push(struct state *st, const struct entry *en);
+
 static int
 scan_dir(struct state *st, char **err)
 {
@@ -482,13 +489,16 @@ scan_dir(struct state *st, char **err)
 				continue;
 			}
 		}
-		st->e = xreallocarray(st->e, st->ne + 1, sizeof(*st->e));
-		memset(&st->e[st->ne], 0, sizeof(*st->e));
-		st->e[st->ne].name = names[i];
-		st->e[st->ne].link_id = -1;
-		if (has_cert_ext(names[i]))
-			scan_file(st, &st->e[st->ne]);
-		st->ne++;
+		{
+			struct entry en;
+
+			memset(&en, 0, sizeof(en));
+			en.name = names[i];
+			en.link_id = -1;
+			if (has_cert_ext(names[i]))
+				scan_file(st, &en);
+			entry_push(st, &en);
+		}
 		tick(st);
 	}
 	free(names);
@@ -498,9 +508,9 @@ scan_dir(struct state *st, char **err)
 static struct entry *
 entry_by_name(const struct state *st, const char *name)
 {
-	size_t i;
+	size_t i, it;
 
-	for (i = 0; i < st->ne; i++)
+	for (it = 0; hindex_next(&st->by_name, hash_str(name), &it, &i); )
 		if (strcmp(st->e[i].name, name) == 0)
 			return &st->e[i];
 	return NULL;
@@ -509,12 +519,48 @@ entry_by_name(const struct state *st, const char *name)
 static const struct entry *
 entry_by_sha1(const struct state *st, const unsigned char *sha1)
 {
-	size_t i;
+	size_t i, it;
 
-	for (i = 0; i < st->ne; i++)
+	for (it = 0; hindex_next(&st->by_sha1, hash_bytes(sha1, SHA1_LEN), &it, &i); )
 		if (st->e[i].kind == ENTRY_CERT && memcmp(st->e[i].sha1, sha1, SHA1_LEN) == 0)
 			return &st->e[i];
 	return NULL;
+}
+
+/* The key of a hash bucket: HASH.N and HASH.rN are two buckets. */
+static uint64_t
+bucket_key(enum entry_kind kind, unsigned long hash)
+{
+	return hash_bytes(&hash, sizeof(hash)) ^ (uint64_t)kind;
+}
+
+/* Appends en to the entries, and to the indexes by name and fingerprint. */
+static void
+entry_push(struct state *st, const struct entry *en)
+{
+	if (st->ne == st->cap_e) {
+		st->cap_e = st->cap_e ? st->cap_e * 2 : 64;
+		st->e = xreallocarray(st->e, st->cap_e, sizeof(*st->e));
+	}
+	st->e[st->ne] = *en;
+	hindex_add(&st->by_name, hash_str(en->name), st->ne);
+	if (en->kind == ENTRY_CERT)
+		hindex_add(&st->by_sha1, hash_bytes(en->sha1, SHA1_LEN), st->ne);
+	st->ne++;
+}
+
+/* After the sort: the indexes by name and by bucket anew. */
+static void
+index_entries(struct state *st)
+{
+	size_t i;
+
+	hindex_free(&st->by_name);
+	hindex_free(&st->by_sha1);
+	for (i = 0; i < st->ne; i++) {
+		hindex_add(&st->by_name, hash_str(st->e[i].name), i);
+		hindex_add(&st->by_bucket, bucket_key(st->e[i].kind, st->e[i].hash), i);
+	}
 }
 
 /* A file name from the certificate's CN: "ISRG Root X1" -> "ISRG_Root_X1.pem". */
@@ -628,7 +674,7 @@ struct bcert {
 
 struct bcerts {
 	struct bcert	*v;
-	size_t		 n;
+	size_t		 n, cap;
 };
 
 static int
@@ -640,7 +686,10 @@ bcert_add(struct bcerts *bs, const unsigned char *der, long dlen, const EVP_MD *
 		return -1;
 	b.der = xmalloc((size_t)b.l.der_len);
 	memcpy(b.der, der, (size_t)b.l.der_len);
-	bs->v = xreallocarray(bs->v, bs->n + 1, sizeof(*bs->v));
+	if (bs->n == bs->cap) {
+		bs->cap = bs->cap ? bs->cap * 2 : 64;
+		bs->v = xreallocarray(bs->v, bs->cap, sizeof(*bs->v));
+	}
 	bs->v[bs->n++] = b;
 	return 0;
 }
@@ -786,8 +835,7 @@ add_bundles(struct state *st, const struct bcerts *certs, char **err)
 			return -1;
 		}
 		en.made = true;
-		st->e = xreallocarray(st->e, st->ne + 1, sizeof(*st->e));
-		st->e[st->ne++] = en;
+		entry_push(st, &en);
 		st->res->written++;
 	}
 	BIO_free(bio);
@@ -804,13 +852,16 @@ entry_cmp(const void *a, const void *b)
 static void
 mark_dups(struct state *st)
 {
-	size_t i, j;
+	struct hindex first = { 0 };	/* the linkable files that are no duplicate so far */
+	size_t i, j, it;
 
 	for (i = 0; i < st->ne; i++) {
+		uint64_t h = hash_bytes(st->e[i].sha1, SHA1_LEN) ^ (uint64_t)st->e[i].kind;
+
 		if (!st->e[i].linkable)
 			continue;
-		for (j = 0; j < i; j++) {
-			if (st->e[j].linkable && !st->e[j].dup && st->e[j].kind == st->e[i].kind &&
+		for (it = 0; hindex_next(&first, h, &it, &j); ) {
+			if (st->e[j].kind == st->e[i].kind &&
 			    memcmp(st->e[j].sha1, st->e[i].sha1, SHA1_LEN) == 0) {
 				st->e[i].dup = true;
 				note(st->res, _("%s/%s: not linked: the same certificate as %s"),
@@ -818,17 +869,20 @@ mark_dups(struct state *st)
 				break;
 			}
 		}
+		if (!st->e[i].dup)
+			hindex_add(&first, h, i);
 	}
+	hindex_free(&first);
 }
 
 /* How many files of this bucket need a link (openssl keeps old ids below this). */
 static int
 bucket_needed(const struct state *st, enum entry_kind kind, unsigned long hash)
 {
-	size_t i;
+	size_t i, it;
 	int n = 0;
 
-	for (i = 0; i < st->ne; i++)
+	for (it = 0; hindex_next(&st->by_bucket, bucket_key(kind, hash), &it, &i); )
 		if (st->e[i].linkable && !st->e[i].dup && st->e[i].kind == kind &&
 		    st->e[i].hash == hash)
 			n++;
@@ -864,24 +918,33 @@ judge_links(struct state *st)
 		}
 	}
 	/* two links with one name cannot exist; two kept links to one file were handled above */
-	for (i = 0; i < st->nl; i++)
-		for (j = i + 1; j < st->nl; j++)
-			if (st->l[i].keep && st->l[j].keep && st->l[i].kind == st->l[j].kind &&
-			    st->l[i].hash == st->l[j].hash && st->l[i].id == st->l[j].id)
-				st->l[j].keep = false;
+	for (i = 0; i < st->nl; i++) {
+		uint64_t h = bucket_key(st->l[i].kind, st->l[i].hash);
+		size_t it;
+
+		if (!st->l[i].keep)
+			continue;
+		for (it = 0; st->l[i].keep && hindex_next(&st->kept_links, h, &it, &j); )
+			if (st->l[i].kind == st->l[j].kind && st->l[i].hash == st->l[j].hash &&
+			    st->l[i].id == st->l[j].id)
+				st->l[i].keep = false;
+		if (st->l[i].keep)
+			hindex_add(&st->kept_links, h, i);
+	}
 }
 
 static bool
 id_taken(const struct state *st, enum entry_kind kind, unsigned long hash, int id)
 {
+	uint64_t h = bucket_key(kind, hash);
 	char name[32];
-	size_t i;
+	size_t i, it;
 
-	for (i = 0; i < st->nl; i++)
+	for (it = 0; hindex_next(&st->kept_links, h, &it, &i); )
 		if (st->l[i].keep && st->l[i].kind == kind && st->l[i].hash == hash &&
 		    st->l[i].id == id)
 			return true;
-	for (i = 0; i < st->ne; i++)
+	for (it = 0; hindex_next(&st->by_bucket, h, &it, &i); )
 		if (st->e[i].link_id == id && st->e[i].kind == kind && st->e[i].hash == hash)
 			return true;
 	/* a file with a link's name that is not a hash link is never replaced */
@@ -973,6 +1036,10 @@ state_free(struct state *st)
 	if (st->dirfd != -1)
 		close(st->dirfd);
 	EVP_MD_free(st->sha1);
+	hindex_free(&st->by_name);
+	hindex_free(&st->by_sha1);
+	hindex_free(&st->by_bucket);
+	hindex_free(&st->kept_links);
 }
 
 int
@@ -1016,6 +1083,7 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t
 	}
 	if (st.ne > 0)
 		qsort(st.e, st.ne, sizeof(*st.e), entry_cmp);
+	index_entries(&st);
 	mark_dups(&st);
 	judge_links(&st);
 	if (apply_links(&st, err) == -1) {

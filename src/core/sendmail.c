@@ -13,6 +13,7 @@
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "smtls/sendmail.h"
+#include "smtls/statcache.h"
 #include "smtls/xmalloc.h"
 
 #define SENDMAIL_MAX	(64u * 1024 * 1024)
@@ -81,15 +82,47 @@ find_version(const char *data, size_t len, char *out, size_t size)
 	out[0] = '\0';
 }
 
+/* What sendmail_inspect() learned, as statcache keeps it: "VERSION\tSCDE" (flags 0 or 1). */
+static bool
+from_cache(const char *path, const struct file_key *k, struct sendmail_info *out)
+{
+	size_t len;
+	char *blob = statcache_get("sendmail", path, NULL, k, &len), *tab;
+	bool ok;
+
+	if (blob == NULL)
+		return false;
+	tab = strchr(blob, '\t');
+	ok = tab != NULL && strlen(tab + 1) == 4 && (size_t)(tab - blob) < sizeof(out->version) &&
+	    strspn(tab + 1, "01") == 4;
+	if (ok) {
+		memcpy(out->version, blob, (size_t)(tab - blob));
+		out->version[tab - blob] = '\0';
+		out->found = true;
+		out->starttls = tab[1] == '1';
+		out->chain_file = tab[2] == '1';
+		out->dane = tab[3] == '1';
+		out->tls_ec = tab[4] == '1';
+	}
+	free(blob);
+	return ok;
+}
+
 int
 sendmail_inspect(const char *path, struct sendmail_info *out, char **err)
 {
 	enum file_status st;
-	char *data = NULL;
+	struct file_key k;
+	char *data = NULL, *blob;
 	size_t len = 0;
+	bool keyed;
 
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
+	/* reading the 1 MB binary costs a millisecond: the wizard and check ask often */
+	keyed = file_key_of(path, &k) == 0;
+	if (keyed && from_cache(path, &k, out))
+		return 0;
 	if (file_read(path, SENDMAIL_MAX, &data, &len, &st, err) == -1)
 		return -1;
 	if (len < 4 || memcmp(data, "\177ELF", 4) != 0) {
@@ -108,6 +141,12 @@ sendmail_inspect(const char *path, struct sendmail_info *out, char **err)
 	out->dane = has_string(data, len, "DANE");
 	out->tls_ec = has_string(data, len, "TLS_EC");
 	free(data);
+	if (keyed && strchr(out->version, '\t') == NULL) {
+		blob = xstrprintf("%s\t%d%d%d%d", out->version, out->starttls, out->chain_file,
+		    out->dane, out->tls_ec);
+		statcache_put("sendmail", path, NULL, &k, blob, strlen(blob));
+		free(blob);
+	}
 	return 0;
 }
 
