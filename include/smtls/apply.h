@@ -102,6 +102,10 @@ int apply_run(const struct apply_request *rq, struct apply_result *res);
  * Returns -1 with res->error when there is none or a write fails (then no file changed,
  * unless res->journal_kept).
  */
+/* The sendmail.cf that belongs to mc_path: X.mc -> X.cf beside it (else sendmail.cf there);
+ * apply_mc_beside is the other way round. Caller frees. */
+char *apply_cf_beside(const char *mc_path);
+char *apply_mc_beside(const char *cf_path);
 int apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res);
 
 /* The argv of the command that restarts sendmail on this system (NULL-terminated, static), or NULL. */

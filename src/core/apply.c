@@ -634,19 +634,32 @@ lock_dir(const char *mc_path, char **err)
 	return fd;
 }
 
+/* path with its extension from replaced by to (or named other there); caller frees. */
 static char *
-cf_beside(const char *mc_path)
+beside(const char *path, const char *from, const char *to, const char *other)
 {
-	char *dir = path_dirname(mc_path), *r;
-	const char *b = base_name(mc_path);
-	size_t bl = strlen(b);
+	char *dir = path_dirname(path), *r;
+	const char *b = base_name(path);
+	size_t bl = strlen(b), fl = strlen(from);
 
-	if (bl > 3 && strcmp(b + bl - 3, ".mc") == 0)
-		r = xstrprintf("%s/%.*s.cf", dir, (int)(bl - 3), b);
+	if (bl > fl && strcmp(b + bl - fl, from) == 0)
+		r = xstrprintf("%s/%.*s%s", dir, (int)(bl - fl), b, to);
 	else
-		r = xstrprintf("%s/sendmail.cf", dir);
+		r = xstrprintf("%s/%s", dir, other);
 	free(dir);
 	return r;
+}
+
+char *
+apply_cf_beside(const char *mc_path)
+{
+	return beside(mc_path, ".mc", ".cf", "sendmail.cf");
+}
+
+char *
+apply_mc_beside(const char *cf_path)
+{
+	return beside(cf_path, ".cf", ".mc", "sendmail.mc");
 }
 
 static int
@@ -729,7 +742,7 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 	if (!rq->restart)
 		res->state[APPLY_STEP_RESTART] = APPLY_ST_SKIPPED;
 	res->mc_path = xstrdup(rq->mc_path);
-	res->cf_path = rq->cf_path ? xstrdup(rq->cf_path) : cf_beside(rq->mc_path);
+	res->cf_path = rq->cf_path ? xstrdup(rq->cf_path) : apply_cf_beside(rq->mc_path);
 	if (rq->dry_run) {
 		const char *tmp = getenv("TMPDIR");
 
@@ -879,7 +892,7 @@ apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 
 	memset(res, 0, sizeof(*res));
 	res->mc_path = xstrdup(mc_path);
-	res->cf_path = cf = cf_path ? xstrdup(cf_path) : cf_beside(mc_path);
+	res->cf_path = cf = cf_path ? xstrdup(cf_path) : apply_cf_beside(mc_path);
 	if ((lock = lock_dir(mc_path, &res->error)) == -1) {
 		res->outcome = APPLY_FAILED;
 		return -1;

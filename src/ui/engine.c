@@ -415,8 +415,13 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		w->m.plan.public_roots = xstrdup(dp.root_cert);
 		demo_paths_free(&dp);
 	} else {
-		e->mc_path = xstrdup(fl && fl->mc_path ? fl->mc_path : "/etc/mail/sendmail.mc");
-		e->cf_path = xstrdup(fl && fl->cf_path ? fl->cf_path : "/etc/mail/sendmail.cf");
+		/* the pair the admin named: a cf beside a given mc (or an mc beside a given cf),
+		 * never a given file paired with the system's other one */
+		const char *mc = fl ? fl->mc_path : NULL, *cf = fl ? fl->cf_path : NULL;
+
+		e->mc_path = mc ? xstrdup(mc) : cf ? apply_mc_beside(cf) :
+		    xstrdup("/etc/mail/sendmail.mc");
+		e->cf_path = cf ? xstrdup(cf) : apply_cf_beside(e->mc_path);
 		e->le_live = xstrdup("/etc/letsencrypt/live");
 		e->system_roots = xstrdup("/etc/ssl/certs");
 		e->hostname = fl && fl->hostname ? xstrdup(fl->hostname) : NULL;
@@ -450,11 +455,15 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	    STORE_OTHER;
 	w->m.client_cert = plan_get(&w->m.plan, PF_CLIENT_CERT) != NULL;
 	w->m.gen_names = e->hostname ? xstrdup(e->hostname) : NULL;
-	w->m.gen_dir = e->demo ? xstrprintf("%s/tls", e->demo_dir) : xstrdup("/etc/mail/tls");
-	w->m.ca_dir = e->demo ? xstrprintf("%s/private-ca", e->demo_dir) :
-	    xstrdup("/etc/mail/private-ca");
-	w->m.store_dir = e->demo ? xstrprintf("%s/tls/roots", e->demo_dir) :
-	    xstrdup("/etc/mail/tls/roots");
+	/* new files go beside the sendmail.mc (/etc/mail/tls for /etc/mail/sendmail.mc) */
+	{
+		char *base = e->demo ? xstrdup(e->demo_dir) : path_dirname(e->mc_path);
+
+		w->m.gen_dir = xstrprintf("%s/tls", base);
+		w->m.ca_dir = xstrprintf("%s/private-ca", base);
+		w->m.store_dir = xstrprintf("%s/tls/roots", base);
+		free(base);
+	}
 	w->m.ask_client = true;
 	w->m.dirty = false;
 	wiz_recheck(w);
@@ -640,8 +649,23 @@ gen_params(struct wizard *w, char **names, size_t n, struct pki_key_spec *spec,
 	return 0;
 }
 
+/* Notes each of files, written into dir, as written by this session. */
+static void
+note_files(struct wizard *w, const char *dir, const struct pki_out_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *p = xstrprintf("%s/%s", dir, files[i].name);
+
+		wiz_wrote(w, p, _("new"));
+		free(p);
+	}
+}
+
 static int
-write_out(const char *dir, const struct pki_out_file *files, size_t n, char **err)
+write_out(struct wizard *w, const char *dir, const struct pki_out_file *files, size_t n,
+    char **err)
 {
 	bool created = false;
 
@@ -652,6 +676,7 @@ write_out(const char *dir, const struct pki_out_file *files, size_t n, char **er
 			(void)rmdir(dir);
 		return -1;
 	}
+	note_files(w, dir, files, n);
 	return 0;
 }
 
@@ -694,9 +719,8 @@ make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_
 	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
 	for (i = 0; i < n_extra; i++)
 		files[2 + i] = extra[i];
-	if (write_out(w->m.gen_dir, files, 2 + n_extra, err) == -1)
+	if (write_out(w, w->m.gen_dir, files, 2 + n_extra, err) == -1)
 		goto out;
-	w->wrote = true;
 	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
 	wiz_set_field(w, PF_SERVER_CERT, path);
 	free(path);
@@ -759,7 +783,7 @@ engine_make_ca(struct wizard *w, char **err)
 			(void)rmdir(w->m.ca_dir);
 		goto out;
 	}
-	w->wrote = true;
+	note_files(w, w->m.ca_dir, ca.files, 2);
 	rc = 0;
 out:
 	ca_new_free(&ca);
@@ -811,9 +835,8 @@ engine_make_csr(struct wizard *w, char **err)
 	}
 	files[0] = (struct pki_out_file){ "request.csr", csr, strlen(csr), 0644 };
 	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
-	if (write_out(w->m.gen_dir, files, 2, err) == -1)
+	if (write_out(w, w->m.gen_dir, files, 2, err) == -1)
 		goto out;
-	w->wrote = true;
 	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
 	wiz_set_field(w, PF_SERVER_KEY, path);
 	free(w->m.import_key);
@@ -870,9 +893,8 @@ engine_import(struct wizard *w, char **err)
 	if (chain.len > 0)
 		files[nf++] = (struct pki_out_file){ "chain.pem", chain.data, chain.len, 0644 };
 	files[nf++] = (struct pki_out_file){ "fullchain.pem", full.data, full.len, 0644 };
-	if (write_out(w->m.gen_dir, files, nf, err) == -1)
+	if (write_out(w, w->m.gen_dir, files, nf, err) == -1)
 		goto out;
-	w->wrote = true;
 	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
 	wiz_set_field(w, PF_SERVER_CERT, path);
 	free(path);
@@ -933,7 +955,7 @@ engine_rehash(struct wizard *w, char **err)
 	r = rehash_dir(w->m.store_dir, bundles, 1, time(NULL), &prog, &res, err);
 	w->ap.rehash_total = 0;
 	if (r == 0) {
-		w->wrote = true;
+		wiz_wrote(w, w->m.store_dir, _("certificates and hash links"));
 		wiz_set_field(w, PF_CA_PATH, w->m.store_dir);
 		wiz_set_status(w, _("Done: %zu certificates written, %zu hash links made, %zu "
 		    "skipped"), res.written, res.linked, res.skipped);
@@ -959,7 +981,7 @@ engine_hook_install(struct wizard *w, char **path, char **err)
 	hp.hostname = w->m.plan.hostname ? w->m.plan.hostname : "";
 	r = hook_install(&hp, path, err);
 	if (r == 0)
-		w->wrote = true;
+		wiz_wrote(w, *path, _("new"));
 	free(le_dir);
 	free(self);
 	return r;

@@ -366,6 +366,7 @@ wiz_free(struct wizard *w)
 	free(w->env.demo_dir);
 	free(w->status);
 	free(w->result);
+	buf_free(&w->written);
 	free(w->m.gen_names);
 	free(w->m.gen_dir);
 	free(w->m.ca_dir);
@@ -429,4 +430,32 @@ wiz_path_item(struct wizard *w, enum plan_field f, int group, char key, const ch
 	it->help = help;
 	if (bad != NULL)
 		wiz_item_note(it, "%s", bad);
+}
+
+void
+wiz_wrote(struct wizard *w, const char *path, const char *what)
+{
+	w->wrote = true;
+	buf_printf(&w->written, "  %s (%s)\n", path, what);
+}
+
+char *
+wiz_written_list(const struct wizard *w)
+{
+	const struct wiz_apply *ap = &w->ap;
+	struct buf b = { 0 };
+
+	if (w->written.data != NULL)
+		buf_puts(&b, w->written.data);
+	if (ap->changed && !ap->undone) {
+		buf_printf(&b, "  %s (%s)\n", w->env.mc_path, _("the TLS block merged"));
+		buf_printf(&b, "  %s (%s)\n", w->env.cf_path, _("rebuilt with m4"));
+		if (ap->mc_backup != NULL)
+			buf_printf(&b, "  %s (%s)\n", ap->mc_backup, _("backup"));
+		if (ap->cf_backup != NULL)
+			buf_printf(&b, "  %s (%s)\n", ap->cf_backup, _("backup"));
+	} else if (ap->undone)
+		buf_printf(&b, "  %s, %s (%s)\n", w->env.mc_path, w->env.cf_path,
+		    _("restored from the backups"));
+	return b.data != NULL ? buf_release(&b) : NULL;
 }

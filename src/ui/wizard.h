@@ -194,6 +194,7 @@ struct wizard {
 	char			*status;	/* a one-line message for the admin, or NULL */
 	char			*result;	/* what to print to scrollback at the end */
 	bool			 wrote;		/* something was written */
+	struct buf		 written;	/* the files this session wrote, one a line */
 	int			 exit_code;
 	struct wiz_apply	 ap;
 	struct wiz_ui		*ui;		/* NULL in text mode */
@@ -234,6 +235,11 @@ void wiz_path_item(struct wizard *w, enum plan_field f, int group, char key, con
 /* Why a typed path cannot go into sendmail.mc (translated), or NULL. */
 const char *wiz_path_problem(const char *path);
 void wiz_free(struct wizard *w);
+/* Notes that the session wrote (or changed) a file: path, then what happened to it. */
+void wiz_wrote(struct wizard *w, const char *path, const char *what);
+/* Every file the session wrote, the apply's included, one "  path (what)" a line (caller
+ * frees), or NULL when none was written. */
+char *wiz_written_list(const struct wizard *w);
 /* Help text of the TLS files picture (translated, caller frees). */
 char *wiz_picture(const struct wizard *w);
 
