@@ -457,9 +457,14 @@ do_check(struct apply_ctx *c)
 	}
 	findings_sort(&c->res->findings);
 	if (findings_count(&c->res->findings, SEV_ERROR) > 0 && !rq->force) {
+		/* sorted: the first is an error; the front end says how to go on */
+		const struct finding *bad = &c->res->findings.v[0];
+		char *why = xstrprintf("%s %s: %s", severity_label(bad->severity), bad->id,
+		    bad->message);
+
 		c->res->outcome = APPLY_REFUSED;
-		step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_FAILED,
-		    _("error findings (--force applies anyway)"));
+		step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_FAILED, why);
+		free(why);
 		return -1;
 	}
 	step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_DONE, NULL);

@@ -21,6 +21,7 @@
 #include "smtls/i18n.h"
 #include "smtls/lineage.h"
 #include "smtls/m4.h"
+#include "smtls/pki.h"
 #include "wizard.h"
 
 /* The emit and apply engines. */
@@ -47,6 +48,12 @@ reload_current(struct wizard *w)
 	w->env.mc_loaded = false;
 	load_current(w);
 	wiz_recheck(w);
+}
+
+void
+engine_reload(struct wizard *w)
+{
+	reload_current(w);
 }
 
 static bool
@@ -219,8 +226,7 @@ engine_apply(struct wizard *w)
 	ap->failed = r == -1;
 	ap->journal_kept = res.journal_kept;
 	if (res.outcome == APPLY_REFUSED && res.error == NULL)
-		ap->error = xstrdup(_("refused: the check found errors (override them on the "
-		    "Review screen)"));
+		ap->error = wiz_refusal(&res.findings);
 	if (res.error != NULL)
 		ap->error = xstrdup(res.error);
 	if (res.mc_backup != NULL)
@@ -454,6 +460,10 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	    strcmp(plan_get(&w->m.plan, PF_CA_PATH), e->system_roots) == 0 ? STORE_SYSTEM :
 	    STORE_OTHER;
 	w->m.client_cert = plan_get(&w->m.plan, PF_CLIENT_CERT) != NULL;
+	/* what the block will say, as the equivalent command line says it */
+	w->m.plan.no_client_cert = !w->m.client_cert;
+	w->m.group_readable = plan_get(&w->m.plan, PF_DONT_BLAME) != NULL &&
+	    strstr(plan_get(&w->m.plan, PF_DONT_BLAME), "GroupReadableKeyFile") != NULL;
 	w->m.gen_names = e->hostname ? xstrdup(e->hostname) : NULL;
 	/* new files go beside the sendmail.mc (/etc/mail/tls for /etc/mail/sendmail.mc) */
 	{
@@ -465,6 +475,13 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		free(base);
 	}
 	w->m.ask_client = true;
+	{
+		/* the core's default key type (smtls selfsigned, csr and ca new use it too) */
+		struct pki_key_spec ks;
+
+		w->m.gen_key = pki_key_spec_parse(PKI_DEFAULT_KEY, &ks, NULL) == 0 &&
+		    ks.alg == PKI_KEY_EC ? 0 : 1;
+	}
 	w->m.dirty = false;
 	wiz_recheck(w);
 	/* what is wrong now, before any change (the start screen) */
@@ -594,7 +611,6 @@ engine_cleanup(struct wizard *w)
  */
 #include "smtls/ca.h"
 #include "smtls/hook.h"
-#include "smtls/pki.h"
 #include "smtls/rehash.h"
 
 /* Splits "a.example, b.example" into names (caller frees the array and its strings). */
