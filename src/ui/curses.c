@@ -470,6 +470,10 @@ focus_status(struct wizard *w, const struct wiz_item *it)
 			return r;
 		}
 	}
+	/* a note cut at the end of its line is whole here, then the help */
+	if (it->note != NULL)
+		return xstrprintf("%s%s%s", it->note, it->help ? "\n" : "",
+		    it->help ? _(it->help) : "");
 	return it->help ? xstrdup(_(it->help)) : NULL;
 }
 
@@ -495,12 +499,20 @@ draw_title(struct wizard *w)
 	}
 }
 
+/* The finding's text in the panel (its fix too, for an error); caller frees. */
+static char *
+panel_text(const struct finding *f)
+{
+	return f->severity == SEV_ERROR && f->fix ? xstrprintf(_("%s Fix: %s"), f->message,
+	    f->fix) : xstrdup(f->message);
+}
+
 static void
 draw_panel(struct wizard *w)
 {
 	struct wiz_ui *ui = w->ui;
 	int y = ui->panel_y, x = ui->panel_x, wd = ui->panel_w, bottom = ui->panel_y + ui->panel_h;
-	size_t i, shown = 0, shown_total = 0;
+	size_t i, shown = 0, shown_total = 0, skipped = 0, need = 0;
 	char *head;
 
 	if (ui->side)
@@ -514,6 +526,27 @@ draw_panel(struct wizard *w)
 	ui_put(y, x + 1, head, wd - 2, A_BOLD);
 	free(head);
 	y++;
+	/* the lines all findings need: when they do not fit, the last line says how many more
+	 * there are (never drawn over a finding), and [ and ] scroll the panel */
+	for (i = 0; i < w->live.n; i++) {
+		const struct finding *f = &w->live.v[i];
+		const char *word = severity_label(f->severity);
+		struct ui_lines l = { 0 };
+		char *s;
+
+		if (f->severity == SEV_OK)
+			continue;
+		s = panel_text(f);
+		ui_wrap(&l, s, wd - ui_width(word, strlen(word)) - 3, 0);
+		need += l.n;
+		ui_lines_free(&l);
+		free(s);
+		shown_total++;
+	}
+	if (ui->panel_first >= shown_total)
+		ui->panel_first = shown_total > 0 ? shown_total - 1 : 0;
+	if ((int)need > bottom - y || ui->panel_first > 0)
+		bottom--;
 	for (i = 0; i < w->live.n; i++) {
 		const struct finding *f = &w->live.v[i];
 		struct ui_lines l = { 0 };
@@ -524,26 +557,30 @@ draw_panel(struct wizard *w)
 
 		if (f->severity == SEV_OK)
 			continue;
-		shown_total++;
+		if (skipped < ui->panel_first) {
+			skipped++;
+			continue;
+		}
 		if (y >= bottom)
 			continue;
-		s = f->severity == SEV_ERROR && f->fix ? xstrprintf(_("%s Fix: %s"), f->message,
-		    f->fix) : xstrdup(f->message);
+		s = panel_text(f);
 		ui_wrap(&l, s, wd - ww - 3, 0);
 		free(s);
 		ui_put(y, x + 1, word, wd, sev_attr(ui, f->severity));
 		for (j = 0; j < l.n && y < bottom; j++, y++)
 			ui_put(y, x + ww + 2, l.v[j], wd - ww - 3, A_NORMAL);
 		ui_lines_free(&l);
-		shown++;
+		if (j > 0)
+			shown++;
 	}
 	if (shown_total == 0 && y < bottom)
 		ui_put(y, x + 1, _("No errors or warnings for these settings."), wd - 2,
 		    sev_attr(ui, SEV_OK));
-	if (shown < shown_total) {
-		char *more = xstrprintf(_("(+%zu more on the Review screen)"), shown_total - shown);
+	if (skipped + shown < shown_total || skipped > 0) {
+		char *more = xstrprintf(_("(%zu-%zu of %zu, [ ] scroll)"), skipped + 1,
+		    skipped + shown, shown_total);
 
-		ui_put(bottom - 1, x + wd - ui_width(more, strlen(more)) - 1, more, wd, A_BOLD);
+		ui_put(bottom, x + wd - ui_width(more, strlen(more)) - 1, more, wd, A_BOLD);
 		free(more);
 	}
 }
@@ -679,9 +716,9 @@ ui_draw(struct wizard *w)
 		}
 	}
 	if (w->view[w->screen].scroll > 0)
-		ui_put(1, ui->main_w - 2, "^", 1, A_BOLD);
+		ui_put(1, ui->main_w - 1, "^", 1, A_BOLD);	/* beside a field's ERROR, not on it */
 	if (row < total)
-		ui_put(content, ui->main_w - 2, "v", 1, A_BOLD);
+		ui_put(content, ui->main_w - 1, "v", 1, A_BOLD);
 	/* the focused item's explanation, its finding, or a message */
 	status = focus_status(w, ui->region == 0 ? it : NULL);
 	if (status != NULL) {
@@ -922,7 +959,7 @@ show_help(struct wizard *w, bool picture_first)
 	    "changes it (on the start screen it does the focused item; on a path it opens the "
 	    "file chooser, with Tab completion); in a field Left/Right, Home/End (Ctrl-A/E), "
 	    "Backspace and Delete edit, Ctrl-U clears; a letter jumps to the item with that "
-	    "underlined letter."),
+	    "underlined letter; [ and ] scroll the findings panel."),
 	    _("Everywhere: Tab and Shift-Tab move between the list, the fields and the buttons; "
 	    "Esc goes back one screen, keeping your answers; F1 or ? (1 without F-keys) shows "
 	    "this help; q or F10 (0) quits, asking first when there are unsaved choices; "
@@ -1160,6 +1197,14 @@ handle_key(struct wizard *w, int ch)
 		return;
 	case KEY_NPAGE:
 		w->view[w->screen].scroll += ui->main_h - 4;
+		return;
+	}
+	if (!edit && (ch == '[' || ch == ']')) {
+		/* the findings panel, one finding at a time */
+		if (ch == '[' && ui->panel_first > 0)
+			ui->panel_first--;
+		else if (ch == ']')
+			ui->panel_first++;
 		return;
 	}
 	if (ui->region == 1) {

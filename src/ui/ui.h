@@ -43,6 +43,7 @@ struct wiz_ui {
 	int	 cursor_y, cursor_x;
 	int	 label_w;	/* columns of the labels of path and text fields */
 	bool	 follow;	/* the focus moved: scroll it into view once */
+	size_t	 panel_first;	/* the first finding shown in the panel ([ and ] scroll) */
 	struct ui_line	 edit;		/* the focused field's text and cursor */
 	int	 edit_screen, edit_id;	/* the field it belongs to */
 };
