@@ -959,7 +959,8 @@ show_help(struct wizard *w, bool picture_first)
 	    "changes it (on the start screen it does the focused item; on a path it opens the "
 	    "file chooser, with Tab completion); in a field Left/Right, Home/End (Ctrl-A/E), "
 	    "Backspace and Delete edit, Ctrl-U clears; a letter jumps to the item with that "
-	    "underlined letter; [ and ] scroll the findings panel."),
+	    "underlined letter; [ and ] (in a field Ctrl-P and Ctrl-N) scroll the findings "
+	    "panel."),
 	    _("Everywhere: Tab and Shift-Tab move between the list, the fields and the buttons; "
 	    "Esc goes back one screen, keeping your answers; F1 or ? (1 without F-keys) shows "
 	    "this help; q or F10 (0) quits, asking first when there are unsaved choices; "
@@ -1096,6 +1097,11 @@ go_next(struct wizard *w)
 	if (to == w->screen)
 		return;
 	if (to >= SCR_COUNT) {
+		/* Enter goes on, also from a box of the last screen: leaving without the apply
+		 * the choices were made for is asked first */
+		if (w->m.dirty && !w->ap.ran && !ui_confirm(w, _("Finish without applying? "
+		    "Nothing has been written, and your choices are not saved."), false))
+			return;
 		ui->finished = true;
 		return;
 	}
@@ -1199,11 +1205,11 @@ handle_key(struct wizard *w, int ch)
 		w->view[w->screen].scroll += ui->main_h - 4;
 		return;
 	}
-	if (!edit && (ch == '[' || ch == ']')) {
-		/* the findings panel, one finding at a time */
-		if (ch == '[' && ui->panel_first > 0)
+	if (ch == 16 || ch == 14 || (!edit && (ch == '[' || ch == ']'))) {
+		/* the findings panel, one finding at a time (in a field: Ctrl-P, Ctrl-N) */
+		if ((ch == '[' || ch == 16) && ui->panel_first > 0)
 			ui->panel_first--;
-		else if (ch == ']')
+		else if (ch == ']' || ch == 14)
 			ui->panel_first++;
 		return;
 	}
@@ -1429,6 +1435,7 @@ wiz_run_curses(struct wizard *w)
 	}
 	endwin();
 	delscreen(scr);
+	ui_line_free(&ui.edit);
 	w->ui = NULL;
 	w->progress = NULL;
 	if (ui.interrupted || ui.quit) {
