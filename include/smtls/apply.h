@@ -136,8 +136,10 @@ int apply_undo_suffix(const char *mc_path, const char *cf_path, const char *suff
     struct apply_result *res);
 /* The suffix a run at now would give its backups of these files (cf_path NULL: beside the mc). */
 char *apply_backup_suffix(const char *mc_path, const char *cf_path, time_t now);
-/* The sendmail.cf beside mc_path (caller frees). */
-char *apply_cf_path(const char *mc_path);
+/* The sendmail.cf that belongs to mc_path: X.mc -> X.cf beside it (else sendmail.cf there);
+ * apply_mc_beside is the other way round. Caller frees. */
+char *apply_cf_beside(const char *mc_path);
+char *apply_mc_beside(const char *cf_path);
 
 /* The argv of the command that restarts sendmail on this system (NULL-terminated, static), or NULL. */
 const char *const *apply_restart_argv(void);

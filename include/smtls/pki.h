@@ -25,6 +25,9 @@ struct pki_key_spec {
 	int		 bits;		/* RSA modulus size, or the EC curve size (256, 384) */
 };
 
+/* Why the default key (PKI_DEFAULT_KEY) is RSA, or what choosing EC means (translated): the
+ * one advice the wizard, the CLI and smtls(8) give. */
+const char *pki_key_advice(enum pki_key_alg alg);
 /* "rsa" (3072), "rsa:N" or "rsaN", "ec" (P-256), "ec:P-256", "ec:P-384". RSA below 2048 is refused. */
 int pki_key_spec_parse(const char *s, struct pki_key_spec *out, char **err);
 /* Generates a new key; out is cleared with key_clear(). */

@@ -26,7 +26,8 @@ static const struct cmd_option certs_names_options[] = {
 
 static const struct cmd_option certs_key_options[] = {
 	{ "key-type", 0, required_argument, N_("TYPE"), COPT_KEY_TYPE,
-	  N_("rsa:3072 (default), rsa:BITS (at least 2048), ec (P-256), ec:P-384") },
+	  N_("rsa:3072 (default: works with every peer), rsa:BITS (at least 2048), ec (P-256: "
+	  "smaller, for modern peers), ec:P-384") },
 	{ "org", 0, required_argument, N_("NAME"), COPT_ORG, N_("organisation (subject O)") },
 	{ "country", 0, required_argument, N_("CC"), COPT_COUNTRY,
 	  N_("two-letter country code (subject C)") },

@@ -459,9 +459,14 @@ do_check(struct apply_ctx *c)
 	check_plan(chosen, rq->sm && rq->sm->found ? rq->sm : NULL, &c->res->findings);
 	findings_sort(&c->res->findings);
 	if (findings_count(&c->res->findings, SEV_ERROR) > 0 && !rq->force) {
+		/* sorted: the first is an error; the front end says how to go on */
+		const struct finding *bad = &c->res->findings.v[0];
+		char *why = xstrprintf("%s %s: %s", severity_label(bad->severity), bad->id,
+		    bad->message);
+
 		c->res->outcome = APPLY_REFUSED;
-		step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_FAILED,
-		    _("error findings (--force applies anyway)"));
+		step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_FAILED, why);
+		free(why);
 		return -1;
 	}
 	step_set(rq, c->res, APPLY_STEP_CHECK, APPLY_ST_DONE, NULL);
@@ -746,19 +751,32 @@ lock_dir(const char *mc_path, char **err)
 	return fd;
 }
 
-char *
-apply_cf_path(const char *mc_path)
+/* path with its extension from replaced by to (or named other there); caller frees. */
+static char *
+beside(const char *path, const char *from, const char *to, const char *other)
 {
-	char *dir = path_dirname(mc_path), *r;
-	const char *b = base_name(mc_path);
-	size_t bl = strlen(b);
+	char *dir = path_dirname(path), *r;
+	const char *b = base_name(path);
+	size_t bl = strlen(b), fl = strlen(from);
 
-	if (bl > 3 && strcmp(b + bl - 3, ".mc") == 0)
-		r = xstrprintf("%s/%.*s.cf", dir, (int)(bl - 3), b);
+	if (bl > fl && strcmp(b + bl - fl, from) == 0)
+		r = xstrprintf("%s/%.*s%s", dir, (int)(bl - fl), b, to);
 	else
-		r = xstrprintf("%s/sendmail.cf", dir);
+		r = xstrprintf("%s/%s", dir, other);
 	free(dir);
 	return r;
+}
+
+char *
+apply_cf_beside(const char *mc_path)
+{
+	return beside(mc_path, ".mc", ".cf", "sendmail.cf");
+}
+
+char *
+apply_mc_beside(const char *cf_path)
+{
+	return beside(cf_path, ".cf", ".mc", "sendmail.mc");
 }
 
 static int
@@ -844,7 +862,7 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 	if (!rq->restart)
 		res->state[APPLY_STEP_RESTART] = APPLY_ST_SKIPPED;
 	res->mc_path = xstrdup(rq->mc_path);
-	res->cf_path = rq->cf_path ? xstrdup(rq->cf_path) : apply_cf_path(rq->mc_path);
+	res->cf_path = rq->cf_path ? xstrdup(rq->cf_path) : apply_cf_beside(rq->mc_path);
 	if (rq->dry_run) {
 		const char *tmp = getenv("TMPDIR");
 
@@ -894,7 +912,7 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 char *
 apply_backup_suffix(const char *mc_path, const char *cf_path, time_t now)
 {
-	char stamp[32], *cf = cf_path ? xstrdup(cf_path) : apply_cf_path(mc_path), *sfx;
+	char stamp[32], *cf = cf_path ? xstrdup(cf_path) : apply_cf_beside(mc_path), *sfx;
 
 	format_stamp(now, stamp, sizeof(stamp));
 	sfx = backup_suffix(mc_path, cf, stamp);
@@ -1035,7 +1053,7 @@ undo_begin(const char *mc_path, const char *cf_path, struct apply_result *res)
 
 	memset(res, 0, sizeof(*res));
 	res->mc_path = xstrdup(mc_path);
-	res->cf_path = cf_path ? xstrdup(cf_path) : apply_cf_path(mc_path);
+	res->cf_path = cf_path ? xstrdup(cf_path) : apply_cf_beside(mc_path);
 	if ((lock = lock_dir(mc_path, &res->error)) == -1)
 		res->outcome = APPLY_FAILED;
 	return lock;

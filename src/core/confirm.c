@@ -738,7 +738,7 @@ confirm_arm(const struct confirm_arm_opts *o, struct confirm_state *st, char **e
 	if (o->cf_path != NULL)
 		st->cf_path = absolute(o->cf_path);
 	else
-		st->cf_path = apply_cf_path(st->mc_path);
+		st->cf_path = apply_cf_beside(st->mc_path);
 	st->suffix = apply_backup_suffix(st->mc_path, st->cf_path, o->stamp);
 	st->id = xstrprintf("%s-%ld", st->suffix, (long)getpid());
 	st->restart_command = o->restart_command ? xstrdup(o->restart_command) : NULL;

@@ -267,7 +267,9 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 		const struct tls_option *o = &tls_options[i];
 		const char *v = plan_get(plan, o->field);
 
-		if (o->field == PF_DONT_BLAME && eo->group_readable_key)
+		/* DontBlameSendmail is never frozen into the block (the OS's m4 computes it):
+		 * the value in force stays; --group-readable-key adds to it below */
+		if (o->field == PF_DONT_BLAME)
 			continue;
 		if (v == NULL && plan->no_client_cert &&
 		    (o->field == PF_CLIENT_CERT || o->field == PF_CLIENT_KEY)) {

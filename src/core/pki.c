@@ -41,6 +41,17 @@ ossl_reason(void)
 	return text;
 }
 
+const char *
+pki_key_advice(enum pki_key_alg alg)
+{
+	if (alg == PKI_KEY_EC)
+		return _("EC P-256: smaller and faster, fine when your peers are modern; a peer "
+		    "that offers no ECDSA cipher suite falls back to clear text.");
+	return _("RSA 3072, the default: it works with every peer. When two MTAs share no "
+	    "cipher suite, STARTTLS falls back to clear text, and old MTAs, appliances and "
+	    "Windows/Java TLS stacks still offer no ECDSA suite.");
+}
+
 int
 pki_key_spec_parse(const char *s, struct pki_key_spec *out, char **err)
 {

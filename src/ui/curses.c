@@ -223,7 +223,7 @@ sev_attr(const struct wiz_ui *ui, enum severity s)
 int
 ui_getch(struct wizard *w)
 {
-	int ch;
+	int ch, idle = 0;
 
 	for (;;) {
 		if (ui_signalled) {
@@ -237,6 +237,9 @@ ui_getch(struct wizard *w)
 		}
 		if (ch != ERR)
 			return ch;
+		/* timeout(200): a second without a key */
+		if (++idle % 5 == 0 && wiz_refresh(w))
+			return UI_KEY_RECHECKED;
 	}
 }
 
@@ -281,12 +284,14 @@ editing_item(const struct wiz_item *it)
 static struct wiz_item *
 focused(struct wizard *w)
 {
-	struct wiz_item *it = wiz_item_by_id(w, w->view[w->screen].focus_id);
+	struct wiz_item *it = w->view[w->screen].focus_id == -1 ? NULL :
+	    wiz_item_by_id(w, w->view[w->screen].focus_id);
 	size_t i;
 
 	if (it != NULL && focusable(it))
 		return it;
-	/* the first focusable item; in a list of choices, the selected one */
+	/* the first focusable item; in a list of choices, the selected one: the cursor starts
+	 * on what is chosen */
 	for (i = 0; i < w->n_items && !focusable(&w->items[i]); i++)
 		;
 	if (i == w->n_items)
@@ -309,6 +314,23 @@ item_value(const struct wizard *w, const struct wiz_item *it)
 	if (it->kind == WI_TEXT)
 		return *it->text;
 	return NULL;
+}
+
+/* The line editor holds the focused field's value (again, when it changed elsewhere). */
+static void
+edit_sync(struct wizard *w, const struct wiz_item *it)
+{
+	struct wiz_ui *ui = w->ui;
+	const char *v = item_value(w, it);
+
+	if (v == NULL)
+		v = "";
+	if (ui->edit_screen != w->screen || ui->edit_id != it->id ||
+	    strcmp(ui_line_text(&ui->edit), v) != 0) {
+		ui_line_set(&ui->edit, v);
+		ui->edit_screen = w->screen;
+		ui->edit_id = it->id;
+	}
 }
 
 /* Draws one item on row y; returns the column where the cursor belongs. */
@@ -380,17 +402,23 @@ draw_item(struct wizard *w, const struct wiz_item *it, int y, bool is_focus)
 		if (v == NULL)
 			v = "";
 		vw = ui_width(v, strlen(v));
-		if (vw > room && room > 4) {
-			/* show the end of a long path: the file name matters most */
-			const char *p = v;
+		if (is_focus && ui->region == 0 && editing_item(it) && room > 4) {
+			/* the field being edited: the cursor where it is, scrolled to show it */
+			edit_sync(w, it);
+			cx = ui_line_draw(&ui->edit, y, vx, room, A_UNDERLINE, &x);
+		} else {
+			if (vw > room && room > 4) {
+				/* show the end of a long path: the file name matters most */
+				const char *p = v;
 
-			while (ui_width(p, strlen(p)) > room - 3)
-				p++;
-			x = vx + ui_put(y, vx, "...", 3, A_UNDERLINE);
-			x += ui_put(y, x, p, room - 3, A_UNDERLINE);
-		} else
-			x = vx + ui_put(y, vx, v, room, A_UNDERLINE);
-		cx = x;
+				while (ui_width(p, strlen(p)) > room - 3)
+					p++;
+				x = vx + ui_put(y, vx, "...", 3, A_UNDERLINE);
+				x += ui_put(y, x, p, room - 3, A_UNDERLINE);
+			} else
+				x = vx + ui_put(y, vx, v, room, A_UNDERLINE);
+			cx = x;
+		}
 		mvaddch(y, x, ']');
 		if (it->note != NULL)
 			ui_put(y, x + 2, "!", 1, sev_attr(ui, SEV_WARNING));
@@ -442,6 +470,10 @@ focus_status(struct wizard *w, const struct wiz_item *it)
 			return r;
 		}
 	}
+	/* a note cut at the end of its line is whole here, then the help */
+	if (it->note != NULL)
+		return xstrprintf("%s%s%s", it->note, it->help ? "\n" : "",
+		    it->help ? _(it->help) : "");
 	return it->help ? xstrdup(_(it->help)) : NULL;
 }
 
@@ -467,12 +499,20 @@ draw_title(struct wizard *w)
 	}
 }
 
+/* The finding's text in the panel (its fix too, for an error); caller frees. */
+static char *
+panel_text(const struct finding *f)
+{
+	return f->severity == SEV_ERROR && f->fix ? xstrprintf(_("%s Fix: %s"), f->message,
+	    f->fix) : xstrdup(f->message);
+}
+
 static void
 draw_panel(struct wizard *w)
 {
 	struct wiz_ui *ui = w->ui;
 	int y = ui->panel_y, x = ui->panel_x, wd = ui->panel_w, bottom = ui->panel_y + ui->panel_h;
-	size_t i, shown = 0, shown_total = 0;
+	size_t i, shown = 0, shown_total = 0, skipped = 0, need = 0;
 	char *head;
 
 	if (ui->side)
@@ -486,6 +526,27 @@ draw_panel(struct wizard *w)
 	ui_put(y, x + 1, head, wd - 2, A_BOLD);
 	free(head);
 	y++;
+	/* the lines all findings need: when they do not fit, the last line says how many more
+	 * there are (never drawn over a finding), and [ and ] scroll the panel */
+	for (i = 0; i < w->live.n; i++) {
+		const struct finding *f = &w->live.v[i];
+		const char *word = severity_label(f->severity);
+		struct ui_lines l = { 0 };
+		char *s;
+
+		if (f->severity == SEV_OK)
+			continue;
+		s = panel_text(f);
+		ui_wrap(&l, s, wd - ui_width(word, strlen(word)) - 3, 0);
+		need += l.n;
+		ui_lines_free(&l);
+		free(s);
+		shown_total++;
+	}
+	if (ui->panel_first >= shown_total)
+		ui->panel_first = shown_total > 0 ? shown_total - 1 : 0;
+	if ((int)need > bottom - y || ui->panel_first > 0)
+		bottom--;
 	for (i = 0; i < w->live.n; i++) {
 		const struct finding *f = &w->live.v[i];
 		struct ui_lines l = { 0 };
@@ -496,26 +557,30 @@ draw_panel(struct wizard *w)
 
 		if (f->severity == SEV_OK)
 			continue;
-		shown_total++;
+		if (skipped < ui->panel_first) {
+			skipped++;
+			continue;
+		}
 		if (y >= bottom)
 			continue;
-		s = f->severity == SEV_ERROR && f->fix ? xstrprintf(_("%s Fix: %s"), f->message,
-		    f->fix) : xstrdup(f->message);
+		s = panel_text(f);
 		ui_wrap(&l, s, wd - ww - 3, 0);
 		free(s);
 		ui_put(y, x + 1, word, wd, sev_attr(ui, f->severity));
 		for (j = 0; j < l.n && y < bottom; j++, y++)
 			ui_put(y, x + ww + 2, l.v[j], wd - ww - 3, A_NORMAL);
 		ui_lines_free(&l);
-		shown++;
+		if (j > 0)
+			shown++;
 	}
 	if (shown_total == 0 && y < bottom)
 		ui_put(y, x + 1, _("No errors or warnings for these settings."), wd - 2,
 		    sev_attr(ui, SEV_OK));
-	if (shown < shown_total) {
-		char *more = xstrprintf(_("(+%zu more on the Review screen)"), shown_total - shown);
+	if (skipped + shown < shown_total || skipped > 0) {
+		char *more = xstrprintf(_("(%zu-%zu of %zu, [ ] scroll)"), skipped + 1,
+		    skipped + shown, shown_total);
 
-		ui_put(bottom - 1, x + wd - ui_width(more, strlen(more)) - 1, more, wd, A_BOLD);
+		ui_put(bottom, x + wd - ui_width(more, strlen(more)) - 1, more, wd, A_BOLD);
 		free(more);
 	}
 }
@@ -532,10 +597,16 @@ draw_hints(struct wizard *w, const struct wiz_item *it)
 		h = it->kind == WI_PATH || it->browse ?
 		    _("Type a path  Enter Browse  Tab Next  Esc Back  F1 Help  F10 Quit") :
 		    _("Type the name  Tab Next  Esc Back  F1 Help  F10 Quit");
+	else if (it && it->kind == WI_CHOICE && wiz_screens[w->screen]->menu)
+		h = _("Up/Down Move  Enter Choose  Tab Buttons  F1/? Help  q Quit");
 	else if (it && it->kind == WI_CHOICE)
 		h = _("Up/Down Move  Space Select  Enter Next  Tab Next  Esc Back  F1/? Help  q Quit");
+	else if (it && it->kind == WI_TOGGLE)
+		h = _("Up/Down Move  Space Change  Enter Next  Tab Next  Esc Back  F1/? Help  q Quit");
+	else if (it && it->kind == WI_ACTION)
+		h = _("Up/Down Move  Enter Do it  Tab Next  Esc Back  F1/? Help  q Quit");
 	else
-		h = _("Up/Down Move  Space Change  Tab Next  Esc Back  F1/? Help  q Quit");
+		h = _("Up/Down PgUp/PgDn Scroll  Enter Next  Esc Back  F1/? Help  q Quit");
 	move(ui->rows - 1, 0);
 	clrtoeol();
 	ui_put(ui->rows - 1, 0, h, ui->cols - 1, A_BOLD);
@@ -645,9 +716,9 @@ ui_draw(struct wizard *w)
 		}
 	}
 	if (w->view[w->screen].scroll > 0)
-		ui_put(1, ui->main_w - 2, "^", 1, A_BOLD);
+		ui_put(1, ui->main_w - 1, "^", 1, A_BOLD);	/* beside a field's ERROR, not on it */
 	if (row < total)
-		ui_put(content, ui->main_w - 2, "v", 1, A_BOLD);
+		ui_put(content, ui->main_w - 1, "v", 1, A_BOLD);
 	/* the focused item's explanation, its finding, or a message */
 	status = focus_status(w, ui->region == 0 ? it : NULL);
 	if (status != NULL) {
@@ -728,6 +799,11 @@ ui_confirm(struct wizard *w, const char *question, bool def)
 			ui_put(by + bh - 2, bx + 2, no, bw, yes ? A_NORMAL : A_REVERSE);
 			ui_put(by + bh - 2, bx + 6 + ui_width(no, strlen(no)), ys, bw,
 			    yes ? A_REVERSE : A_NORMAL);
+			/* the dialog's own keys on the hint line */
+			move(ui->rows - 1, 0);
+			clrtoeol();
+			ui_put(ui->rows - 1, 0, _("Left/Right Choose  Enter Answer  y Yes  n No  "
+			    "Esc No"), ui->cols - 1, A_BOLD);
 			move(by + bh - 2, yes ? bx + 6 + ui_width(no, strlen(no)) : bx + 2);
 			ui_lines_free(&l);
 			refresh();
@@ -771,14 +847,15 @@ static char *
 ui_ask_line(struct wizard *w, const char *prompt)
 {
 	struct wiz_ui *ui = w->ui;
-	struct buf b = { 0 };
+	struct ui_line line;
+	char *r = NULL;
 	int ch;
 
-	buf_puts(&b, "");
+	memset(&line, 0, sizeof(line));
+	ui_line_set(&line, "");
 	for (;;) {
 		struct ui_lines l = { 0 };
-		int bw, by, bx, room;
-		const char *shown;
+		int bw, by, bx, cx, end;
 		size_t i;
 
 		ui_draw(w);
@@ -790,35 +867,28 @@ ui_ask_line(struct wizard *w, const char *prompt)
 			ui_box(ui, by, bx, (int)l.n + 4, bw);
 			for (i = 0; i < l.n; i++)
 				ui_put(by + 1 + (int)i, bx + 2, l.v[i], bw - 4, A_BOLD);
-			room = bw - 4;
-			shown = b.data;
-			while (ui_width(shown, strlen(shown)) > room - 1)
-				shown++;
-			ui_put(by + 2 + (int)l.n, bx + 2, shown, room, A_UNDERLINE);
-			move(by + 2 + (int)l.n, bx + 2 + ui_width(shown, strlen(shown)));
+			cx = ui_line_draw(&line, by + 2 + (int)l.n, bx + 2, bw - 4, A_UNDERLINE,
+			    &end);
+			move(ui->rows - 1, 0);
+			clrtoeol();
+			ui_put(ui->rows - 1, 0, _("Type or paste  Left/Right Home/End Move  Enter OK  "
+			    "Esc Cancel"), ui->cols - 1, A_BOLD);
+			move(by + 2 + (int)l.n, cx);
 			curs_set(1);
 			ui_lines_free(&l);
 			refresh();
 		}
 		ch = ui_getch(w);
-		if (ch == UI_KEY_INTERRUPT || ch == 27) {
-			buf_free(&b);
-			return NULL;
+		if (ch == UI_KEY_INTERRUPT || ch == 27)
+			break;
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+			r = xstrdup(ui_line_text(&line));
+			break;
 		}
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			return buf_release(&b);
-		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-			if (b.len > 0)
-				b.data[--b.len] = '\0';
-		} else if (ch == 21) {
-			b.len = 0;
-			b.data[0] = '\0';
-		} else if (ch >= 32 && ch < 256) {
-			char c = (char)ch;
-
-			buf_append(&b, &c, 1);
-		}
+		(void)ui_line_key(&line, ch);
 	}
+	ui_line_free(&line);
+	return r;
 }
 
 static bool
@@ -885,8 +955,12 @@ show_help(struct wizard *w, bool picture_first)
 	if (it != NULL && it->help != NULL)
 		buf_printf(&b, "%s: %s\n\n", it->label, _(it->help));
 	buf_printf(&b, "%s\n\n%s\n\n", _("Keys on this screen: Up/Down move in the list; Space "
-	    "selects or changes; Enter selects and goes on (on a path: opens the file chooser, "
-	    "with Tab completion); a letter jumps to the item with that underlined letter."),
+	    "selects a choice or changes a box; Enter goes on with what is selected and never "
+	    "changes it (on the start screen it does the focused item; on a path it opens the "
+	    "file chooser, with Tab completion); in a field Left/Right, Home/End (Ctrl-A/E), "
+	    "Backspace and Delete edit, Ctrl-U clears; a letter jumps to the item with that "
+	    "underlined letter; [ and ] (in a field Ctrl-P and Ctrl-N) scroll the findings "
+	    "panel."),
 	    _("Everywhere: Tab and Shift-Tab move between the list, the fields and the buttons; "
 	    "Esc goes back one screen, keeping your answers; F1 or ? (1 without F-keys) shows "
 	    "this help; q or F10 (0) quits, asking first when there are unsaved choices; "
@@ -970,6 +1044,7 @@ go_screen(struct wizard *w, int to)
 	ui->button = 1;
 	ui->warned = -1;
 	wiz_set_status(w, NULL);
+	(void)wiz_refresh(w);
 }
 
 static bool
@@ -995,6 +1070,7 @@ go_back(struct wizard *w)
 	ui->region = 0;
 	ui->warned = -1;
 	wiz_set_status(w, NULL);
+	(void)wiz_refresh(w);
 }
 
 static void
@@ -1021,6 +1097,11 @@ go_next(struct wizard *w)
 	if (to == w->screen)
 		return;
 	if (to >= SCR_COUNT) {
+		/* Enter goes on, also from a box of the last screen: leaving without the apply
+		 * the choices were made for is asked first */
+		if (w->m.dirty && !w->ap.ran && !ui_confirm(w, _("Finish without applying? "
+		    "Nothing has been written, and your choices are not saved."), false))
+			return;
 		ui->finished = true;
 		return;
 	}
@@ -1040,11 +1121,13 @@ activate(struct wizard *w, struct wiz_item *it, bool enter)
 	}
 	if (wiz_screens[w->screen]->activate == NULL)
 		return WK_UNHANDLED;
+	/* an action (Apply) goes by the files as they are now */
+	(void)wiz_refresh(w);
 	r = wiz_screens[w->screen]->activate(w, it);
 	/* the items may have changed (apply, undo): keep the focused one in view */
 	w->ui->follow = true;
 	if (r == WK_HANDLED && enter && kind == WI_CHOICE)
-		r = WK_NEXT;
+		r = WK_NEXT;	/* a menu: the chosen thing is done */
 	if (r == WK_STAY) {
 		/* the choice opened fields: go to them */
 		if (enter) {
@@ -1056,38 +1139,29 @@ activate(struct wizard *w, struct wiz_item *it, bool enter)
 	return r;
 }
 
-static void
-edit_text(struct wizard *w, struct wiz_item *it, int ch)
+/* A key for the focused field (the line editor); false when it is no editing key. */
+static bool
+edit_key(struct wizard *w, struct wiz_item *it, int ch)
 {
-	const char *old = item_value(w, it);
-	char *v = xstrdup(old ? old : "");
-	size_t n = strlen(v);
+	struct wiz_ui *ui = w->ui;
+	int r;
 
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		/* drop one whole (multibyte) character */
-		while (n > 0 && ((unsigned char)v[n - 1] & 0xc0) == 0x80)
-			n--;
-		if (n > 0)
-			n--;
-		v[n] = '\0';
-	} else if (ch == 21) {	/* Ctrl-U */
-		v[0] = '\0';
-	} else {
-		char c = (char)ch;
-
-		v = xrealloc(v, n + 2);
-		v[n] = c;
-		v[n + 1] = '\0';
-	}
+	edit_sync(w, it);
+	r = ui_line_key(&ui->edit, ch);
+	if (r < 0)
+		return false;
+	ui->follow = true;
+	if (r == 0)
+		return true;
 	if (it->kind == WI_PATH)
-		wiz_set_field(w, (enum plan_field)it->field, v);
+		wiz_set_field(w, (enum plan_field)it->field, ui_line_text(&ui->edit));
 	else {
 		free(*it->text);
-		*it->text = *v ? xstrdup(v) : NULL;
+		*it->text = *ui_line_text(&ui->edit) ? xstrdup(ui_line_text(&ui->edit)) : NULL;
 		w->m.dirty = true;
 		wiz_recheck(w);
 	}
-	free(v);
+	return true;
 }
 
 static void
@@ -1119,14 +1193,24 @@ handle_key(struct wizard *w, int ch)
 	case KEY_BTAB:
 		tab(w, -1);
 		return;
-	case 12:	/* Ctrl-L */
+	case 12:	/* Ctrl-L: repaint, and check again what changed */
 		clearok(curscr, TRUE);
+		if (wiz_refresh(w))
+			wiz_set_status(w, "%s", _("Checked again: a file changed."));
 		return;
 	case KEY_PPAGE:
 		w->view[w->screen].scroll -= ui->main_h - 4;
 		return;
 	case KEY_NPAGE:
 		w->view[w->screen].scroll += ui->main_h - 4;
+		return;
+	}
+	if (ch == 16 || ch == 14 || (!edit && (ch == '[' || ch == ']'))) {
+		/* the findings panel, one finding at a time (in a field: Ctrl-P, Ctrl-N) */
+		if ((ch == '[' || ch == 16) && ui->panel_first > 0)
+			ui->panel_first--;
+		else if (ch == ']' || ch == 14)
+			ui->panel_first++;
 		return;
 	}
 	if (ui->region == 1) {
@@ -1195,21 +1279,25 @@ handle_key(struct wizard *w, int ch)
 			move_focus(w, 1);
 			return;
 		}
+		/* Enter goes on with what is selected; it never changes a choice or a box */
+		if (it->kind == WI_TOGGLE || (it->kind == WI_CHOICE && !wiz_screens[w->screen]->menu)) {
+			go_next(w);
+			return;
+		}
 		r = activate(w, it, true);
 		break;
 	case ' ':
-		if (it != NULL && !edit)
-			r = activate(w, it, false);
-		else if (edit)
-			edit_text(w, it, ch);
-		return;
-	default:
-		if (edit && (ch == KEY_BACKSPACE || ch == 127 || ch == 8 || ch == 21 ||
-		    (ch >= 32 && ch < 256))) {
-			ui->follow = true;
-			edit_text(w, it, ch);
+		if (edit) {
+			(void)edit_key(w, it, ch);
 			return;
 		}
+		if (it == NULL)
+			return;
+		r = activate(w, it, false);
+		break;
+	default:
+		if (edit && edit_key(w, it, ch))
+			return;
 		if (!edit && ch > 0 && ch < 128 && isalnum(ch)) {
 			for (i = 0; i < w->n_items; i++)
 				if (w->items[i].hotkey == tolower(ch)) {
@@ -1288,6 +1376,8 @@ wiz_run_curses(struct wizard *w)
 	int ch;
 
 	memset(&ui, 0, sizeof(ui));
+	for (ch = 0; ch < SCR_COUNT; ch++)
+		w->view[ch].focus_id = -1;
 	ui.warned = -1;
 	ui.button = 1;
 	ui.ascii = cs == NULL || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0);
@@ -1332,7 +1422,7 @@ wiz_run_curses(struct wizard *w)
 		ch = ui_getch(w);
 		if (ch == UI_KEY_INTERRUPT)
 			break;
-		if (ch == KEY_RESIZE)
+		if (ch == KEY_RESIZE || ch == UI_KEY_RECHECKED)
 			continue;
 		if (ui.too_small) {
 			if (ch == 'q' || ch == 'Q' || ch == KEY_F(10)) {
@@ -1345,6 +1435,7 @@ wiz_run_curses(struct wizard *w)
 	}
 	endwin();
 	delscreen(scr);
+	ui_line_free(&ui.edit);
 	w->ui = NULL;
 	w->progress = NULL;
 	if (ui.interrupted || ui.quit) {

@@ -21,6 +21,7 @@
 #include "smtls/i18n.h"
 #include "smtls/lineage.h"
 #include "smtls/m4.h"
+#include "smtls/pki.h"
 #include "wizard.h"
 #include "../cli/prove-print.h"
 
@@ -48,6 +49,12 @@ reload_current(struct wizard *w)
 	w->env.mc_loaded = false;
 	load_current(w);
 	wiz_recheck(w);
+}
+
+void
+engine_reload(struct wizard *w)
+{
+	reload_current(w);
 }
 
 static bool
@@ -293,8 +300,7 @@ engine_apply(struct wizard *w)
 		    (int)(l > 0 && why[l - 1] == '.' ? l - 1 : l), why);
 	}
 	else if (res.outcome == APPLY_REFUSED && res.error == NULL)
-		ap->error = xstrdup(_("refused: the check found errors (override them on the "
-		    "Review screen)"));
+		ap->error = wiz_refusal(&res.findings);
 	if (res.error != NULL)
 		ap->error = xstrdup(res.error);
 	if (res.mc_backup != NULL)
@@ -489,8 +495,13 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		w->m.plan.public_roots = xstrdup(dp.root_cert);
 		demo_paths_free(&dp);
 	} else {
-		e->mc_path = xstrdup(fl && fl->mc_path ? fl->mc_path : "/etc/mail/sendmail.mc");
-		e->cf_path = xstrdup(fl && fl->cf_path ? fl->cf_path : "/etc/mail/sendmail.cf");
+		/* the pair the admin named: a cf beside a given mc (or an mc beside a given cf),
+		 * never a given file paired with the system's other one */
+		const char *mc = fl ? fl->mc_path : NULL, *cf = fl ? fl->cf_path : NULL;
+
+		e->mc_path = mc ? xstrdup(mc) : cf ? apply_mc_beside(cf) :
+		    xstrdup("/etc/mail/sendmail.mc");
+		e->cf_path = cf ? xstrdup(cf) : apply_cf_beside(e->mc_path);
 		e->le_live = xstrdup("/etc/letsencrypt/live");
 		e->system_roots = xstrdup("/etc/ssl/certs");
 		e->hostname = fl && fl->hostname ? xstrdup(fl->hostname) : NULL;
@@ -523,13 +534,28 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	    strcmp(plan_get(&w->m.plan, PF_CA_PATH), e->system_roots) == 0 ? STORE_SYSTEM :
 	    STORE_OTHER;
 	w->m.client_cert = plan_get(&w->m.plan, PF_CLIENT_CERT) != NULL;
+	/* what the block will say, as the equivalent command line says it */
+	w->m.plan.no_client_cert = !w->m.client_cert;
+	w->m.group_readable = plan_get(&w->m.plan, PF_DONT_BLAME) != NULL &&
+	    strstr(plan_get(&w->m.plan, PF_DONT_BLAME), "GroupReadableKeyFile") != NULL;
 	w->m.gen_names = e->hostname ? xstrdup(e->hostname) : NULL;
-	w->m.gen_dir = e->demo ? xstrprintf("%s/tls", e->demo_dir) : xstrdup("/etc/mail/tls");
-	w->m.ca_dir = e->demo ? xstrprintf("%s/private-ca", e->demo_dir) :
-	    xstrdup("/etc/mail/private-ca");
-	w->m.store_dir = e->demo ? xstrprintf("%s/tls/roots", e->demo_dir) :
-	    xstrdup("/etc/mail/tls/roots");
+	/* new files go beside the sendmail.mc (/etc/mail/tls for /etc/mail/sendmail.mc) */
+	{
+		char *base = e->demo ? xstrdup(e->demo_dir) : path_dirname(e->mc_path);
+
+		w->m.gen_dir = xstrprintf("%s/tls", base);
+		w->m.ca_dir = xstrprintf("%s/private-ca", base);
+		w->m.store_dir = xstrprintf("%s/tls/roots", base);
+		free(base);
+	}
 	w->m.ask_client = true;
+	{
+		/* the core's default key type (smtls selfsigned, csr and ca new use it too) */
+		struct pki_key_spec ks;
+
+		w->m.gen_key = pki_key_spec_parse(PKI_DEFAULT_KEY, &ks, NULL) == 0 &&
+		    ks.alg == PKI_KEY_EC ? 0 : 1;
+	}
 	w->m.dirty = false;
 	wiz_recheck(w);
 	/* what is wrong now, before any change (the start screen) */
@@ -659,7 +685,6 @@ engine_cleanup(struct wizard *w)
  */
 #include "smtls/ca.h"
 #include "smtls/hook.h"
-#include "smtls/pki.h"
 #include "smtls/rehash.h"
 
 /* Splits "a.example, b.example" into names (caller frees the array and its strings). */
@@ -714,8 +739,23 @@ gen_params(struct wizard *w, char **names, size_t n, struct pki_key_spec *spec,
 	return 0;
 }
 
+/* Notes each of files, written into dir, as written by this session. */
+static void
+note_files(struct wizard *w, const char *dir, const struct pki_out_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *p = xstrprintf("%s/%s", dir, files[i].name);
+
+		wiz_wrote(w, p, _("new"));
+		free(p);
+	}
+}
+
 static int
-write_out(const char *dir, const struct pki_out_file *files, size_t n, char **err)
+write_out(struct wizard *w, const char *dir, const struct pki_out_file *files, size_t n,
+    char **err)
 {
 	bool created = false;
 
@@ -726,6 +766,7 @@ write_out(const char *dir, const struct pki_out_file *files, size_t n, char **er
 			(void)rmdir(dir);
 		return -1;
 	}
+	note_files(w, dir, files, n);
 	return 0;
 }
 
@@ -768,9 +809,8 @@ make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_
 	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
 	for (i = 0; i < n_extra; i++)
 		files[2 + i] = extra[i];
-	if (write_out(w->m.gen_dir, files, 2 + n_extra, err) == -1)
+	if (write_out(w, w->m.gen_dir, files, 2 + n_extra, err) == -1)
 		goto out;
-	w->wrote = true;
 	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
 	wiz_set_field(w, PF_SERVER_CERT, path);
 	free(path);
@@ -833,7 +873,7 @@ engine_make_ca(struct wizard *w, char **err)
 			(void)rmdir(w->m.ca_dir);
 		goto out;
 	}
-	w->wrote = true;
+	note_files(w, w->m.ca_dir, ca.files, 2);
 	rc = 0;
 out:
 	ca_new_free(&ca);
@@ -885,9 +925,8 @@ engine_make_csr(struct wizard *w, char **err)
 	}
 	files[0] = (struct pki_out_file){ "request.csr", csr, strlen(csr), 0644 };
 	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
-	if (write_out(w->m.gen_dir, files, 2, err) == -1)
+	if (write_out(w, w->m.gen_dir, files, 2, err) == -1)
 		goto out;
-	w->wrote = true;
 	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
 	wiz_set_field(w, PF_SERVER_KEY, path);
 	free(w->m.import_key);
@@ -944,9 +983,8 @@ engine_import(struct wizard *w, char **err)
 	if (chain.len > 0)
 		files[nf++] = (struct pki_out_file){ "chain.pem", chain.data, chain.len, 0644 };
 	files[nf++] = (struct pki_out_file){ "fullchain.pem", full.data, full.len, 0644 };
-	if (write_out(w->m.gen_dir, files, nf, err) == -1)
+	if (write_out(w, w->m.gen_dir, files, nf, err) == -1)
 		goto out;
-	w->wrote = true;
 	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
 	wiz_set_field(w, PF_SERVER_CERT, path);
 	free(path);
@@ -1007,7 +1045,7 @@ engine_rehash(struct wizard *w, char **err)
 	r = rehash_dir(w->m.store_dir, bundles, 1, time(NULL), &prog, &res, err);
 	w->ap.rehash_total = 0;
 	if (r == 0) {
-		w->wrote = true;
+		wiz_wrote(w, w->m.store_dir, _("certificates and hash links"));
 		wiz_set_field(w, PF_CA_PATH, w->m.store_dir);
 		wiz_set_status(w, _("Done: %zu certificates written, %zu hash links made, %zu "
 		    "skipped"), res.written, res.linked, res.skipped);
@@ -1033,7 +1071,7 @@ engine_hook_install(struct wizard *w, char **path, char **err)
 	hp.hostname = w->m.plan.hostname ? w->m.plan.hostname : "";
 	r = hook_install(&hp, path, err);
 	if (r == 0)
-		w->wrote = true;
+		wiz_wrote(w, *path, _("new"));
 	free(le_dir);
 	free(self);
 	return r;

@@ -13,7 +13,7 @@
 #define FC_MAX_ENTRIES	4000
 
 struct fc_state {
-	struct buf	 path;		/* what is typed */
+	struct ui_line	 path;		/* what is typed */
 	char		**names;	/* entries of the directory matching the typed prefix */
 	size_t		 n;
 	long		 sel;		/* -1: the typed path itself */
@@ -41,7 +41,7 @@ fc_clear(struct fc_state *s)
 static void
 fc_list(struct fc_state *s)
 {
-	const char *p = s->path.data ? s->path.data : "";
+	const char *p = ui_line_text(&s->path);
 	const char *slash = strrchr(p, '/');
 	char *dir = slash ? xstrndup(p, (size_t)(slash - p) + 1) : xstrdup("./");
 	const char *prefix = slash ? slash + 1 : p;
@@ -80,8 +80,7 @@ fc_list(struct fc_state *s)
 static void
 fc_set(struct fc_state *s, const char *p)
 {
-	buf_free(&s->path);
-	buf_puts(&s->path, p);
+	ui_line_set(&s->path, p);
 	fc_list(s);
 }
 
@@ -89,7 +88,7 @@ fc_set(struct fc_state *s, const char *p)
 static char *
 fc_selected(const struct fc_state *s)
 {
-	const char *p = s->path.data ? s->path.data : "";
+	const char *p = ui_line_text(&s->path);
 	const char *slash = strrchr(p, '/');
 
 	if (s->sel < 0 || (size_t)s->sel >= s->n)
@@ -101,7 +100,7 @@ fc_selected(const struct fc_state *s)
 static void
 fc_complete(struct fc_state *s)
 {
-	const char *p = s->path.data ? s->path.data : "";
+	const char *p = ui_line_text(&s->path);
 	const char *slash = strrchr(p, '/');
 	size_t plen = strlen(slash ? slash + 1 : p), common, i;
 	char *np;
@@ -154,16 +153,10 @@ ui_choose_file(struct wizard *w, const char *title, const char *start)
 		free(head);
 		ui_put(1, x, _("Path:"), wd - 4, A_NORMAL);
 		{
-			const char *p = s.path.data ? s.path.data : "";
-			int room = wd - x - 10, pw = ui_width(p, strlen(p));
+			int end;
 
-			while (pw > room && *p) {
-				p++;
-				pw = ui_width(p, strlen(p));
-			}
-			ui_put(1, x + 7, p, room, A_UNDERLINE);
 			ui->cursor_y = 1;
-			ui->cursor_x = x + 7 + pw;
+			ui->cursor_x = ui_line_draw(&s.path, 1, x + 7, wd - x - 10, A_UNDERLINE, &end);
 		}
 		list_h = h - 6;
 		if (s.sel >= 0 && s.sel < s.top)
@@ -227,43 +220,25 @@ key:
 			}
 			result = sel;
 			goto out;
-		case KEY_BACKSPACE:
-		case 127:
-		case 8:
-			if (s.path.len > 0) {
-				char *np = xstrndup(s.path.data, s.path.len - 1);
-
-				fc_set(&s, np);
-				free(np);
-			}
-			break;
-		case 21:	/* Ctrl-U */
-			fc_set(&s, "");
-			break;
 		default:
-			if (ch >= 32 && ch < 256) {
-				char c = (char)ch;
-
-				if (s.sel >= 0) {
-					/* typing after choosing continues from the chosen entry */
-					sel = fc_selected(&s);
-					fc_set(&s, sel);
-					free(sel);
-				}
-				/* "//" starts again from the root, as in Emacs */
-				if (c == '/' && s.path.len > 0 && s.path.data[s.path.len - 1] == '/')
-					fc_set(&s, "/");
-				else {
-					buf_append(&s.path, &c, 1);
-					fc_list(&s);
-				}
+			if (ch >= 32 && ch < 256 && ch != 127 && s.sel >= 0) {
+				/* typing after choosing continues from the chosen entry */
+				sel = fc_selected(&s);
+				fc_set(&s, sel);
+				free(sel);
 			}
+			/* "//" at the end starts again from the root, as in Emacs */
+			if (ch == '/' && s.path.cur == s.path.text.len && s.path.cur > 0 &&
+			    s.path.text.data[s.path.cur - 1] == '/')
+				fc_set(&s, "/");
+			else if (ui_line_key(&s.path, ch) == 1)
+				fc_list(&s);
 			break;
 		}
 	}
 out:
 	fc_clear(&s);
-	buf_free(&s.path);
+	ui_line_free(&s.path);
 	curs_set(0);
 	return result;
 }

@@ -5,9 +5,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "smtls/check.h"
+#include "smtls/emit.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
 
@@ -102,10 +104,86 @@ wiz_set_status(struct wizard *w, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Mixes the stat data of path (or why there is none) into the FNV-1a hash h. */
+static unsigned long long
+stat_mix(unsigned long long h, const char *path)
+{
+	struct stat st;
+	unsigned long long v[10];
+	const unsigned char *p = (const unsigned char *)v;
+	size_t i;
+
+	memset(v, 0, sizeof(v));
+	if (path != NULL && stat(path, &st) == 0) {
+		v[0] = (unsigned long long)st.st_dev;
+		v[1] = (unsigned long long)st.st_ino;
+		v[2] = (unsigned long long)st.st_size;
+		v[3] = (unsigned long long)st.st_mtim.tv_sec;
+		v[4] = (unsigned long long)st.st_mtim.tv_nsec;
+		v[5] = (unsigned long long)st.st_ctim.tv_sec;
+		v[6] = (unsigned long long)st.st_ctim.tv_nsec;
+		v[7] = (unsigned long long)st.st_mode;
+		v[8] = (unsigned long long)st.st_uid << 32 | (unsigned long long)st.st_gid;
+	} else
+		v[9] = path != NULL ? 1 : 2;
+	for (i = 0; i < sizeof(v); i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* The stat data of the files the findings are about: every path of the plan. */
+static unsigned long long
+files_key(const struct wizard *w)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	int f;
+
+	for (f = 0; f < PF_COUNT; f++)
+		if (w->m.plan.value[f] != NULL && w->m.plan.value[f][0] == '/')
+			h = stat_mix(h, w->m.plan.value[f]);
+	return stat_mix(h, w->m.plan.public_roots);
+}
+
+static unsigned long long
+mc_key(const struct wizard *w)
+{
+	return stat_mix(stat_mix(14695981039346656037ULL, w->env.mc_path), w->env.cf_path);
+}
+
+bool
+wiz_refresh(struct wizard *w)
+{
+	if (mc_key(w) != w->mc_key) {
+		engine_reload(w);
+		return true;
+	}
+	if (files_key(w) == w->files_key)
+		return false;
+	wiz_recheck(w);
+	return true;
+}
+
+char *
+wiz_refusal(const struct findings *fs)
+{
+	const struct finding *f = NULL;
+	size_t i;
+
+	for (i = 0; i < fs->n && f == NULL; i++)
+		if (fs->v[i].severity == SEV_ERROR)
+			f = &fs->v[i];
+	return xstrprintf(_("refused: %s %s: %s%s%s%s. Go back (Esc) to fix it, Ctrl-L checks "
+	    "again; or turn on \"Continue despite the errors\" on the Review screen"),
+	    severity_label(SEV_ERROR), f ? f->id : "?", f ? f->message : "?",
+	    f && f->fix ? _(" (fix: ") : "", f && f->fix ? f->fix : "", f && f->fix ? ")" : "");}
+
 void
 wiz_recheck(struct wizard *w)
 {
 	size_t i;
+
+	w->files_key = files_key(w);
+	w->mc_key = mc_key(w);
 
 	findings_free(&w->live);
 	/* a live check judges validity now (certificates made during the session included) */
@@ -366,6 +444,7 @@ wiz_free(struct wizard *w)
 	free(w->env.demo_dir);
 	free(w->status);
 	free(w->result);
+	buf_free(&w->written);
 	free(w->m.gen_names);
 	free(w->m.gen_dir);
 	free(w->m.ca_dir);
@@ -391,35 +470,17 @@ wiz_free(struct wizard *w)
 	memset(w, 0, sizeof(*w));
 }
 
-const char *
-wiz_path_problem(const char *path)
+char *
+wiz_path_problem(enum plan_field f, const char *path)
 {
-	static const char *const macros[] = { "dnl", "include", "define", "divert", "undefine",
-	    "ifdef", "DOMAIN", "OSTYPE", "FEATURE", "HACK", "MAILER", "eval", "shift", NULL };
-	const char *p, *seg;
-	size_t i, len;
+	const struct tls_option *o = tls_option_by_field(f);
+	char *why = NULL;
 
-	if (path == NULL || *path == '\0')
+	/* the emitter's own rule: what it cannot write so that sendmail reads it back (an m4
+	 * word such as dnl or include in a path is no problem: the value is quoted twice) */
+	if (path == NULL || *path == '\0' || o == NULL || emit_check_value(o, path, &why) == 0)
 		return NULL;
-	if (strpbrk(path, "`'\",") != NULL)
-		return _("quotes and commas cannot pass through m4: rename the file");
-	if (strpbrk(path, " \t\n") != NULL)
-		return _("blanks in a path break sendmail's option parsing: rename the file");
-	if (*path != '/')
-		return _("use an absolute path: sendmail does not run in this directory");
-	/* m4 reads words of letters, digits and '_': each one that names a macro runs */
-	for (seg = path; *seg; seg = p) {
-		while (*seg && !isalnum((unsigned char)*seg) && *seg != '_')
-			seg++;
-		for (p = seg; *p && (isalnum((unsigned char)*p) || *p == '_'); p++)
-			;
-		len = (size_t)(p - seg);
-		for (i = 0; len > 0 && macros[i] != NULL; i++)
-			if (len == strlen(macros[i]) && strncmp(seg, macros[i], len) == 0)
-				return _("a path part named like an m4 macro (dnl, include, ...) is "
-				    "executed by m4: rename it");
-	}
-	return NULL;
+	return why;
 }
 
 void
@@ -427,10 +488,39 @@ wiz_path_item(struct wizard *w, enum plan_field f, int group, char key, const ch
     const char *help)
 {
 	struct wiz_item *it = wiz_item_add(w, WI_PATH, 1000 + (int)f, group, key, label);
-	const char *bad = wiz_path_problem(plan_get(&w->m.plan, f));
+	char *bad = wiz_path_problem(f, plan_get(&w->m.plan, f));
 
 	it->field = (int)f;
 	it->help = help;
 	if (bad != NULL)
 		wiz_item_note(it, "%s", bad);
+	free(bad);
+}
+
+void
+wiz_wrote(struct wizard *w, const char *path, const char *what)
+{
+	w->wrote = true;
+	buf_printf(&w->written, "  %s (%s)\n", path, what);
+}
+
+char *
+wiz_written_list(const struct wizard *w)
+{
+	const struct wiz_apply *ap = &w->ap;
+	struct buf b = { 0 };
+
+	if (w->written.data != NULL)
+		buf_puts(&b, w->written.data);
+	if (ap->changed && !ap->undone) {
+		buf_printf(&b, "  %s (%s)\n", w->env.mc_path, _("the TLS block merged"));
+		buf_printf(&b, "  %s (%s)\n", w->env.cf_path, _("rebuilt with m4"));
+		if (ap->mc_backup != NULL)
+			buf_printf(&b, "  %s (%s)\n", ap->mc_backup, _("backup"));
+		if (ap->cf_backup != NULL)
+			buf_printf(&b, "  %s (%s)\n", ap->cf_backup, _("backup"));
+	} else if (ap->undone)
+		buf_printf(&b, "  %s, %s (%s)\n", w->env.mc_path, w->env.cf_path,
+		    _("restored from the backups"));
+	return b.data != NULL ? buf_release(&b) : NULL;
 }

@@ -82,12 +82,14 @@ result_text(struct wizard *w)
 	struct wiz_apply *ap = &w->ap;
 	char *cmd = wiz_command_line(w);
 	struct buf b = { 0 };
+	char *files = wiz_written_list(w);
 
+	if (files != NULL)
+		buf_printf(&b, _("Files written:\n%s"), files);
+	else
+		buf_puts(&b, _("No file was written.\n"));
+	free(files);
 	if (ap->changed && !ap->undone) {
-		buf_printf(&b, _("Written: %s and %s.\n"), w->env.mc_path, w->env.cf_path);
-		if (ap->mc_backup || ap->cf_backup)
-			buf_printf(&b, _("Backups: %s %s\n"), ap->mc_backup ? ap->mc_backup : "",
-			    ap->cf_backup ? ap->cf_backup : "");
 		buf_printf(&b, _("Undo: smtls apply --undo --mc %s\n"), w->env.mc_path);
 		buf_printf(&b, _("Test: smtls check --mc %s --cf %s\n"), w->env.mc_path,
 		    w->env.cf_path);
@@ -144,6 +146,13 @@ apply_build(struct wizard *w)
 	if (ap->running)
 		return;
 	proof_body(w);
+	{
+		char *files = wiz_written_list(w);
+
+		if (files != NULL)
+			wiz_body(w, _("Files written in this session:\n%s"), files);
+		free(files);
+	}
 	if (!ap->ran || ap->failed) {
 		it = wiz_item_add(w, WI_TOGGLE, APPLY_RESTART, 1, 'r',
 		    _("Restart sendmail afterwards"));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "smtls/i18n.h"
+#include "smtls/pki.h"
 #include "wizard.h"
 
 enum {
@@ -23,12 +24,13 @@ new_key_items(struct wizard *w, int group)
 	it->text = &w->m.gen_names;
 	it->help = N_("The host names the certificate is for, separated by commas: this "
 	    "server's MX name first.");
-	it = wiz_item_add(w, WI_CHOICE, DET_EC, group + 1, 0, _("Key: EC P-256"));
-	it->on = w->m.gen_key == 0;
-	it->help = N_("Small and fast; every current MTA supports it.");
+	/* the core's default and its reason, the same as the CLI's and smtls(8)'s */
 	it = wiz_item_add(w, WI_CHOICE, DET_RSA, group + 1, 0, _("Key: RSA 3072"));
 	it->on = w->m.gen_key == 1;
-	it->help = N_("For peers that support no EC certificates (rare).");
+	it->help = pki_key_advice(PKI_KEY_RSA);
+	it = wiz_item_add(w, WI_CHOICE, DET_EC, group + 1, 0, _("Key: EC P-256"));
+	it->on = w->m.gen_key == 0;
+	it->help = pki_key_advice(PKI_KEY_EC);
 	it = wiz_item_add(w, WI_TEXT, DET_DIR, group + 2, 'd', _("Directory"));
 	it->text = &w->m.gen_dir;
 	it->browse = true;

@@ -61,7 +61,7 @@ key_activate(struct wizard *w, struct wiz_item *it)
 				free(err);
 			} else {
 				wiz_set_status(w, _("Done: chmod 600 %s"), key);
-				w->wrote = true;
+				wiz_wrote(w, key, _("mode 0600"));
 			}
 			wiz_recheck(w);
 		}

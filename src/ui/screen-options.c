@@ -42,29 +42,30 @@ options_build(struct wizard *w)
 	    "certificates no longer have the clientAuth purpose (since 2026-02-11).");
 	if (client_ok == 0)
 		wiz_item_note(it, _("off by default: this certificate is not for clientAuth"));
-	it = wiz_item_add(w, WI_TOGGLE, OPT_ASK, 2, 'a', _("Ask clients for a certificate"));
+	it = wiz_item_add(w, WI_TOGGLE, OPT_ASK, 1, 'a', _("Ask clients for a certificate"));
 	it->on = w->m.ask_client;
 	it->help = N_("confTLS_SRV_OPTIONS: without V sendmail asks every client for a "
 	    "certificate (and logs verify=OK/FAIL); with V it asks none, which some broken "
 	    "clients need.");
-	it = wiz_item_add(w, WI_TOGGLE, OPT_MIN_TLS, 3, 't', _("Refuse TLS older than 1.2"));
+	it = wiz_item_add(w, WI_TOGGLE, OPT_MIN_TLS, 1, 't', _("Refuse TLS older than 1.2"));
 	it->on = w->m.min_tls != 0;
 	it->help = N_("confSERVER_SSL_OPTIONS and confCLIENT_SSL_OPTIONS: +SSL_OP_NO_TLSv1 "
 	    "+SSL_OP_NO_TLSv1_1. Mail to and from very old servers then goes without TLS.");
-	it = wiz_item_add(w, WI_CHOICE, OPT_LOG_KEEP, 4, 'k', _("Log level: keep"));
-	it->on = w->m.log_level == 0;
-	it->help = N_("confLOG_LEVEL: 9 logs verify= for every TLS connection; 14 also the "
-	    "certificate names and why a verification failed (for smtls explain).");
-	it = wiz_item_add(w, WI_CHOICE, OPT_LOG_9, 4, '9', _("Log level: 9"));
-	it->on = w->m.log_level == 9;
-	it->help = it[-1].help;
-	it = wiz_item_add(w, WI_CHOICE, OPT_LOG_14, 4, '4', _("Log level: 14 (certificate details)"));
-	it->on = w->m.log_level == 14;
-	it->help = it[-1].help;
-	it = wiz_item_add(w, WI_TOGGLE, OPT_465, 5, 'p', _("Also listen on port 465 (SMTPS)"));
+	it = wiz_item_add(w, WI_TOGGLE, OPT_465, 1, 'p', _("Also listen on port 465 (SMTPS)"));
 	it->on = w->m.smtps;
 	it->help = N_("A second daemon with TLS from the first byte (DAEMON_OPTIONS with M=s), "
 	    "for mail programs that submit on port 465.");
+	/* Tab: from the boxes to the log levels, then to the buttons */
+	it = wiz_item_add(w, WI_CHOICE, OPT_LOG_KEEP, 2, 'k', _("Log level: keep"));
+	it->on = w->m.log_level == 0;
+	it->help = N_("confLOG_LEVEL: 9 logs verify= for every TLS connection; 14 also the "
+	    "certificate names and why a verification failed (for smtls explain).");
+	it = wiz_item_add(w, WI_CHOICE, OPT_LOG_9, 2, '9', _("Log level: 9"));
+	it->on = w->m.log_level == 9;
+	it->help = it[-1].help;
+	it = wiz_item_add(w, WI_CHOICE, OPT_LOG_14, 2, '4', _("Log level: 14 (certificate details)"));
+	it->on = w->m.log_level == 14;
+	it->help = it[-1].help;
 }
 
 static enum wiz_key_result

@@ -101,4 +101,5 @@ const struct wiz_screen screen_start = {
 	.activate = start_activate,
 	.next = start_next,
 	.items_first = true,
+	.menu = true,
 };

@@ -162,10 +162,12 @@ ask_group(struct wizard *w, int group, enum wiz_key_result *r)
 			free(prompt);
 			if (a == ANS_OK && line[0] != '\0') {
 				if (it->kind == WI_PATH) {
-					const char *bad = wiz_path_problem(line);
+					char *bad = wiz_path_problem((enum plan_field)it->field,
+					    line);
 
 					if (bad != NULL)
 						printf("%s: %s\n", severity_label(SEV_ERROR), bad);
+					free(bad);
 					wiz_set_field(w, (enum plan_field)it->field, line);
 				} else {
 					free(*it->text);
@@ -220,6 +222,8 @@ wiz_run_text(struct wizard *w)
 		int max_group = 0;
 		bool back = false, next = false;
 
+		/* the files may have changed while the last screen was answered */
+		(void)wiz_refresh(w);
 		wiz_build(w);
 		printf("\n== %d/%d %s%s ==\n", w->screen + 1, SCR_COUNT, _(s->name),
 		    w->env.demo ? _(" (DEMO)") : "");
@@ -227,7 +231,10 @@ wiz_run_text(struct wizard *w)
 			fputs(w->body.data, stdout);
 		print_findings(w);
 		for (group = 1; !back && !next; group++) {
-			/* a choice may open more fields: the groups are counted each time */
+			/* a choice may open more fields: the groups are counted each time; an
+			 * answer (Apply) goes by the files as they are now */
+			if (wiz_refresh(w))
+				print_findings(w);
 			wiz_build(w);
 			max_group = 0;
 			for (i = 0; i < w->n_items; i++)

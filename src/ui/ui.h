@@ -10,10 +10,18 @@
 #include "wizard.h"
 
 #define UI_KEY_INTERRUPT	3	/* Ctrl-C, or SIGINT/SIGTERM/SIGHUP */
+#define UI_KEY_RECHECKED	(KEY_MAX + 1)	/* no key: a file changed, the findings are new */
 
 struct ui_lines {
 	char	**v;
 	size_t	  n;
+};
+
+/* One line of editable text: the cursor and the first byte shown are byte offsets. */
+struct ui_line {
+	struct buf	 text;
+	size_t		 cur;
+	size_t		 scroll;
 };
 
 struct wiz_ui {
@@ -35,7 +43,21 @@ struct wiz_ui {
 	int	 cursor_y, cursor_x;
 	int	 label_w;	/* columns of the labels of path and text fields */
 	bool	 follow;	/* the focus moved: scroll it into view once */
+	size_t	 panel_first;	/* the first finding shown in the panel ([ and ] scroll) */
+	struct ui_line	 edit;		/* the focused field's text and cursor */
+	int	 edit_screen, edit_id;	/* the field it belongs to */
 };
+
+/* lineedit.c: the one line editor. Sets the text (the cursor at its end). */
+void ui_line_set(struct ui_line *l, const char *s);
+const char *ui_line_text(const struct ui_line *l);
+void ui_line_free(struct ui_line *l);
+/* Left, Right, Home/Ctrl-A, End/Ctrl-E, Backspace, Delete/Ctrl-D, Ctrl-U (all), Ctrl-K (to the
+ * end), or a byte to insert: 1 the text changed, 0 only the cursor moved, -1 not an edit key. */
+int ui_line_key(struct ui_line *l, int ch);
+/* Draws the text at y,x within cols columns, scrolled so the cursor shows ('<' and '>' mark
+ * cut text); returns the cursor's column, *end the column after the text. */
+int ui_line_draw(struct ui_line *l, int y, int x, int cols, attr_t attr, int *end);
 
 /* Display width of the first n bytes of s (wcwidth). */
 int ui_width(const char *s, size_t n);
@@ -48,7 +70,8 @@ void ui_hline(const struct wiz_ui *ui, int y, int x, int n);
 void ui_box(const struct wiz_ui *ui, int y, int x, int h, int w);
 /* The whole screen, for dialogs that draw over it. */
 void ui_draw(struct wizard *w);
-/* getch() that reports Ctrl-C and signals as UI_KEY_INTERRUPT. */
+/* getch() that reports Ctrl-C and signals as UI_KEY_INTERRUPT; while no key comes, it
+ * re-checks once a second when a file changed (then UI_KEY_RECHECKED: redraw). */
 int ui_getch(struct wizard *w);
 /* A modal file chooser; returns the chosen path (caller frees) or NULL. */
 char *ui_choose_file(struct wizard *w, const char *title, const char *start);

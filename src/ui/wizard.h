@@ -172,6 +172,9 @@ struct wiz_screen {
 	const char	*next_label;
 	/* the items come before the body (the body may be long) */
 	bool		 items_first;
+	/* the choices are things to do (a menu): Enter does the focused one; elsewhere Space
+	 * selects and Enter goes on with the selection, never changing it */
+	bool		 menu;
 };
 
 extern const struct wiz_screen screen_start, screen_source, screen_details,
@@ -184,7 +187,7 @@ enum wiz_screen_id {
 
 /* Per-screen view state (kept while moving back and forth). */
 struct wiz_view {
-	int	focus_id;	/* id of the focused item */
+	int	focus_id;	/* id of the focused item; -1: the selected choice, or the first */
 	int	scroll;		/* first body line shown */
 };
 
@@ -194,6 +197,8 @@ struct wizard {
 	struct wiz_env		 env;
 	struct wiz_model	 m;
 	struct findings		 live;		/* findings for the current plan */
+	unsigned long long	 files_key;	/* stat data of the plan's files at that check */
+	unsigned long long	 mc_key;	/* and of sendmail.mc and .cf */
 	int			 screen;
 	struct wiz_view		 view[SCR_COUNT];
 	struct wiz_item		*items;
@@ -202,6 +207,7 @@ struct wizard {
 	char			*status;	/* a one-line message for the admin, or NULL */
 	char			*result;	/* what to print to scrollback at the end */
 	bool			 wrote;		/* something was written */
+	struct buf		 written;	/* the files this session wrote, one a line */
 	int			 exit_code;
 	struct wiz_apply	 ap;
 	struct wiz_ui		*ui;		/* NULL in text mode */
@@ -225,8 +231,13 @@ void wiz_body(struct wizard *w, const char *fmt, ...) __attribute__((format(prin
 void wiz_set_status(struct wizard *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets a plan field from the admin's input (NULL or "" unsets it) and re-checks. */
 void wiz_set_field(struct wizard *w, enum plan_field f, const char *value);
-/* Re-runs the core's checks on the current plan. */
+/* Re-runs the core's checks on the current plan (and notes the files' stat data). */
 void wiz_recheck(struct wizard *w);
+/* Re-checks when a file changed since the last check (its dev, inode, size, mtime, ctime or
+ * mode; sendmail.mc or .cf: reloaded first); true when it did. */
+bool wiz_refresh(struct wizard *w);
+/* Why apply refuses (the first error of fs) and the way on in the wizard; caller frees. */
+char *wiz_refusal(const struct findings *fs);
 /* Builds the current screen's items and body. */
 void wiz_build(struct wizard *w);
 /* The worst finding about file path (or NULL). */
@@ -239,9 +250,15 @@ char *wiz_command_line(const struct wizard *w);
 /* Adds a path item bound to plan field f (id 1000 + f). */
 void wiz_path_item(struct wizard *w, enum plan_field f, int group, char key, const char *label,
     const char *help);
-/* Why a typed path cannot go into sendmail.mc (translated), or NULL. */
-const char *wiz_path_problem(const char *path);
+/* Why a typed path cannot go into sendmail.mc as field f (the emitter's rule; caller
+ * frees), or NULL. */
+char *wiz_path_problem(enum plan_field f, const char *path);
 void wiz_free(struct wizard *w);
+/* Notes that the session wrote (or changed) a file: path, then what happened to it. */
+void wiz_wrote(struct wizard *w, const char *path, const char *what);
+/* Every file the session wrote, the apply's included, one "  path (what)" a line (caller
+ * frees), or NULL when none was written. */
+char *wiz_written_list(const struct wizard *w);
 /* Help text of the TLS files picture (translated, caller frees). */
 char *wiz_picture(const struct wizard *w);
 
@@ -261,6 +278,8 @@ int engine_file_mode(const char *path, char *owner, size_t owner_size);
 /* chmod 600 on a key file; 0 or -1 with *err. */
 int engine_chmod_key(const char *path, char **err);
 /* Whether the emit and apply engines are part of this build. */
+/* Reads sendmail.mc/.cf again (they changed), then re-checks. */
+void engine_reload(struct wizard *w);
 /* The fragment and the diffs for the current plan (cached in w->ap until the plan changes). */
 void engine_preview(struct wizard *w);
 /* Whether sendmail can be restarted here (never in the demo). */
