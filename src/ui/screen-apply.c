@@ -145,7 +145,7 @@ apply_build(struct wizard *w)
 	steps_body(w);
 	if (ap->running)
 		return;
-	proof_body(w);
+	/* what changed on disk first, then the details of what the proof saw */
 	{
 		char *files = wiz_written_list(w);
 
@@ -153,6 +153,7 @@ apply_build(struct wizard *w)
 			wiz_body(w, _("Files written in this session:\n%s"), files);
 		free(files);
 	}
+	proof_body(w);
 	if (!ap->ran || ap->failed) {
 		it = wiz_item_add(w, WI_TOGGLE, APPLY_RESTART, 1, 'r',
 		    _("Restart sendmail afterwards"));
