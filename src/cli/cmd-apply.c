@@ -40,30 +40,6 @@ struct apply_view {
 	int	noted;		/* the step whose running line gave its detail, or -1 */
 };
 
-/* Set by SIGINT, SIGTERM or SIGHUP: a proof stops early, nothing is installed. */
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-static void
-catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;	/* a second one kills */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 static const char *
 state_word(bool running, bool done, bool failed)
 {
@@ -393,8 +369,7 @@ apply_cmd_run(int argc, char **argv)
 	rq.progress = apply_progress;
 	rq.prove_progress = apply_prove_progress;
 	rq.progress_arg = &view;
-	rq.cancel = &interrupted;
-	catch_signals();
+	rq.cancel = prove_catch_signals();
 	if (confirm_cli_before(&cc, &rq) == -1) {
 		rc = EXIT_FINDINGS;
 		goto out;

@@ -24,30 +24,6 @@ static const struct cmd_option prove_options[] = {
 
 static const struct cmd_group prove_group = { N_("Proof:"), prove_options, NULL };
 
-/* Set by SIGINT, SIGTERM or SIGHUP: the proof stops early and cleans up (a second one kills). */
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-static void
-catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* Text mode: "TITLE ... " when a step starts, its outcome on the same line when it ends. */
 static void
 progress(const struct prove_result *r, enum prove_step_id id, void *arg)
@@ -173,8 +149,7 @@ prove_cmd(int argc, char **argv)
 		o.progress = progress;
 		o.progress_arg = &open;
 	}
-	o.cancel = &interrupted;
-	catch_signals();
+	o.cancel = prove_catch_signals();
 	(void)prove_run(&o, &r);
 	if (s.json)
 		print_json(o.cf_path, &r);

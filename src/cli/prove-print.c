@@ -1,6 +1,7 @@
 /* prove-print.c: a prove_result as text and as JSON, for `smtls prove' and `smtls apply'. */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "prove-print.h"
@@ -150,4 +151,28 @@ prove_print_observations(FILE *f, const struct prove_result *r)
 		if (r->client_verify.cert_line)
 			fprintf(f, "    %s\n", r->client_verify.cert_line);
 	}
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+volatile sig_atomic_t *
+prove_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;	/* a second one kills */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	return &interrupted;
 }

@@ -2,6 +2,7 @@
 #ifndef SMTLS_CLI_PROVE_PRINT_H
 #define SMTLS_CLI_PROVE_PRINT_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -15,5 +16,10 @@
 void prove_print_observations(FILE *f, const struct prove_result *r);
 /* The proof's members (passed, steps, tls, chain, ..., findings) into the open JSON object. */
 void prove_json_members(struct json *j, const struct prove_result *r);
+/*
+ * SIGINT, SIGTERM and SIGHUP set the flag it returns (give it as the proof's cancel): the
+ * proof stops early and cleans up, and nothing is installed; a second signal kills.
+ */
+volatile sig_atomic_t *prove_catch_signals(void);
 
 #endif
