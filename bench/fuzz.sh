@@ -1,21 +1,26 @@
 #!/bin/sh
-# bench/fuzz.sh [--runs N] [--seconds S] [--srcdir DIR] [TARGET...]: runs each libFuzzer
+# bench/fuzz.sh [--runs N] [--seconds S] [--srcdir DIR] [--replay DIR] [TARGET...]: runs each libFuzzer
 # target of a build configured with --enable-fuzzing (run it in the build directory), one
 # after the other, for N inputs (default 10000000) or S seconds, whichever comes first, from
 # its seed corpora (DIR/fuzz/corpus/TARGET, fuzz/seeds/TARGET) and prints the executions,
 # executions per second, crashes and wall time of each.
 # After a crash the target goes on (up to 3 crashes) until it has run its N inputs.
 # Crashing inputs are in fuzz/artifacts/. Exit status 1 when any target crashed.
+# bench/fuzz.sh --replay DIR [TARGET...] runs every input of DIR/TARGET (the corpus another
+# build grew, e.g. one configured with FUZZ_SANITIZERS=undefined) once through this build's
+# targets: a campaign run fast without ASan, then its corpus checked under ASan and UBSan.
 set -u
 runs=10000000
 seconds=
+replay=
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2; shift 2 ;;
 	--seconds) seconds=$2; shift 2 ;;
 	--srcdir) srcdir=$2; shift 2 ;;
-	-*) echo "usage: bench/fuzz.sh [--runs N] [--seconds S] [--srcdir DIR] [TARGET...]" >&2
+	--replay) replay=$2; shift 2 ;;
+	-*) echo "usage: bench/fuzz.sh [--runs N] [--seconds S] [--srcdir DIR] [--replay DIR] [TARGET...]" >&2
 	    exit 2 ;;
 	*) break ;;
 	esac
@@ -51,6 +56,22 @@ dict() {
 	cf) echo "-dict=$srcdir/fuzz/dict/cf.dict" ;;
 	esac
 }
+if [ -n "$replay" ]; then
+	rc=0
+	printf '%-16s %8s %8s  %s\n' target inputs result log
+	for t in $targets; do
+		[ -d "$replay/$t" ] || continue
+		log=fuzz/work/$t.replay.log
+		TMPDIR=$(pwd)/fuzz/work/tmp "fuzz/fuzz_$t" -runs=0 -max_len="$(max_len "$t")" \
+			-timeout=60 -rss_limit_mb=2048 -print_final_stats=1 "$replay/$t" > "$log" 2>&1
+		r=$?
+		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+		if [ "$r" -eq 0 ]; then res=ok; else res=CRASH; rc=1
+			grep -E 'ERROR|SUMMARY|#[0-9]+ 0x' "$log" | head -n 12 >&2; fi
+		printf '%-16s %8s %8s  %s\n' "$t" "${n:-0}" "$res" "$log"
+	done
+	exit "$rc"
+fi
 total_crashes=0
 printf '%-16s %12s %8s %8s %8s  %s\n' target executions exec/s crashes seconds artifacts
 for t in $targets; do
