@@ -386,33 +386,59 @@ wiz_command_line(const struct wizard *w)
 	return buf_release(&b);
 }
 
+/* Under one file of the picture: the worst finding about it (the one its field shows). */
+static void
+picture_mark(struct buf *b, const struct wizard *w, const char *path)
+{
+	const struct finding *f = wiz_finding_for(w, path);
+
+	if (f != NULL && f->severity >= SEV_WARNING)
+		buf_printf(b, "      >> %s: %s\n", severity_label(f->severity), f->message);
+}
+
+/*
+ * The roots / issuer / leaf picture, from the current values, each marked with what is wrong
+ * with it (the finding its field shows). Sendmail trusts CACertFile and CACertPath alike when
+ * it verifies a peer (SSL_CTX_load_verify_locations), and sends CACertFile's names.
+ */
 char *
 wiz_picture(const struct wizard *w)
 {
 	const struct tls_plan *p = &w->m.plan;
 	const char *capath = plan_get(p, PF_CA_PATH), *cafile = plan_get(p, PF_CA_CERT);
-	const char *cert = plan_get(p, PF_SERVER_CERT);
+	const char *cert = plan_get(p, PF_SERVER_CERT), *key = plan_get(p, PF_SERVER_KEY);
+	struct buf b = { 0 };
 
-	return xstrprintf(_("How sendmail's TLS files fit together\n"
+	buf_printf(&b, _("How sendmail's TLS files fit together\n"
 	    "\n"
 	    "  CACertPath  (confCACERT_PATH)  %s\n"
-	    "      the roots we trust when we verify peers; a hashed directory,\n"
-	    "      never sent to anyone\n"
-	    "        |\n"
+	    "      public roots, a hashed directory: with CACertFile, what sendmail\n"
+	    "      trusts when it verifies a peer; never sent to anyone\n"),
+	    capath ? capath : _("(not set)"));
+	picture_mark(&b, w, capath);
+	buf_printf(&b, _("        |\n"
 	    "  CACertFile  (confCACERT)       %s\n"
 	    "      our issuer (the intermediate): sent to clients with our\n"
-	    "      certificate, and its name is offered as an acceptable CA;\n"
-	    "      keep it small, never the whole root bundle\n"
-	    "        |\n"
+	    "      certificate, its name offered as an acceptable CA, and trusted\n"
+	    "      like CACertPath's roots; keep it small, never the whole bundle\n"),
+	    cafile ? cafile : _("(not set)"));
+	picture_mark(&b, w, cafile);
+	buf_printf(&b, _("        |\n"
 	    "  ServerCertFile (confSERVER_CERT) %s\n"
 	    "      our leaf certificate; this sendmail reads only its first\n"
-	    "      certificate, so the chain must come from CACertFile\n"
-	    "\n"
+	    "      certificate, so the chain must come from CACertFile\n"),
+	    cert ? cert : _("(not set)"));
+	picture_mark(&b, w, cert);
+	buf_printf(&b, _("  ServerKeyFile  (confSERVER_KEY)  %s\n"
+	    "      the leaf's private key: mode 0600 (0640 only with GroupReadableKeyFile)\n"),
+	    key ? key : _("(not set)"));
+	picture_mark(&b, w, key);
+	buf_printf(&b, _("\n"
 	    "A peer checks the chain the way this command does:\n"
 	    "  openssl verify -CApath %s -untrusted %s %s\n"),
-	    capath ? capath : _("(not set)"), cafile ? cafile : _("(not set)"),
-	    cert ? cert : _("(not set)"), capath ? capath : "/etc/ssl/certs",
-	    cafile ? cafile : "chain.pem", cert ? cert : "cert.pem");
+	    capath ? capath : "/etc/ssl/certs", cafile ? cafile : "chain.pem",
+	    cert ? cert : "cert.pem");
+	return buf_release(&b);
 }
 
 void
