@@ -334,6 +334,58 @@ edit_sync(struct wizard *w, const struct wiz_item *it)
 }
 
 /* Draws one item on row y; returns the column where the cursor belongs. */
+/*
+ * An item's note (or why it is not available), wrapped so that no word is cut: its lines
+ * start at the returned column, the first on the item's own row when the label leaves room
+ * (else every line below it). Path and text fields have none: their value is the row.
+ */
+static int
+item_note(const struct wizard *w, const struct wiz_item *it, struct ui_lines *l, bool *below)
+{
+	const struct wiz_ui *ui = w->ui;
+	const char *note = it->note != NULL ? it->note : it->disabled != NULL ?
+	    _("(not available)") : NULL;
+	int x = 2 + (it->kind == WI_CHOICE || it->kind == WI_TOGGLE || it->kind == WI_ACTION ? 4 :
+	    0) + ui_width(it->label, strlen(it->label)) + 2;
+
+	*below = false;
+	if (note == NULL || it->kind == WI_PATH || it->kind == WI_TEXT)
+		return 0;
+	if (ui->main_w - x - 1 < 20) {
+		x = 8;
+		*below = true;
+	}
+	ui_wrap(l, note, ui->main_w - x - 1, 0);
+	return x;
+}
+
+/* The rows an item takes: its own, and those of its note's further lines. */
+static int
+item_rows(const struct wizard *w, const struct wiz_item *it)
+{
+	struct ui_lines l = { 0 };
+	bool below;
+	int n;
+
+	item_note(w, it, &l, &below);
+	n = l.n == 0 ? 1 : below ? 1 + (int)l.n : (int)l.n;
+	ui_lines_free(&l);
+	return n;
+}
+
+/* Row k (from 1) under an item: a further line of its note. */
+static void
+draw_item_more(const struct wizard *w, const struct wiz_item *it, int y, int k)
+{
+	struct ui_lines l = { 0 };
+	bool below;
+	int x = item_note(w, it, &l, &below), i = below ? k - 1 : k;
+
+	if (i >= 0 && i < (int)l.n)
+		ui_put(y, x, l.v[i], w->ui->main_w - x - 1, it->disabled ? A_DIM : A_NORMAL);
+	ui_lines_free(&l);
+}
+
 static int
 draw_item(struct wizard *w, const struct wiz_item *it, int y, bool is_focus)
 {
@@ -427,10 +479,15 @@ draw_item(struct wizard *w, const struct wiz_item *it, int y, bool is_focus)
 			    ui->main_w, sev_attr(ui, f->severity));
 		return cx;
 	}
-	if (it->note != NULL && x + 3 < ui->main_w)
-		ui_put(y, x + 2, it->note, ui->main_w - x - 3, a);
-	else if (it->disabled != NULL && x + 3 < ui->main_w)
-		ui_put(y, x + 2, _("(not available)"), ui->main_w - x - 3, a);
+	{
+		struct ui_lines l = { 0 };
+		bool below;
+		int nx = item_note(w, it, &l, &below);
+
+		if (l.n > 0 && !below)
+			ui_put(y, nx, l.v[0], ui->main_w - nx - 1, a);
+		ui_lines_free(&l);
+	}
 	return cx;
 }
 
@@ -507,12 +564,88 @@ panel_text(const struct finding *f)
 	    f->fix) : xstrdup(f->message);
 }
 
+/* The findings panel's text: each error and warning wrapped beside its severity word. */
+struct panel {
+	struct ui_lines		  l;
+	size_t			 *owner;	/* per line: the number of its finding */
+	size_t			 *start;	/* per finding: its first line */
+	const struct finding	**f;		/* per finding */
+	size_t			  nf;
+};
+
+static void
+panel_build(const struct wizard *w, int wd, struct panel *p)
+{
+	size_t i, j;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < w->live.n; i++) {
+		const struct finding *f = &w->live.v[i];
+		const char *word = severity_label(f->severity);
+		size_t before = p->l.n;
+		char *s;
+
+		if (f->severity == SEV_OK)
+			continue;
+		s = panel_text(f);
+		ui_wrap(&p->l, s, wd - ui_width(word, strlen(word)) - 3, 0);
+		free(s);
+		if (p->l.n == before)
+			continue;
+		p->start = xreallocarray(p->start, p->nf + 1, sizeof(*p->start));
+		p->f = xreallocarray(p->f, p->nf + 1, sizeof(*p->f));
+		p->owner = xreallocarray(p->owner, p->l.n, sizeof(*p->owner));
+		for (j = before; j < p->l.n; j++)
+			p->owner[j] = p->nf;
+		p->start[p->nf] = before;
+		p->f[p->nf++] = f;
+	}
+}
+
+static void
+panel_free(struct panel *p)
+{
+	ui_lines_free(&p->l);
+	free(p->owner);
+	free(p->start);
+	free(p->f);
+}
+
+/*
+ * ] and [: the next or previous finding at the top of the panel; a finding taller than the
+ * panel goes on a page at a time first, so that every word of it can be read.
+ */
+static void
+panel_scroll(struct wizard *w, int dir)
+{
+	struct wiz_ui *ui = w->ui;
+	size_t top = ui->panel_first, rows = ui->panel_rows > 0 ? (size_t)ui->panel_rows : 1, f, end;
+	struct panel p;
+
+	panel_build(w, ui->panel_w, &p);
+	if (top < p.l.n) {
+		f = p.owner[top];
+		end = f + 1 < p.nf ? p.start[f + 1] : p.l.n;
+		if (dir > 0 && end > top + rows)
+			top += rows;
+		else if (dir > 0 && f + 1 < p.nf)
+			top = p.start[f + 1];
+		else if (dir < 0 && top > p.start[f])
+			top = top - p.start[f] > rows ? top - rows : p.start[f];
+		else if (dir < 0 && f > 0)
+			top = p.start[f - 1];
+	}
+	ui->panel_first = top;
+	panel_free(&p);
+}
+
 static void
 draw_panel(struct wizard *w)
 {
 	struct wiz_ui *ui = w->ui;
 	int y = ui->panel_y, x = ui->panel_x, wd = ui->panel_w, bottom = ui->panel_y + ui->panel_h;
-	size_t i, shown = 0, shown_total = 0, skipped = 0, need = 0;
+	size_t i, top, rows, last;
+	struct panel p;
 	char *head;
 
 	if (ui->side)
@@ -526,63 +659,46 @@ draw_panel(struct wizard *w)
 	ui_put(y, x + 1, head, wd - 2, A_BOLD);
 	free(head);
 	y++;
-	/* the lines all findings need: when they do not fit, the last line says how many more
-	 * there are (never drawn over a finding), and [ and ] scroll the panel */
-	for (i = 0; i < w->live.n; i++) {
-		const struct finding *f = &w->live.v[i];
-		const char *word = severity_label(f->severity);
-		struct ui_lines l = { 0 };
-		char *s;
-
-		if (f->severity == SEV_OK)
-			continue;
-		s = panel_text(f);
-		ui_wrap(&l, s, wd - ui_width(word, strlen(word)) - 3, 0);
-		need += l.n;
-		ui_lines_free(&l);
-		free(s);
-		shown_total++;
+	panel_build(w, wd, &p);
+	if (p.nf == 0) {
+		if (y < bottom)
+			ui_put(y, x + 1, _("No errors or warnings for these settings."), wd - 2,
+			    sev_attr(ui, SEV_OK));
+		ui->panel_first = 0;
+		panel_free(&p);
+		return;
 	}
-	if (ui->panel_first >= shown_total)
-		ui->panel_first = shown_total > 0 ? shown_total - 1 : 0;
-	if ((int)need > bottom - y || ui->panel_first > 0)
-		bottom--;
-	for (i = 0; i < w->live.n; i++) {
-		const struct finding *f = &w->live.v[i];
-		struct ui_lines l = { 0 };
-		char *s;
+	/* when the lines do not fit, the last row says which findings show (never drawn over
+	 * a finding), and ] and [ scroll; a line cut from a finding counts as not shown */
+	rows = bottom > y ? (size_t)(bottom - y) : 0;
+	if (p.l.n > rows && rows > 1)
+		rows--;
+	top = ui->panel_first;
+	last = p.start[p.nf - 1] > p.l.n - (rows < p.l.n ? rows : p.l.n) ? p.start[p.nf - 1] :
+	    p.l.n - (rows < p.l.n ? rows : p.l.n);
+	if (top > last)
+		top = last;
+	ui->panel_first = top;
+	ui->panel_rows = (int)rows;
+	for (i = 0; i < rows && top + i < p.l.n; i++) {
+		const struct finding *f = p.f[p.owner[top + i]];
 		const char *word = severity_label(f->severity);
 		int ww = ui_width(word, strlen(word));
-		size_t j;
 
-		if (f->severity == SEV_OK)
-			continue;
-		if (skipped < ui->panel_first) {
-			skipped++;
-			continue;
-		}
-		if (y >= bottom)
-			continue;
-		s = panel_text(f);
-		ui_wrap(&l, s, wd - ww - 3, 0);
-		free(s);
-		ui_put(y, x + 1, word, wd, sev_attr(ui, f->severity));
-		for (j = 0; j < l.n && y < bottom; j++, y++)
-			ui_put(y, x + ww + 2, l.v[j], wd - ww - 3, A_NORMAL);
-		ui_lines_free(&l);
-		if (j > 0)
-			shown++;
+		/* the severity word on a finding's first line, and on the top row always */
+		if (i == 0 || p.start[p.owner[top + i]] == top + i)
+			ui_put(y + (int)i, x + 1, word, wd, sev_attr(ui, f->severity));
+		ui_put(y + (int)i, x + ww + 2, p.l.v[top + i], wd - ww - 3, A_NORMAL);
 	}
-	if (shown_total == 0 && y < bottom)
-		ui_put(y, x + 1, _("No errors or warnings for these settings."), wd - 2,
-		    sev_attr(ui, SEV_OK));
-	if (skipped + shown < shown_total || skipped > 0) {
-		char *more = xstrprintf(_("(%zu-%zu of %zu, [ ] scroll)"), skipped + 1,
-		    skipped + shown, shown_total);
+	if (top > 0 || top + rows < p.l.n) {
+		size_t end = top + rows < p.l.n ? top + rows : p.l.n;
+		char *more = xstrprintf(_("(%zu-%zu of %zu, [ ] scroll)"), p.owner[top] + 1,
+		    p.owner[end - 1] + 1, p.nf);
 
-		ui_put(bottom, x + wd - ui_width(more, strlen(more)) - 1, more, wd, A_BOLD);
+		ui_put(y + (int)rows, x + wd - ui_width(more, strlen(more)) - 1, more, wd, A_BOLD);
 		free(more);
 	}
+	panel_free(&p);
 }
 
 static void
@@ -643,12 +759,21 @@ ui_draw(struct wizard *w)
 	struct wiz_ui *ui = w->ui;
 	struct ui_lines body = { 0 }, st = { 0 };
 	struct wiz_item *it;
-	int content, y, row, cy = -1, cx = 0, focus_row = -1, total, item0, body0, st_lines;
+	int content, y, row, cy = -1, cx = 0, focus_row = -1, total, item0, body0, st_lines, *irow;
 	bool ifirst;
-	size_t i;
+	size_t i, k;
 	char *status;
 
-	layout(ui, 1 + 2 * (int)(w->live.n - findings_count(&w->live, SEV_OK)));
+	layout(ui, 0);
+	if (!ui->side) {
+		/* the panel at the bottom takes the rows its findings need, two per finding at
+		 * most (the screen's own text comes first; ] shows the rest of a long one) */
+		struct panel p;
+
+		panel_build(w, ui->cols, &p);
+		layout(ui, 1 + (p.l.n == 0 ? 1 : p.l.n < 2 * p.nf ? (int)p.l.n : 2 * (int)p.nf));
+		panel_free(&p);
+	}
 	erase();
 	if (ui->too_small) {
 		char *m = xstrprintf(_("The terminal is too small: need %dx%d, have %dx%d. "
@@ -685,36 +810,78 @@ ui_draw(struct wizard *w)
 	st_lines = ui->main_h >= 14 ? 3 : 2;
 	content = ui->main_h - 1 - st_lines;
 	ifirst = wiz_screens[w->screen]->items_first;
+	/* irow[i]: the first row of item i (an item whose note wraps takes more than one) */
+	irow = xreallocarray(NULL, w->n_items + 1, sizeof(*irow));
 	item0 = ifirst ? 0 : (int)body.n + (body.n ? 1 : 0);
-	body0 = ifirst ? (int)w->n_items + (w->n_items ? 1 : 0) : 0;
-	for (i = 0; i < w->n_items; i++)
+	irow[0] = item0;
+	for (i = 0; i < w->n_items; i++) {
+		irow[i + 1] = irow[i] + item_rows(w, &w->items[i]);
 		if (&w->items[i] == it)
-			focus_row = item0 + (int)i;
-	total = (int)body.n + (body.n ? 1 : 0) + (int)w->n_items;
+			focus_row = irow[i];
+	}
+	body0 = ifirst ? irow[w->n_items] + (w->n_items ? 1 : 0) : 0;
+	total = (int)body.n + (body.n ? 1 : 0) + (irow[w->n_items] - item0);
 	if (focus_row >= 0 && ui->region == 0 && ui->follow) {
+		int h = irow[it - w->items + 1] - focus_row;
+
 		if (focus_row < w->view[w->screen].scroll)
 			w->view[w->screen].scroll = focus_row;
-		if (focus_row >= w->view[w->screen].scroll + content)
-			w->view[w->screen].scroll = focus_row - content + 1;
+		if (focus_row + h > w->view[w->screen].scroll + content)
+			w->view[w->screen].scroll = focus_row + (h < content ? h : 1) - content;
 	}
 	ui->follow = false;
 	if (w->view[w->screen].scroll > total - content)
 		w->view[w->screen].scroll = total - content;
 	if (w->view[w->screen].scroll < 0)
 		w->view[w->screen].scroll = 0;
-	for (row = w->view[w->screen].scroll, y = 1; row < total && y <= content; row++, y++) {
+	if (focus_row >= 0 && ui->region == 0 && (focus_row < w->view[w->screen].scroll ||
+	    focus_row >= w->view[w->screen].scroll + content)) {
+		/*
+		 * PgUp/PgDn scrolled the focus out of view: it moves to the nearest item in view,
+		 * as in a list, so that what Space changes is what is seen and the hardware
+		 * cursor (which screen readers follow) stays on it
+		 */
+		bool above = focus_row < w->view[w->screen].scroll;
+		long best = -1;
+
+		for (i = 0; i < w->n_items; i++) {
+			int r = irow[i];
+
+			if (r < w->view[w->screen].scroll || r >= w->view[w->screen].scroll + content ||
+			    !focusable(&w->items[i]))
+				continue;
+			best = (long)i;
+			if (above)
+				break;
+		}
+		if (best >= 0) {
+			it = &w->items[best];
+			w->view[w->screen].focus_id = it->id;
+			focus_row = irow[best];
+		}
+	}
+	for (row = w->view[w->screen].scroll, y = 1, k = 0; row < total && y <= content; row++, y++) {
 		if (row >= body0 && row < body0 + (int)body.n)
 			put_body_line(ui, y, body.v[row - body0]);
-		else if (row >= item0 && row < item0 + (int)w->n_items) {
-			const struct wiz_item *t = &w->items[row - item0];
-			int c = draw_item(w, t, y, t == it);
+		else if (row >= item0 && row < irow[w->n_items]) {
+			const struct wiz_item *t;
+			int c;
 
+			while (k + 1 < w->n_items && irow[k + 1] <= row)
+				k++;
+			t = &w->items[k];
+			if (row > irow[k]) {
+				draw_item_more(w, t, y, row - irow[k]);
+				continue;
+			}
+			c = draw_item(w, t, y, t == it);
 			if (t == it) {
 				cy = y;
 				cx = c;
 			}
 		}
 	}
+	free(irow);
 	if (w->view[w->screen].scroll > 0)
 		ui_put(1, ui->main_w - 1, "^", 1, A_BOLD);	/* beside a field's ERROR, not on it */
 	if (row < total)
@@ -761,7 +928,12 @@ ui_draw(struct wizard *w)
 	ui_lines_free(&body);
 	draw_panel(w);
 	draw_hints(w, it);
-	/* the hardware cursor sits on the focused item, for screen readers */
+	/* the hardware cursor sits on the focused item, for screen readers; when no item is in
+	 * view (a long text above the items), on the arrow that says where the focus is */
+	if (cy < 0 && ui->region == 0 && focus_row >= 0) {
+		cy = focus_row < w->view[w->screen].scroll ? 1 : content;
+		cx = ui->main_w - 1;
+	}
 	if (cy >= 0)
 		move(cy, cx);
 	curs_set(ui->region == 0 && editing_item(it) ? 1 : 0);
@@ -1207,10 +1379,7 @@ handle_key(struct wizard *w, int ch)
 	}
 	if (ch == 16 || ch == 14 || (!edit && (ch == '[' || ch == ']'))) {
 		/* the findings panel, one finding at a time (in a field: Ctrl-P, Ctrl-N) */
-		if ((ch == '[' || ch == 16) && ui->panel_first > 0)
-			ui->panel_first--;
-		else if (ch == ']' || ch == 14)
-			ui->panel_first++;
+		panel_scroll(w, ch == '[' || ch == 16 ? -1 : 1);
 		return;
 	}
 	if (ui->region == 1) {

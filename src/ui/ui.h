@@ -43,7 +43,8 @@ struct wiz_ui {
 	int	 cursor_y, cursor_x;
 	int	 label_w;	/* columns of the labels of path and text fields */
 	bool	 follow;	/* the focus moved: scroll it into view once */
-	size_t	 panel_first;	/* the first finding shown in the panel ([ and ] scroll) */
+	size_t	 panel_first;	/* the panel's first line shown ([ and ] scroll) */
+	int	 panel_rows;	/* the rows of findings it showed last */
 	struct ui_line	 edit;		/* the focused field's text and cursor */
 	int	 edit_screen, edit_id;	/* the field it belongs to */
 };
