@@ -106,6 +106,23 @@ main(void)
 	plan_free(&p);
 	plan_init(&p, 0);
 	eo.group_readable_key = eo.smtps = false;
+	/* what m4 computes for an mc that does not set it (origin: the mc, no line) is in force
+	 * but never frozen into the block; a value a line sets is written */
+	plan_set(&p, PF_SERVER_CERT, "/e/cert.pem", "/e/sendmail.mc", 0);
+	plan_set(&p, PF_LOG_LEVEL, "9", "/e/sendmail.mc", 0);
+	plan_set(&p, PF_CIPHER_LIST, "HIGH", "/e/sendmail.mc", 12);
+	ok(emit_build(&p, &eo, NULL, &r, &err) == 0 && strstr(r.fragment, "confLOG_LEVEL") == NULL &&
+	    strstr(r.fragment, "confSERVER_CERT") != NULL && strstr(r.fragment, "confCIPHER_LIST"),
+	    "LogLevel computed by m4: not in the block; an included file name and a set option are");
+	{
+		char *cl = emit_command_line(&p, &eo, "apply", NULL);
+
+		ok(strstr(cl, "--log-level") == NULL, "nor in the command line");
+		free(cl);
+	}
+	emit_result_free(&r);
+	plan_free(&p);
+	plan_init(&p, 0);
 	ok(emit_build(&p, &eo, NULL, &r, &err) == -1 && err && strstr(err, "nothing to write"),
 	    "an empty plan gives no fragment");
 	free(err);

@@ -65,6 +65,9 @@ struct tls_plan {
 void plan_init(struct tls_plan *p, time_t now);
 void plan_set(struct tls_plan *p, enum plan_field f, const char *value, const char *file, int line);
 const char *plan_get(const struct tls_plan *p, enum plan_field f);
+/* The value as a line of the mc (or the cf, or the command line) sets it; NULL when it is
+ * only what m4 computes for an mc that does not set it (LogLevel 9, DontBlameSendmail). */
+const char *plan_get_written(const struct tls_plan *p, enum plan_field f);
 void plan_free(struct tls_plan *p);
 
 #endif

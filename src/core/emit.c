@@ -265,7 +265,7 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 		goto out;
 	for (i = 0; i < tls_options_count; i++) {
 		const struct tls_option *o = &tls_options[i];
-		const char *v = plan_get(plan, o->field);
+		const char *v = plan_get_written(plan, o->field);
 
 		/* DontBlameSendmail is never frozen into the block (the OS's m4 computes it):
 		 * the value in force stays; --group-readable-key adds to it below */
@@ -444,14 +444,14 @@ emit_command_line(const struct tls_plan *plan, const struct emit_options *eo, co
 	};
 	const char *sc = plan_get(plan, PF_SERVER_CERT), *sk = plan_get(plan, PF_SERVER_KEY);
 	const char *cc = plan_get(plan, PF_CLIENT_CERT), *ck = plan_get(plan, PF_CLIENT_KEY);
-	const char *sso = plan_get(plan, PF_SERVER_SSL_OPTIONS), *tso;
+	const char *sso = plan_get_written(plan, PF_SERVER_SSL_OPTIONS), *tso;
 	struct buf b = { 0 };
 	size_t i;
 
 	buf_printf(&b, "%s %s", PACKAGE, verb);
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (plan_get(plan, flags[i].field) != NULL)
-			flag(&b, flags[i].flag, plan_get(plan, flags[i].field));
+		if (plan_get_written(plan, flags[i].field) != NULL)
+			flag(&b, flags[i].flag, plan_get_written(plan, flags[i].field));
 	/* the client cert and key default to the server's */
 	if (plan->no_client_cert)
 		flag(&b, "--no-client-cert", NULL);
@@ -461,7 +461,7 @@ emit_command_line(const struct tls_plan *plan, const struct emit_options *eo, co
 		if (ck != NULL && (sk == NULL || strcmp(ck, sk) != 0))
 			flag(&b, "--client-key", ck);
 	}
-	if ((tso = plan_get(plan, PF_TLS_SRV_OPTIONS)) != NULL && strcmp(tso, "V") == 0)
+	if ((tso = plan_get_written(plan, PF_TLS_SRV_OPTIONS)) != NULL && strcmp(tso, "V") == 0)
 		flag(&b, "--no-client-cert-request", NULL);
 	if (sso != NULL && strcmp(sso, emit_min_tls_options("1.3")) == 0)
 		flag(&b, "--min-tls", "1.3");

@@ -85,6 +85,28 @@ plan_get(const struct tls_plan *p, enum plan_field f)
 	return p->value[f];
 }
 
+/*
+ * m4 fills in some options that no line of the sendmail.mc sets (LogLevel 9 from proto.m4,
+ * DontBlameSendmail from OSTYPE): their origin is the mc with no line. They are in force
+ * but nobody chose them: a block that wrote them would freeze today's computed value.
+ * File names are never computed (m4 has no default certificate): one from an included file
+ * counts as written.
+ */
+static bool
+computed(const struct tls_plan *p, enum plan_field f)
+{
+	const struct tls_option *o = tls_option_by_field(f);
+
+	return p->value[f] != NULL && p->origin[f].file != NULL && p->origin[f].line == 0 &&
+	    o != NULL && !o->is_path;
+}
+
+const char *
+plan_get_written(const struct tls_plan *p, enum plan_field f)
+{
+	return computed(p, f) ? NULL : p->value[f];
+}
+
 void
 plan_free(struct tls_plan *p)
 {

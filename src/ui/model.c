@@ -226,6 +226,17 @@ wiz_set_field(struct wizard *w, enum plan_field f, const char *value)
 	wiz_recheck(w);
 }
 
+void
+wiz_keep_field(struct wizard *w, enum plan_field f)
+{
+	const struct tls_plan *c = &w->env.current;
+
+	plan_set(&w->m.plan, f, c->value[f], c->origin[f].file, c->origin[f].line);
+	w->m.dirty = true;
+	w->ap.preview_valid = false;
+	wiz_recheck(w);
+}
+
 /* True when a word of label starts with letter c (any case). */
 static bool
 word_starts_with(const char *label, int c)

@@ -100,8 +100,10 @@ options_activate(struct wizard *w, struct wiz_item *it)
 	case OPT_LOG_14:
 		w->m.log_level = it->id == OPT_LOG_9 ? 9 : it->id == OPT_LOG_14 ? 14 : 0;
 		snprintf(lv, sizeof(lv), "%d", w->m.log_level);
-		wiz_set_field(w, PF_LOG_LEVEL, w->m.log_level ? lv :
-		    plan_get(&w->env.current, PF_LOG_LEVEL));
+		if (w->m.log_level)
+			wiz_set_field(w, PF_LOG_LEVEL, lv);
+		else
+			wiz_keep_field(w, PF_LOG_LEVEL);
 		break;
 	default:
 		return WK_UNHANDLED;

@@ -231,6 +231,9 @@ void wiz_body(struct wizard *w, const char *fmt, ...) __attribute__((format(prin
 void wiz_set_status(struct wizard *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets a plan field from the admin's input (NULL or "" unsets it) and re-checks. */
 void wiz_set_field(struct wizard *w, enum plan_field f, const char *value);
+/* Back to the value in force and where it comes from (a value m4 computes stays unwritten,
+ * so the block does not freeze it). */
+void wiz_keep_field(struct wizard *w, enum plan_field f);
 /* Re-runs the core's checks on the current plan (and notes the files' stat data). */
 void wiz_recheck(struct wizard *w);
 /* Re-checks when a file changed since the last check (its dev, inode, size, mtime, ctime or
