@@ -4,7 +4,8 @@ libsmtls_a_SOURCES += include/smtls/demo.h src/core/demo.c
 smtls_SOURCES += \
 	src/cli/cmd-wizard.c \
 	src/ui/wizard.h src/ui/ui.h src/ui/model.c src/ui/engine.c \
-	src/ui/curses.c src/ui/filechooser.c src/ui/lineedit.c src/ui/text.c \
+	src/ui/curses.c src/ui/render.c src/ui/items.c src/ui/panel.c src/ui/dialog.c src/ui/keys.c \
+	src/ui/paint.c src/ui/filechooser.c src/ui/lineedit.c src/ui/text.c \
 	src/ui/screen-start.c src/ui/screen-source.c src/ui/screen-details.c \
 	src/ui/screen-store.c src/ui/screen-key.c src/ui/screen-options.c \
 	src/ui/screen-review.c src/ui/screen-apply.c

@@ -1,4 +1,5 @@
-/* ui.h: the curses front end's shared state and drawing helpers (curses.c, filechooser.c). */
+/* ui.h: the curses front end's shared state and its parts (curses.c, render.c, items.c,
+ * panel.c, dialog.c, keys.c, paint.c, lineedit.c, filechooser.c). */
 #ifndef SMTLS_UI_UI_H
 #define SMTLS_UI_UI_H
 
@@ -76,5 +77,49 @@ void ui_draw(struct wizard *w);
 int ui_getch(struct wizard *w);
 /* A modal file chooser; returns the chosen path (caller frees) or NULL. */
 char *ui_choose_file(struct wizard *w, const char *title, const char *start);
+
+#define MIN_COLS	64
+#define MIN_ROWS	18
+#define SIDE_COLS	110	/* from this width on, the findings panel sits at the side */
+
+/* paint.c: the colour or video attribute of a severity (readable without colour). */
+attr_t ui_sev_attr(const struct wiz_ui *ui, enum severity s);
+
+/* render.c: the areas of the screen; need: the rows the bottom findings panel would like. */
+void ui_layout(struct wiz_ui *ui, int need);
+
+/* items.c: the items as shown. */
+bool ui_focusable(const struct wiz_item *it);
+/* a path or text field that takes typing (the line editor) */
+bool ui_editing(const struct wiz_item *it);
+/* the focused item: the one chosen last, else the selected choice, else the first */
+struct wiz_item *ui_focused(struct wizard *w);
+const char *ui_item_value(const struct wizard *w, const struct wiz_item *it);
+/* the line editor holds the focused field's value (again, when it changed elsewhere) */
+void ui_edit_sync(struct wizard *w, const struct wiz_item *it);
+/* the rows an item takes (its note may wrap below it) */
+int ui_item_rows(const struct wizard *w, const struct wiz_item *it);
+/* one item on row y; returns the cursor's column */
+int ui_draw_item(struct wizard *w, const struct wiz_item *it, int y, bool is_focus);
+/* row k (from 1) under an item: a further line of its note */
+void ui_draw_item_more(const struct wizard *w, const struct wiz_item *it, int y, int k);
+
+/* panel.c: the findings panel. */
+int ui_panel_need(const struct wizard *w, int cols);
+void ui_draw_panel(struct wizard *w);
+/* ] (dir 1) and [ (-1) */
+void ui_panel_scroll(struct wizard *w, int dir);
+
+/* dialog.c: over the current screen. A yes/no question (def on Enter); one line of text
+ * (NULL on Esc); a scrollable text; the help (this screen's, and the files picture). */
+bool ui_confirm(struct wizard *w, const char *question, bool def);
+bool ui_confirm_hook(struct wizard *w, const char *question, bool def);
+char *ui_ask_line(struct wizard *w, const char *prompt);
+void ui_pager(struct wizard *w, const char *title, const char *text);
+void ui_show_help(struct wizard *w, bool picture_first);
+
+/* keys.c: one key on a screen; quitting asks first when there are unsaved choices. */
+void ui_handle_key(struct wizard *w, int ch);
+bool ui_confirm_quit(struct wizard *w);
 
 #endif
