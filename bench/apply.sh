@@ -65,7 +65,7 @@ if nm "$SMTLS" 2>/dev/null | grep -q __asan_init; then
 	echo "note: $SMTLS is a sanitizer build; its figures are several times slower" >&2
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs; sandbox on" \
-	"$(stat -f -c %T "$W") ($W); smtls: $SMTLS"
+	"$( (findmnt -n -o FSTYPE -T "$W" 2>/dev/null || stat -f -c %T "$W") | head -n 1) ($W); smtls: $SMTLS"
 echo "smtls apply --no-prove on $STOCK (both files changed, two backups) vs m4 + sendmail -bC:"
 unshare --uts sh -c 'hostname bench.test.example && exec "$@"' sh \
 	python3 "$HERE/pair.py" --runs "$RUNS" --prep-a "$reset" \
