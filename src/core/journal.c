@@ -566,7 +566,7 @@ journal_open(struct journal *j, const char *target, bool lazy, char **err)
  * temp file must never outlive a journal that names it).
  */
 static int
-undefer(struct journal *j)
+undefer(struct journal *j, bool with_dir)
 {
 	if (!j->deferred)
 		return 0;
@@ -576,7 +576,10 @@ undefer(struct journal *j)
 		file_fsync_dir(j->reg);
 	if (fsync(j->fd) == -1)
 		return -1;
-	file_fsync_dir(j->path);
+	/* with_dir false: journal_backup() fsyncs every target's directory next, and the
+	 * journal is beside the first target */
+	if (with_dir)
+		file_fsync_dir(j->path);
 	j->deferred = false;
 	return 0;
 }
@@ -658,7 +661,7 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 	e->lazy = lazy;
 	line = xstrprintf("E\t%c\t%d\t%s\t%s\t%s\n", e->kind, e->keep, e->target,
 	    e->tmp ? e->tmp : "-", e->backup ? e->backup : "-");
-	if ((!lazy && undefer(j) == -1) ||
+	if ((!lazy && undefer(j, true) == -1) ||
 	    (lazy ? file_write_all(j->fd, line, strlen(line)) : append(j->fd, line)) == -1) {
 		err_set(err, _("%s: cannot write: %s (the journal %s)"), path, strerror(errno),
 		    j->path);
@@ -925,7 +928,7 @@ sync_lazy(struct journal *j, char **err)
 			r = -1;
 		}
 	}
-	if (r == 0 && ((j->deferred ? undefer(j) : fsync(j->fd)) == -1)) {
+	if (r == 0 && ((j->deferred ? undefer(j, false) : fsync(j->fd)) == -1)) {
 		err_set(err, _("%s: cannot write: %s (the journal)"), j->path, strerror(errno));
 		r = -1;
 	}
