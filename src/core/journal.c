@@ -12,6 +12,11 @@
  * else (or after "rollback") puts the backups back and removes what was absent before.
  * Inodes tell what is where: a rename keeps the inode, so a target whose inode is the
  * staged file's is the new version, and a backup whose inode is the old target's is ours.
+ * A lazy set (many public files: rehash) writes its registry file, journal head, entry
+ * lines and temp files without an fsync each and makes them all durable before the commit
+ * record (sync_lazy()); after a power cut before that point, temp files of public data may
+ * stay behind, but no target has changed. An entry that is not lazy first makes what came
+ * before it durable (undefer()).
  */
 #include "config.h"
 
