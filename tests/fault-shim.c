@@ -10,6 +10,7 @@
  * file under $SMTLS_FAULT_DIR (open for writing, write, fsync, rename, link, unlink, chmod,
  * chown, mkdir, ...): the crash-consistency test (tests/journal-kill.test) tries every N.
  * SMTLS_FAULT=kill-rename:N kills it at the Nth rename of a temp file or backup.
+ * (rename covers renameat2 too; an exec, execvp or posix_spawnp.)
  * Only the process that first loaded the shim acts (not m4 nor sendmail it runs).
  */
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,13 +371,10 @@ fsync(int fd)
 	return real(fd);
 }
 
-int
-rename(const char *from, const char *to)
+/* rename() and renameat2() (smtls puts a new file in place with RENAME_NOREPLACE). */
+static int
+rename_fault(const char *from, const char *to)
 {
-	static int (*real)(const char *, const char *);
-
-	if (real == NULL)
-		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
 	kill_point("rename", to);
 	if (active && getenv("SMTLS_FAULT") != NULL && strstr(from, ".smtls-") != NULL &&
 	    listed("kill-rename", counts[2] + 1)) {
@@ -386,38 +385,97 @@ rename(const char *from, const char *to)
 		errno = EIO;
 		return -1;
 	}
-	return real(from, to);
+	return 0;
+}
+
+int
+rename(const char *from, const char *to)
+{
+	static int (*real)(const char *, const char *);
+
+	if (real == NULL)
+		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+	return rename_fault(from, to) == -1 ? -1 : real(from, to);
+}
+
+int
+renameat2(int od, const char *from, int nd, const char *to, unsigned int flags)
+{
+	static int (*real)(int, const char *, int, const char *, unsigned int);
+
+	if (real == NULL)
+		real = (int (*)(int, const char *, int, const char *, unsigned int))dlsym(RTLD_NEXT,
+		    "renameat2");
+	return rename_fault(from, to) == -1 ? -1 : real(od, from, nd, to, flags);
+}
+
+static char *const m4_complains[] = { (char *)"sh", (char *)"-c",
+	(char *)"echo 'm4: injected complaint' >&2; exit 0", NULL };
+static char *const sendmail_refuses[] = { (char *)"sh", (char *)"-c",
+	(char *)"echo '/x/sendmail.cf: line 590: readcf: unknown option name DANE' >&2; exit 70",
+	NULL };
+
+/*
+ * What runs instead of file (execvp() or posix_spawnp()): NULL for file itself, a stand-in
+ * shell command, or *fail set (the exec fails with EIO).
+ */
+static char *const *
+stand_in(const char *file, int *fail)
+{
+	const char *f = getenv("SMTLS_FAULT"), *base = strrchr(file, '/');
+
+	*fail = 0;
+	base = base ? base + 1 : file;
+	if (f != NULL && strcmp(base, "m4") == 0) {
+		if (strcmp(f, "m4") == 0) {
+			note("m4", file);
+			*fail = 1;
+			return NULL;
+		}
+		if (strcmp(f, "m4-stderr") == 0) {
+			note("m4-stderr", file);
+			return m4_complains;
+		}
+	}
+	if (f != NULL && strcmp(f, "sendmail-bC") == 0 && strcmp(base, "sendmail") == 0) {
+		note("sendmail-bC", file);
+		return sendmail_refuses;
+	}
+	return NULL;
 }
 
 int
 execvp(const char *file, char *const argv[])
 {
 	static int (*real)(const char *, char *const[]);
-	const char *f = getenv("SMTLS_FAULT"), *base = strrchr(file, '/');
+	char *const *sh;
+	int fail;
 
 	if (real == NULL)
 		real = (int (*)(const char *, char *const[]))dlsym(RTLD_NEXT, "execvp");
-	base = base ? base + 1 : file;
-	if (f != NULL && strcmp(base, "m4") == 0) {
-		if (strcmp(f, "m4") == 0) {
-			note("m4", file);
-			errno = EIO;
-			return -1;
-		}
-		if (strcmp(f, "m4-stderr") == 0) {
-			char *const sh[] = { (char *)"sh", (char *)"-c",
-				(char *)"echo 'm4: injected complaint' >&2; exit 0", NULL };
-
-			note("m4-stderr", file);
-			return real("/bin/sh", sh);
-		}
+	sh = stand_in(file, &fail);
+	if (fail) {
+		errno = EIO;
+		return -1;
 	}
-	if (f != NULL && strcmp(f, "sendmail-bC") == 0 && strcmp(base, "sendmail") == 0) {
-		char *const sh[] = { (char *)"sh", (char *)"-c", (char *)"echo '/x/sendmail.cf: line 590: "
-			"readcf: unknown option name DANE' >&2; exit 70", NULL };
+	return sh ? real("/bin/sh", sh) : real(file, argv);
+}
 
-		note("sendmail-bC", file);
-		return real("/bin/sh", sh);
-	}
-	return real(file, argv);
+int
+posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+    const posix_spawnattr_t *at, char *const argv[], char *const envp[])
+{
+	static int (*real)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+	    const posix_spawnattr_t *, char *const[], char *const[]);
+	char *const *sh;
+	int fail;
+
+	if (real == NULL)
+		real = (int (*)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+		    const posix_spawnattr_t *, char *const[], char *const[]))dlsym(RTLD_NEXT,
+		    "posix_spawnp");
+	sh = stand_in(file, &fail);
+	if (fail)
+		return EIO;
+	return sh ? real(pid, "/bin/sh", fa, at, sh, envp) : real(pid, file, fa, at, argv, envp);
 }

@@ -63,6 +63,9 @@ struct apply_request {
 	 * it. Its own steps are reported through prove_progress (with progress_arg).
 	 */
 	bool				 no_prove;
+	/* no mc_diff and cf_diff (NULL) for a change that is installed: the CLI shows them
+	 * only for --dry-run and --json (the cf's diff alone cost milliseconds) */
+	bool				 no_diff;
 	const char			*prove_workdir;	/* its temporary directory's parent (NULL: /run) */
 	int				 prove_port;	/* the first port to try (0: prove's default) */
 	void				(*prove_progress)(const struct prove_result *r,

@@ -366,6 +366,7 @@ apply_cmd_run(int argc, char **argv)
 	if (getenv("SMTLS_M4") != NULL)
 		rq.m4_path = getenv("SMTLS_M4");
 	rq.no_prove = no_prove;
+	rq.no_diff = !s.json;	/* printed only by --dry-run (which makes them) and --json */
 	rq.progress = apply_progress;
 	rq.prove_progress = apply_prove_progress;
 	rq.progress_arg = &view;

@@ -830,9 +830,11 @@ apply_steps(struct apply_ctx *c)
 	}
 	if (do_sendmail(c) == -1 || do_prove(c) == -1)
 		return -1;
-	res->mc_diff = udiff(c->old_mc, c->new_mc, res->mc_path, res->mc_path);
-	res->cf_diff = cf_changed ? udiff(c->have_cf ? c->old_cf : "", c->new_cf,
-	    c->have_cf ? res->cf_path : "/dev/null", res->cf_path) : xstrdup("");
+	if (!rq->no_diff || rq->dry_run) {
+		res->mc_diff = udiff(c->old_mc, c->new_mc, res->mc_path, res->mc_path);
+		res->cf_diff = cf_changed ? udiff(c->have_cf ? c->old_cf : "", c->new_cf,
+		    c->have_cf ? res->cf_path : "/dev/null", res->cf_path) : xstrdup("");
+	}
 	if (rq->dry_run) {
 		res->outcome = APPLY_PREVIEW;
 		step_set(rq, res, APPLY_STEP_BACKUP, APPLY_ST_SKIPPED, _("--dry-run"));

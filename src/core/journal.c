@@ -12,6 +12,11 @@
  * else (or after "rollback") puts the backups back and removes what was absent before.
  * Inodes tell what is where: a rename keeps the inode, so a target whose inode is the
  * staged file's is the new version, and a backup whose inode is the old target's is ours.
+ * A lazy set (many public files: rehash) writes its registry file, journal head, entry
+ * lines and temp files without an fsync each and makes them all durable before the commit
+ * record (sync_lazy()); after a power cut before that point, temp files of public data may
+ * stay behind, but no target has changed. An entry that is not lazy first makes what came
+ * before it durable (undefer()).
  */
 #include "config.h"
 
@@ -58,6 +63,7 @@ struct ent {
 	dev_t		 dev;
 	ino_t		 new_ino, old_ino;
 	bool		 linked;	/* in-process: the backup link is ours */
+	bool		 lazy;		/* in-process: staged without an fsync (journal_file.lazy) */
 };
 
 struct journal {
@@ -69,6 +75,8 @@ struct journal {
 	int			 fd, regfd;
 	enum journal_state	 state;
 	bool			 broken, prepared, lazy;
+	bool			 deferred;	/* the registry and the journal's head not yet fsynced */
+	bool			 in_memory;	/* the journal is on tmpfs or ramfs */
 	struct hindex		 by_target, by_dir;	/* entries by target, by its directory */
 };
 
@@ -83,6 +91,7 @@ journal_set_notice(void (*fn)(const char *msg, void *arg), void *arg)
 }
 
 static void recover_dir(const char *dir);
+static bool in_memory(int fd);
 static void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
@@ -205,6 +214,9 @@ static int
 ent_forward(struct ent *e, char **err)
 {
 	dev_t dev = 0;
+#ifdef RENAME_NOREPLACE
+	int en;
+#endif
 
 	switch (e->kind) {
 	case ENT_REPLACE:
@@ -217,6 +229,20 @@ ent_forward(struct ent *e, char **err)
 		}
 		return 0;
 	case ENT_CREATE:
+#ifdef RENAME_NOREPLACE
+		/* one call instead of link + unlink (and no lstat first: an existing target
+		 * makes it fail, then the inode says whether it is ours, from an earlier try) */
+		if (renameat2(AT_FDCWD, e->tmp, AT_FDCWD, e->target, RENAME_NOREPLACE) == 0)
+			return 0;
+		en = errno;
+		if (en != EINVAL && en != ENOSYS && en != ENOTSUP &&
+		    !(ino_of(e->target, &dev) == e->new_ino && dev == e->dev)) {
+			err_set(err, en == EEXIST ? _("%s: appeared while smtls was writing it; "
+			    "not replaced") : _("%s: cannot put the new file in place: %s"),
+			    e->target, strerror(en));
+			return -1;
+		}
+#endif
 		if (!(ino_of(e->target, &dev) == e->new_ino && dev == e->dev) &&
 		    link(e->tmp, e->target) == -1) {
 			err_set(err, errno == EEXIST ? _("%s: appeared while smtls was writing it; "
@@ -305,17 +331,20 @@ ent_forwardable(const struct ent *e)
 	return ino_of(e->tmp, &dev) == e->new_ino && dev == e->dev;
 }
 
+/* 1 when a backup was removed, 0 when none was (nothing to fsync), -1 with *err. */
 static int
 drop_backups(struct ent *e, size_t n, char **err)
 {
 	size_t i;
+	bool removed = false;
 
 	for (i = 0; i < n; i++)
-		if (e[i].backup != NULL && !e[i].keep && unlink_quiet(e[i].backup, NULL) == -1) {
+		if (e[i].backup != NULL && !e[i].keep &&
+		    unlink_quiet(e[i].backup, &removed) == -1) {
 			err_set(err, "%s: %s", e[i].backup, strerror(errno));
 			return -1;
 		}
-	return 0;
+	return removed ? 1 : 0;
 }
 
 static int
@@ -327,9 +356,13 @@ roll_forward(struct ent *e, size_t n, char **err)
 		if (ent_forward(&e[i], err) == -1)
 			return -1;
 	fsync_dirs(e, n, NULL);
-	if (drop_backups(e, n, err) == -1)
+	switch (drop_backups(e, n, err)) {
+	case -1:
 		return -1;
-	fsync_dirs(e, n, NULL);
+	case 1:
+		fsync_dirs(e, n, NULL);
+		break;
+	}
 	return 0;
 }
 
@@ -398,7 +431,7 @@ mkdirs(const char *dir, mode_t mode)
 
 /* Creates the registry file (locked) naming j->path; a notice (once) when it cannot. */
 static void
-registry_write(struct journal *j)
+registry_write(struct journal *j, bool lazy)
 {
 	static bool told;
 	const char *sd = journal_state_dir();
@@ -418,7 +451,7 @@ registry_write(struct journal *j)
 	}
 	(void)flock(fd, LOCK_EX | LOCK_NB);
 	line = xstrprintf("%s\n", j->path);
-	if (append(fd, line) == -1) {
+	if ((lazy ? file_write_all(fd, line, strlen(line)) : append(fd, line)) == -1) {
 		e = errno;
 		free(line);
 		close(fd);
@@ -427,7 +460,8 @@ registry_write(struct journal *j)
 		goto fail;
 	}
 	free(line);
-	file_fsync_dir(j->reg);
+	if (!lazy)
+		file_fsync_dir(j->reg);
 	j->regfd = fd;
 	return;
 fail:
@@ -441,9 +475,13 @@ fail:
 static void
 registry_remove(struct journal *j)
 {
+	/*
+	 * No fsync of the state directory: a registry file that comes back after a power
+	 * cut names a journal that is gone (journal_close() made its removal durable), and
+	 * recovery just removes it.
+	 */
 	if (j->reg != NULL) {
 		unlink(j->reg);
-		file_fsync_dir(j->reg);
 		xfree(j->reg);
 	}
 	if (j->regfd != -1)
@@ -492,13 +530,13 @@ journal_begin(const char *label)
 
 /* The first entry: the registry file, then the journal beside target. */
 static int
-journal_open(struct journal *j, const char *target, char **err)
+journal_open(struct journal *j, const char *target, bool lazy, char **err)
 {
 	char *d = path_dirname(target), *head;
 
 	j->path = xstrprintf("%s/%s%s", d, JOURNAL_PREFIX, j->id);
 	free(d);
-	registry_write(j);
+	registry_write(j, lazy);
 	j->fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC,
 	    0600);
 	if (j->fd == -1) {
@@ -509,8 +547,9 @@ journal_open(struct journal *j, const char *target, char **err)
 		return -1;
 	}
 	(void)flock(j->fd, LOCK_EX | LOCK_NB);
+	j->in_memory = in_memory(j->fd);
 	head = xstrprintf("smtls-journal 1\t%s\n", j->label);
-	if (append(j->fd, head) == -1) {
+	if ((lazy ? file_write_all(j->fd, head, strlen(head)) : append(j->fd, head)) == -1) {
 		err_set(err, _("%s: cannot write: %s (the journal %s)"), target, strerror(errno),
 		    j->path);
 		free(head);
@@ -519,7 +558,34 @@ journal_open(struct journal *j, const char *target, char **err)
 		return -1;
 	}
 	free(head);
-	file_fsync_dir(j->path);
+	if (lazy)
+		j->deferred = true;	/* made durable with the files (sync_lazy()) */
+	else
+		file_fsync_dir(j->path);
+	return 0;
+}
+
+/*
+ * The registry file and the journal's head made durable, when a lazy first entry left
+ * that for later: before the commit record, or before an entry that is not lazy (its
+ * temp file must never outlive a journal that names it).
+ */
+static int
+undefer(struct journal *j, bool with_dir)
+{
+	if (!j->deferred)
+		return 0;
+	if (j->regfd != -1 && fsync(j->regfd) == -1)
+		return -1;
+	if (j->reg != NULL)
+		file_fsync_dir(j->reg);
+	if (fsync(j->fd) == -1)
+		return -1;
+	/* with_dir false: journal_backup() fsyncs every target's directory next, and the
+	 * journal is beside the first target */
+	if (with_dir)
+		file_fsync_dir(j->path);
+	j->deferred = false;
 	return 0;
 }
 
@@ -577,7 +643,7 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 		free(dir);
 		return NULL;
 	}
-	if (j->fd == -1 && journal_open(j, target, err) == -1) {
+	if (j->fd == -1 && journal_open(j, target, lazy, err) == -1) {
 		free(target);
 		free(dir);
 		return NULL;
@@ -597,9 +663,11 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 		e->keep = backup != NULL;
 		e->backup = backup ? abs_path(backup) : sibling(target, j->id, ".old");
 	}
+	e->lazy = lazy;
 	line = xstrprintf("E\t%c\t%d\t%s\t%s\t%s\n", e->kind, e->keep, e->target,
 	    e->tmp ? e->tmp : "-", e->backup ? e->backup : "-");
-	if ((lazy ? file_write_all(j->fd, line, strlen(line)) : append(j->fd, line)) == -1) {
+	if ((!lazy && undefer(j, true) == -1) ||
+	    (lazy ? file_write_all(j->fd, line, strlen(line)) : append(j->fd, line)) == -1) {
 		err_set(err, _("%s: cannot write: %s (the journal %s)"), path, strerror(errno),
 		    j->path);
 		free(line);
@@ -618,13 +686,41 @@ entry_new(struct journal *j, const char *path, char kind_if_absent, bool new_onl
 	return e;
 }
 
+/*
+ * The process's umask, read once: from /proc (umask() can only be read by setting it,
+ * which another thread creating a file at that moment would see); else by umask().
+ */
+static mode_t
+umask_of(void)
+{
+	static mode_t um = (mode_t)-1;
+	char buf[2048], *p;
+	ssize_t n;
+	int fd;
+
+	if (um != (mode_t)-1)
+		return um;
+	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if ((p = strstr(buf, "\nUmask:\t")) != NULL)
+			um = (mode_t)strtoul(p + 8, NULL, 8) & 0777;
+	}
+	if (um == (mode_t)-1) {
+		um = umask(022);
+		(void)umask(um);
+	}
+	return um;
+}
+
 int
 journal_add(struct journal *j, const struct journal_file *f, char **err)
 {
 	struct stat old, st;
 	const struct stat *like;
 	struct ent *e;
-	bool existed;
+	bool existed, public;
 	int fd, en;
 
 	e = entry_new(j, f->target, ENT_CREATE, f->new_only, f->backup, f->lazy, &existed, &old,
@@ -632,8 +728,14 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	if (e == NULL)
 		return -1;
 	like = f->like ? f->like : (f->keep_owner && existed ? &old : NULL);
-	/* 0600 from the first byte; the final mode once the content is written */
-	fd = open(e->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/*
+	 * 0600 from the first byte, the final mode once the content is written; but a file
+	 * for everyone to read (a certificate) holds nothing to hide while it is written: it
+	 * is created with its mode, and the fchmod() is left out when the umask kept it.
+	 */
+	public = like == NULL && (f->mode & 0004) != 0;
+	fd = open(e->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    public ? f->mode & 0777 : 0600);
 	if (fd == -1) {
 		err_set(err, _("%s: cannot create a temporary file beside it: %s"), f->target,
 		    strerror(errno));
@@ -642,12 +744,19 @@ journal_add(struct journal *j, const struct journal_file *f, char **err)
 	}
 	if (file_write_all(fd, f->data, f->len) == -1 ||
 	    (like != NULL && fchown(fd, like->st_uid, like->st_gid) == -1 && errno != EPERM) ||
-	    fchmod(fd, like ? like->st_mode & 07777 : f->mode) == -1 ||
+	    ((!public || (f->mode & (07000 | umask_of()))) &&
+	    fchmod(fd, like ? like->st_mode & 07777 : f->mode) == -1) ||
 	    (!f->lazy && fsync(fd) == -1) || fstat(fd, &st) == -1) {
 		en = errno;
 		close(fd);
 		goto fail;
 	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* a lazy file's write-back starts now, while the next ones are written; the fsync
+	 * in sync_lazy() then mostly waits for what is already under way */
+	if (f->lazy && !j->in_memory)
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
 	if (close(fd) == -1) {
 		en = errno;
 		goto fail;
@@ -723,7 +832,9 @@ take_backups(struct journal *j, char **err)
 		struct ent *e = &j->e[i];
 
 		if (e->kind == ENT_CREATE) {
-			if (lstat(e->target, &st) == 0) {
+			/* (a lazy set of many new files leaves this to the rename, which never
+			 * replaces a file either: the set is then rolled back) */
+			if (!e->lazy && lstat(e->target, &st) == 0) {
 				err_set(err, _("%s: appeared while smtls was writing it; not "
 				    "replaced"), e->target);
 				return -1;
@@ -803,7 +914,7 @@ sync_lazy(struct journal *j, char **err)
 	struct sync_job job[SYNC_THREADS];
 	pthread_t th[SYNC_THREADS];
 	bool started[SYNC_THREADS];
-	size_t k, nt = in_memory(j->fd) ? 0 : j->n < SYNC_THREADED ? 1 : SYNC_THREADS;
+	size_t k, nt = j->in_memory ? 0 : j->n < SYNC_THREADED ? 1 : SYNC_THREADS;
 	int r = 0;
 
 	for (k = 0; k < nt; k++) {
@@ -822,7 +933,7 @@ sync_lazy(struct journal *j, char **err)
 			r = -1;
 		}
 	}
-	if (r == 0 && fsync(j->fd) == -1) {
+	if (r == 0 && ((j->deferred ? undefer(j, false) : fsync(j->fd)) == -1)) {
 		err_set(err, _("%s: cannot write: %s (the journal)"), j->path, strerror(errno));
 		r = -1;
 	}
@@ -873,6 +984,7 @@ journal_commit(struct journal *j, char **err)
 {
 	char *e1 = NULL, *e2 = NULL;
 	size_t i;
+	int r;
 
 	if (journal_backup(j, err) == -1)
 		return -1;
@@ -885,9 +997,12 @@ journal_commit(struct journal *j, char **err)
 			break;
 	if (i == j->n) {
 		fsync_dirs(j->e, j->n, NULL);
-		/* a backup that cannot be dropped leaves the journal for the next start */
-		if (drop_backups(j->e, j->n, &e2) == 0) {
-			fsync_dirs(j->e, j->n, NULL);
+		/* a backup that cannot be dropped leaves the journal for the next start; the
+		 * directories are fsynced again only when one was dropped (apply keeps its
+		 * backups, a rehash makes none) */
+		if ((r = drop_backups(j->e, j->n, &e2)) >= 0) {
+			if (r == 1)
+				fsync_dirs(j->e, j->n, NULL);
 			journal_close(j);
 		}
 		free(e2);

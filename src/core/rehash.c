@@ -629,22 +629,29 @@ write_file(struct state *st, char **name, const char *data, size_t len, char **e
 	char *path;
 	int tries, r;
 
-	/* a name taken since the scan (or by a file this run stages) goes to the next one */
-	for (tries = 0; tries < 100 && fstatat(st->dirfd, *name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
-	    tries++)
-		*name = next_name(st, *name);
 	if (st->j == NULL)
 		st->j = journal_begin("rehash");
-	path = xstrprintf("%s/%s", st->dir, *name);
-	f.target = path;
 	f.data = data;
 	f.len = len;
 	f.mode = 0644;
 	f.new_only = true;
 	f.lazy = true;	/* public certificates, often a hundred: one sync for all */
-	r = journal_add(st->j, &f, err) == -1 ? -1 : 0;
-	free(path);
-	return r;
+	/*
+	 * A name taken since the scan goes to the next one. The journal looks (new_only
+	 * refuses an existing file, and leaves the set usable); only then is the name
+	 * looked at again here, rather than once more for every file.
+	 */
+	for (tries = 0; ; tries++) {
+		path = xstrprintf("%s/%s", st->dir, *name);
+		f.target = path;
+		r = journal_add(st->j, &f, err) == -1 ? -1 : 0;
+		free(path);
+		if (r == 0 || tries == 100 ||
+		    fstatat(st->dirfd, *name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+			return r;
+		xfree(*err);
+		*name = next_name(st, *name);
+	}
 }
 
 /* Puts the staged files in place, all or none; from then on a failure removes them. */
