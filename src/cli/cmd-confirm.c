@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "confirm-cli.h"
+#include "prove-print.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
@@ -226,40 +227,13 @@ confirm_cli_json(struct json *j, const struct confirm_cli *cc)
 		json_str(j, "rollback_error", cc->ca.error);
 }
 
-static void
-human_listener(const struct confirm_listener *l, const struct confirm_live_result *r)
-{
-	printf(_("  live %s:%d%s%s%s: "), l->target ? l->target : l->addr ? l->addr : "*",
-	    l->port, l->name ? " (" : "", l->name ? l->name : "", l->name ? ")" : "");
-	if (l->skipped)
-		printf(_("not probed: %s\n"), l->skipped);
-	else if (!l->probed)
-		printf(_("no TLS: %s\n"), l->probe.failure ? l->probe.failure : "?");
-	else {
-		printf(_("%s, serves %s (SHA-256 %s)"), l->probe.protocol,
-		    l->probe.chain.n ? l->probe.chain.v[0].subject : "?",
-		    l->probe.chain.n ? l->probe.chain.v[0].sha256 : "?");
-		if (!l->leaf_served)
-			printf(_(": NOT the planned %s (SHA-256 %s)"), r->planned_leaf.subject,
-			    r->planned_leaf.sha256);
-		else if (r->has_planned_issuer && !l->issuer_served &&
-		    !r->planned_issuer.self_signed)
-			printf(_(", but NOT its issuer %s"), r->planned_issuer.subject);
-		else if (r->has_planned_issuer && l->issuer_served)
-			printf(_(" and its issuer %s"), r->planned_issuer.subject);
-		putchar('\n');
-	}
-}
-
 void
 confirm_cli_human(const struct confirm_cli *cc)
 {
 	char stamp[32];
-	size_t i;
 
 	if (cc->ca.live_ran) {
-		for (i = 0; i < cc->ca.live.n; i++)
-			human_listener(&cc->ca.live.v[i], &cc->ca.live);
+		live_print_listeners(stdout, &cc->ca.live);
 		if (cc->ca.live.passed)
 			printf(_("confirmed: the restarted sendmail serves the planned certificate "
 			    "and issuer on %zu of %zu listening address(es)\n"), cc->ca.live.matched,
