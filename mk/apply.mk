@@ -45,6 +45,7 @@ EXTRA_DIST += tests/data/debian-sendmail.mc tests/data/debian-starttls.m4 tests/
 libsmtls_a_SOURCES += include/smtls/confirm.h src/core/confirm.c
 smtls_SOURCES += src/cli/confirm-cli.h src/cli/cmd-confirm.c
 TESTS += tests/confirm.test tests/confirm-sendmail.test
+EXTRA_DIST += tests/lib-live.sh
 check_PROGRAMS += tests/unit_confirm
 tests_unit_confirm_SOURCES = tests/tap.h tests/unit_confirm.c
 tests_unit_confirm_LDADD = $(TEST_LIBS)

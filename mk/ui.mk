@@ -8,12 +8,13 @@ smtls_SOURCES += \
 	src/ui/paint.c src/ui/filechooser.c src/ui/lineedit.c src/ui/text.c \
 	src/ui/screen-start.c src/ui/screen-source.c src/ui/screen-details.c \
 	src/ui/screen-store.c src/ui/screen-key.c src/ui/screen-options.c \
-	src/ui/screen-review.c src/ui/screen-apply.c
+	src/ui/screen-review.c src/ui/screen-apply.c src/ui/screen-confirm.c \
+	src/ui/engine-confirm.c
 
 MAN_PARTS += doc/cmd-wizard.8
 
 TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-stale.test tests/ui-m4-words.test tests/ui-nav.test tests/ui-repair.test tests/ui-text.test tests/ui-de.test tests/ui-certs.test \
-	tests/ui-ownca.test
+	tests/ui-ownca.test tests/ui-confirm.test tests/ui-confirm-text.test
 TESTS += tests/ui-picture.test tests/ui-wrap.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh

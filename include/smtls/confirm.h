@@ -171,5 +171,50 @@ enum confirm_tick confirm_tick(const char *id, time_t now, struct confirm_state 
  */
 int confirm_resume(const char *self, struct confirm_state *st, char **err);
 void confirm_state_free(struct confirm_state *st);
+/* True while the change awaits confirmation (installing or pending): it may still revert. */
+bool confirm_awaits(const struct confirm_state *st);
+/*
+ * Asks the helper of the arming id to revert at once (the deadline moved to now); the helper
+ * reverts on its next look, and confirm_status() then says what it did. 0, 1 when that
+ * change no longer awaits confirmation, -1 with *err.
+ */
+int confirm_revert_now(const char *id, time_t now, char **err);
+
+/* --- around one apply (smtls apply, and the wizard's Apply) -------------------------------- */
+
+struct confirm_apply {
+	/* the caller's choices */
+	const char		*restart_command;	/* NULL: the distribution's way */
+	long long		 seconds;	/* the timed rollback, 0: none */
+	int			 wait_ms;	/* the live check's wait for the restarted daemon */
+	void			(*progress)(const struct confirm_listener *l, bool done, void *arg);
+	void			*progress_arg;
+	/* what happened */
+	bool			 armed;		/* a timed rollback was armed (st) */
+	struct confirm_state	 st;
+	bool			 live_ran;	/* the live check ran (live) */
+	struct confirm_live_result live;
+	char			*refused;	/* why the apply must not run (nothing changed) */
+	char			*error;		/* the timed rollback could not be recorded */
+};
+
+void confirm_apply_init(struct confirm_apply *ca);
+/*
+ * Before apply_run (rq filled in): a restart command or a timed rollback restarts sendmail;
+ * while another change awaits confirmation the apply is refused (-1, ca->refused: nothing
+ * was changed); with ca->seconds the timed rollback is armed (rq->backup_suffix: the helper
+ * restores those backups). now: the wall clock. A dry run arms nothing.
+ */
+int confirm_apply_before(struct confirm_apply *ca, struct apply_request *rq, time_t now);
+/*
+ * After apply_run: when sendmail was restarted after a change, the live check of the
+ * installed cf's listeners (ca->live). 0 (also when it did not run), -1 when it did not pass.
+ */
+int confirm_apply_live(struct confirm_apply *ca, const struct apply_request *rq,
+    const struct apply_result *res);
+/* Then the deadline counts from now (pending, or nothing to revert). -1: ca->error. */
+int confirm_apply_installed(struct confirm_apply *ca, const struct apply_result *res,
+    time_t now);
+void confirm_apply_free(struct confirm_apply *ca);
 
 #endif

@@ -310,7 +310,7 @@ apply_cmd_run(int argc, char **argv)
 			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
-		if (confirm_cli_idle() == -1) {
+		if (confirm_cli_idle(&cc) == -1) {
 			rc = EXIT_FINDINGS;
 			goto out;
 		}

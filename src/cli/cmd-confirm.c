@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "confirm-cli.h"
+#include "prove-print.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
@@ -82,54 +83,35 @@ confirm_cli_option(struct confirm_cli *cc, int opt, const char *arg)
 	return 0;
 }
 
+/* A refusal before anything changed: as apply's other errors (JSON with --json). */
+static void
+refusal(const struct confirm_cli *cc, const char *why)
+{
+	struct json j;
+
+	if (cc->json) {
+		json_init(&j, stdout);
+		json_object(&j, NULL, true);
+		json_int(&j, "version", 1);
+		json_str(&j, "result", "failed");
+		json_str(&j, "error", why);
+		json_end(&j);
+	} else {
+		cli_error("%s", why);
+		cli_error("%s", _("nothing was changed"));
+	}
+}
+
 int
 confirm_cli_before(struct confirm_cli *cc, struct apply_request *rq)
 {
-	struct confirm_arm_opts o;
-	char *self, *e = NULL;
-
-	rq->restart_command = cc->restart_command;
-	if (cc->restart_command != NULL || cc->seconds > 0)
-		rq->restart = true;
-	if (rq->dry_run)
-		return 0;
-	if (cc->seconds == 0)
-		return confirm_cli_idle();
-	self = realpath("/proc/self/exe", NULL);
-	if (self == NULL) {
-		cli_error(_("cannot find the smtls binary for the revert helper: %s"),
-		    strerror(errno));
+	cc->ca.restart_command = cc->restart_command;
+	cc->ca.seconds = cc->seconds;
+	cc->ca.wait_ms = (int)cc->wait_s * 1000;
+	if (confirm_apply_before(&cc->ca, rq, time(NULL)) == -1) {
+		refusal(cc, cc->ca.refused);
 		return -1;
 	}
-	memset(&o, 0, sizeof(o));
-	o.mc_path = rq->mc_path;
-	o.cf_path = rq->cf_path;
-	o.restart_command = cc->restart_command;
-	o.seconds = cc->seconds;
-	o.now = time(NULL);
-	o.stamp = rq->now;
-	o.self = self;
-	if (confirm_arm(&o, &cc->st, &e) == -1) {
-		if (cc->json) {
-			struct json j;
-
-			json_init(&j, stdout);
-			json_object(&j, NULL, true);
-			json_int(&j, "version", 1);
-			json_str(&j, "result", "failed");
-			json_str(&j, "error", e);
-			json_end(&j);
-		} else {
-			cli_error("%s", e);
-			cli_error("%s", _("nothing was changed"));
-		}
-		free(e);
-		free(self);
-		return -1;
-	}
-	free(self);
-	cc->armed = true;
-	rq->backup_suffix = cc->st.suffix;
 	return 0;
 }
 
@@ -154,26 +136,13 @@ int
 confirm_cli_after(struct confirm_cli *cc, const struct apply_request *rq,
     const struct apply_result *res, int rc)
 {
-	char *e = NULL;
-
-	if (rq->restart && !rq->dry_run && res->outcome == APPLY_CHANGED &&
-	    res->state[APPLY_STEP_RESTART] == APPLY_ST_DONE) {
-		struct confirm_live_opts o;
-
-		memset(&o, 0, sizeof(o));
-		o.cf_path = res->cf_path;
-		o.plan = rq->plan;
-		o.wait_ms = (int)cc->wait_s * 1000;
-		o.progress = live_progress;
-		o.progress_arg = cc;
-		cc->live_ran = true;
-		if (confirm_live(&o, &cc->live) == -1 && rc == EXIT_DONE)
-			rc = EXIT_FINDINGS;
-	}
-	if (cc->armed && confirm_installed(&cc->st, res, time(NULL), &e) == -1) {
-		cc->error = e;
+	cc->ca.progress = live_progress;
+	cc->ca.progress_arg = cc;
+	if (confirm_apply_live(&cc->ca, rq, res) == -1 && rc == EXIT_DONE)
 		rc = EXIT_FINDINGS;
-	}
+	/* the deadline counts from the end of the live check */
+	if (confirm_apply_installed(&cc->ca, res, time(NULL)) == -1)
+		rc = EXIT_FINDINGS;
 	return rc;
 }
 
@@ -237,82 +206,55 @@ confirm_cli_json(struct json *j, const struct confirm_cli *cc)
 {
 	size_t i;
 
-	if (cc->live_ran) {
+	if (cc->ca.live_ran) {
 		json_object(j, "live", true);
-		json_bool(j, "passed", cc->live.passed);
-		json_str(j, "error", cc->live.error);
-		json_str(j, "skipped", cc->live.skipped);
-		json_str(j, "planned_leaf", cc->live.has_planned_leaf ?
-		    cc->live.planned_leaf.sha256 : NULL);
-		json_str(j, "planned_issuer", cc->live.has_planned_issuer ?
-		    cc->live.planned_issuer.sha256 : NULL);
+		json_bool(j, "passed", cc->ca.live.passed);
+		json_str(j, "error", cc->ca.live.error);
+		json_str(j, "skipped", cc->ca.live.skipped);
+		json_str(j, "planned_leaf", cc->ca.live.has_planned_leaf ?
+		    cc->ca.live.planned_leaf.sha256 : NULL);
+		json_str(j, "planned_issuer", cc->ca.live.has_planned_issuer ?
+		    cc->ca.live.planned_issuer.sha256 : NULL);
 		json_array(j, "listeners", true);
-		for (i = 0; i < cc->live.n; i++)
-			json_listener(j, &cc->live.v[i]);
+		for (i = 0; i < cc->ca.live.n; i++)
+			json_listener(j, &cc->ca.live.v[i]);
 		json_end(j);
 		json_end(j);
 	}
-	if (cc->armed && cc->st.phase == CONFIRM_PENDING)
-		json_state(j, "rollback", &cc->st);
-	else if (cc->armed || cc->error)
-		json_str(j, "rollback_error", cc->error);
-}
-
-static void
-human_listener(const struct confirm_listener *l, const struct confirm_live_result *r)
-{
-	printf(_("  live %s:%d%s%s%s: "), l->target ? l->target : l->addr ? l->addr : "*",
-	    l->port, l->name ? " (" : "", l->name ? l->name : "", l->name ? ")" : "");
-	if (l->skipped)
-		printf(_("not probed: %s\n"), l->skipped);
-	else if (!l->probed)
-		printf(_("no TLS: %s\n"), l->probe.failure ? l->probe.failure : "?");
-	else {
-		printf(_("%s, serves %s (SHA-256 %s)"), l->probe.protocol,
-		    l->probe.chain.n ? l->probe.chain.v[0].subject : "?",
-		    l->probe.chain.n ? l->probe.chain.v[0].sha256 : "?");
-		if (!l->leaf_served)
-			printf(_(": NOT the planned %s (SHA-256 %s)"), r->planned_leaf.subject,
-			    r->planned_leaf.sha256);
-		else if (r->has_planned_issuer && !l->issuer_served &&
-		    !r->planned_issuer.self_signed)
-			printf(_(", but NOT its issuer %s"), r->planned_issuer.subject);
-		else if (r->has_planned_issuer && l->issuer_served)
-			printf(_(" and its issuer %s"), r->planned_issuer.subject);
-		putchar('\n');
-	}
+	if (cc->ca.armed && cc->ca.st.phase == CONFIRM_PENDING)
+		json_state(j, "rollback", &cc->ca.st);
+	else if (cc->ca.armed || cc->ca.error)
+		json_str(j, "rollback_error", cc->ca.error);
 }
 
 void
 confirm_cli_human(const struct confirm_cli *cc)
 {
 	char stamp[32];
-	size_t i;
 
-	if (cc->live_ran) {
-		for (i = 0; i < cc->live.n; i++)
-			human_listener(&cc->live.v[i], &cc->live);
-		if (cc->live.passed)
+	if (cc->ca.live_ran) {
+		live_print_listeners(stdout, &cc->ca.live);
+		if (cc->ca.live.passed)
 			printf(_("confirmed: the restarted sendmail serves the planned certificate "
-			    "and issuer on %zu of %zu listening address(es)\n"), cc->live.matched,
-			    cc->live.n);
-		else if (cc->live.skipped)
-			printf(_("live check skipped: %s\n"), cc->live.skipped);
-		else if (cc->live.error)
-			cli_error(_("not confirmed: %s"), cc->live.error);
+			    "and issuer on %zu of %zu listening address(es)\n"), cc->ca.live.matched,
+			    cc->ca.live.n);
+		else if (cc->ca.live.skipped)
+			printf(_("live check skipped: %s\n"), cc->ca.live.skipped);
+		else if (cc->ca.live.error)
+			cli_error(_("not confirmed: %s"), cc->ca.live.error);
 		else
 			cli_error(_("NOT confirmed: the restarted sendmail does not serve the planned "
 			    "chain on every address it listens on (%zu of %zu probed match)"),
-			    cc->live.matched, cc->live.n);
+			    cc->ca.live.matched, cc->ca.live.n);
 	}
-	if (cc->error)
-		cli_error(_("the timed rollback: %s"), cc->error);
-	else if (cc->armed && cc->st.phase == CONFIRM_PENDING) {
-		time_format_iso((time_t)cc->st.deadline, stamp, sizeof(stamp));
+	if (cc->ca.error)
+		cli_error(_("the timed rollback: %s"), cc->ca.error);
+	else if (cc->ca.armed && cc->ca.st.phase == CONFIRM_PENDING) {
+		time_format_iso((time_t)cc->ca.st.deadline, stamp, sizeof(stamp));
 		printf(_("Keep these settings? Run `smtls apply --confirm' within %lld s (by %s): "
 		    "otherwise the previous %s and %s are restored and sendmail is restarted.\n"),
-		    cc->st.seconds, stamp, cc->st.mc_path, cc->st.cf_path);
-	} else if (cc->armed)
+		    cc->ca.st.seconds, stamp, cc->ca.st.mc_path, cc->ca.st.cf_path);
+	} else if (cc->ca.armed)
 		printf("%s\n", _("no file changed: no timed rollback is pending"));
 }
 
@@ -333,12 +275,12 @@ confirm_cli_keep(struct confirm_cli *cc)
 	}
 	if (r == 1)
 		result = "none";
-	else if (st.phase == CONFIRM_INSTALLING || st.phase == CONFIRM_PENDING)
+	else if (confirm_awaits(&st))
 		result = cc->keep ? "kept" : confirm_phase_name(st.phase);
 	else
 		result = confirm_phase_name(st.phase);
 	if (r == 1 ? cc->keep : st.phase == CONFIRM_FAILED ||
-	    (cc->keep && st.phase != CONFIRM_INSTALLING && st.phase != CONFIRM_PENDING))
+	    (cc->keep && !confirm_awaits(&st)))
 		rc = EXIT_FINDINGS;
 	if (cc->json) {
 		json_init(&j, stdout);
@@ -377,14 +319,13 @@ confirm_cli_keep(struct confirm_cli *cc)
 }
 
 int
-confirm_cli_idle(void)
+confirm_cli_idle(const struct confirm_cli *cc)
 {
 	char *e = NULL;
 
 	if (confirm_idle(&e) == 0)
 		return 0;
-	cli_error("%s", e);
-	cli_error("%s", _("nothing was changed"));
+	refusal(cc, e);
 	free(e);
 	return -1;
 }
@@ -392,10 +333,7 @@ confirm_cli_idle(void)
 void
 confirm_cli_free(struct confirm_cli *cc)
 {
-	if (cc->live_ran)
-		confirm_live_free(&cc->live);
-	confirm_state_free(&cc->st);
-	free(cc->error);
+	confirm_apply_free(&cc->ca);
 }
 
 void

@@ -9,7 +9,7 @@
 #include "smtls/i18n.h"
 #include "../ui/wizard.h"
 
-enum { OPT_DEMO = 1, OPT_DEMO_DIR, OPT_TEXT };
+enum { OPT_DEMO = 1, OPT_DEMO_DIR, OPT_TEXT, OPT_RESTART_COMMAND };
 
 static const struct cmd_option wizard_options[] = {
 	{ "demo", 0, no_argument, NULL, OPT_DEMO,
@@ -20,6 +20,9 @@ static const struct cmd_option wizard_options[] = {
 	  N_("like --demo, in the new directory DIR, which is kept") },
 	{ "text", 0, no_argument, NULL, OPT_TEXT,
 	  N_("plain numbered prompts instead of the full screen") },
+	{ "restart-command", 0, required_argument, N_("CMD"), OPT_RESTART_COMMAND,
+	  N_("when the Apply screen restarts sendmail (also for its timed rollback), do it with "
+	  "this shell command instead of the system's way") },
 	CMD_OPTIONS_END
 };
 
@@ -55,6 +58,15 @@ wizard_run(int argc, char **argv)
 			continue;
 		case OPT_TEXT:
 			text = true;
+			continue;
+		case OPT_RESTART_COMMAND:
+			if (*optarg == '\0') {
+				cli_error("%s", _("--restart-command: the command is empty"));
+				free(o.demo_dir);
+				settings_free(&s);
+				return cli_usage_error(&cmd_wizard_entry);
+			}
+			o.restart_command = optarg;
 			continue;
 		}
 		r = settings_option(&s, opt, optarg);
@@ -128,7 +140,7 @@ static const struct cmd_group *const wizard_groups[] = { &wizard_group, &setting
 
 const struct cmd_entry cmd_wizard_entry = {
 	.name = "wizard",
-	.usage = N_("[--demo] [--demo-dir DIR] [--text] [SETTINGS]..."),
+	.usage = N_("[--demo] [--demo-dir DIR] [--text] [--restart-command CMD] [SETTINGS]..."),
 	.summary = N_("set up or repair STARTTLS step by step (full screen)"),
 	.description = N_("Set up or repair sendmail's STARTTLS step by step, with every choice checked\n"
 	    "as it is made. Nothing is written before the Review and Apply screens.\n"

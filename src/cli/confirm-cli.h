@@ -15,12 +15,8 @@ struct confirm_cli {
 	bool				 keep;		/* --confirm */
 	bool				 status;	/* --confirm-status */
 	bool				 json;
-	/* after the install */
-	bool				 live_ran;
-	struct confirm_live_result	 live;
-	bool				 armed;
-	struct confirm_state		 st;
-	char				*error;		/* the timed rollback could not be armed */
+	/* around the install: the core's live check and timed rollback */
+	struct confirm_apply		 ca;
 };
 
 extern const struct cmd_group confirm_group;
@@ -36,8 +32,9 @@ int confirm_cli_after(struct confirm_cli *cc, const struct apply_request *rq,
 /* Their members of apply's --json, and their human lines. */
 void confirm_cli_json(struct json *j, const struct confirm_cli *cc);
 void confirm_cli_human(const struct confirm_cli *cc);
-/* 0 when no change awaits confirmation, else -1 (said: apply and undo wait for it). */
-int confirm_cli_idle(void);
+/* 0 when no change awaits confirmation, else -1 (said, as JSON with --json: apply and undo
+ * wait for it). */
+int confirm_cli_idle(const struct confirm_cli *cc);
 /* apply --confirm and --confirm-status: the exit status. */
 int confirm_cli_keep(struct confirm_cli *cc);
 void confirm_cli_free(struct confirm_cli *cc);

@@ -176,3 +176,37 @@ prove_catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	return &interrupted;
 }
+
+static void
+live_listener(FILE *f, const struct confirm_listener *l, const struct confirm_live_result *r)
+{
+	fprintf(f, _("  live %s:%d%s%s%s: "), l->target ? l->target : l->addr ? l->addr : "*",
+	    l->port, l->name ? " (" : "", l->name ? l->name : "", l->name ? ")" : "");
+	if (l->skipped)
+		fprintf(f, _("not probed: %s\n"), l->skipped);
+	else if (!l->probed)
+		fprintf(f, _("no TLS: %s\n"), l->probe.failure ? l->probe.failure : "?");
+	else {
+		fprintf(f, _("%s, serves %s (SHA-256 %s)"), l->probe.protocol,
+		    l->probe.chain.n ? l->probe.chain.v[0].subject : "?",
+		    l->probe.chain.n ? l->probe.chain.v[0].sha256 : "?");
+		if (!l->leaf_served)
+			fprintf(f, _(": NOT the planned %s (SHA-256 %s)"), r->planned_leaf.subject,
+			    r->planned_leaf.sha256);
+		else if (r->has_planned_issuer && !l->issuer_served &&
+		    !r->planned_issuer.self_signed)
+			fprintf(f, _(", but NOT its issuer %s"), r->planned_issuer.subject);
+		else if (r->has_planned_issuer && l->issuer_served)
+			fprintf(f, _(" and its issuer %s"), r->planned_issuer.subject);
+		fputc('\n', f);
+	}
+}
+
+void
+live_print_listeners(FILE *f, const struct confirm_live_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		live_listener(f, &r->v[i], r);
+}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "smtls/confirm.h"
 #include "smtls/prove.h"
 
 /*
@@ -14,6 +15,8 @@
  * candidate's TLS start-up lines and both directions' verify= of the test message.
  */
 void prove_print_observations(FILE *f, const struct prove_result *r);
+/* The live check after a restart: one line a listener (what it serves beside the plan). */
+void live_print_listeners(FILE *f, const struct confirm_live_result *r);
 /* The proof's members (passed, steps, tls, chain, ..., findings) into the open JSON object. */
 void prove_json_members(struct json *j, const struct prove_result *r);
 /*

@@ -976,3 +976,112 @@ confirm_tick(const char *id, time_t now, struct confirm_state *st, char **err)
 	close(lock);
 	return CONFIRM_TICK_REVERTED;
 }
+
+bool
+confirm_awaits(const struct confirm_state *st)
+{
+	return st->phase == CONFIRM_INSTALLING || st->phase == CONFIRM_PENDING;
+}
+
+int
+confirm_revert_now(const char *id, time_t now, char **err)
+{
+	struct confirm_state st;
+	int lock, r;
+
+	if ((lock = state_lock(false, err)) < 0)
+		return lock == -2 ? 1 : -1;
+	r = state_read(&st, err);
+	if (r == 0 && (strcmp(st.id, id) != 0 || !confirm_awaits(&st)))
+		r = 1;
+	else if (r == 0 && st.deadline > (long long)now) {
+		st.deadline = (long long)now;
+		r = state_write(&st, err);
+	}
+	confirm_state_free(&st);
+	close(lock);
+	return r;
+}
+
+/* --- around one apply ---------------------------------------------------------------------- */
+
+void
+confirm_apply_init(struct confirm_apply *ca)
+{
+	memset(ca, 0, sizeof(*ca));
+	ca->wait_ms = CONFIRM_WAIT_MS;
+}
+
+int
+confirm_apply_before(struct confirm_apply *ca, struct apply_request *rq, time_t now)
+{
+	struct confirm_arm_opts o;
+	char *self;
+
+	rq->restart_command = ca->restart_command;
+	if (ca->restart_command != NULL || ca->seconds > 0)
+		rq->restart = true;
+	if (rq->dry_run)
+		return 0;
+	if (ca->seconds == 0)
+		return confirm_idle(&ca->refused);
+	if ((self = realpath("/proc/self/exe", NULL)) == NULL) {
+		ca->refused = xstrprintf(_("cannot find the smtls binary for the revert helper: %s"),
+		    strerror(errno));
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.mc_path = rq->mc_path;
+	o.cf_path = rq->cf_path;
+	o.restart_command = ca->restart_command;
+	o.seconds = ca->seconds;
+	o.now = now;
+	o.stamp = rq->now;
+	o.self = self;
+	if (confirm_arm(&o, &ca->st, &ca->refused) == -1) {
+		free(self);
+		return -1;
+	}
+	free(self);
+	ca->armed = true;
+	rq->backup_suffix = ca->st.suffix;
+	return 0;
+}
+
+int
+confirm_apply_live(struct confirm_apply *ca, const struct apply_request *rq,
+    const struct apply_result *res)
+{
+	struct confirm_live_opts o;
+
+	if (!rq->restart || rq->dry_run || res->outcome != APPLY_CHANGED ||
+	    res->state[APPLY_STEP_RESTART] != APPLY_ST_DONE)
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.cf_path = res->cf_path;
+	o.plan = rq->plan;
+	o.wait_ms = ca->wait_ms;
+	o.progress = ca->progress;
+	o.progress_arg = ca->progress_arg;
+	ca->live_ran = true;
+	return confirm_live(&o, &ca->live);
+}
+
+int
+confirm_apply_installed(struct confirm_apply *ca, const struct apply_result *res, time_t now)
+{
+	if (!ca->armed)
+		return 0;
+	return confirm_installed(&ca->st, res, now, &ca->error);
+}
+
+void
+confirm_apply_free(struct confirm_apply *ca)
+{
+	if (ca->live_ran)
+		confirm_live_free(&ca->live);
+	confirm_state_free(&ca->st);
+	free(ca->refused);
+	free(ca->error);
+	memset(ca, 0, sizeof(*ca));
+}

@@ -51,8 +51,10 @@ ui_getch(struct wizard *w)
 		}
 		if (ch != ERR)
 			return ch;
-		/* timeout(200): a second without a key */
+		/* timeout(200): a second without a key; a countdown redraws each second */
 		if (++idle % 5 == 0 && wiz_refresh(w))
+			return UI_KEY_RECHECKED;
+		if (idle % 5 == 0 && wiz_countdown_tick(w))
 			return UI_KEY_RECHECKED;
 	}
 }
@@ -161,6 +163,13 @@ wiz_run_curses(struct wizard *w)
 			fputs(_("Only the changes confirmed on the way were written.\n"), stdout);
 		else
 			fputs(_("No changes were written.\n"), stdout);
+		{
+			char *note = wiz_countdown_note(w);
+
+			if (note != NULL)
+				printf("%s\n", note);
+			free(note);
+		}
 		return 0;
 	}
 	w->exit_code = 0;

@@ -16,6 +16,7 @@
 #include "smtls/cf.h"
 #include "smtls/chain.h"
 #include "smtls/check.h"
+#include "smtls/confirm.h"
 #include "smtls/demo.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
@@ -155,7 +156,7 @@ engine_preview(struct wizard *w)
 bool
 engine_can_restart(const struct wizard *w)
 {
-	return !w->env.demo && apply_restart_argv() != NULL;
+	return !w->env.demo && (w->env.restart_command != NULL || apply_restart_argv() != NULL);
 }
 
 const char *
@@ -254,6 +255,7 @@ engine_apply(struct wizard *w)
 	struct emit_options eo;
 	struct apply_request rq;
 	struct apply_result res;
+	struct confirm_apply ca;
 	char *snip = emit_snippets_dir(), *cmd = wiz_command_line(w);
 	int r, i;
 
@@ -270,8 +272,16 @@ engine_apply(struct wizard *w)
 	rq.prove_progress = on_prove_progress;
 	rq.progress_arg = w;
 	memset(&res, 0, sizeof(res));
+	if (engine_confirm_before(w, &rq, &ca) == -1) {
+		/* a change awaits confirmation (or the duration is bad): nothing runs */
+		ap->failed = true;
+		free(snip);
+		free(cmd);
+		return -1;
+	}
 	ap->running = true;
 	r = apply_run(&rq, &res);
+	engine_confirm_after(w, &rq, &res, &ca);
 	ap->running = false;
 	for (i = 0; i < ap->n_steps; i++)
 		ap->state[i] = (int)res.state[i];
@@ -326,11 +336,17 @@ int
 engine_undo(struct wizard *w)
 {
 	struct apply_result res;
+	char *e = NULL;
 	int r;
 
+	xfree(w->ap.error);
+	/* as apply --undo: not while a change awaits confirmation (its revert would mix) */
+	if (confirm_idle(&e) == -1) {
+		w->ap.error = e;
+		return -1;
+	}
 	memset(&res, 0, sizeof(res));
 	r = apply_undo(w->env.mc_path, w->env.cf_path, &res);
-	xfree(w->ap.error);
 	if (r == -1)
 		w->ap.error = xstrdup(res.error ? res.error : _("undo failed"));
 	else {
@@ -505,6 +521,7 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		e->le_live = xstrdup("/etc/letsencrypt/live");
 		e->system_roots = xstrdup("/etc/ssl/certs");
 		e->hostname = fl && fl->hostname ? xstrdup(fl->hostname) : NULL;
+		e->restart_command = o->restart_command ? xstrdup(o->restart_command) : NULL;
 		if (fl && fl->public_roots)
 			w->m.plan.public_roots = xstrdup(fl->public_roots);
 	}
@@ -675,6 +692,9 @@ engine_cleanup(struct wizard *w)
 {
 	if (w->env.demo_dir != NULL && !w->env.keep_demo)
 		(void)demo_remove(w->env.demo_dir);
+	engine_countdown_free(&w->ap.cd);
+	xfree(w->ap.cd.within);
+	xfree(w->env.restart_command);
 }
 
 /*

@@ -85,6 +85,16 @@ go_screen(struct wizard *w, int to)
 bool
 ui_confirm_quit(struct wizard *w)
 {
+	char *note = wiz_countdown_note(w), *q;
+	bool yes;
+
+	if (note != NULL) {
+		q = xstrprintf(_("Quit the wizard? %s"), note);
+		yes = ui_confirm(w, q, false);
+		free(q);
+		free(note);
+		return yes;
+	}
 	if (!w->m.dirty)
 		return true;
 	return ui_confirm(w, _("Quit the wizard? Your choices are not saved, and nothing "

@@ -8,7 +8,8 @@
 #include "smtls/i18n.h"
 #include "wizard.h"
 
-enum { APPLY_RESTART = 1, APPLY_NOW, APPLY_UNDO, APPLY_HOOK, APPLY_OVERRIDE };
+enum { APPLY_RESTART = 1, APPLY_NOW, APPLY_UNDO, APPLY_HOOK, APPLY_OVERRIDE, APPLY_ROLLBACK,
+	APPLY_WITHIN };
 
 static const char *
 state_word(int st)
@@ -89,7 +90,19 @@ result_text(struct wizard *w)
 	else
 		buf_puts(&b, _("No file was written.\n"));
 	free(files);
-	if (ap->changed && !ap->undone) {
+	if (ap->cd.ended && ap->cd.outcome != NULL)
+		buf_printf(&b, "%s%s\n", ap->cd.reverted ? _("Reverted: ") : ap->cd.failed ?
+		    _("THE TIMED ROLLBACK FAILED: ") : "", ap->cd.outcome);
+	{
+		char *note = wiz_countdown_note(w);
+
+		if (note != NULL)
+			buf_printf(&b, "%s\n", note);
+		free(note);
+	}
+	if (ap->cd.reverted)
+		;	/* the previous files are back: nothing of this apply to undo or test */
+	else if (ap->changed && !ap->undone) {
 		buf_printf(&b, _("Undo: smtls apply --undo --mc %s\n"), w->env.mc_path);
 		buf_printf(&b, _("Test: smtls check --mc %s --cf %s\n"), w->env.mc_path,
 		    w->env.cf_path);
@@ -123,6 +136,13 @@ apply_build(struct wizard *w)
 	char *cmd = wiz_command_line(w);
 
 	free(cmd);
+	if (!ap->running && wiz_countdown_running(w)) {
+		wiz_countdown_build(w);
+		wiz_body(w, "\n");
+		steps_body(w);
+		result_text(w);
+		return;
+	}
 	if (ap->running) {
 		wiz_body(w, _("Applying, one step after the other (sendmail -bC and the proof may "
 		    "take a few seconds)...\n"));
@@ -131,11 +151,15 @@ apply_build(struct wizard *w)
 		    "backed up first as FILE.smtls-TIME), after m4, sendmail -bC and the proof "
 		    "(the new sendmail.cf as a second daemon on 127.0.0.1) passed:\n"),
 		    w->env.mc_path, w->env.cf_path);
-	} else if (ap->undone)
+	} else if (ap->cd.reverted || ap->cd.failed)
+		wiz_countdown_outcome(w);
+	else if (ap->undone)
 		wiz_body(w, _("Undone: the backups were restored.\n"));
-	else if (ap->changed)
+	else if (ap->changed) {
 		wiz_body(w, _("Done. Backups: %s, %s\n"), ap->mc_backup ? ap->mc_backup : "-",
 		    ap->cf_backup ? ap->cf_backup : "-");
+		wiz_countdown_outcome(w);
+	}
 	else if (ap->unchanged)
 		wiz_body(w, _("No changes: %s already has these settings; no backup was made.\n"),
 		    w->env.mc_path);
@@ -143,8 +167,11 @@ apply_build(struct wizard *w)
 		wiz_body(w, _("%s: %s. Nothing was changed.\n"), severity_label(SEV_ERROR),
 		    ap->error ? ap->error : _("apply failed"));
 	steps_body(w);
-	if (ap->running)
+	if (ap->running) {
+		if (ap->cd.live_text != NULL)
+			wiz_body(w, "%s", ap->cd.live_text);
 		return;
+	}
 	/* what changed on disk first, then the details of what the proof saw */
 	{
 		char *files = wiz_written_list(w);
@@ -154,16 +181,37 @@ apply_build(struct wizard *w)
 		free(files);
 	}
 	proof_body(w);
-	if (!ap->ran || ap->failed) {
+	if (!ap->ran || ap->failed || ap->cd.reverted) {
 		it = wiz_item_add(w, WI_TOGGLE, APPLY_RESTART, 1, 'r',
 		    _("Restart sendmail afterwards"));
 		it->on = ap->restart;
 		it->help = N_("sendmail reads sendmail.cf when it starts: restart it to use the "
-		    "new settings. Off: restart it yourself later.");
+		    "new settings, then the addresses it listens on are probed: each must serve "
+		    "the planned chain. Off: restart it yourself later.");
 		if (w->env.demo)
 			wiz_item_disable(it, _("not in the demo: the sandbox has no daemon"));
 		else if (!engine_can_restart(w))
 			wiz_item_disable(it, _("no way to restart sendmail was found here"));
+		/* the demo has no daemon: its disabled restart says why */
+		if (!w->env.demo) {
+			it = wiz_item_add(w, WI_TOGGLE, APPLY_ROLLBACK, 1, 't',
+			    _("Timed rollback: revert unless kept in time"));
+			it->on = ap->cd.on;
+			it->help = N_("Restarts sendmail with the new settings, then asks \"Keep these "
+			    "settings?\" with a countdown: unless you keep them in time, a helper "
+			    "that does not depend on the wizard puts the previous sendmail.mc and "
+			    "sendmail.cf back and restarts sendmail again.");
+			if (!engine_can_restart(w))
+				wiz_item_disable(it, _("no way to restart sendmail was found here"));
+			else if (ap->cd.on) {
+				it = wiz_item_add(w, WI_TEXT, APPLY_WITHIN, 2, 'd',
+				    _("Time to decide"));
+				it->text = &ap->cd.within;
+				wiz_item_note(it, "%s", _("seconds (or 2m, 1h)"));
+				it->help = N_("How long the countdown runs before the revert: 120 "
+				    "seconds by default; 2m, 1h and up to 24h are understood.");
+			}
+		}
 		if (ap->prove_refused || (ap->failed && w->m.override)) {
 			it = wiz_item_add(w, WI_TOGGLE, APPLY_OVERRIDE, 1, 'i',
 			    _("Install despite the failed proof"));
@@ -172,16 +220,16 @@ apply_build(struct wizard *w)
 			    "failed its proof. On: Apply now installs it anyway (the same override "
 			    "as the Review screen's for errors of the check).");
 		}
-		it = wiz_item_add(w, WI_ACTION, APPLY_NOW, 2, 'a', _("Apply now"));
+		it = wiz_item_add(w, WI_ACTION, APPLY_NOW, 3, 'a', _("Apply now"));
 		it->help = N_("Asks once more, then runs each step; any failure leaves every file "
 		    "as it was.");
 	}
-	if (ap->changed && !ap->undone) {
-		it = wiz_item_add(w, WI_ACTION, APPLY_UNDO, 3, 'u',
+	if (ap->changed && !ap->undone && !ap->cd.reverted) {
+		it = wiz_item_add(w, WI_ACTION, APPLY_UNDO, 4, 'u',
 		    _("Undo: restore the backups"));
 		it->help = N_("Puts back sendmail.mc and sendmail.cf as they were before.");
 	}
-	it = wiz_item_add(w, WI_ACTION, APPLY_HOOK, 4, 'h',
+	it = wiz_item_add(w, WI_ACTION, APPLY_HOOK, 5, 'h',
 	    _("Install the certbot renewal hook"));
 	it->help = N_("After each renewal certbot runs it: it checks the new files with smtls "
 	    "check and only then restarts sendmail, so a bad renewal never breaks TLS.");
@@ -198,10 +246,22 @@ apply_activate(struct wizard *w, struct wiz_item *it)
 	char *q;
 	bool yes;
 
+	if (wiz_countdown_running(w))
+		return wiz_countdown_activate(w, it);
 	switch (it->id) {
 	case APPLY_RESTART:
 		w->ap.restart = !w->ap.restart;
+		if (!w->ap.restart)
+			w->ap.cd.on = false;	/* the timed rollback restarts */
 		return WK_HANDLED;
+	case APPLY_ROLLBACK:
+		w->ap.cd.on = !w->ap.cd.on;
+		if (w->ap.cd.on) {
+			w->ap.restart = true;
+			if (w->ap.cd.within == NULL)
+				w->ap.cd.within = xstrdup("120");
+		}
+		return WK_STAY;
 	case APPLY_OVERRIDE:
 		w->m.override = !w->m.override;
 		return WK_HANDLED;
@@ -212,6 +272,9 @@ apply_activate(struct wizard *w, struct wiz_item *it)
 		free(q);
 		if (yes)
 			(void)engine_apply(w);
+		/* the countdown's cursor starts on Revert now: Keep takes its own key */
+		if (wiz_countdown_running(w))
+			w->view[SCR_APPLY].focus_id = -1;
 		return WK_HANDLED;
 	case APPLY_HOOK: {
 		char *path = NULL, *err = NULL, *le = path_dirname(w->env.le_live);
@@ -244,8 +307,16 @@ apply_activate(struct wizard *w, struct wiz_item *it)
 static int
 apply_next(struct wizard *w)
 {
-	(void)w;
-	return SCR_COUNT;	/* finish */
+	char *note = wiz_countdown_note(w), *q;
+	bool yes = true;
+
+	if (note != NULL) {
+		q = xstrprintf(_("Finish now? %s"), note);
+		yes = w->confirm(w, q, false);
+		free(q);
+		free(note);
+	}
+	return yes ? SCR_COUNT : SCR_APPLY;	/* finish */
 }
 
 const struct wiz_screen screen_apply = {

@@ -2,9 +2,12 @@
  * Enter takes the default, '<' goes back, '?' shows help, 'q' quits. */
 #include "config.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "smtls/i18n.h"
 #include "wizard.h"
@@ -208,6 +211,106 @@ text_progress(struct wizard *w)
 	fflush(stdout);
 }
 
+/* Reads what was typed on standard input within ms (a line ends the answer); 1 a line came
+ * (in line), 0 not yet, -1 the input ended. Standard input is unbuffered (wiz_run_text). */
+static int
+read_line_within(char *line, size_t size, size_t *n, int ms)
+{
+	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+	char c;
+
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	for (;;) {
+		if (read(STDIN_FILENO, &c, 1) != 1)
+			return -1;
+		if (c == '\n') {
+			line[*n] = '\0';
+			*n = 0;
+			return 1;
+		}
+		if (c != '\r' && *n + 1 < size)
+			line[(*n)++] = c;
+		if (poll(&p, 1, 0) <= 0)
+			return 0;
+	}
+}
+
+/*
+ * After an apply: the live check of the restarted sendmail, then the timed rollback as a
+ * question with a timeout: y keeps, n or Enter reverts now, q leaves the revert armed; no
+ * answer in time leaves it to the helper. What happened comes from the state file. False
+ * when the admin quit.
+ */
+static bool
+text_after_apply(struct wizard *w)
+{
+	struct wiz_countdown *cd = &w->ap.cd;
+	char line[128];
+	size_t n = 0;
+	bool asking = true, late = false;
+	time_t give_up = 0;
+
+	if (cd->live_text != NULL && !cd->live_shown) {
+		printf(_("The restarted sendmail, probed where it listens:\n%s"), cd->live_text);
+		cd->live_shown = true;
+	}
+	if (!wiz_countdown_running(w))
+		return true;
+	printf(_("Keep these settings? %s (reverting in %lld s) "), _("[y/N]"),
+	    wiz_countdown_left(w));
+	fflush(stdout);
+	while (wiz_countdown_running(w)) {
+		int got = 0;
+
+		if (asking)
+			got = read_line_within(line, sizeof(line), &n, 500);
+		else
+			(void)poll(NULL, 0, 500);
+
+		if (got == -1) {
+			/* no more input: the deadline decides */
+			asking = false;
+			putchar('\n');
+		} else if (got == 1) {
+			asking = false;
+			if (strcmp(line, "q") == 0) {
+				char *note = wiz_countdown_note(w);
+
+				printf("%s\n", note ? note : "");
+				free(note);
+				return false;
+			}
+			if (line[0] == 'y' || line[0] == 'Y' || line[0] == *_("y"))
+				(void)engine_countdown_keep(w);
+			else if (engine_countdown_revert(w) == 0)
+				printf("%s\n", _("Reverting now: the helper restores the previous files "
+				    "and restarts sendmail..."));
+		}
+		engine_countdown_poll(w);
+		if (wiz_countdown_running(w) && wiz_countdown_left(w) == 0 && !late) {
+			late = true;
+			if (asking)
+				putchar('\n');
+			asking = false;
+			printf("%s\n", _("Not kept in time: the helper restores the previous files and "
+			    "restarts sendmail..."));
+			give_up = time(NULL) + 120;
+		}
+		if (late && time(NULL) > give_up && wiz_countdown_running(w)) {
+			printf("%s\n", _("The revert has not happened yet: `smtls apply "
+			    "--confirm-status' says what becomes of it."));
+			break;
+		}
+	}
+	if (cd->ended && cd->outcome != NULL)
+		printf("%s%s\n", cd->reverted ? _("Reverted: ") : cd->failed ?
+		    _("THE TIMED ROLLBACK FAILED: ") : "", cd->outcome);
+	if (cd->error != NULL)
+		printf("%s: %s\n", severity_label(SEV_ERROR), cd->error);
+	return true;
+}
+
 int
 wiz_run_text(struct wizard *w)
 {
@@ -217,6 +320,8 @@ wiz_run_text(struct wizard *w)
 
 	w->confirm = text_confirm;
 	w->progress = text_progress;
+	/* no read-ahead: the countdown's question waits on the descriptor itself */
+	setvbuf(stdin, NULL, _IONBF, 0);
 	for (;;) {
 		const struct wiz_screen *s = wiz_screens[w->screen];
 		int max_group = 0;
@@ -243,6 +348,8 @@ wiz_run_text(struct wizard *w)
 			if (group > max_group)
 				break;
 			a = ask_group(w, group, &r);
+			if (!text_after_apply(w))
+				goto quit;
 			if (a == ANS_QUIT) {
 				if (!w->m.dirty || text_confirm(w, _("Quit without writing "
 				    "anything?"), true))

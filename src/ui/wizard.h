@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "smtls/confirm.h"
 #include "smtls/finding.h"
 #include "smtls/plan.h"
 #include "smtls/sendmail.h"
@@ -58,9 +59,29 @@ struct wiz_env {
 	size_t			 n_lineages;
 	char			*system_roots;	/* /etc/ssl/certs, or the demo's roots */
 	char			*hostname;
+	char			*restart_command;	/* --restart-command, or NULL */
 };
 
 #define WIZ_MAX_STEPS	16
+
+/* After an apply that restarted sendmail: the live check, and the timed rollback's countdown
+ * (screen-confirm.c; the core decides, the state file says what happened). */
+struct wiz_countdown {
+	bool			 on;		/* the admin chose a timed rollback */
+	char			*within;	/* its duration as typed ("120", "2m") */
+	bool			 armed;		/* the last apply armed one: the countdown runs */
+	bool			 ended;		/* kept, reverted or gone: see outcome */
+	bool			 kept;		/* Keep came in time */
+	bool			 reverted;	/* the helper restored the previous files */
+	bool			 failed;	/* the revert could not complete (outcome says why) */
+	bool			 asked;		/* Revert now asked the helper to revert */
+	struct confirm_state	 st;		/* as the state file said last */
+	char			*outcome;	/* what the state file says happened, or NULL */
+	char			*error;		/* the state file cannot be written or read */
+	char			*live_text;	/* the live check, one line a listener, or NULL */
+	bool			 live_passed;
+	bool			 live_shown;	/* the text front end printed it */
+};
 
 /* The state of the Apply screen: the preview (fragment, diffs) and the steps as they run. */
 struct wiz_apply {
@@ -89,6 +110,7 @@ struct wiz_apply {
 	char	*prove_text;		/* what it saw: TLS, chain, verification, verify= */
 	bool	 prove_refused;		/* the install was refused because the proof failed */
 	char	*prove_fix;		/* the fix of its first error, or NULL */
+	struct wiz_countdown cd;	/* the live check and the timed rollback */
 };
 
 /* The admin's choices; the plan is what check_plan() judges. */
@@ -272,6 +294,7 @@ struct wiz_options {
 	struct tls_plan	*flags;		/* settings given on the command line, or NULL */
 	char		*cf_m4;
 	bool		 at_given;	/* --at: judge at that time, else now */
+	const char	*restart_command;	/* --restart-command, or NULL */
 };
 int engine_init(struct wizard *w, const struct wiz_options *o, char **err);
 /* A one-line description of what a file holds (caller frees). */
@@ -314,6 +337,36 @@ char *engine_chain_map(const struct wizard *w);
 char *engine_explain(const char *line);
 /* The emitter's equivalent `smtls apply ...` line (caller frees), or NULL without it. */
 char *engine_command_line(const struct wizard *w);
+/* engine-confirm.c: the core's live check and timed rollback around engine_apply. */
+struct confirm_apply;
+struct apply_request;
+struct apply_result;
+/* Before apply_run: -1 when the apply must not run (w->ap.error says why). */
+int engine_confirm_before(struct wizard *w, struct apply_request *rq, struct confirm_apply *ca);
+/* After apply_run: the live check (progress through w->progress), then the deadline. */
+void engine_confirm_after(struct wizard *w, const struct apply_request *rq,
+    const struct apply_result *res, struct confirm_apply *ca);
+/* Reads the state file again: what became of the change (sets w->ap.cd). */
+void engine_countdown_poll(struct wizard *w);
+/* Keep: confirm_keep(); Revert now: the helper reverts at once. 0 or -1 (w->status). */
+int engine_countdown_keep(struct wizard *w);
+int engine_countdown_revert(struct wizard *w);
+void engine_countdown_free(struct wiz_countdown *cd);
+
+/* screen-confirm.c: the countdown ("Keep these settings? Reverting in N s") on the Apply screen */
+/* True while the change awaits Keep or the revert. */
+bool wiz_countdown_running(const struct wizard *w);
+/* Seconds until the revert (0 once the deadline passed). */
+long long wiz_countdown_left(const struct wizard *w);
+/* The countdown's items and body (while it runs), or its outcome's lines (after). */
+void wiz_countdown_build(struct wizard *w);
+void wiz_countdown_outcome(struct wizard *w);
+enum wiz_key_result wiz_countdown_activate(struct wizard *w, struct wiz_item *it);
+/* Once a second: reads the state file; true while the countdown runs (redraw it). */
+bool wiz_countdown_tick(struct wizard *w);
+/* Said when the wizard ends while the revert is armed (when it fires), or NULL; caller frees. */
+char *wiz_countdown_note(const struct wizard *w);
+
 /* Removes the demo sandbox (unless kept). */
 void engine_cleanup(struct wizard *w);
 
