@@ -19,6 +19,6 @@ EXTRA_DIST += tests/lib-ui.sh bench/ui.sh
 # the checks of how the wizard should feel, and every screen at 80x24 against a saved copy
 # (SMTLS_UPDATE_SCREENS=1 make check TESTS=tests/ux-screens.test writes the copies again)
 TESTS += tests/ux-checks.test tests/ux-terminal.test tests/ux-screens.test
-UX_SCREENS = apply chooser details-commercial details-files details-letsencrypt details-ownca \
-	details-selfsigned dialog-quit help key options review source start store too-small
+UX_SCREENS = apply apply-done chooser details-commercial details-files details-letsencrypt details-ownca \
+	details-error details-selfsigned dialog-quit explain help key options review source start store summary too-small
 EXTRA_DIST += $(UX_SCREENS:%=tests/screens/%.txt)
