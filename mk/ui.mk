@@ -18,3 +18,10 @@ TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-
 TESTS += tests/ui-picture.test tests/ui-wrap.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh
+
+# the checks of how the wizard should feel, and every screen at 80x24 against a saved copy
+# (SMTLS_UPDATE_SCREENS=1 make check TESTS=tests/ux-screens.test writes the copies again)
+TESTS += tests/ux-checks.test tests/ux-terminal.test tests/ux-screens.test
+UX_SCREENS = apply apply-done chooser details-commercial details-files details-letsencrypt details-ownca \
+	details-error details-selfsigned dialog-quit explain help key options review source start store summary too-small
+EXTRA_DIST += $(UX_SCREENS:%=tests/screens/%.txt)
