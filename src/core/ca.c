@@ -8,6 +8,16 @@
 #include "smtls/ca.h"
 #include "smtls/i18n.h"
 
+void
+ca_params(struct pki_cert_params *p, const char *name, time_t not_before, int days)
+{
+	memset(p, 0, sizeof(*p));
+	p->profile = PKI_PROFILE_CA;
+	p->common_name = name;
+	p->not_before = not_before;
+	p->days = days;
+}
+
 int
 ca_new_make(struct ca_new *n, const struct pki_key_spec *spec, struct pki_cert_params *p,
     char **err)

@@ -684,157 +684,84 @@ engine_cleanup(struct wizard *w)
  * (all or nothing, keys 0600 from the first byte) after the admin confirmed.
  */
 #include "smtls/ca.h"
+#include "smtls/certmake.h"
 #include "smtls/hook.h"
 #include "smtls/rehash.h"
 
-/* Splits "a.example, b.example" into names (caller frees the array and its strings). */
-static size_t
-split_names(const char *s, char ***out)
-{
-	char *copy = xstrdup(s ? s : ""), *tok, *save = NULL;
-	size_t n = 0;
-
-	*out = NULL;
-	for (tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-		*out = xreallocarray(*out, n + 1, sizeof(**out));
-		(*out)[n++] = xstrdup(tok);
-	}
-	free(copy);
-	return n;
-}
-
-static void
-free_names(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* Checks the names and the key type; fills p (names stay owned by the caller). */
+/* The key type chosen on the details screen (gen_key: 1 RSA 3072, 0 EC P-256). */
 static int
-gen_params(struct wizard *w, char **names, size_t n, struct pki_key_spec *spec,
-    struct pki_cert_params *p, char **err)
+gen_key_spec(const struct wizard *w, struct pki_key_spec *spec, char **err)
 {
-	size_t i;
-
-	if (n == 0) {
-		*err = xstrdup(_("give at least one name (this server's host name)"));
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		if (!pki_name_valid(names[i], err))
-			return -1;
-	if (pki_key_spec_parse(w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256", spec, err) == -1)
-		return -1;
-	memset(p, 0, sizeof(*p));
-	p->profile = PKI_PROFILE_SERVER;
-	p->common_name = strlen(names[0]) <= 64 ? names[0] : NULL;
-	p->names = (const char *const *)names;
-	p->n_names = n;
-	p->not_before = time(NULL);
-	p->days = 825;
-	return 0;
+	return pki_key_spec_parse(w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256", spec, err);
 }
 
-/* Notes each of files, written into dir, as written by this session. */
-static void
-note_files(struct wizard *w, const char *dir, const struct pki_out_file *files, size_t n)
+/* Writes files into dir (certmake_write) and notes each as written by this session. */
+static int
+write_out(struct wizard *w, const char *dir, mode_t mode, const struct pki_out_file *files,
+    size_t n, char **err)
 {
 	size_t i;
 
+	if (certmake_write(dir, mode, files, n, false, err) == -1)
+		return -1;
 	for (i = 0; i < n; i++) {
 		char *p = xstrprintf("%s/%s", dir, files[i].name);
 
 		wiz_wrote(w, p, _("new"));
 		free(p);
 	}
-}
-
-static int
-write_out(struct wizard *w, const char *dir, const struct pki_out_file *files, size_t n,
-    char **err)
-{
-	bool created = false;
-
-	if (pki_outdir_prepare(dir, 0755, &created, err) == -1)
-		return -1;
-	if (pki_write_files(dir, files, n, false, err) == -1) {
-		if (created)
-			(void)rmdir(dir);
-		return -1;
-	}
-	note_files(w, dir, files, n);
 	return 0;
 }
 
+/* Sets field f of the plan to dir/name. */
+static void
+set_file(struct wizard *w, enum plan_field f, const char *dir, const char *name)
+{
+	char *path = xstrprintf("%s/%s", dir, name);
+
+	wiz_set_field(w, f, path);
+	free(path);
+}
+
 /*
- * A new key and a certificate for m.gen_names, signed by issuer/issuer_key (NULL: by itself),
- * written with the extra files into m.gen_dir; the plan then uses them, with the file
- * ca_file of the directory as CACertFile.
+ * A new key and a certificate for m.gen_names (certmake_leaf), signed by issuer/issuer_key
+ * (NULL: by itself), written into m.gen_dir; the plan then uses them, with the file the core
+ * names as CACertFile.
  */
 static int
 make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_key,
-    const struct pki_out_file *extra, size_t n_extra, const char *ca_file, char **err)
+    const char *ca_dir, char **err)
 {
+	struct certmake_names names = { 0 };
 	struct pki_key_spec spec;
 	struct pki_cert_params p;
-	struct key key = { 0 };
-	struct cert cert = { 0 };
-	struct buf pem = { 0 };
-	struct pki_out_file files[3];
-	char **names, *keypem = NULL, *path;
-	size_t n = split_names(w->m.gen_names, &names), keylen = 0, i;
+	struct certmake m = { 0 };
 	int rc = -1;
 
 	*err = NULL;
-	if (n_extra > 1 || gen_params(w, names, n, &spec, &p, err) == -1)
+	if (certmake_names_parse(&names, w->m.gen_names, err) == -1 ||
+	    certmake_params(&p, &names, time(NULL), issuer ? CA_LEAF_DAYS :
+	    CERTMAKE_SELFSIGNED_DAYS, err) == -1 || gen_key_spec(w, &spec, err) == -1)
 		goto out;
-	if (issuer != NULL) {
-		p.days = CA_LEAF_DAYS;
-		if (ca_fit_days(issuer, w->m.ca_dir, &p, err) == -1)
-			goto out;
-	}
-	if (pki_key_generate(&spec, &key, err) == -1 ||
-	    pki_cert_issue(&p, &key, issuer, issuer_key, &cert, err) == -1)
+	if (issuer != NULL && ca_fit_days(issuer, ca_dir, &p, err) == -1)
 		goto out;
-	if ((keypem = pki_key_pem(&key, &keylen)) == NULL) {
-		*err = xstrdup(_("cannot encode the private key"));
+	if (certmake_leaf(&m, &spec, &p, issuer, issuer_key, err) == -1 ||
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
 		goto out;
-	}
-	pki_cert_pem(&pem, &cert);
-	files[0] = (struct pki_out_file){ "cert.pem", pem.data, pem.len, 0644 };
-	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
-	for (i = 0; i < n_extra; i++)
-		files[2 + i] = extra[i];
-	if (write_out(w, w->m.gen_dir, files, 2 + n_extra, err) == -1)
-		goto out;
-	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
-	wiz_set_field(w, PF_SERVER_CERT, path);
-	free(path);
-	path = xstrprintf("%s/%s", w->m.gen_dir, ca_file);
-	wiz_set_field(w, PF_CA_CERT, path);
-	free(path);
-	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
-	wiz_set_field(w, PF_SERVER_KEY, path);
-	free(path);
+	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
+	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
+	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
 	rc = 0;
 out:
-	pki_free_secret(keypem, keylen);
-	buf_free(&pem);
-	cert_clear(&cert);
-	key_clear(&key);
-	free_names(names, n);
+	certmake_free(&m);
+	certmake_names_free(&names);
 	return rc;
 }
 
 int
 engine_make_selfsigned(struct wizard *w, char **err)
 {
-	/* self-signed: the certificate is its own issuer, and CACertFile must be set */
-	return make_leaf(w, NULL, NULL, NULL, 0, "cert.pem", err);
+	return make_leaf(w, NULL, NULL, NULL, err);
 }
 
 bool
@@ -843,14 +770,13 @@ engine_ca_present(const struct wizard *w)
 	return ca_dir_has_ca(w->m.ca_dir);
 }
 
-/* Own CA: a CA key and certificate in m.ca_dir (mode 0700: it holds the CA's key). */
+/* Own CA: a CA key and certificate in m.ca_dir (ca_new_make, as `smtls ca new'). */
 int
 engine_make_ca(struct wizard *w, char **err)
 {
 	struct pki_key_spec spec;
 	struct pki_cert_params p;
 	struct ca_new ca;
-	bool created = false;
 	int rc = -1;
 
 	*err = NULL;
@@ -859,100 +785,71 @@ engine_make_ca(struct wizard *w, char **err)
 		*err = xstrdup(_("name the CA directory"));
 		return -1;
 	}
-	if (pki_key_spec_parse(w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256", &spec, err) == -1)
+	if (gen_key_spec(w, &spec, err) == -1)
 		return -1;
-	memset(&p, 0, sizeof(p));
-	p.common_name = CA_DEFAULT_NAME;
-	p.not_before = time(NULL);
-	p.days = CA_DAYS;
-	if (ca_new_make(&ca, &spec, &p, err) == -1 ||
-	    pki_outdir_prepare(w->m.ca_dir, 0700, &created, err) == -1)
-		goto out;
-	if (pki_write_files(w->m.ca_dir, ca.files, 2, false, err) == -1) {
-		if (created)
-			(void)rmdir(w->m.ca_dir);
-		goto out;
-	}
-	note_files(w, w->m.ca_dir, ca.files, 2);
-	rc = 0;
-out:
+	ca_params(&p, CA_DEFAULT_NAME, time(NULL), CA_DAYS);
+	if (ca_new_make(&ca, &spec, &p, err) == 0 &&
+	    write_out(w, w->m.ca_dir, CERTMAKE_CA_DIR_MODE, ca.files, 2, err) == 0)
+		rc = 0;
 	ca_new_free(&ca);
 	return rc;
 }
 
-/* Own CA: this server's certificate from the CA in m.ca_dir, with the CA as CACertFile. */
+/* Own CA: this server's certificate from the CA in m.ca_dir, as `smtls ca issue'. */
 int
 engine_issue_from_ca(struct wizard *w, char **err)
 {
+	const char *dir = w->m.ca_dir ? w->m.ca_dir : "";
 	struct key cakey = { 0 };
 	struct cert ca = { 0 };
-	struct buf capem = { 0 };
-	struct pki_out_file extra[1];
 	int rc = -1;
 
 	*err = NULL;
-	if (ca_load(w->m.ca_dir ? w->m.ca_dir : "", time(NULL), &ca, &cakey, err) == -1)
-		goto out;
-	pki_cert_pem(&capem, &ca);
-	/* the CA: our issuer for clients, and the anchor the organisation's servers share */
-	extra[0] = (struct pki_out_file){ CA_CERT_FILE, capem.data, capem.len, 0644 };
-	rc = make_leaf(w, &ca, &cakey, extra, 1, CA_CERT_FILE, err);
-out:
-	buf_free(&capem);
+	if (ca_load(dir, time(NULL), &ca, &cakey, err) == 0)
+		rc = make_leaf(w, &ca, &cakey, dir, err);
 	cert_clear(&ca);
 	key_clear(&cakey);
 	return rc;
 }
 
+/* Commercial CA: a key and the request for it (certmake_csr), as `smtls csr'. */
 int
 engine_make_csr(struct wizard *w, char **err)
 {
+	struct certmake_names names = { 0 };
 	struct pki_key_spec spec;
 	struct pki_cert_params p;
-	struct key key = { 0 };
-	struct pki_out_file files[2];
-	char **names, *keypem = NULL, *csr = NULL, *path;
-	size_t n = split_names(w->m.gen_names, &names), keylen = 0;
+	struct certmake m = { 0 };
 	int rc = -1;
 
 	*err = NULL;
-	if (gen_params(w, names, n, &spec, &p, err) == -1 ||
-	    pki_key_generate(&spec, &key, err) == -1 || pki_csr_make(&p, &key, &csr, err) == -1)
+	if (certmake_names_parse(&names, w->m.gen_names, err) == -1 ||
+	    certmake_params(&p, &names, time(NULL), 1, err) == -1 ||
+	    gen_key_spec(w, &spec, err) == -1 || certmake_csr(&m, &spec, NULL, &p, err) == -1 ||
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
 		goto out;
-	if ((keypem = pki_key_pem(&key, &keylen)) == NULL) {
-		*err = xstrdup(_("cannot encode the private key"));
-		goto out;
-	}
-	files[0] = (struct pki_out_file){ "request.csr", csr, strlen(csr), 0644 };
-	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
-	if (write_out(w, w->m.gen_dir, files, 2, err) == -1)
-		goto out;
-	path = xstrprintf("%s/privkey.pem", w->m.gen_dir);
-	wiz_set_field(w, PF_SERVER_KEY, path);
+	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
 	free(w->m.import_key);
-	w->m.import_key = path;
+	w->m.import_key = xstrprintf("%s/%s", w->m.gen_dir, CERTMAKE_KEY);
 	rc = 0;
 out:
-	pki_free_secret(keypem, keylen);
-	free(csr);
-	key_clear(&key);
-	free_names(names, n);
+	certmake_free(&m);
+	certmake_names_free(&names);
 	return rc;
 }
 
+/* Commercial CA: what it sent, sorted (certmake_import), as `smtls import'. */
 int
 engine_import(struct wizard *w, char **err)
 {
 	const char *rootsfile = w->m.plan.public_roots ? w->m.plan.public_roots :
-	    "/etc/ssl/certs/ca-certificates.crt";
+	    CERTMAKE_SYSTEM_ROOTS;
 	struct certlist pool = { 0 }, roots = { 0 };
 	struct key key = { 0 };
 	struct pki_bundle b;
-	struct buf leaf = { 0 }, chain = { 0 }, full = { 0 };
-	struct pki_out_file files[3];
+	struct certmake m = { 0 };
 	enum load_status ls;
-	char *path, *kerr = NULL;
-	size_t i, nf = 0;
+	char *kerr = NULL;
 	int rc = -1;
 
 	*err = NULL;
@@ -971,38 +868,16 @@ engine_import(struct wizard *w, char **err)
 	/* the public roots complete the chain the CA sent without its root */
 	if (pki_load_certs(rootsfile, &roots, &kerr) == -1)
 		xfree(kerr);
-	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == -1)
+	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == -1 ||
+	    certmake_import(&m, &b, err) == -1 ||
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
 		goto out;
-	pki_cert_pem(&leaf, &b.leaf);
-	for (i = 0; i < b.chain.n; i++)
-		pki_cert_pem(&chain, &b.chain.v[i]);
-	buf_append(&full, leaf.data, leaf.len);
-	if (chain.len > 0)
-		buf_append(&full, chain.data, chain.len);
-	files[nf++] = (struct pki_out_file){ "cert.pem", leaf.data, leaf.len, 0644 };
-	if (chain.len > 0)
-		files[nf++] = (struct pki_out_file){ "chain.pem", chain.data, chain.len, 0644 };
-	files[nf++] = (struct pki_out_file){ "fullchain.pem", full.data, full.len, 0644 };
-	if (write_out(w, w->m.gen_dir, files, nf, err) == -1)
-		goto out;
-	path = xstrprintf("%s/cert.pem", w->m.gen_dir);
-	wiz_set_field(w, PF_SERVER_CERT, path);
-	free(path);
+	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
 	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
-	if (chain.len > 0) {
-		path = xstrprintf("%s/chain.pem", w->m.gen_dir);
-		wiz_set_field(w, PF_CA_CERT, path);
-		free(path);
-	}
-	if (b.incomplete)
-		wiz_set_status(w, _("Imported, but the chain is incomplete: the issuer %s is "
-		    "missing; ask the CA for its intermediate certificate"),
-		    b.missing ? b.missing : "?");
+	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
 	rc = 0;
 out:
-	buf_free(&leaf);
-	buf_free(&chain);
-	buf_free(&full);
+	certmake_free(&m);
 	pki_bundle_free(&b);
 	certlist_free(&pool);
 	certlist_free(&roots);
