@@ -73,39 +73,37 @@ is_file(const char *p)
 	return p != NULL && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The emitter's options (emit_options_init: stamped with the time of writing, as the CLI's,
+ * never the --at time, which only judges certificates); free with emit_options_free. */
 static void
-emit_opts(const struct wizard *w, struct emit_options *eo, const char *snippets)
+emit_opts(const struct wizard *w, struct emit_options *eo)
 {
-	memset(eo, 0, sizeof(*eo));
+	emit_options_init(eo, time(NULL));
 	eo->group_readable_key = w->m.group_readable;
 	eo->smtps = w->m.smtps;
-	eo->version = PACKAGE_VERSION;
-	eo->now = w->m.plan.now;
-	eo->snippets_dir = snippets;
 }
 
+/* The request for apply_run: the core's defaults (apply_request_init), this wizard's files. */
 static void
 wiz_apply_request(struct wizard *w, struct apply_request *rq, const struct emit_options *eo)
 {
-	memset(rq, 0, sizeof(*rq));
-	rq->plan = &w->m.plan;
-	rq->emit = eo;
-	rq->mc_path = w->env.mc_path;
+	apply_request_init(rq, &w->m.plan, eo, w->env.sm.found ? &w->env.sm : NULL,
+	    w->env.mc_path);
 	rq->cf_path = w->env.cf_path;
 	rq->cf_m4_dir = w->env.cf_dir;
-	rq->m4_path = M4_PATH;
-	rq->sendmail_timeout_ms = APPLY_SENDMAIL_TIMEOUT_MS;
 	rq->sandbox_hostname = w->env.demo ? DEMO_HOSTNAME : NULL;
-	rq->now = time(NULL);
 }
 
 char *
 engine_command_line(const struct wizard *w)
 {
 	struct emit_options eo;
+	char *r;
 
-	emit_opts(w, &eo, NULL);
-	return emit_command_line(&w->m.plan, &eo, "apply", w->env.mc_path);
+	emit_opts(w, &eo);
+	r = emit_command_line(&w->m.plan, &eo, "apply", w->env.mc_path);
+	emit_options_free(&eo);
+	return r;
 }
 
 void
@@ -116,7 +114,7 @@ engine_preview(struct wizard *w)
 	struct emit_result er;
 	struct apply_request rq;
 	struct apply_result res;
-	char *snip, *cmd, *err = NULL;
+	char *cmd, *err = NULL;
 
 	if (ap->preview_valid)
 		return;
@@ -124,8 +122,7 @@ engine_preview(struct wizard *w)
 	xfree(ap->mc_diff);
 	xfree(ap->cf_diff);
 	xfree(ap->preview_err);
-	snip = emit_snippets_dir();
-	emit_opts(w, &eo, snip);
+	emit_opts(w, &eo);
 	cmd = engine_command_line(w);
 	eo.command = cmd;
 	memset(&er, 0, sizeof(er));
@@ -135,6 +132,7 @@ engine_preview(struct wizard *w)
 		ap->fragment = xstrdup(er.fragment);
 		/* a dry run: the diffs, with m4 but without sendmail -bC (fast) */
 		wiz_apply_request(w, &rq, &eo);
+		rq.sm = NULL;
 		rq.dry_run = true;
 		rq.force = true;
 		rq.no_prove = true;	/* the proof runs when the admin applies */
@@ -147,7 +145,7 @@ engine_preview(struct wizard *w)
 		apply_result_free(&res);
 	}
 	emit_result_free(&er);
-	free(snip);
+	emit_options_free(&eo);
 	free(cmd);
 	ap->preview_valid = true;
 }
@@ -254,16 +252,15 @@ engine_apply(struct wizard *w)
 	struct emit_options eo;
 	struct apply_request rq;
 	struct apply_result res;
-	char *snip = emit_snippets_dir(), *cmd = wiz_command_line(w);
+	char *cmd = wiz_command_line(w);
 	int r, i;
 
 	ap_reset(ap);
 	ap->ran = true;
 	ap->n_steps = APPLY_STEP_COUNT < WIZ_MAX_STEPS ? APPLY_STEP_COUNT : WIZ_MAX_STEPS;
-	emit_opts(w, &eo, snip);
+	emit_opts(w, &eo);
 	eo.command = cmd;
 	wiz_apply_request(w, &rq, &eo);
-	rq.sm = w->env.sm.found ? &w->env.sm : NULL;
 	rq.force = w->m.override;
 	rq.restart = ap->restart && engine_can_restart(w);
 	rq.progress = on_progress;
@@ -315,7 +312,7 @@ engine_apply(struct wizard *w)
 	}
 	ap->preview_valid = false;
 	apply_result_free(&res);
-	free(snip);
+	emit_options_free(&eo);
 	free(cmd);
 	if (ap->changed)
 		reload_current(w);
