@@ -11,7 +11,7 @@ smtls_SOURCES += \
 
 MAN_PARTS += doc/cmd-wizard.8
 
-TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-stale.test tests/ui-m4-words.test tests/ui-nav.test tests/ui-repair.test tests/ui-text.test tests/ui-de.test tests/ui-certs.test tests/ui-certs-agree.test tests/ui-apply-request.test \
+TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-stale.test tests/ui-m4-words.test tests/ui-nav.test tests/ui-repair.test tests/ui-text.test tests/ui-de.test tests/ui-certs.test tests/ui-certs-agree.test tests/ui-apply-request.test tests/ui-options-agree.test \
 	tests/ui-ownca.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh

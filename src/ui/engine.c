@@ -535,6 +535,8 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 	w->m.plan.no_client_cert = !w->m.client_cert;
 	w->m.group_readable = plan_get(&w->m.plan, PF_DONT_BLAME) != NULL &&
 	    strstr(plan_get(&w->m.plan, PF_DONT_BLAME), "GroupReadableKeyFile") != NULL;
+	/* the oldest TLS version in force, as the emitter writes it */
+	w->m.min_tls = emit_min_tls_version(plan_get(&w->m.plan, PF_SERVER_SSL_OPTIONS)) != NULL;
 	w->m.gen_names = e->hostname ? xstrdup(e->hostname) : NULL;
 	/* new files go beside the sendmail.mc (/etc/mail/tls for /etc/mail/sendmail.mc) */
 	{

@@ -5,12 +5,11 @@
 #include <stdlib.h>
 
 #include "smtls/cert.h"
+#include "smtls/emit.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
 
 enum { OPT_CLIENT = 1, OPT_ASK, OPT_MIN_TLS, OPT_LOG_KEEP, OPT_LOG_9, OPT_LOG_14, OPT_465 };
-
-#define MIN_TLS12 "+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 +SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1"
 
 /* Whether the server certificate may be used as a client certificate (EKU). */
 static int
@@ -88,8 +87,10 @@ options_activate(struct wizard *w, struct wiz_item *it)
 		break;
 	case OPT_MIN_TLS:
 		w->m.min_tls = !w->m.min_tls;
-		wiz_set_field(w, PF_SERVER_SSL_OPTIONS, w->m.min_tls ? MIN_TLS12 : NULL);
-		wiz_set_field(w, PF_CLIENT_SSL_OPTIONS, w->m.min_tls ? MIN_TLS12 : NULL);
+		wiz_set_field(w, PF_SERVER_SSL_OPTIONS, w->m.min_tls ?
+		    emit_min_tls_options("1.2") : NULL);
+		wiz_set_field(w, PF_CLIENT_SSL_OPTIONS, w->m.min_tls ?
+		    emit_min_tls_options("1.2") : NULL);
 		break;
 	case OPT_465:
 		w->m.smtps = !w->m.smtps;
