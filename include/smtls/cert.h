@@ -80,6 +80,12 @@ enum cert_validity {
 time_t cert_expiry_window(const struct cert *c);
 enum cert_validity cert_validity_at(const struct cert *c, time_t now);
 
+/* Whether c may be our client certificate: no extended key usage, or one with clientAuth (or
+ * anyExtendedKeyUsage); peers that verify client certificates refuse any other. */
+bool cert_client_auth_ok(const struct cert *c);
+/* The same for the first certificate of the file path: 1 yes, 0 no, -1 it cannot be read. */
+int cert_file_client_auth(const char *path);
+
 /* Loads every certificate of a PEM file (or detects DER). err names the file. */
 enum load_status cert_load_file(const char *path, struct certlist *out, char **err);
 /* Parses PEM or DER certificates from memory. Returns the number found. */

@@ -525,6 +525,26 @@ cert_validity_at(const struct cert *c, time_t now)
 }
 
 bool
+cert_client_auth_ok(const struct cert *c)
+{
+	return !c->has_eku || (c->eku & (EKU_CLIENT_AUTH | EKU_ANY)) != 0;
+}
+
+int
+cert_file_client_auth(const char *path)
+{
+	struct certlist cl = { 0 };
+	char *err = NULL;
+	int r = -1;
+
+	if (path != NULL && cert_load_file(path, &cl, &err) == LOAD_OK && cl.n > 0)
+		r = cert_client_auth_ok(&cl.v[0]);
+	certlist_free(&cl);
+	free(err);
+	return r;
+}
+
+bool
 key_matches_cert(const struct key *k, const struct cert *c)
 {
 	EVP_PKEY *pub;

@@ -104,7 +104,7 @@ check_client_eku(struct check_ctx *c, const char *path, const struct cert *leaf)
 {
 	struct finding *f;
 
-	if (!leaf->has_eku || (leaf->eku & (EKU_CLIENT_AUTH | EKU_ANY)))
+	if (cert_client_auth_ok(leaf))
 		return;
 	f = findings_add(c->out, "cert.no-client-auth", SEV_WARNING, path,
 	    is_lets_encrypt(leaf) ?

@@ -169,7 +169,7 @@ judge_chain_and_key(struct lineage *l)
 	if (l->chain.n > 0 && strcmp(l->leaf.issuer, l->chain.v[0].subject) != 0)
 		findings_add(&l->findings, "chain.incomplete", SEV_ERROR, l->chain_file,
 		    _("chain.pem does not start with the issuer of cert.pem (%s)"), l->leaf.issuer);
-	if (l->leaf.has_eku && !(l->leaf.eku & (EKU_CLIENT_AUTH | EKU_ANY)))
+	if (!cert_client_auth_ok(&l->leaf))
 		findings_add(&l->findings, "cert.no-client-auth", SEV_INFO, l->cert_file,
 		    _("no clientAuth in the extended key usage (Let's Encrypt's default since "
 		    "2026-02-11): fine as confSERVER_CERT; as confCLIENT_CERT peers that check it "

@@ -11,27 +11,12 @@
 
 enum { OPT_CLIENT = 1, OPT_ASK, OPT_MIN_TLS, OPT_LOG_KEEP, OPT_LOG_9, OPT_LOG_14, OPT_465 };
 
-/* Whether the server certificate may be used as a client certificate (EKU). */
-static int
-cert_client_ok(const struct wizard *w)
-{
-	struct certlist cl = { 0 };
-	char *err = NULL;
-	int r = -1;
-
-	if (cert_load_file(plan_get(&w->m.plan, PF_SERVER_CERT) ?
-	    plan_get(&w->m.plan, PF_SERVER_CERT) : "", &cl, &err) == LOAD_OK && cl.n > 0)
-		r = !cl.v[0].has_eku || (cl.v[0].eku & (EKU_CLIENT_AUTH | EKU_ANY)) != 0;
-	certlist_free(&cl);
-	free(err);
-	return r;
-}
-
 static void
 options_build(struct wizard *w)
 {
 	struct wiz_item *it;
-	int client_ok = cert_client_ok(w);
+	/* the core's judgement, as check's cert.no-client-auth */
+	int client_ok = cert_file_client_auth(plan_get(&w->m.plan, PF_SERVER_CERT));
 
 	it = wiz_item_add(w, WI_TOGGLE, OPT_CLIENT, 1, 'c',
 	    _("Send our certificate when delivering"));
