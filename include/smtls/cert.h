@@ -78,7 +78,9 @@ enum cert_validity {
 #define CERT_EXPIRY_WARN	(14 * 86400)
 /* The window before notAfter in which c counts as expiring. */
 time_t cert_expiry_window(const struct cert *c);
-enum cert_validity cert_validity_at(const struct cert *c, time_t now);
+/* How c stands at the moment at, and (days not NULL) the whole days left until notAfter
+ * (negative after it): the one judgement of check, probe, lineages, the CA and the wizard. */
+enum cert_validity cert_expiry_state(const struct cert *c, time_t at, long long *days);
 
 /* Whether c may be our client certificate: no extended key usage, or one with clientAuth (or
  * anyExtendedKeyUsage); peers that verify client certificates refuse any other. */

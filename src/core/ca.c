@@ -78,7 +78,7 @@ ca_load(const char *dir, time_t now, struct cert *ca, struct key *key, char **er
 		    path);
 		goto out;
 	}
-	if (cert_validity_at(&l.v[0], now) == CERT_EXPIRED) {
+	if (cert_expiry_state(&l.v[0], now, NULL) == CERT_EXPIRED) {
 		err_set(err, _("%s: the CA certificate has expired; make a new CA"), path);
 		goto out;
 	}

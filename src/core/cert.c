@@ -513,13 +513,15 @@ cert_expiry_window(const struct cert *c)
 }
 
 enum cert_validity
-cert_validity_at(const struct cert *c, time_t now)
+cert_expiry_state(const struct cert *c, time_t at, long long *days)
 {
-	if (now > c->not_after)
+	if (days != NULL)
+		*days = (long long)((c->not_after - at) / 86400);
+	if (at > c->not_after)
 		return CERT_EXPIRED;
-	if (now < c->not_before)
+	if (at < c->not_before)
 		return CERT_NOT_YET_VALID;
-	if (c->not_after - now < cert_expiry_window(c))
+	if (c->not_after - at < cert_expiry_window(c))
 		return CERT_EXPIRING;
 	return CERT_VALID;
 }

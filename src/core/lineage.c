@@ -131,7 +131,7 @@ static void
 judge_times(struct lineage *l, time_t now)
 {
 	char when[32];
-	enum cert_validity v = cert_validity_at(&l->leaf, now);
+	enum cert_validity v = cert_expiry_state(&l->leaf, now, NULL);
 	size_t i;
 
 	time_format_iso(l->leaf.not_after, when, sizeof(when));
@@ -150,7 +150,7 @@ judge_times(struct lineage *l, time_t now)
 	for (i = 0; i < l->chain.n; i++) {
 		const struct cert *c = &l->chain.v[i];
 
-		if (cert_validity_at(c, now) != CERT_EXPIRED)
+		if (cert_expiry_state(c, now, NULL) != CERT_EXPIRED)
 			continue;
 		time_format_iso(c->not_after, when, sizeof(when));
 		finding_set_fix(findings_add(&l->findings, "chain.expired-ca", SEV_ERROR,

@@ -36,6 +36,13 @@
 
 static void load_current(struct wizard *w);
 
+/* Whether c has expired at now, as the check engine judges it. */
+static bool
+expired(const struct cert *c, time_t now)
+{
+	return cert_expiry_state(c, now, NULL) == CERT_EXPIRED;
+}
+
 /* After apply or undo rewrote the mc and cf: what is in force now, and its findings. */
 static void
 reload_current(struct wizard *w)
@@ -413,7 +420,7 @@ load_lineages(struct wizard *w, time_t now)
 		if (l->usable) {
 			time_format_iso(s->leaf.not_after, day, sizeof(day));
 			day[10] = '\0';
-			buf_printf(&b, _("%s %s, %s %d"), now > s->leaf.not_after ? _("expired") :
+			buf_printf(&b, _("%s %s, %s %d"), expired(&s->leaf, now) ? _("expired") :
 			    _("expires"), day, s->leaf.key_type, s->leaf.key_bits);
 			if (s->via != NULL)
 				buf_printf(&b, _(", chain %s"), s->via);
@@ -607,12 +614,12 @@ engine_describe_file(const char *path, time_t now)
 		if (cl.n == 1)
 			r = xstrprintf(_("1 certificate: %s%s, %s %s, %s %d"),
 			    c->subject_cn ? c->subject_cn : c->subject, c->is_ca ? _(" (CA)") : "",
-			    now > c->not_after ? _("expired") : _("expires"), day, c->key_type,
+			    expired(c, now) ? _("expired") : _("expires"), day, c->key_type,
 			    c->key_bits);
 		else
 			r = xstrprintf(_("%zu certificates, first: %s%s, %s %s"), cl.n,
 			    c->subject_cn ? c->subject_cn : c->subject, c->is_ca ? _(" (CA)") : "",
-			    now > c->not_after ? _("expired") : _("expires"), day);
+			    expired(c, now) ? _("expired") : _("expires"), day);
 		certlist_free(&cl);
 		free(err);
 		return r;
@@ -1012,7 +1019,7 @@ engine_chain_map(const struct wizard *w)
 		day[10] = '\0';
 		buf_printf(&b, "%*s%s[%zu] %s  %s %s%s\n", (int)(i * 3), "", i ? "`- " : "  ", i,
 		    c->subject_cn ? c->subject_cn : c->subject,
-		    p->now > c->not_after ? _("EXPIRED") : _("until"), day,
+		    expired(c, p->now) ? _("EXPIRED") : _("until"), day,
 		    c->self_signed ? _("  (root)") : "");
 	}
 	if (presented.n > 0 && !presented.v[presented.n - 1].self_signed)
