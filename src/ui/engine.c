@@ -1,5 +1,5 @@
 /* engine.c: the wizard's adapter to the core engines: what is on this machine, what a file
- * holds, and which engines (emit, apply, certificate generation) this build has. No curses. */
+ * holds, emit and apply, the certificate engine, rehash, the hook, the explainer. No curses. */
 #include "config.h"
 
 #include <dirent.h>
@@ -12,27 +12,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "smtls/apply.h"
+#include "smtls/ca.h"
 #include "smtls/cert.h"
+#include "smtls/certmake.h"
 #include "smtls/cf.h"
 #include "smtls/chain.h"
 #include "smtls/check.h"
 #include "smtls/demo.h"
+#include "smtls/emit.h"
+#include "smtls/explain.h"
 #include "smtls/fileio.h"
+#include "smtls/hook.h"
 #include "smtls/i18n.h"
 #include "smtls/lineage.h"
 #include "smtls/m4.h"
+#include "smtls/mc.h"
 #include "smtls/pki.h"
+#include "smtls/rehash.h"
 #include "wizard.h"
 #include "../cli/prove-print.h"
-
-/* The emit and apply engines. */
-#include "smtls/apply.h"
-#include "smtls/emit.h"
-
-/* The mc loader of the check engine. */
-#include "smtls/mc.h"
-
-#define MC_MAX	(4u * 1024 * 1024)
 
 static void load_current(struct wizard *w);
 
@@ -684,15 +683,11 @@ engine_cleanup(struct wizard *w)
 }
 
 /*
- * The certificate engine (pki.h, ca.h, hook.h): a self-signed certificate, a private CA and
- * the certificates it issues, a key and CSR, the import of what a commercial CA sent, the
- * certbot deploy hook. Each writes new files only
- * (all or nothing, keys 0600 from the first byte) after the admin confirmed.
+ * The certificate engine (certmake.h, ca.h, hook.h): a self-signed certificate, a private CA
+ * and the certificates it issues, a key and CSR, the import of what a commercial CA sent, the
+ * certbot deploy hook. Each writes new files only (all or nothing, keys 0600 from the first
+ * byte) after the admin confirmed.
  */
-#include "smtls/ca.h"
-#include "smtls/certmake.h"
-#include "smtls/hook.h"
-#include "smtls/rehash.h"
 
 /* The key type chosen on the details screen (gen_key: 1 RSA 3072, 0 EC P-256). */
 static int
@@ -959,8 +954,6 @@ engine_hook_install(struct wizard *w, char **path, char **err)
 }
 
 /* The log explainer (explain.h): one sendmail STARTTLS log line in plain words. */
-#include "smtls/explain.h"
-
 char *
 engine_explain(const char *line)
 {
