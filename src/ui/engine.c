@@ -31,7 +31,7 @@
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
 #include "wizard.h"
-#include "../cli/prove-print.h"
+#include "../common/prove-text.h"
 
 static void load_current(struct wizard *w);
 
@@ -211,7 +211,7 @@ on_prove_progress(const struct prove_result *r, enum prove_step_id step, void *a
 		w->progress(w);
 }
 
-/* What the proof saw, as `smtls prove' prints it (src/cli/prove-print.c). */
+/* What the proof saw, as `smtls prove' prints it (src/common/prove-text.c). */
 static char *
 prove_observations(const struct prove_result *r)
 {
