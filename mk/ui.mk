@@ -4,6 +4,7 @@ libsmtls_a_SOURCES += include/smtls/demo.h src/core/demo.c
 smtls_SOURCES += \
 	src/cli/cmd-wizard.c \
 	src/ui/wizard.h src/ui/ui.h src/ui/model.c src/ui/engine.c \
+	src/ui/engine-apply.c src/ui/engine-certs.c src/ui/engine-explain.c \
 	src/ui/curses.c src/ui/filechooser.c src/ui/lineedit.c src/ui/text.c \
 	src/ui/screen-start.c src/ui/screen-source.c src/ui/screen-details.c \
 	src/ui/screen-store.c src/ui/screen-key.c src/ui/screen-options.c \
