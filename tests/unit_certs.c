@@ -314,16 +314,26 @@ test_validity(void)
 	struct cert c = { .not_before = t0, .not_after = t0 + 90 * day };
 	struct cert week = { .not_before = t0, .not_after = t0 + 6 * day };
 
-	ok(cert_validity_at(&c, t0 - 1) == CERT_NOT_YET_VALID, "a second before notBefore: not yet valid");
-	ok(cert_validity_at(&c, t0) == CERT_VALID, "at notBefore: valid (as OpenSSL)");
-	ok(cert_validity_at(&c, t0 + 76 * day - 1) == CERT_VALID, "14 days and a second left: valid");
-	ok(cert_validity_at(&c, t0 + 76 * day + 1) == CERT_EXPIRING, "under 14 days left: expiring");
-	ok(cert_validity_at(&c, t0 + 90 * day) == CERT_EXPIRING, "at notAfter: still valid (as OpenSSL)");
-	ok(cert_validity_at(&c, t0 + 90 * day + 1) == CERT_EXPIRED, "a second after notAfter: expired");
+	ok(cert_expiry_state(&c, t0 - 1, NULL) == CERT_NOT_YET_VALID, "a second before notBefore: not yet valid");
+	ok(cert_expiry_state(&c, t0, NULL) == CERT_VALID, "at notBefore: valid (as OpenSSL)");
+	ok(cert_expiry_state(&c, t0 + 76 * day - 1, NULL) == CERT_VALID, "14 days and a second left: valid");
+	ok(cert_expiry_state(&c, t0 + 76 * day + 1, NULL) == CERT_EXPIRING, "under 14 days left: expiring");
+	ok(cert_expiry_state(&c, t0 + 90 * day, NULL) == CERT_EXPIRING, "at notAfter: still valid (as OpenSSL)");
+	ok(cert_expiry_state(&c, t0 + 90 * day + 1, NULL) == CERT_EXPIRED, "a second after notAfter: expired");
 	ok(cert_expiry_window(&week) == 2 * day, "a 6-day certificate warns in its last third");
-	ok(cert_validity_at(&week, t0 + 3 * day) == CERT_VALID &&
-	    cert_validity_at(&week, t0 + 4 * day + 1) == CERT_EXPIRING,
+	ok(cert_expiry_state(&week, t0 + 3 * day, NULL) == CERT_VALID &&
+	    cert_expiry_state(&week, t0 + 4 * day + 1, NULL) == CERT_EXPIRING,
 	    "a 6-day certificate: expiring at 2 days");
+	{
+		long long d = 0;
+
+		ok(cert_expiry_state(&c, t0 + 80 * day - 1, &d) == CERT_EXPIRING && d == 10,
+		    "10 days and a second left: expiring, 10 whole days");
+		ok(cert_expiry_state(&c, t0 + 90 * day + 1, &d) == CERT_EXPIRED && d == 0,
+		    "a second after notAfter: no whole day left");
+		ok(cert_expiry_state(&c, t0 + 93 * day, &d) == CERT_EXPIRED && d == -3,
+		    "three days after notAfter: -3");
+	}
 }
 
 static void

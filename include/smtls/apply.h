@@ -111,7 +111,8 @@ struct apply_result {
 
 #define APPLY_SENDMAIL_TIMEOUT_MS	20000
 
-/* Fills rq with the defaults: the m4 found at build time, -bC under 20 s, no hook, no flag. */
+/* Fills rq with the defaults, for `smtls apply' and the wizard alike: the m4 of SMTLS_M4, else
+ * the one found at build time; -bC under 20 s; no hook, no flag. */
 void apply_request_init(struct apply_request *rq, const struct tls_plan *plan,
     const struct emit_options *eo, const struct sendmail_info *sm, const char *mc_path);
 

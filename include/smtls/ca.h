@@ -26,6 +26,9 @@ struct ca_new {
 	struct pki_out_file	 files[2];
 };
 
+/* The subject and validity of a new CA: named name (1 to 64 characters), no host names. */
+void ca_params(struct pki_cert_params *p, const char *name, time_t not_before, int days);
+
 /*
  * Makes a CA key of spec and its self-signed certificate from p (the profile is set to
  * PKI_PROFILE_CA here; p->common_name is the CA's name). Free with ca_new_free().

@@ -78,7 +78,15 @@ enum cert_validity {
 #define CERT_EXPIRY_WARN	(14 * 86400)
 /* The window before notAfter in which c counts as expiring. */
 time_t cert_expiry_window(const struct cert *c);
-enum cert_validity cert_validity_at(const struct cert *c, time_t now);
+/* How c stands at the moment at, and (days not NULL) the whole days left until notAfter
+ * (negative after it): the one judgement of check, probe, lineages, the CA and the wizard. */
+enum cert_validity cert_expiry_state(const struct cert *c, time_t at, long long *days);
+
+/* Whether c may be our client certificate: no extended key usage, or one with clientAuth (or
+ * anyExtendedKeyUsage); peers that verify client certificates refuse any other. */
+bool cert_client_auth_ok(const struct cert *c);
+/* The same for the first certificate of the file path: 1 yes, 0 no, -1 it cannot be read. */
+int cert_file_client_auth(const char *path);
 
 /* Loads every certificate of a PEM file (or detects DER). err names the file. */
 enum load_status cert_load_file(const char *path, struct certlist *out, char **err);

@@ -65,6 +65,9 @@ int emit_check_value(const struct tls_option *o, const char *value, char **why);
 
 /* The ServerSSLOptions/ClientSSLOptions value for a minimum TLS version ("1.2", "1.3"), or NULL. */
 const char *emit_min_tls_options(const char *version);
+/* The minimum TLS version ("1.2", "1.3") a ServerSSLOptions/ClientSSLOptions value says, when it
+ * is exactly what emit_min_tls_options() makes; else NULL. */
+const char *emit_min_tls_version(const char *options);
 
 /*
  * Builds the fragment for every set field of the plan (plus the emit options). Refuses a

@@ -35,7 +35,6 @@ struct finding_def {
 
 extern const struct finding_def finding_defs[];
 extern const size_t finding_defs_count;
-const struct finding_def *finding_def_find(const char *id);
 
 /* Adds a finding; message is a printf format. Returns it so a fix can be set. */
 struct finding *findings_add(struct findings *fs, const char *id, enum severity sev,

@@ -39,7 +39,5 @@ char *statcache_get(const char *kind, const char *path, const char *extra,
  */
 void statcache_put(const char *kind, const char *path, const char *extra,
     const struct file_key *k, const char *blob, size_t len);
-/* Forgets what this process stored (the cache directory stays). */
-void statcache_clear(void);
 
 #endif

@@ -6,12 +6,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "certs-cli.h"
 #include "cli.h"
+#include "smtls/ca.h"
 #include "smtls/emit.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
@@ -120,8 +120,9 @@ certs_option(struct certs_opts *o, int opt, const char *arg)
 
 int
 certs_opts_finish(struct certs_opts *o, const char *cmd, bool need_hostname,
-    struct certs_names *names, struct pki_cert_params *p)
+    struct certmake_names *names, struct pki_cert_params *p)
 {
+	char *err = NULL;
 	size_t i;
 
 	if (o->out == NULL || (need_hostname && o->hostname == NULL)) {
@@ -133,55 +134,37 @@ certs_opts_finish(struct certs_opts *o, const char *cmd, bool need_hostname,
 		return -1;
 	for (i = 0; i < o->sans.n; i++)
 		(void)certs_names_add(names, "--san", o->sans.v[i]);
-	memset(p, 0, sizeof(*p));
-	p->profile = PKI_PROFILE_SERVER;
-	p->common_name = o->hostname && strlen(o->hostname) <= 64 ? o->hostname : NULL;
+	if (!need_hostname)
+		ca_params(p, CA_DEFAULT_NAME, time(NULL), o->days);
+	else if (certmake_params(p, names, time(NULL), o->days, &err) == -1) {
+		cli_error("%s: %s", cmd, err);
+		free(err);
+		return -1;
+	}
 	p->organization = o->org;
 	p->country = o->country;
 	p->state = o->state;
 	p->locality = o->locality;
-	p->names = (const char *const *)names->v;
-	p->n_names = names->n;
-	p->not_before = time(NULL);
-	p->days = o->days;
 	return 0;
 }
 
 void
 certs_opts_free(struct certs_opts *o)
 {
-	certs_names_free(&o->sans);
+	certmake_names_free(&o->sans);
 }
 
 int
-certs_names_add(struct certs_names *ns, const char *flag, const char *name)
+certs_names_add(struct certmake_names *ns, const char *flag, const char *name)
 {
 	char *err = NULL;
-	size_t i;
 
-	if (!pki_name_valid(name, &err)) {
+	if (certmake_names_add(ns, name, &err) == -1) {
 		cli_error("%s: %s", flag, err);
 		free(err);
 		return -1;
 	}
-	for (i = 0; i < ns->n; i++)
-		if (strcasecmp(ns->v[i], name) == 0)
-			return 0;
-	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
-	ns->v[ns->n++] = xstrdup(name);
 	return 0;
-}
-
-void
-certs_names_free(struct certs_names *ns)
-{
-	size_t i;
-
-	for (i = 0; i < ns->n; i++)
-		free(ns->v[i]);
-	free(ns->v);
-	ns->v = NULL;
-	ns->n = 0;
 }
 
 int
@@ -189,14 +172,10 @@ certs_write_out(const char *dir, mode_t dir_mode, const struct pki_out_file *fil
     bool force)
 {
 	char *err = NULL;
-	bool created = false;
 
-	if (pki_outdir_prepare(dir, dir_mode, &created, &err) == -1 ||
-	    pki_write_files(dir, files, n, force, &err) == -1) {
+	if (certmake_write(dir, dir_mode, files, n, force, &err) == -1) {
 		cli_error("%s", err);
 		free(err);
-		if (created)
-			(void)rmdir(dir);
 		return -1;
 	}
 	return 0;
@@ -204,41 +183,16 @@ certs_write_out(const char *dir, mode_t dir_mode, const struct pki_out_file *fil
 
 int
 certs_make_and_write(const struct certs_opts *o, const struct pki_cert_params *p,
-    const struct cert *issuer, const struct key *issuer_key,
-    const struct pki_out_file *extra, size_t n_extra, struct cert *out_cert)
+    const struct cert *issuer, const struct key *issuer_key, struct certmake *m)
 {
-	struct pki_out_file files[8];
-	struct key key = { 0 };
-	struct buf certpem = { 0 };
-	char *err = NULL, *keypem = NULL;
-	size_t keylen = 0, i;
-	int rc = -1;
+	char *err = NULL;
 
-	memset(out_cert, 0, sizeof(*out_cert));
-	if (n_extra > 6)
-		return -1;
-	if (pki_key_generate(&o->spec, &key, &err) == -1 ||
-	    pki_cert_issue(p, &key, issuer, issuer_key, out_cert, &err) == -1) {
+	if (certmake_leaf(m, &o->spec, p, issuer, issuer_key, &err) == -1) {
 		cli_error("%s", err);
-		goto out;
+		free(err);
+		return -1;
 	}
-	keypem = pki_key_pem(&key, &keylen);
-	if (keypem == NULL) {
-		cli_error(_("cannot encode the private key"));
-		goto out;
-	}
-	pki_cert_pem(&certpem, out_cert);
-	files[0] = (struct pki_out_file){ "cert.pem", certpem.data, certpem.len, 0644 };
-	files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
-	for (i = 0; i < n_extra; i++)
-		files[2 + i] = extra[i];
-	rc = certs_write_out(o->out, 0755, files, 2 + n_extra, o->force);
-out:
-	free(err);
-	pki_free_secret(keypem, keylen);
-	buf_free(&certpem);
-	key_clear(&key);
-	return rc;
+	return certs_write_out(o->out, CERTMAKE_DIR_MODE, m->files, m->n_files, o->force);
 }
 
 char *
@@ -261,7 +215,7 @@ certs_key_text(const struct cert *c, char *buf, size_t size)
 }
 
 void
-certs_print_names(const struct certs_names *names)
+certs_print_names(const struct certmake_names *names)
 {
 	size_t i;
 

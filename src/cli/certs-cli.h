@@ -7,14 +7,9 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "smtls/certmake.h"
 #include "smtls/pki.h"
 #include "smtls/plan.h"
-
-/* The names a certificate is for: --hostname first, then each --san, without repeats. */
-struct certs_names {
-	char	**v;
-	size_t	  n;
-};
 
 /* The options the certificate commands share. */
 struct certs_opts {
@@ -24,7 +19,7 @@ struct certs_opts {
 	const char		*country;
 	const char		*state;
 	const char		*locality;
-	struct certs_names	 sans;
+	struct certmake_names	 sans;
 	struct pki_key_spec	 spec;
 	int			 days;
 	bool			 force;
@@ -46,15 +41,15 @@ void certs_opts_init(struct certs_opts *o, int default_days);
 int certs_option(struct certs_opts *o, int opt, const char *arg);
 /*
  * After parsing: checks the required options (--out always, --hostname when need_hostname),
- * and fills names and the subject fields of p. -1 with a message (bad usage).
+ * and fills names (--hostname first, then each --san) and p: an MTA's certificate for names
+ * (certmake_params), or without need_hostname a CA (ca_params). -1 with a message (bad usage).
  */
 int certs_opts_finish(struct certs_opts *o, const char *cmd, bool need_hostname,
-    struct certs_names *names, struct pki_cert_params *p);
+    struct certmake_names *names, struct pki_cert_params *p);
 void certs_opts_free(struct certs_opts *o);
 
 /* Adds a name given with flag (for the message); -1 with a message when it is not a host name. */
-int certs_names_add(struct certs_names *ns, const char *flag, const char *name);
-void certs_names_free(struct certs_names *ns);
+int certs_names_add(struct certmake_names *ns, const char *flag, const char *name);
 
 /*
  * Writes files into dir all or nothing: creates dir when missing (mode dir_mode) and
@@ -65,19 +60,18 @@ int certs_write_out(const char *dir, mode_t dir_mode, const struct pki_out_file 
 
 /*
  * Makes a new key and a certificate for it from p (signed by issuer/issuer_key, or
- * self-signed when they are NULL) and writes cert.pem, privkey.pem (0600) and the extra
- * files into o->out. Fills *out_cert. Prints errors; returns 0 or -1.
+ * self-signed when they are NULL; certmake_leaf) and writes its files into o->out. Fills m
+ * (certmake_free). Prints errors; returns 0 or -1.
  */
 int certs_make_and_write(const struct certs_opts *o, const struct pki_cert_params *p,
-    const struct cert *issuer, const struct key *issuer_key,
-    const struct pki_out_file *extra, size_t n_extra, struct cert *out_cert);
+    const struct cert *issuer, const struct key *issuer_key, struct certmake *m);
 
 /* The absolute path of dir for the instructions printed (caller frees). */
 char *certs_abs_dir(const char *dir);
 /* "EC P-256", "RSA 3072": the key of a certificate, for people. */
 void certs_key_text(const struct cert *c, char *buf, size_t size);
 /* Prints "Names: a, b, c". */
-void certs_print_names(const struct certs_names *names);
+void certs_print_names(const struct certmake_names *names);
 
 /* sendmail's CACertPath in the printed sendmail.mc lines: the system's hashed roots. */
 #define CERTS_CA_PATH	"/etc/ssl/certs"

@@ -363,8 +363,6 @@ apply_cmd_run(int argc, char **argv)
 	rq.restart = restart;
 	rq.cf_path = s.plan.cf_path;
 	rq.cf_m4_dir = s.cf_m4;
-	if (getenv("SMTLS_M4") != NULL)
-		rq.m4_path = getenv("SMTLS_M4");
 	rq.no_prove = no_prove;
 	rq.no_diff = !s.json;	/* printed only by --dry-run (which makes them) and --json */
 	rq.progress = apply_progress;

@@ -49,7 +49,7 @@ static int
 ca_new_run(int argc, char **argv)
 {
 	struct certs_opts o;
-	struct certs_names names = { 0 };
+	struct certmake_names names = { 0 };
 	struct pki_cert_params p;
 	struct ca_new ca;
 	const char *name = CA_DEFAULT_NAME;
@@ -87,7 +87,7 @@ ca_new_run(int argc, char **argv)
 		cli_error("%s", err);
 		goto out;
 	}
-	if (certs_write_out(o.out, 0700, ca.files, 2, o.force) == -1)
+	if (certs_write_out(o.out, CERTMAKE_CA_DIR_MODE, ca.files, 2, o.force) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	time_format_iso(ca.cert.not_after, until, sizeof(until));
@@ -105,7 +105,7 @@ usage:
 out:
 	free(err);
 	ca_new_free(&ca);
-	certs_names_free(&names);
+	certmake_names_free(&names);
 	certs_opts_free(&o);
 	return rc;
 }
@@ -114,12 +114,11 @@ static int
 ca_issue_run(int argc, char **argv)
 {
 	struct certs_opts o;
-	struct certs_names names = { 0 };
+	struct certmake_names names = { 0 };
 	struct pki_cert_params p;
 	struct key cakey = { 0 };
-	struct cert ca = { 0 }, cert = { 0 };
-	struct buf capem = { 0 };
-	struct pki_out_file extra[1];
+	struct cert ca = { 0 };
+	struct certmake m = { 0 };
 	const char *cadir = NULL;
 	char *abs, *err = NULL, until[32], key[64];
 	bool client = false;
@@ -168,23 +167,21 @@ ca_issue_run(int argc, char **argv)
 		    "outlive its CA\n"), PACKAGE, p.days);
 		break;
 	}
-	pki_cert_pem(&capem, &ca);
-	extra[0] = (struct pki_out_file){ CA_CERT_FILE, capem.data, capem.len, 0644 };
 	/* refuse a directory whose name cannot be written into sendmail.mc before writing */
-	certs_plan(&mc, o.out, "cert.pem", "privkey.pem", CA_CERT_FILE, !client, true, o.hostname);
-	if (certs_mc_lines(&mc, false) == -1 ||
-	    certs_make_and_write(&o, &p, &ca, &cakey, extra, 1, &cert) == -1)
+	certs_plan(&mc, o.out, CERTMAKE_CERT, CERTMAKE_KEY, certmake_leaf_cacert(true), !client,
+	    true, o.hostname);
+	if (certs_mc_lines(&mc, false) == -1 || certs_make_and_write(&o, &p, &ca, &cakey, &m) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
-	time_format_iso(cert.not_after, until, sizeof(until));
-	certs_key_text(&cert, key, sizeof(key));
+	time_format_iso(m.cert.not_after, until, sizeof(until));
+	certs_key_text(&m.cert, key, sizeof(key));
 	printf(_("Wrote %s/cert.pem (%s, %s, valid until %s, issued by %s),\n"
 	    "  %s/privkey.pem (mode 0600) and %s/ca.pem.\n"), abs,
 	    client ? _("client only") : _("server and client"), key, until,
 	    ca.subject_cn ? ca.subject_cn : ca.subject, abs, abs);
 	certs_print_names(&names);
 	printf(_("On %s:\n"), o.hostname);
-	certs_plan(&mc, abs, "cert.pem", "privkey.pem", CA_CERT_FILE, !client, true, o.hostname);
+	certs_plan(&mc, abs, CERTMAKE_CERT, CERTMAKE_KEY, m.cacert, !client, true, o.hostname);
 	if (certs_mc_lines(&mc, true) == -1) {
 		free(abs);
 		goto out;
@@ -197,11 +194,10 @@ usage:
 out:
 	plan_free(&mc);
 	free(err);
-	buf_free(&capem);
-	cert_clear(&cert);
+	certmake_free(&m);
 	cert_clear(&ca);
 	key_clear(&cakey);
-	certs_names_free(&names);
+	certmake_names_free(&names);
 	certs_opts_free(&o);
 	return rc;
 }

@@ -26,12 +26,11 @@ csr_run(int argc, char **argv)
 {
 	const char *keypath = NULL;
 	struct certs_opts o;
-	struct certs_names names = { 0 };
+	struct certmake_names names = { 0 };
 	struct pki_cert_params p;
-	struct pki_out_file files[2];
+	struct certmake m = { 0 };
 	struct key key = { 0 };
-	char *err = NULL, *keypem = NULL, *csrpem = NULL, *abs, *keyshown;
-	size_t keylen = 0;
+	char *err = NULL, *abs, *keyshown;
 	int opt, rc = EXIT_USAGE;
 
 	certs_opts_init(&o, 1);
@@ -54,28 +53,16 @@ csr_run(int argc, char **argv)
 	if (certs_opts_finish(&o, "csr", true, &names, &p) == -1)
 		goto usage;
 	rc = EXIT_FINDINGS;
-	if (keypath != NULL) {
-		if (certs_load_key(keypath, &key) == -1)
-			goto out;
-	} else if (pki_key_generate(&o.spec, &key, &err) == -1) {
+	if (keypath != NULL && certs_load_key(keypath, &key) == -1)
+		goto out;
+	if (certmake_csr(&m, &o.spec, keypath ? &key : NULL, &p, &err) == -1) {
 		cli_error("%s", err);
 		goto out;
 	}
-	if (pki_csr_make(&p, &key, &csrpem, &err) == -1) {
-		cli_error("%s", err);
-		goto out;
-	}
-	files[0] = (struct pki_out_file){ "csr.pem", csrpem, strlen(csrpem), 0644 };
-	if (keypath == NULL) {
-		keypem = pki_key_pem(&key, &keylen);
-		files[1] = (struct pki_out_file){ "privkey.pem", keypem, keylen, 0600 };
-		if (keypem == NULL)
-			goto out;
-	}
-	if (certs_write_out(o.out, 0755, files, keypath ? 1 : 2, o.force) == -1)
+	if (certs_write_out(o.out, CERTMAKE_DIR_MODE, m.files, m.n_files, o.force) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
-	fputs(csrpem, stdout);
+	fputs(m.csrpem, stdout);
 	if (keypath == NULL) {
 		printf(_("\nWrote %s/csr.pem (the request above) and %s/privkey.pem (mode 0600; it "
 		    "never\nleaves this machine).\n"), abs, abs);
@@ -101,10 +88,9 @@ usage:
 		rc = cli_usage_error(&cmd_csr_entry);
 out:
 	free(err);
-	free(csrpem);
-	pki_free_secret(keypem, keylen);
+	certmake_free(&m);
 	key_clear(&key);
-	certs_names_free(&names);
+	certmake_names_free(&names);
 	certs_opts_free(&o);
 	return rc;
 }

@@ -12,15 +12,13 @@
 #include "smtls/pki.h"
 #include "smtls/xmalloc.h"
 
-#define IMPORT_SYSTEM_ROOTS	"/etc/ssl/certs/ca-certificates.crt"
-
 enum { IOPT_KEY = COPT_OWN, IOPT_ROOTS };
 
 static const struct cmd_option import_options[] = {
 	{ "key", 0, required_argument, N_("KEY"), IOPT_KEY,
 	  N_("the private key the certificate was requested with") },
 	{ "roots", 0, required_argument, N_("FILE"), IOPT_ROOTS,
-	  /* the default is IMPORT_SYSTEM_ROOTS, written out for xgettext */
+	  /* the default is CERTMAKE_SYSTEM_ROOTS, written out for xgettext */
 	  N_("trusted roots that may end the chain (default: "
 	  "/etc/ssl/certs/ca-certificates.crt)") },
 	CMD_OPTIONS_END
@@ -40,37 +38,13 @@ print_cert_line(const char *what, const struct cert *c)
 }
 
 static int
-import_write(const struct certs_opts *o, const struct pki_bundle *b)
-{
-	struct buf leaf = { 0 }, chain = { 0 }, full = { 0 };
-	struct pki_out_file files[3];
-	size_t i, n = 0;
-	int rc;
-
-	pki_cert_pem(&leaf, &b->leaf);
-	for (i = 0; i < b->chain.n; i++)
-		pki_cert_pem(&chain, &b->chain.v[i]);
-	buf_append(&full, leaf.data, leaf.len);
-	if (chain.len > 0)
-		buf_append(&full, chain.data, chain.len);
-	files[n++] = (struct pki_out_file){ "cert.pem", leaf.data, leaf.len, 0644 };
-	if (chain.len > 0)
-		files[n++] = (struct pki_out_file){ "chain.pem", chain.data, chain.len, 0644 };
-	files[n++] = (struct pki_out_file){ "fullchain.pem", full.data, full.len, 0644 };
-	rc = certs_write_out(o->out, 0755, files, n, o->force);
-	buf_free(&leaf);
-	buf_free(&chain);
-	buf_free(&full);
-	return rc;
-}
-
-static int
 import_run(int argc, char **argv)
 {
 	struct certs_opts o;
 	struct certlist pool = { 0 }, roots = { 0 };
 	struct pki_bundle b = { 0 };
 	struct key key = { 0 };
+	struct certmake m = { 0 };
 	const char *keypath = NULL, *rootspath = NULL;
 	char *err = NULL, *abs, *keyabs = NULL;
 	struct tls_plan mc;
@@ -106,8 +80,8 @@ import_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (rootspath == NULL && access(IMPORT_SYSTEM_ROOTS, R_OK) == 0)
-		rootspath = IMPORT_SYSTEM_ROOTS;
+	if (rootspath == NULL && access(CERTMAKE_SYSTEM_ROOTS, R_OK) == 0)
+		rootspath = CERTMAKE_SYSTEM_ROOTS;
 	if (rootspath != NULL && pki_load_certs(rootspath, &roots, &err) == -1) {
 		cli_error("--roots: %s", err);
 		goto out;
@@ -116,18 +90,15 @@ import_run(int argc, char **argv)
 		cli_error("%s: %s", keypath, err);
 		goto out;
 	}
-	if (b.incomplete) {
-		cli_error(_("an intermediate certificate is missing: nothing links %s to a root.\n"
-		    "  Missing: the certificate of %s\n"
-		    "  Get it from your CA and run this command again with it added."),
-		    b.chain.n ? b.chain.v[b.chain.n - 1].subject : b.leaf.subject, b.missing);
+	if (certmake_import(&m, &b, &err) == -1) {
+		cli_error("%s", err);
 		goto out;
 	}
 	/* refuse a directory whose name cannot be written into sendmail.mc before writing */
 	keyabs = certs_abs_dir(keypath);
-	certs_plan(&mc, o.out, "cert.pem", keyabs, b.chain.n ? "chain.pem" : "cert.pem", true,
-	    false, NULL);
-	if (certs_mc_lines(&mc, false) == -1 || import_write(&o, &b) == -1)
+	certs_plan(&mc, o.out, CERTMAKE_CERT, keyabs, m.cacert, true, false, NULL);
+	if (certs_mc_lines(&mc, false) == -1 ||
+	    certs_write_out(o.out, CERTMAKE_DIR_MODE, m.files, m.n_files, o.force) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	printf(_("Sorted %zu certificate(s):\n"), pool.n);
@@ -145,8 +116,7 @@ import_run(int argc, char **argv)
 		    "there is no chain.pem; CACertFile, which sendmail needs, names cert.pem.\n"));
 	printf(_("Debian's sendmail reads only the first certificate of confSERVER_CERT;\n"
 	    "the intermediates go to peers from confCACERT.\n"));
-	certs_plan(&mc, abs, "cert.pem", keyabs, b.chain.n ? "chain.pem" : "cert.pem", true,
-	    false, NULL);
+	certs_plan(&mc, abs, CERTMAKE_CERT, keyabs, m.cacert, true, false, NULL);
 	free(abs);
 	if (certs_mc_lines(&mc, true) == -1)
 		goto out;
@@ -158,6 +128,7 @@ out:
 	plan_free(&mc);
 	free(keyabs);
 	free(err);
+	certmake_free(&m);
 	pki_bundle_free(&b);
 	certlist_free(&pool);
 	certlist_free(&roots);

@@ -14,6 +14,16 @@
 
 enum { LOPT_DIR = 1, LOPT_JSON, LOPT_AT };
 
+/* The whole days left until c expires (cert_expiry_state's count). */
+static long long
+days_left(const struct cert *c, time_t now)
+{
+	long long days;
+
+	(void)cert_expiry_state(c, now, &days);
+	return days;
+}
+
 static const struct cmd_option le_options[] = {
 	{ "dir", 0, required_argument, N_("DIR"), LOPT_DIR,
 	  N_("certbot's directory (default /etc/letsencrypt)") },	/* LE_DEFAULT_DIR */
@@ -61,7 +71,7 @@ le_json(const char *dir, time_t now, const struct lineage *v, size_t n)
 			json_str(&j, "not_before", t);
 			time_format_iso(c->not_after, t, sizeof(t));
 			json_str(&j, "not_after", t);
-			json_int(&j, "days_left", (long long)((c->not_after - now) / 86400));
+			json_int(&j, "days_left", days_left(c, now));
 			certs_key_text(c, key, sizeof(key));
 			json_str(&j, "key", key);
 			json_str(&j, "issuer", c->issuer);
@@ -123,7 +133,7 @@ le_human(const char *dir, time_t now, const struct lineage *v, size_t n)
 			time_format_iso(c->not_after, t, sizeof(t));
 			certs_key_text(c, key, sizeof(key));
 			printf(_("\n  expires:  %s (%lld days left)\n  key:      %s\n  issuer:   %s\n"),
-			    t, (long long)((c->not_after - now) / 86400), key,
+			    t, days_left(c, now), key,
 			    strstr(c->issuer, "/CN=") ? strstr(c->issuer, "/CN=") + 4 : c->issuer);
 			printf(_("  chain:    %s (%s)\n"), l->via ? l->via : "-", gen_text(l->gen));
 			printf(_("  files:    %s\n"), l->cert_file);

@@ -9,8 +9,6 @@
 #include "smtls/i18n.h"
 #include "smtls/pki.h"
 
-#define SELFSIGNED_DAYS	825
-
 static const struct cmd_option selfsigned_options[] = {
 	{ "days", 0, required_argument, N_("N"), COPT_DAYS, N_("validity in days (default 825)") },
 	CMD_OPTIONS_END
@@ -22,14 +20,14 @@ static int
 selfsigned_run(int argc, char **argv)
 {
 	struct certs_opts o;
-	struct certs_names names = { 0 };
+	struct certmake_names names = { 0 };
 	struct pki_cert_params p;
-	struct cert cert = { 0 };
+	struct certmake m = { 0 };
 	struct tls_plan mc;
 	char *abs, until[32], key[64];
 	int opt, rc = EXIT_USAGE;
 
-	certs_opts_init(&o, SELFSIGNED_DAYS);
+	certs_opts_init(&o, CERTMAKE_SELFSIGNED_DAYS);
 	plan_init(&mc, 0);
 	optind = 1;
 	while ((opt = cmd_getopt(&cmd_selfsigned_entry, argc, argv)) != -1) {
@@ -49,19 +47,19 @@ selfsigned_run(int argc, char **argv)
 		goto usage;
 	rc = EXIT_FINDINGS;
 	/* refuse a directory whose name cannot be written into sendmail.mc before writing */
-	certs_plan(&mc, o.out, "cert.pem", "privkey.pem", "cert.pem", true, true, o.hostname);
-	if (certs_mc_lines(&mc, false) == -1 ||
-	    certs_make_and_write(&o, &p, NULL, NULL, NULL, 0, &cert) == -1)
+	certs_plan(&mc, o.out, CERTMAKE_CERT, CERTMAKE_KEY, certmake_leaf_cacert(false), true,
+	    true, o.hostname);
+	if (certs_mc_lines(&mc, false) == -1 || certs_make_and_write(&o, &p, NULL, NULL, &m) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
-	time_format_iso(cert.not_after, until, sizeof(until));
-	certs_key_text(&cert, key, sizeof(key));
+	time_format_iso(m.cert.not_after, until, sizeof(until));
+	certs_key_text(&m.cert, key, sizeof(key));
 	printf(_("Wrote %s/cert.pem (self-signed, %s, valid until %s)\n"
 	    "  and %s/privkey.pem (mode 0600).\n"), abs, key, until, abs);
 	certs_print_names(&names);
 	printf(_("\nPeers cannot verify a self-signed certificate (verify=FAIL in their logs);\n"
 	    "mail still flows encrypted.\n"));
-	certs_plan(&mc, abs, "cert.pem", "privkey.pem", "cert.pem", true, true, o.hostname);
+	certs_plan(&mc, abs, CERTMAKE_CERT, CERTMAKE_KEY, m.cacert, true, true, o.hostname);
 	if (certs_mc_lines(&mc, true) == -1) {
 		free(abs);
 		goto out;
@@ -74,8 +72,8 @@ usage:
 		rc = cli_usage_error(&cmd_selfsigned_entry);
 out:
 	plan_free(&mc);
-	cert_clear(&cert);
-	certs_names_free(&names);
+	certmake_free(&m);
+	certmake_names_free(&names);
 	certs_opts_free(&o);
 	return rc;
 }

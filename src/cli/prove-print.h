@@ -1,4 +1,5 @@
-/* prove-print.h: a prove_result as text and as JSON, for `smtls prove' and `smtls apply'. */
+/* prove-print.h: a prove_result as JSON, and the proof's signal catcher, for `smtls prove' and
+ * `smtls apply' (its text, shared with the wizard, is in src/common/prove-text.h). */
 #ifndef SMTLS_CLI_PROVE_PRINT_H
 #define SMTLS_CLI_PROVE_PRINT_H
 
@@ -6,17 +7,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "smtls/confirm.h"
+#include "../common/prove-text.h"
 #include "smtls/prove.h"
 
-/*
- * What the proof saw, as lines: protocol and cipher, the served chain by fingerprint beside
- * the planned leaf and issuer, verification with the public roots, the CA names sent, the
- * candidate's TLS start-up lines and both directions' verify= of the test message.
- */
-void prove_print_observations(FILE *f, const struct prove_result *r);
-/* The live check after a restart: one line a listener (what it serves beside the plan). */
-void live_print_listeners(FILE *f, const struct confirm_live_result *r);
 /* The proof's members (passed, steps, tls, chain, ..., findings) into the open JSON object. */
 void prove_json_members(struct json *j, const struct prove_result *r);
 /*

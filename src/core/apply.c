@@ -65,7 +65,7 @@ apply_request_init(struct apply_request *rq, const struct tls_plan *plan,
 	rq->emit = eo;
 	rq->sm = sm;
 	rq->mc_path = mc_path;
-	rq->m4_path = M4_PATH;
+	rq->m4_path = getenv("SMTLS_M4") != NULL ? getenv("SMTLS_M4") : M4_PATH;
 	rq->sendmail_timeout_ms = APPLY_SENDMAIL_TIMEOUT_MS;
 	rq->now = eo->now;
 }

@@ -8,6 +8,16 @@
 #include "smtls/ca.h"
 #include "smtls/i18n.h"
 
+void
+ca_params(struct pki_cert_params *p, const char *name, time_t not_before, int days)
+{
+	memset(p, 0, sizeof(*p));
+	p->profile = PKI_PROFILE_CA;
+	p->common_name = name;
+	p->not_before = not_before;
+	p->days = days;
+}
+
 int
 ca_new_make(struct ca_new *n, const struct pki_key_spec *spec, struct pki_cert_params *p,
     char **err)
@@ -68,7 +78,7 @@ ca_load(const char *dir, time_t now, struct cert *ca, struct key *key, char **er
 		    path);
 		goto out;
 	}
-	if (cert_validity_at(&l.v[0], now) == CERT_EXPIRED) {
+	if (cert_expiry_state(&l.v[0], now, NULL) == CERT_EXPIRED) {
 		err_set(err, _("%s: the CA certificate has expired; make a new CA"), path);
 		goto out;
 	}

@@ -513,15 +513,37 @@ cert_expiry_window(const struct cert *c)
 }
 
 enum cert_validity
-cert_validity_at(const struct cert *c, time_t now)
+cert_expiry_state(const struct cert *c, time_t at, long long *days)
 {
-	if (now > c->not_after)
+	if (days != NULL)
+		*days = (long long)((c->not_after - at) / 86400);
+	if (at > c->not_after)
 		return CERT_EXPIRED;
-	if (now < c->not_before)
+	if (at < c->not_before)
 		return CERT_NOT_YET_VALID;
-	if (c->not_after - now < cert_expiry_window(c))
+	if (c->not_after - at < cert_expiry_window(c))
 		return CERT_EXPIRING;
 	return CERT_VALID;
+}
+
+bool
+cert_client_auth_ok(const struct cert *c)
+{
+	return !c->has_eku || (c->eku & (EKU_CLIENT_AUTH | EKU_ANY)) != 0;
+}
+
+int
+cert_file_client_auth(const char *path)
+{
+	struct certlist cl = { 0 };
+	char *err = NULL;
+	int r = -1;
+
+	if (path != NULL && cert_load_file(path, &cl, &err) == LOAD_OK && cl.n > 0)
+		r = cert_client_auth_ok(&cl.v[0]);
+	certlist_free(&cl);
+	free(err);
+	return r;
 }
 
 bool

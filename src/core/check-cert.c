@@ -10,8 +10,6 @@
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
-#define DAY	86400
-
 struct identity {
 	enum plan_field	 fc, fk;
 	bool		 server;
@@ -58,8 +56,9 @@ static void
 check_validity(struct check_ctx *c, const struct identity *id, const char *path,
     const struct cert *leaf)
 {
-	time_t left = leaf->not_after - c->plan->now, warn = cert_expiry_window(leaf);
-	enum cert_validity v = cert_validity_at(leaf, c->plan->now);
+	time_t warn = cert_expiry_window(leaf);
+	long long left;
+	enum cert_validity v = cert_expiry_state(leaf, c->plan->now, &left);
 	char d[32];
 	struct finding *f;
 
@@ -87,7 +86,7 @@ check_validity(struct check_ctx *c, const struct identity *id, const char *path,
 		date_of(leaf->not_after, d, sizeof(d));
 		f = findings_add(c->out, "cert.expiring", SEV_WARNING, path,
 		    _("the certificate expires on %s, in %lld day(s); after that %s reject it"),
-		    d, (long long)(left / DAY), id->peers);
+		    d, left, id->peers);
 		finding_set_fix(f, is_lets_encrypt(leaf) ? _("check that renewal works "
 		    "(certbot renew --dry-run) and that a deploy hook restarts sendmail "
 		    "(smtls hook install)") : _("renew it now and restart sendmail"));
@@ -104,7 +103,7 @@ check_client_eku(struct check_ctx *c, const char *path, const struct cert *leaf)
 {
 	struct finding *f;
 
-	if (!leaf->has_eku || (leaf->eku & (EKU_CLIENT_AUTH | EKU_ANY)))
+	if (cert_client_auth_ok(leaf))
 		return;
 	f = findings_add(c->out, "cert.no-client-auth", SEV_WARNING, path,
 	    is_lets_encrypt(leaf) ?

@@ -80,7 +80,7 @@ check_store_ca(struct check_ctx *c, const char *file, const struct cert *ca, con
 {
 	char *detail = NULL, *picked = NULL, d[32];
 	bool cross = trust_has_root_named(c->pub, ca) || trust_has_root_named(c->store, ca);
-	bool expired = cert_validity_at(ca, c->plan->now) == CERT_EXPIRED;
+	bool expired = cert_expiry_state(ca, c->plan->now, NULL) == CERT_EXPIRED;
 	struct finding *f;
 
 	if (!ca->is_ca || ca->self_issued || !(cross || expired))

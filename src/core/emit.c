@@ -163,6 +163,18 @@ emit_min_tls_options(const char *version)
 	return NULL;
 }
 
+const char *
+emit_min_tls_version(const char *options)
+{
+	static const char *const versions[] = { "1.3", "1.2" };
+	size_t i;
+
+	for (i = 0; options != NULL && i < sizeof(versions) / sizeof(versions[0]); i++)
+		if (strcmp(options, emit_min_tls_options(versions[i])) == 0)
+			return versions[i];
+	return NULL;
+}
+
 /* Reads snippets_dir/name, without its final newline. */
 static char *
 template_load(const char *dir, const char *name, char **err)
@@ -463,10 +475,8 @@ emit_command_line(const struct tls_plan *plan, const struct emit_options *eo, co
 	}
 	if ((tso = plan_get_written(plan, PF_TLS_SRV_OPTIONS)) != NULL && strcmp(tso, "V") == 0)
 		flag(&b, "--no-client-cert-request", NULL);
-	if (sso != NULL && strcmp(sso, emit_min_tls_options("1.3")) == 0)
-		flag(&b, "--min-tls", "1.3");
-	else if (sso != NULL && strcmp(sso, emit_min_tls_options("1.2")) == 0)
-		flag(&b, "--min-tls", "1.2");
+	if (emit_min_tls_version(sso) != NULL)
+		flag(&b, "--min-tls", emit_min_tls_version(sso));
 	if (eo != NULL && eo->group_readable_key)
 		flag(&b, "--group-readable-key", NULL);
 	if (eo != NULL && eo->smtps) {

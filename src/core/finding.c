@@ -59,17 +59,6 @@ const struct finding_def finding_defs[] = {
 };
 const size_t finding_defs_count = sizeof(finding_defs) / sizeof(finding_defs[0]);
 
-const struct finding_def *
-finding_def_find(const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < finding_defs_count; i++)
-		if (strcmp(finding_defs[i].id, id) == 0)
-			return &finding_defs[i];
-	return NULL;
-}
-
 struct finding *
 findings_add(struct findings *fs, const char *id, enum severity sev, const char *file,
     const char *fmt, ...)

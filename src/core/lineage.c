@@ -131,7 +131,7 @@ static void
 judge_times(struct lineage *l, time_t now)
 {
 	char when[32];
-	enum cert_validity v = cert_validity_at(&l->leaf, now);
+	enum cert_validity v = cert_expiry_state(&l->leaf, now, NULL);
 	size_t i;
 
 	time_format_iso(l->leaf.not_after, when, sizeof(when));
@@ -150,7 +150,7 @@ judge_times(struct lineage *l, time_t now)
 	for (i = 0; i < l->chain.n; i++) {
 		const struct cert *c = &l->chain.v[i];
 
-		if (cert_validity_at(c, now) != CERT_EXPIRED)
+		if (cert_expiry_state(c, now, NULL) != CERT_EXPIRED)
 			continue;
 		time_format_iso(c->not_after, when, sizeof(when));
 		finding_set_fix(findings_add(&l->findings, "chain.expired-ca", SEV_ERROR,
@@ -169,7 +169,7 @@ judge_chain_and_key(struct lineage *l)
 	if (l->chain.n > 0 && strcmp(l->leaf.issuer, l->chain.v[0].subject) != 0)
 		findings_add(&l->findings, "chain.incomplete", SEV_ERROR, l->chain_file,
 		    _("chain.pem does not start with the issuer of cert.pem (%s)"), l->leaf.issuer);
-	if (l->leaf.has_eku && !(l->leaf.eku & (EKU_CLIENT_AUTH | EKU_ANY)))
+	if (!cert_client_auth_ok(&l->leaf))
 		findings_add(&l->findings, "cert.no-client-auth", SEV_INFO, l->cert_file,
 		    _("no clientAuth in the extended key usage (Let's Encrypt's default since "
 		    "2026-02-11): fine as confSERVER_CERT; as confCLIENT_CERT peers that check it "

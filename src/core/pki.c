@@ -651,7 +651,7 @@ pki_bundle_sort(const struct certlist *pool, const struct key *key,
 		best_score = -1;
 		for (i = 0; i < uniq.n; i++) {
 			const struct cert *c = &uniq.v[i];
-			enum cert_validity v = cert_validity_at(c, now);
+			enum cert_validity v = cert_expiry_state(c, now, NULL);
 
 			if (cert_equal(c, &out->leaf) || in_list(&out->chain, c) ||
 			    !cert_issued_by(cur, c))

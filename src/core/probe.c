@@ -548,7 +548,7 @@ judge_validity(const struct probe_opts *o, struct probe_result *r)
 
 	for (i = 0; i < r->chain.n; i++) {
 		const struct cert *c = &r->chain.v[i];
-		enum cert_validity v = cert_validity_at(c, o->now);
+		enum cert_validity v = cert_expiry_state(c, o->now, NULL);
 		struct finding *f;
 
 		if (v == CERT_EXPIRED) {

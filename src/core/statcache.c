@@ -252,17 +252,3 @@ statcache_put(const char *kind, const char *path, const char *extra,
 	free(dir);
 	free(id);
 }
-
-void
-statcache_clear(void)
-{
-	size_t i;
-
-	for (i = 0; i < n_cache; i++) {
-		free(cache[i].id);
-		free(cache[i].blob);
-	}
-	free(cache);
-	cache = NULL;
-	n_cache = 0;
-}

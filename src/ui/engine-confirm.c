@@ -11,7 +11,7 @@
 #include "smtls/confirm.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
-#include "../cli/prove-print.h"
+#include "../common/prove-text.h"
 
 int
 engine_confirm_before(struct wizard *w, struct apply_request *rq, struct confirm_apply *ca)

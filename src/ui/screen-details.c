@@ -85,7 +85,7 @@ details_build(struct wizard *w)
 		it = wiz_item_add(w, WI_CHOICE, DET_CSR_MODE, 1, 'r',
 		    _("Make a key and a request (CSR) for the CA"));
 		it->on = w->m.commercial == 1;
-		it->help = N_("Send request.csr to the CA; when it answers, import its files here.");
+		it->help = N_("Send csr.pem to the CA; when it answers, import its files here.");
 		if (w->m.commercial == 0) {
 			it = wiz_item_add(w, WI_TEXT, DET_BUNDLE, 2, 'f', _("CA's files"));
 			it->text = &w->m.import_bundle;
@@ -107,7 +107,7 @@ details_build(struct wizard *w)
 			g = new_key_items(w, 2);
 			it = wiz_item_add(w, WI_ACTION, DET_MAKE_CSR, g++, 'm',
 			    _("Make the key and the request now"));
-			it->help = N_("Writes privkey.pem (0600) and request.csr (asks first).");
+			it->help = N_("Writes privkey.pem (0600) and csr.pem (asks first).");
 		}
 		break;
 	case SRC_OWN_CA:
@@ -215,7 +215,7 @@ details_activate(struct wizard *w, struct wiz_item *it)
 	case DET_MAKE_CSR:
 		if (make_files(w, engine_make_csr, _("Make a key and a certificate request"),
 		    w->m.gen_dir)) {
-			wiz_set_status(w, _("Send %s/request.csr to the CA; then choose Import and "
+			wiz_set_status(w, _("Send %s/csr.pem to the CA; then choose Import and "
 			    "name the files it sent (the key is %s)."), w->m.gen_dir,
 			    w->m.import_key);
 			w->m.commercial = 0;

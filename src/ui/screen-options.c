@@ -5,34 +5,18 @@
 #include <stdlib.h>
 
 #include "smtls/cert.h"
+#include "smtls/emit.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
 
 enum { OPT_CLIENT = 1, OPT_ASK, OPT_MIN_TLS, OPT_LOG_KEEP, OPT_LOG_9, OPT_LOG_14, OPT_465 };
 
-#define MIN_TLS12 "+SSL_OP_NO_SSLv2 +SSL_OP_NO_SSLv3 +SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1"
-
-/* Whether the server certificate may be used as a client certificate (EKU). */
-static int
-cert_client_ok(const struct wizard *w)
-{
-	struct certlist cl = { 0 };
-	char *err = NULL;
-	int r = -1;
-
-	if (cert_load_file(plan_get(&w->m.plan, PF_SERVER_CERT) ?
-	    plan_get(&w->m.plan, PF_SERVER_CERT) : "", &cl, &err) == LOAD_OK && cl.n > 0)
-		r = !cl.v[0].has_eku || (cl.v[0].eku & (EKU_CLIENT_AUTH | EKU_ANY)) != 0;
-	certlist_free(&cl);
-	free(err);
-	return r;
-}
-
 static void
 options_build(struct wizard *w)
 {
 	struct wiz_item *it;
-	int client_ok = cert_client_ok(w);
+	/* the core's judgement, as check's cert.no-client-auth */
+	int client_ok = cert_file_client_auth(plan_get(&w->m.plan, PF_SERVER_CERT));
 
 	it = wiz_item_add(w, WI_TOGGLE, OPT_CLIENT, 1, 'c',
 	    _("Send our certificate when delivering"));
@@ -88,8 +72,10 @@ options_activate(struct wizard *w, struct wiz_item *it)
 		break;
 	case OPT_MIN_TLS:
 		w->m.min_tls = !w->m.min_tls;
-		wiz_set_field(w, PF_SERVER_SSL_OPTIONS, w->m.min_tls ? MIN_TLS12 : NULL);
-		wiz_set_field(w, PF_CLIENT_SSL_OPTIONS, w->m.min_tls ? MIN_TLS12 : NULL);
+		wiz_set_field(w, PF_SERVER_SSL_OPTIONS, w->m.min_tls ?
+		    emit_min_tls_options("1.2") : NULL);
+		wiz_set_field(w, PF_CLIENT_SSL_OPTIONS, w->m.min_tls ?
+		    emit_min_tls_options("1.2") : NULL);
 		break;
 	case OPT_465:
 		w->m.smtps = !w->m.smtps;

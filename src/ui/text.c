@@ -348,6 +348,11 @@ wiz_run_text(struct wizard *w)
 			if (group > max_group)
 				break;
 			a = ask_group(w, group, &r);
+			/* what an action did (made files, or why not), as the curses status line */
+			if (w->status != NULL) {
+				printf("%s\n", w->status);
+				wiz_set_status(w, NULL);
+			}
 			if (!text_after_apply(w))
 				goto quit;
 			if (a == ANS_QUIT) {

@@ -303,7 +303,6 @@ char *engine_describe_file(const char *path, time_t now);
 int engine_file_mode(const char *path, char *owner, size_t owner_size);
 /* chmod 600 on a key file; 0 or -1 with *err. */
 int engine_chmod_key(const char *path, char **err);
-/* Whether the emit and apply engines are part of this build. */
 /* Reads sendmail.mc/.cf again (they changed), then re-checks. */
 void engine_reload(struct wizard *w);
 /* The fragment and the diffs for the current plan (cached in w->ap until the plan changes). */

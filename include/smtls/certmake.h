@@ -1,0 +1,93 @@
+/* certmake.h: what each way of getting a certificate writes, decided once for `smtls
+ * selfsigned', `ca new', `ca issue', `csr', `import' and the wizard: the names, the files,
+ * their modes, the validity, and which file of the directory is CACertFile. */
+#ifndef SMTLS_CERTMAKE_H
+#define SMTLS_CERTMAKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "smtls/cert.h"
+#include "smtls/pki.h"
+#include "smtls/xmalloc.h"
+
+#define CERTMAKE_CERT		"cert.pem"	/* the leaf: confSERVER_CERT */
+#define CERTMAKE_KEY		"privkey.pem"	/* mode 0600: confSERVER_KEY */
+#define CERTMAKE_CSR		"csr.pem"	/* the request for a commercial CA */
+#define CERTMAKE_CHAIN		"chain.pem"	/* the intermediates, leaf to root, no root */
+#define CERTMAKE_FULLCHAIN	"fullchain.pem"	/* the leaf and its intermediates */
+#define CERTMAKE_DIR_MODE	0755		/* a directory of certificates and a 0600 key */
+#define CERTMAKE_CA_DIR_MODE	0700		/* the CA directory: it holds the CA's key */
+#define CERTMAKE_SELFSIGNED_DAYS 825		/* the longest life clients still accept */
+#define CERTMAKE_SYSTEM_ROOTS	"/etc/ssl/certs/ca-certificates.crt"	/* may end an import's chain */
+
+/* The names a certificate is for, in order, without repeats (compared without case). */
+struct certmake_names {
+	char	**v;
+	size_t	  n;
+};
+
+/* Adds name when it is a DNS name or an IP literal (pki_name_valid); -1 with err when not. */
+int certmake_names_add(struct certmake_names *ns, const char *name, char **err);
+/* Adds each name of "a.example, b.example" (commas or blanks between); -1 with err. */
+int certmake_names_parse(struct certmake_names *ns, const char *list, char **err);
+void certmake_names_free(struct certmake_names *ns);
+
+/*
+ * The subject and validity of an MTA's certificate for names (at least one): the server
+ * profile (serverAuth and clientAuth), the first name as CN when it fits in 64 characters,
+ * every name in subjectAltName, from not_before for days. -1 with err without a name.
+ */
+int certmake_params(struct pki_cert_params *p, const struct certmake_names *ns,
+    time_t not_before, int days, char **err);
+
+/* What one command writes into its directory, and which of those files is CACertFile. */
+struct certmake {
+	struct key		 key;		/* a new key (leaf, csr without a given key) */
+	struct cert		 cert;		/* the new certificate (leaf) */
+	struct buf		 pem[3];	/* the certificate encodings files point into */
+	char			*keypem;
+	size_t			 keylen;
+	char			*csrpem;
+	struct pki_out_file	 files[4];
+	size_t			 n_files;
+	const char		*cacert;	/* the file that is CACertFile; NULL for a CSR */
+};
+
+/* The file of a directory that is CACertFile: for a leaf issued by a CA (issued) its ca.pem,
+ * for a self-signed one the certificate itself (sendmail needs a CACertFile); for an import,
+ * chain.pem, or cert.pem when the root issued the certificate itself (no chain). */
+const char *certmake_leaf_cacert(bool issued);
+const char *certmake_import_cacert(const struct pki_bundle *b);
+
+/*
+ * A new key of spec and a certificate for it from p, issued by issuer/issuer_key (both NULL:
+ * self-signed): cert.pem, privkey.pem (0600) and, with an issuer, the issuer as ca.pem.
+ */
+int certmake_leaf(struct certmake *m, const struct pki_key_spec *spec,
+    const struct pki_cert_params *p, const struct cert *issuer, const struct key *issuer_key,
+    char **err);
+/*
+ * A certificate request: csr.pem for key, or (key NULL) for a new key of spec, which is
+ * written too as privkey.pem (0600).
+ */
+int certmake_csr(struct certmake *m, const struct pki_key_spec *spec, const struct key *key,
+    const struct pki_cert_params *p, char **err);
+/*
+ * What a CA sent, sorted (pki_bundle_sort): cert.pem, chain.pem (when there are
+ * intermediates) and fullchain.pem. A chain with a missing intermediate is refused (peers
+ * could not verify it): -1 with err naming the certificate to get from the CA.
+ */
+int certmake_import(struct certmake *m, const struct pki_bundle *b, char **err);
+void certmake_free(struct certmake *m);
+
+/*
+ * Writes files into dir all or none (pki_write_files): creates dir when missing (mode
+ * dir_mode, not its parents) and removes it again on failure.
+ */
+int certmake_write(const char *dir, mode_t dir_mode, const struct pki_out_file *files,
+    size_t n, bool force, char **err);
+
+#endif

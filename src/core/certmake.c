@@ -1,0 +1,196 @@
+/* certmake.c: the files of each certificate source, made once for the CLI and the wizard. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "smtls/ca.h"
+#include "smtls/certmake.h"
+#include "smtls/i18n.h"
+
+int
+certmake_names_add(struct certmake_names *ns, const char *name, char **err)
+{
+	size_t i;
+
+	if (!pki_name_valid(name, err))
+		return -1;
+	for (i = 0; i < ns->n; i++)
+		if (strcasecmp(ns->v[i], name) == 0)
+			return 0;
+	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
+	ns->v[ns->n++] = xstrdup(name);
+	return 0;
+}
+
+int
+certmake_names_parse(struct certmake_names *ns, const char *list, char **err)
+{
+	char *copy = xstrdup(list ? list : ""), *tok, *save = NULL;
+	int rc = 0;
+
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL && rc == 0;
+	    tok = strtok_r(NULL, ", \t", &save))
+		rc = certmake_names_add(ns, tok, err);
+	free(copy);
+	return rc;
+}
+
+void
+certmake_names_free(struct certmake_names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	ns->v = NULL;
+	ns->n = 0;
+}
+
+int
+certmake_params(struct pki_cert_params *p, const struct certmake_names *ns, time_t not_before,
+    int days, char **err)
+{
+	memset(p, 0, sizeof(*p));
+	if (ns->n == 0) {
+		err_set(err, "%s", _("give at least one name (this server's host name)"));
+		return -1;
+	}
+	p->profile = PKI_PROFILE_SERVER;
+	p->common_name = strlen(ns->v[0]) <= 64 ? ns->v[0] : NULL;
+	p->names = (const char *const *)ns->v;
+	p->n_names = ns->n;
+	p->not_before = not_before;
+	p->days = days;
+	return 0;
+}
+
+const char *
+certmake_leaf_cacert(bool issued)
+{
+	return issued ? CA_CERT_FILE : CERTMAKE_CERT;
+}
+
+const char *
+certmake_import_cacert(const struct pki_bundle *b)
+{
+	return b->chain.n > 0 ? CERTMAKE_CHAIN : CERTMAKE_CERT;
+}
+
+static void
+add_file(struct certmake *m, const char *name, const char *data, size_t len, mode_t mode)
+{
+	m->files[m->n_files++] = (struct pki_out_file){ name, data, len, mode };
+}
+
+static int
+encode_key(struct certmake *m, char **err)
+{
+	if ((m->keypem = pki_key_pem(&m->key, &m->keylen)) == NULL) {
+		err_set(err, "%s", _("cannot encode the private key"));
+		return -1;
+	}
+	return 0;
+}
+
+int
+certmake_leaf(struct certmake *m, const struct pki_key_spec *spec,
+    const struct pki_cert_params *p, const struct cert *issuer, const struct key *issuer_key,
+    char **err)
+{
+	memset(m, 0, sizeof(*m));
+	if (pki_key_generate(spec, &m->key, err) == -1 ||
+	    pki_cert_issue(p, &m->key, issuer, issuer_key, &m->cert, err) == -1 ||
+	    encode_key(m, err) == -1)
+		return -1;
+	pki_cert_pem(&m->pem[0], &m->cert);
+	add_file(m, CERTMAKE_CERT, m->pem[0].data, m->pem[0].len, 0644);
+	add_file(m, CERTMAKE_KEY, m->keypem, m->keylen, 0600);
+	m->cacert = certmake_leaf_cacert(issuer != NULL);
+	if (issuer != NULL) {
+		/* the CA: our issuer for clients, and the anchor the organisation's servers share */
+		pki_cert_pem(&m->pem[1], issuer);
+		add_file(m, CA_CERT_FILE, m->pem[1].data, m->pem[1].len, 0644);
+	}
+	return 0;
+}
+
+int
+certmake_csr(struct certmake *m, const struct pki_key_spec *spec, const struct key *key,
+    const struct pki_cert_params *p, char **err)
+{
+	memset(m, 0, sizeof(*m));
+	if (key == NULL && pki_key_generate(spec, &m->key, err) == -1)
+		return -1;
+	if (pki_csr_make(p, key ? key : &m->key, &m->csrpem, err) == -1)
+		return -1;
+	add_file(m, CERTMAKE_CSR, m->csrpem, strlen(m->csrpem), 0644);
+	if (key == NULL) {
+		if (encode_key(m, err) == -1)
+			return -1;
+		add_file(m, CERTMAKE_KEY, m->keypem, m->keylen, 0600);
+	}
+	return 0;
+}
+
+int
+certmake_import(struct certmake *m, const struct pki_bundle *b, char **err)
+{
+	struct buf *leaf = &m->pem[0], *chain = &m->pem[1], *full = &m->pem[2];
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	if (b->incomplete) {
+		err_set(err, _("an intermediate certificate is missing: nothing links %s to a "
+		    "root.\n  Missing: the certificate of %s\n  Get it from your CA and import "
+		    "again with it added."),
+		    b->chain.n ? b->chain.v[b->chain.n - 1].subject : b->leaf.subject,
+		    b->missing ? b->missing : "?");
+		return -1;
+	}
+	pki_cert_pem(leaf, &b->leaf);
+	for (i = 0; i < b->chain.n; i++)
+		pki_cert_pem(chain, &b->chain.v[i]);
+	buf_append(full, leaf->data, leaf->len);
+	if (chain->len > 0)
+		buf_append(full, chain->data, chain->len);
+	add_file(m, CERTMAKE_CERT, leaf->data, leaf->len, 0644);
+	if (chain->len > 0)
+		add_file(m, CERTMAKE_CHAIN, chain->data, chain->len, 0644);
+	add_file(m, CERTMAKE_FULLCHAIN, full->data, full->len, 0644);
+	m->cacert = certmake_import_cacert(b);
+	return 0;
+}
+
+void
+certmake_free(struct certmake *m)
+{
+	size_t i;
+
+	pki_free_secret(m->keypem, m->keylen);
+	free(m->csrpem);
+	for (i = 0; i < sizeof(m->pem) / sizeof(m->pem[0]); i++)
+		buf_free(&m->pem[i]);
+	cert_clear(&m->cert);
+	key_clear(&m->key);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+certmake_write(const char *dir, mode_t dir_mode, const struct pki_out_file *files, size_t n,
+    bool force, char **err)
+{
+	bool created = false;
+
+	if (pki_outdir_prepare(dir, dir_mode, &created, err) == -1)
+		return -1;
+	if (pki_write_files(dir, files, n, force, err) == -1) {
+		if (created)
+			(void)rmdir(dir);
+		return -1;
+	}
+	return 0;
+}

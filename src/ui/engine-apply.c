@@ -1,0 +1,297 @@
+/* engine-apply.c: the wizard's Review and Apply through the core: the preview (a dry run),
+ * apply with its progress and proof, and undo. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "smtls/apply.h"
+#include "smtls/confirm.h"
+#include "smtls/demo.h"
+#include "smtls/emit.h"
+#include "smtls/i18n.h"
+#include "wizard.h"
+#include "../common/prove-text.h"
+
+/* The emitter's options (emit_options_init: stamped with the time of writing, as the CLI's,
+ * never the --at time, which only judges certificates); free with emit_options_free. */
+static void
+emit_opts(const struct wizard *w, struct emit_options *eo)
+{
+	emit_options_init(eo, time(NULL));
+	eo->group_readable_key = w->m.group_readable;
+	eo->smtps = w->m.smtps;
+}
+
+/* The request for apply_run: the core's defaults (apply_request_init), this wizard's files. */
+static void
+wiz_apply_request(struct wizard *w, struct apply_request *rq, const struct emit_options *eo)
+{
+	apply_request_init(rq, &w->m.plan, eo, w->env.sm.found ? &w->env.sm : NULL,
+	    w->env.mc_path);
+	rq->cf_path = w->env.cf_path;
+	rq->cf_m4_dir = w->env.cf_dir;
+	rq->sandbox_hostname = w->env.demo ? DEMO_HOSTNAME : NULL;
+}
+
+char *
+engine_command_line(const struct wizard *w)
+{
+	struct emit_options eo;
+	char *r;
+
+	emit_opts(w, &eo);
+	r = emit_command_line(&w->m.plan, &eo, "apply", w->env.mc_path);
+	emit_options_free(&eo);
+	return r;
+}
+
+void
+engine_preview(struct wizard *w)
+{
+	struct wiz_apply *ap = &w->ap;
+	struct emit_options eo;
+	struct emit_result er;
+	struct apply_request rq;
+	struct apply_result res;
+	char *cmd, *err = NULL;
+
+	if (ap->preview_valid)
+		return;
+	xfree(ap->fragment);
+	xfree(ap->mc_diff);
+	xfree(ap->cf_diff);
+	xfree(ap->preview_err);
+	emit_opts(w, &eo);
+	cmd = engine_command_line(w);
+	eo.command = cmd;
+	memset(&er, 0, sizeof(er));
+	if (emit_build(&w->m.plan, &eo, w->env.sm.found ? &w->env.sm : NULL, &er, &err) == -1) {
+		ap->preview_err = err;
+	} else {
+		ap->fragment = xstrdup(er.fragment);
+		/* a dry run: the diffs, with m4 but without sendmail -bC (fast) */
+		wiz_apply_request(w, &rq, &eo);
+		rq.sm = NULL;
+		rq.dry_run = true;
+		rq.force = true;
+		rq.no_prove = true;	/* the proof runs when the admin applies */
+		memset(&res, 0, sizeof(res));
+		if (apply_run(&rq, &res) == 0) {
+			ap->mc_diff = xstrdup(res.mc_diff ? res.mc_diff : "");
+			ap->cf_diff = xstrdup(res.cf_diff ? res.cf_diff : "");
+		} else
+			ap->preview_err = xstrdup(res.error ? res.error : _("the dry run failed"));
+		apply_result_free(&res);
+	}
+	emit_result_free(&er);
+	emit_options_free(&eo);
+	free(cmd);
+	ap->preview_valid = true;
+}
+
+bool
+engine_can_restart(const struct wizard *w)
+{
+	return !w->env.demo && (w->env.restart_command != NULL || apply_restart_argv() != NULL);
+}
+
+const char *
+engine_step_title(int i)
+{
+	if (i < 0 || i >= APPLY_STEP_COUNT || i >= WIZ_MAX_STEPS)
+		return NULL;
+	return _(apply_step_title((enum apply_step)i));
+}
+
+bool
+engine_step_is_proof(int i)
+{
+	return i == APPLY_STEP_PROVE;
+}
+
+static void
+on_progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
+{
+	struct wizard *w = arg;
+
+	if ((int)step < WIZ_MAX_STEPS) {
+		w->ap.state[step] = (int)state;
+		free(w->ap.detail[step]);
+		w->ap.detail[step] = detail ? xstrdup(detail) : NULL;
+	}
+	if (w->progress != NULL)
+		w->progress(w);
+}
+
+/* The proof's steps, each as it changes, shown under the apply step "prove". */
+static void
+on_prove_progress(const struct prove_result *r, enum prove_step_id step, void *arg)
+{
+	struct wizard *w = arg;
+	struct wiz_apply *ap = &w->ap;
+	int i;
+
+	ap->n_prove = PROVE_STEPS < WIZ_MAX_STEPS ? PROVE_STEPS : WIZ_MAX_STEPS;
+	for (i = 0; i < ap->n_prove; i++)
+		ap->prove_title[i] = r->steps[i].title;
+	if ((int)step < ap->n_prove) {
+		ap->prove_state[step] = (int)r->steps[step].state;
+		free(ap->prove_detail[step]);
+		ap->prove_detail[step] = r->steps[step].detail ?
+		    xstrdup(r->steps[step].detail) : NULL;
+	}
+	if (w->progress != NULL)
+		w->progress(w);
+}
+
+/* What the proof saw, as `smtls prove' prints it (src/common/prove-text.c). */
+static char *
+prove_observations(const struct prove_result *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return NULL;
+	prove_print_observations(f, r);
+	if (fclose(f) != 0 || len == 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void
+ap_reset(struct wiz_apply *ap)
+{
+	int i;
+
+	for (i = 0; i < WIZ_MAX_STEPS; i++) {
+		ap->state[i] = 0;
+		xfree(ap->detail[i]);
+		ap->prove_state[i] = 0;
+		xfree(ap->prove_detail[i]);
+	}
+	ap->n_prove = 0;
+	ap->prove_refused = false;
+	xfree(ap->prove_text);
+	xfree(ap->prove_fix);
+	xfree(ap->error);
+	xfree(ap->mc_backup);
+	xfree(ap->cf_backup);
+	xfree(ap->restart_command);
+	ap->changed = ap->unchanged = ap->failed = ap->undone = false;
+}
+
+int
+engine_apply(struct wizard *w)
+{
+	struct wiz_apply *ap = &w->ap;
+	struct emit_options eo;
+	struct apply_request rq;
+	struct apply_result res;
+	struct confirm_apply ca;
+	char *cmd = wiz_command_line(w);
+	int r, i;
+
+	ap_reset(ap);
+	ap->ran = true;
+	ap->n_steps = APPLY_STEP_COUNT < WIZ_MAX_STEPS ? APPLY_STEP_COUNT : WIZ_MAX_STEPS;
+	emit_opts(w, &eo);
+	eo.command = cmd;
+	wiz_apply_request(w, &rq, &eo);
+	rq.force = w->m.override;
+	rq.restart = ap->restart && engine_can_restart(w);
+	rq.progress = on_progress;
+	rq.prove_progress = on_prove_progress;
+	rq.progress_arg = w;
+	memset(&res, 0, sizeof(res));
+	if (engine_confirm_before(w, &rq, &ca) == -1) {
+		/* a change awaits confirmation (or the duration is bad): nothing runs */
+		ap->failed = true;
+		emit_options_free(&eo);
+		free(cmd);
+		return -1;
+	}
+	ap->running = true;
+	r = apply_run(&rq, &res);
+	engine_confirm_after(w, &rq, &res, &ca);
+	ap->running = false;
+	for (i = 0; i < ap->n_steps; i++)
+		ap->state[i] = (int)res.state[i];
+	ap->changed = res.outcome == APPLY_CHANGED;
+	ap->unchanged = res.outcome == APPLY_UNCHANGED;
+	ap->failed = r == -1;
+	ap->journal_kept = res.journal_kept;
+	if (res.proved) {
+		const struct finding *f = NULL;
+
+		ap->prove_text = prove_observations(&res.prove);
+		for (i = 0; i < (int)res.prove.findings.n && f == NULL; i++)
+			if (res.prove.findings.v[i].severity == SEV_ERROR)
+				f = &res.prove.findings.v[i];
+		if (f != NULL && f->fix != NULL)
+			ap->prove_fix = xstrdup(f->fix);
+	}
+	ap->prove_refused = res.outcome == APPLY_REFUSED && res.failed_step == APPLY_STEP_PROVE;
+	if (ap->prove_refused) {
+		const char *why = ap->detail[APPLY_STEP_PROVE] ? ap->detail[APPLY_STEP_PROVE] :
+		    _("see its steps");
+		size_t l = strlen(why);
+
+		/* the screen ends the sentence itself */
+		ap->error = xstrprintf(_("the proof of the new sendmail.cf failed: %.*s"),
+		    (int)(l > 0 && why[l - 1] == '.' ? l - 1 : l), why);
+	}
+	else if (res.outcome == APPLY_REFUSED && res.error == NULL)
+		ap->error = wiz_refusal(&res.findings);
+	if (res.error != NULL)
+		ap->error = xstrdup(res.error);
+	if (res.mc_backup != NULL)
+		ap->mc_backup = xstrdup(res.mc_backup);
+	if (res.cf_backup != NULL)
+		ap->cf_backup = xstrdup(res.cf_backup);
+	if (res.restart_command != NULL)
+		ap->restart_command = xstrdup(res.restart_command);
+	if (ap->changed) {
+		w->wrote = true;
+		w->m.dirty = false;
+	}
+	ap->preview_valid = false;
+	apply_result_free(&res);
+	emit_options_free(&eo);
+	free(cmd);
+	if (ap->changed)
+		engine_reload(w);
+	return r;
+}
+
+int
+engine_undo(struct wizard *w)
+{
+	struct apply_result res;
+	char *e = NULL;
+	int r;
+
+	xfree(w->ap.error);
+	/* as apply --undo: not while a change awaits confirmation (its revert would mix) */
+	if (confirm_idle(&e) == -1) {
+		w->ap.error = e;
+		return -1;
+	}
+	memset(&res, 0, sizeof(res));
+	r = apply_undo(w->env.mc_path, w->env.cf_path, &res);
+	if (r == -1)
+		w->ap.error = xstrdup(res.error ? res.error : _("undo failed"));
+	else {
+		w->ap.undone = true;
+		engine_reload(w);
+	}
+	w->ap.preview_valid = false;
+	apply_result_free(&res);
+	return r;
+}

@@ -1,0 +1,289 @@
+/* engine-certs.c: the wizard's certificate engine (certmake.h, ca.h), the root store (rehash.h)
+ * and the certbot hook (hook.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "smtls/ca.h"
+#include "smtls/cert.h"
+#include "smtls/certmake.h"
+#include "smtls/fileio.h"
+#include "smtls/hook.h"
+#include "smtls/i18n.h"
+#include "smtls/pki.h"
+#include "smtls/rehash.h"
+#include "wizard.h"
+
+/*
+ * The certificate engine (certmake.h, ca.h, hook.h): a self-signed certificate, a private CA
+ * and the certificates it issues, a key and CSR, the import of what a commercial CA sent, the
+ * certbot deploy hook. Each writes new files only (all or nothing, keys 0600 from the first
+ * byte) after the admin confirmed.
+ */
+
+/* The key type chosen on the details screen (gen_key: 1 RSA 3072, 0 EC P-256). */
+static int
+gen_key_spec(const struct wizard *w, struct pki_key_spec *spec, char **err)
+{
+	return pki_key_spec_parse(w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256", spec, err);
+}
+
+/* Writes files into dir (certmake_write) and notes each as written by this session. */
+static int
+write_out(struct wizard *w, const char *dir, mode_t mode, const struct pki_out_file *files,
+    size_t n, char **err)
+{
+	size_t i;
+
+	if (certmake_write(dir, mode, files, n, false, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char *p = xstrprintf("%s/%s", dir, files[i].name);
+
+		wiz_wrote(w, p, _("new"));
+		free(p);
+	}
+	return 0;
+}
+
+/* Sets field f of the plan to dir/name. */
+static void
+set_file(struct wizard *w, enum plan_field f, const char *dir, const char *name)
+{
+	char *path = xstrprintf("%s/%s", dir, name);
+
+	wiz_set_field(w, f, path);
+	free(path);
+}
+
+/*
+ * A new key and a certificate for m.gen_names (certmake_leaf), signed by issuer/issuer_key
+ * (NULL: by itself), written into m.gen_dir; the plan then uses them, with the file the core
+ * names as CACertFile.
+ */
+static int
+make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_key,
+    const char *ca_dir, char **err)
+{
+	struct certmake_names names = { 0 };
+	struct pki_key_spec spec;
+	struct pki_cert_params p;
+	struct certmake m = { 0 };
+	int rc = -1;
+
+	*err = NULL;
+	if (certmake_names_parse(&names, w->m.gen_names, err) == -1 ||
+	    certmake_params(&p, &names, time(NULL), issuer ? CA_LEAF_DAYS :
+	    CERTMAKE_SELFSIGNED_DAYS, err) == -1 || gen_key_spec(w, &spec, err) == -1)
+		goto out;
+	if (issuer != NULL && ca_fit_days(issuer, ca_dir, &p, err) == -1)
+		goto out;
+	if (certmake_leaf(&m, &spec, &p, issuer, issuer_key, err) == -1 ||
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
+		goto out;
+	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
+	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
+	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
+	rc = 0;
+out:
+	certmake_free(&m);
+	certmake_names_free(&names);
+	return rc;
+}
+
+int
+engine_make_selfsigned(struct wizard *w, char **err)
+{
+	return make_leaf(w, NULL, NULL, NULL, err);
+}
+
+bool
+engine_ca_present(const struct wizard *w)
+{
+	return ca_dir_has_ca(w->m.ca_dir);
+}
+
+/* Own CA: a CA key and certificate in m.ca_dir (ca_new_make, as `smtls ca new'). */
+int
+engine_make_ca(struct wizard *w, char **err)
+{
+	struct pki_key_spec spec;
+	struct pki_cert_params p;
+	struct ca_new ca;
+	int rc = -1;
+
+	*err = NULL;
+	memset(&ca, 0, sizeof(ca));
+	if (w->m.ca_dir == NULL || *w->m.ca_dir == '\0') {
+		*err = xstrdup(_("name the CA directory"));
+		return -1;
+	}
+	if (gen_key_spec(w, &spec, err) == -1)
+		return -1;
+	ca_params(&p, CA_DEFAULT_NAME, time(NULL), CA_DAYS);
+	if (ca_new_make(&ca, &spec, &p, err) == 0 &&
+	    write_out(w, w->m.ca_dir, CERTMAKE_CA_DIR_MODE, ca.files, 2, err) == 0)
+		rc = 0;
+	ca_new_free(&ca);
+	return rc;
+}
+
+/* Own CA: this server's certificate from the CA in m.ca_dir, as `smtls ca issue'. */
+int
+engine_issue_from_ca(struct wizard *w, char **err)
+{
+	const char *dir = w->m.ca_dir ? w->m.ca_dir : "";
+	struct key cakey = { 0 };
+	struct cert ca = { 0 };
+	int rc = -1;
+
+	*err = NULL;
+	if (ca_load(dir, time(NULL), &ca, &cakey, err) == 0)
+		rc = make_leaf(w, &ca, &cakey, dir, err);
+	cert_clear(&ca);
+	key_clear(&cakey);
+	return rc;
+}
+
+/* Commercial CA: a key and the request for it (certmake_csr), as `smtls csr'. */
+int
+engine_make_csr(struct wizard *w, char **err)
+{
+	struct certmake_names names = { 0 };
+	struct pki_key_spec spec;
+	struct pki_cert_params p;
+	struct certmake m = { 0 };
+	int rc = -1;
+
+	*err = NULL;
+	if (certmake_names_parse(&names, w->m.gen_names, err) == -1 ||
+	    certmake_params(&p, &names, time(NULL), 1, err) == -1 ||
+	    gen_key_spec(w, &spec, err) == -1 || certmake_csr(&m, &spec, NULL, &p, err) == -1 ||
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
+		goto out;
+	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
+	free(w->m.import_key);
+	w->m.import_key = xstrprintf("%s/%s", w->m.gen_dir, CERTMAKE_KEY);
+	rc = 0;
+out:
+	certmake_free(&m);
+	certmake_names_free(&names);
+	return rc;
+}
+
+/* Commercial CA: what it sent, sorted (certmake_import), as `smtls import'. */
+int
+engine_import(struct wizard *w, char **err)
+{
+	const char *rootsfile = w->m.plan.public_roots ? w->m.plan.public_roots :
+	    CERTMAKE_SYSTEM_ROOTS;
+	struct certlist pool = { 0 }, roots = { 0 };
+	struct key key = { 0 };
+	struct pki_bundle b;
+	struct certmake m = { 0 };
+	enum load_status ls;
+	char *kerr = NULL;
+	int rc = -1;
+
+	*err = NULL;
+	memset(&b, 0, sizeof(b));
+	if (w->m.import_bundle == NULL || w->m.import_key == NULL) {
+		*err = xstrdup(_("name the file the CA sent and the private key"));
+		return -1;
+	}
+	if ((ls = key_load_file(w->m.import_key, &key, &kerr)) != LOAD_OK) {
+		*err = kerr ? kerr : xstrprintf(_("%s: no private key"), w->m.import_key);
+		return -1;
+	}
+	free(kerr);
+	if (pki_load_certs(w->m.import_bundle, &pool, err) == -1)
+		goto out;
+	/* the public roots complete the chain the CA sent without its root */
+	if (pki_load_certs(rootsfile, &roots, &kerr) == -1)
+		xfree(kerr);
+	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == -1 ||
+	    certmake_import(&m, &b, err) == -1 ||
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
+		goto out;
+	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
+	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
+	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
+	rc = 0;
+out:
+	certmake_free(&m);
+	pki_bundle_free(&b);
+	certlist_free(&pool);
+	certlist_free(&roots);
+	key_clear(&key);
+	return rc;
+}
+
+bool
+engine_can_hook(const struct wizard *w)
+{
+	return w->m.source == SRC_LETSENCRYPT && w->env.n_lineages > 0;
+}
+
+static void
+on_rehash(void *arg, size_t done, size_t total)
+{
+	struct wizard *w = arg;
+
+	w->ap.rehash_done = done;
+	w->ap.rehash_total = total;
+	if (w->progress != NULL)
+		w->progress(w);
+}
+
+int
+engine_rehash(struct wizard *w, char **err)
+{
+	const char *bundles[1] = { w->m.store_bundle };
+	struct rehash_progress prog = { on_rehash, w };
+	struct rehash_result res;
+	int r;
+
+	*err = NULL;
+	if (w->m.store_bundle == NULL || w->m.store_dir == NULL) {
+		*err = xstrdup(_("name the bundle and the directory to build"));
+		return -1;
+	}
+	memset(&res, 0, sizeof(res));
+	w->ap.rehash_total = 0;
+	r = rehash_dir(w->m.store_dir, bundles, 1, time(NULL), &prog, &res, err);
+	w->ap.rehash_total = 0;
+	if (r == 0) {
+		wiz_wrote(w, w->m.store_dir, _("certificates and hash links"));
+		wiz_set_field(w, PF_CA_PATH, w->m.store_dir);
+		wiz_set_status(w, _("Done: %zu certificates written, %zu hash links made, %zu "
+		    "skipped"), res.written, res.linked, res.skipped);
+	}
+	rehash_result_free(&res);
+	return r;
+}
+
+int
+engine_hook_install(struct wizard *w, char **path, char **err)
+{
+	struct hook_params hp;
+	char *le_dir = path_dirname(w->env.le_live);
+	char *self = realpath("/proc/self/exe", NULL);
+	int r;
+
+	memset(&hp, 0, sizeof(hp));
+	hp.le_dir = le_dir;
+	hp.smtls = self ? self : "smtls";
+	hp.lineage = w->m.lineage < w->env.n_lineages ? w->env.lineages[w->m.lineage].name : "";
+	hp.restart = access("/run/systemd/system", F_OK) == 0 ? "systemctl restart sendmail" :
+	    "service sendmail restart";
+	hp.hostname = w->m.plan.hostname ? w->m.plan.hostname : "";
+	r = hook_install(&hp, path, err);
+	if (r == 0)
+		wiz_wrote(w, *path, _("new"));
+	free(le_dir);
+	free(self);
+	return r;
+}
