@@ -154,4 +154,17 @@ int apply_restart_with(const char *shell_command, char **command, char **err);
 
 void apply_result_free(struct apply_result *res);
 
+/*
+ * The `smtls apply ...' command of rq: emitted (emit_command_line with "apply" and the mc)
+ * and the apply's own flags: --cf when not beside the mc, --cf-m4, --force, --no-prove,
+ * --restart, --restart-command, --confirm-within (confirm_within: the duration as given, or
+ * NULL). Caller frees.
+ */
+char *apply_command_line(const char *emitted, const struct apply_request *rq,
+    const char *restart_command, const char *confirm_within);
+
+/* The `smtls apply --undo --mc MC [--cf CF]' command (--cf when not beside the mc). Caller
+ * frees. */
+char *apply_undo_command(const char *mc_path, const char *cf_path);
+
 #endif

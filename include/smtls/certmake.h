@@ -90,4 +90,15 @@ void certmake_free(struct certmake *m);
 int certmake_write(const char *dir, mode_t dir_mode, const struct pki_out_file *files,
     size_t n, bool force, char **err);
 
+/*
+ * The `smtls VERB ...' command that makes what the wizard made, its words quoted for sh:
+ * verb is "selfsigned", "ca new", "ca issue" (from the CA in ca_dir) or "csr"; names (not
+ * for "ca new") the first as --hostname, the others as --san. Caller frees.
+ */
+char *certmake_command(const char *verb, const char *ca_dir, const struct certmake_names *ns,
+    const char *key_type, const char *out);
+/* The `smtls import --key KEY --roots ROOTS BUNDLE --out DIR' command. Caller frees. */
+char *certmake_import_command(const char *key, const char *bundle, const char *roots,
+    const char *out);
+
 #endif

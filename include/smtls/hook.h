@@ -48,4 +48,8 @@ int hook_copy_files(const char *dir, const struct hook_copy *copies, size_t n, b
  */
 int hook_install(const struct hook_params *p, char **path, char **err);
 
+/* The `smtls hook install ...' command that installs the hook of p, quoted for sh. Caller
+ * frees. */
+char *hook_command(const struct hook_params *p);
+
 #endif

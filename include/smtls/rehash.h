@@ -38,4 +38,7 @@ int rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, ti
     const struct rehash_progress *prog, struct rehash_result *res, char **err);
 void rehash_result_free(struct rehash_result *res);
 
+/* The `smtls rehash DIR --from BUNDLE' command, quoted for sh. Caller frees. */
+char *rehash_command(const char *dir, const char *bundle);
+
 #endif

@@ -122,6 +122,9 @@ wizard_run(int argc, char **argv)
 		rc = w.exit_code;
 		if (rc == 0 && w.result != NULL)
 			fputs(w.result, stdout);
+		/* what this run did, each as the command that does it (only what happened) */
+		if (w.replay.data != NULL)
+			printf("%s\n%s", _("To do the same without the wizard:"), w.replay.data);
 	}
 	if (w.env.demo) {
 		if (w.env.keep_demo)

@@ -1114,3 +1114,55 @@ apply_result_free(struct apply_result *res)
 	prove_result_free(&res->prove);
 	memset(res, 0, sizeof(*res));
 }
+
+char *
+apply_command_line(const char *emitted, const struct apply_request *rq,
+    const char *restart_command, const char *confirm_within)
+{
+	char *beside = rq->mc_path ? apply_cf_beside(rq->mc_path) : NULL;
+	struct buf b = { 0 };
+
+	buf_puts(&b, emitted);
+	if (rq->cf_path != NULL && (beside == NULL || strcmp(beside, rq->cf_path) != 0)) {
+		buf_puts(&b, " --cf ");
+		emit_shell_word(&b, rq->cf_path);
+	}
+	if (rq->cf_m4_dir != NULL) {
+		buf_puts(&b, " --cf-m4 ");
+		emit_shell_word(&b, rq->cf_m4_dir);
+	}
+	if (rq->force)
+		buf_puts(&b, " --force");
+	if (rq->no_prove)
+		buf_puts(&b, " --no-prove");
+	if (rq->restart)
+		buf_puts(&b, " --restart");
+	if (rq->restart && restart_command != NULL) {
+		buf_puts(&b, " --restart-command ");
+		emit_shell_word(&b, restart_command);
+	}
+	if (rq->restart && confirm_within != NULL) {
+		buf_puts(&b, " --confirm-within ");
+		emit_shell_word(&b, confirm_within);
+	}
+	free(beside);
+	return buf_release(&b);
+}
+
+char *
+apply_undo_command(const char *mc_path, const char *cf_path)
+{
+	struct apply_request rq;
+	char *base, *r;
+	struct buf b = { 0 };
+
+	memset(&rq, 0, sizeof(rq));
+	rq.mc_path = mc_path;
+	rq.cf_path = cf_path;
+	buf_printf(&b, "%s apply --undo --mc ", PACKAGE);
+	emit_shell_word(&b, mc_path);
+	base = buf_release(&b);
+	r = apply_command_line(base, &rq, NULL, NULL);
+	free(base);
+	return r;
+}

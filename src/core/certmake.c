@@ -8,6 +8,7 @@
 
 #include "smtls/ca.h"
 #include "smtls/certmake.h"
+#include "smtls/emit.h"
 #include "smtls/i18n.h"
 
 int
@@ -193,4 +194,46 @@ certmake_write(const char *dir, mode_t dir_mode, const struct pki_out_file *file
 		return -1;
 	}
 	return 0;
+}
+
+/* Appends " flag value" to b, the value quoted for sh (emit_shell_word). */
+static void
+command_flag(struct buf *b, const char *flag, const char *value)
+{
+	buf_printf(b, " %s ", flag);
+	emit_shell_word(b, value);
+}
+
+char *
+certmake_command(const char *verb, const char *ca_dir, const struct certmake_names *ns,
+    const char *key_type, const char *out)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	buf_printf(&b, "%s %s", PACKAGE, verb);
+	if (ca_dir != NULL)
+		command_flag(&b, "--ca", ca_dir);
+	for (i = 0; ns != NULL && i < ns->n; i++)
+		command_flag(&b, i == 0 ? "--hostname" : "--san", ns->v[i]);
+	if (key_type != NULL)
+		command_flag(&b, "--key-type", key_type);
+	command_flag(&b, "--out", out);
+	return buf_release(&b);
+}
+
+char *
+certmake_import_command(const char *key, const char *bundle, const char *roots,
+    const char *out)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s import", PACKAGE);
+	command_flag(&b, "--key", key);
+	if (roots != NULL)
+		command_flag(&b, "--roots", roots);
+	buf_puts(&b, " ");
+	emit_shell_word(&b, bundle);
+	command_flag(&b, "--out", out);
+	return buf_release(&b);
 }

@@ -440,3 +440,29 @@ out:
 	journal_free(j);
 	return rc;
 }
+
+/* Appends " flag value" to b when value is set, the value quoted for sh. */
+static void
+hook_flag(struct buf *b, const char *flag, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	buf_printf(b, " %s ", flag);
+	emit_shell_word(b, value);
+}
+
+char *
+hook_command(const struct hook_params *p)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s hook install", PACKAGE);
+	hook_flag(&b, "--dir", p->le_dir);
+	hook_flag(&b, "--lineage", p->lineage);
+	hook_flag(&b, "--restart", p->restart);
+	hook_flag(&b, "--hostname", p->hostname);
+	hook_flag(&b, "--smtls", p->smtls);
+	if (p->force)
+		buf_puts(&b, " --force");
+	return buf_release(&b);
+}

@@ -24,6 +24,7 @@
 #include "smtls/fileio.h"
 #include "smtls/hindex.h"
 #include "smtls/i18n.h"
+#include "smtls/emit.h"
 #include "smtls/journal.h"
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
@@ -1119,4 +1120,16 @@ rehash_result_free(struct rehash_result *res)
 		free(res->notes[i]);
 	free(res->notes);
 	memset(res, 0, sizeof(*res));
+}
+
+char *
+rehash_command(const char *dir, const char *bundle)
+{
+	struct buf b = { 0 };
+
+	buf_printf(&b, "%s rehash ", PACKAGE);
+	emit_shell_word(&b, dir);
+	buf_puts(&b, " --from ");
+	emit_shell_word(&b, bundle);
+	return buf_release(&b);
 }

@@ -260,6 +260,8 @@ engine_apply(struct wizard *w)
 	if (ap->changed) {
 		w->wrote = true;
 		w->m.dirty = false;
+		wiz_replay(w, apply_command_line(cmd, &rq, rq.restart ? w->env.restart_command :
+		    NULL, ap->cd.on ? ap->cd.within : NULL));
 	}
 	ap->preview_valid = false;
 	apply_result_free(&res);
@@ -289,6 +291,7 @@ engine_undo(struct wizard *w)
 		w->ap.error = xstrdup(res.error ? res.error : _("undo failed"));
 	else {
 		w->ap.undone = true;
+		wiz_replay(w, apply_undo_command(w->env.mc_path, w->env.cf_path));
 		engine_reload(w);
 	}
 	w->ap.preview_valid = false;

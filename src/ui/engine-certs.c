@@ -24,11 +24,18 @@
  * byte) after the admin confirmed.
  */
 
-/* The key type chosen on the details screen (gen_key: 1 RSA 3072, 0 EC P-256). */
+/* The key type chosen on the details screen (gen_key: 1 RSA 3072, 0 EC P-256), as --key-type
+ * says it. */
+static const char *
+gen_key_type(const struct wizard *w)
+{
+	return w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256";
+}
+
 static int
 gen_key_spec(const struct wizard *w, struct pki_key_spec *spec, char **err)
 {
-	return pki_key_spec_parse(w->m.gen_key == 1 ? "rsa:3072" : "ec:P-256", spec, err);
+	return pki_key_spec_parse(gen_key_type(w), spec, err);
 }
 
 /* Writes files into dir (certmake_write) and notes each as written by this session. */
@@ -87,6 +94,8 @@ make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_
 	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
 	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
 	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
+	wiz_replay(w, certmake_command(issuer ? "ca issue" : "selfsigned", ca_dir, &names,
+	    gen_key_type(w), w->m.gen_dir));
 	rc = 0;
 out:
 	certmake_free(&m);
@@ -125,8 +134,11 @@ engine_make_ca(struct wizard *w, char **err)
 		return -1;
 	ca_params(&p, CA_DEFAULT_NAME, time(NULL), CA_DAYS);
 	if (ca_new_make(&ca, &spec, &p, err) == 0 &&
-	    write_out(w, w->m.ca_dir, CERTMAKE_CA_DIR_MODE, ca.files, 2, err) == 0)
+	    write_out(w, w->m.ca_dir, CERTMAKE_CA_DIR_MODE, ca.files, 2, err) == 0) {
+		wiz_replay(w, certmake_command("ca new", NULL, NULL, gen_key_type(w),
+		    w->m.ca_dir));
 		rc = 0;
+	}
 	ca_new_free(&ca);
 	return rc;
 }
@@ -167,6 +179,7 @@ engine_make_csr(struct wizard *w, char **err)
 	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
 	free(w->m.import_key);
 	w->m.import_key = xstrprintf("%s/%s", w->m.gen_dir, CERTMAKE_KEY);
+	wiz_replay(w, certmake_command("csr", NULL, &names, gen_key_type(w), w->m.gen_dir));
 	rc = 0;
 out:
 	certmake_free(&m);
@@ -211,6 +224,8 @@ engine_import(struct wizard *w, char **err)
 	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
 	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
 	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
+	wiz_replay(w, certmake_import_command(w->m.import_key, w->m.import_bundle, rootsfile,
+	    w->m.gen_dir));
 	rc = 0;
 out:
 	certmake_free(&m);
@@ -258,6 +273,7 @@ engine_rehash(struct wizard *w, char **err)
 	if (r == 0) {
 		wiz_wrote(w, w->m.store_dir, _("certificates and hash links"));
 		wiz_set_field(w, PF_CA_PATH, w->m.store_dir);
+		wiz_replay(w, rehash_command(w->m.store_dir, w->m.store_bundle));
 		wiz_set_status(w, _("Done: %zu certificates written, %zu hash links made, %zu "
 		    "skipped"), res.written, res.linked, res.skipped);
 	}
@@ -281,8 +297,10 @@ engine_hook_install(struct wizard *w, char **path, char **err)
 	    "service sendmail restart";
 	hp.hostname = w->m.plan.hostname ? w->m.plan.hostname : "";
 	r = hook_install(&hp, path, err);
-	if (r == 0)
+	if (r == 0) {
 		wiz_wrote(w, *path, _("new"));
+		wiz_replay(w, hook_command(&hp));
+	}
 	free(le_dir);
 	free(self);
 	return r;

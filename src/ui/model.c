@@ -482,6 +482,7 @@ wiz_free(struct wizard *w)
 	free(w->status);
 	free(w->result);
 	buf_free(&w->written);
+	buf_free(&w->replay);
 	free(w->m.gen_names);
 	free(w->m.gen_dir);
 	free(w->m.ca_dir);
@@ -539,6 +540,13 @@ wiz_wrote(struct wizard *w, const char *path, const char *what)
 {
 	w->wrote = true;
 	buf_printf(&w->written, "  %s (%s)\n", path, what);
+}
+
+void
+wiz_replay(struct wizard *w, char *cmd)
+{
+	buf_printf(&w->replay, "  %s\n", cmd);
+	free(cmd);
 }
 
 char *

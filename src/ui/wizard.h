@@ -230,6 +230,7 @@ struct wizard {
 	char			*result;	/* what to print to scrollback at the end */
 	bool			 wrote;		/* something was written */
 	struct buf		 written;	/* the files this session wrote, one a line */
+	struct buf		 replay;	/* the smtls command of each action done, one a line */
 	int			 exit_code;
 	struct wiz_apply	 ap;
 	struct wiz_ui		*ui;		/* NULL in text mode */
@@ -281,6 +282,9 @@ char *wiz_path_problem(enum plan_field f, const char *path);
 void wiz_free(struct wizard *w);
 /* Notes that the session wrote (or changed) a file: path, then what happened to it. */
 void wiz_wrote(struct wizard *w, const char *path, const char *what);
+/* Notes the `smtls ...' command that does what the session just did (cmd: the core's
+ * builder's, freed here). */
+void wiz_replay(struct wizard *w, char *cmd);
 /* Every file the session wrote, the apply's included, one "  path (what)" a line (caller
  * frees), or NULL when none was written. */
 char *wiz_written_list(const struct wizard *w);
