@@ -17,7 +17,7 @@ MAN_PARTS += doc/cmd-wizard.8
 TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-stale.test tests/ui-m4-words.test tests/ui-nav.test tests/ui-repair.test tests/ui-text.test tests/ui-de.test tests/ui-certs.test \
 	tests/ui-ownca.test tests/ui-confirm.test tests/ui-confirm-text.test
 TESTS += tests/ui-picture.test tests/ui-wrap.test
-TESTS += tests/ui-certs-agree.test tests/ui-apply-request.test tests/ui-options-agree.test
+TESTS += tests/ui-certs-agree.test tests/ui-apply-request.test tests/ui-options-agree.test tests/ui-draw-reads.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh
 
