@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 PKGS="build-essential autoconf automake autopoint gettext pkg-config m4 make
 	libssl-dev libncurses-dev zlib1g-dev openssl ca-certificates
-	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps time faketime groff-base
+	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps time faketime groff-base strace
 	clang libclang-rt-14-dev valgrind"
 missing=
 for p in $PKGS; do

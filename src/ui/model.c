@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "smtls/cert.h"
 #include "smtls/check.h"
 #include "smtls/emit.h"
 #include "smtls/i18n.h"
@@ -184,6 +185,18 @@ wiz_recheck(struct wizard *w)
 
 	w->files_key = files_key(w);
 	w->mc_key = mc_key(w);
+	/* what the files hold, for the screens to show without reading them */
+	for (i = 0; i < (size_t)PF_COUNT; i++) {
+		const struct tls_option *o = tls_option_by_field((enum plan_field)i);
+		const char *v = plan_get(&w->m.plan, (enum plan_field)i);
+
+		xfree(w->m.described[i]);
+		if (o != NULL && o->is_path && v != NULL)
+			w->m.described[i] = engine_describe_file(v, w->m.plan.now);
+	}
+	w->m.client_auth = cert_file_client_auth(plan_get(&w->m.plan, PF_SERVER_CERT));
+	w->m.key_mode = engine_file_mode(plan_get(&w->m.plan, PF_SERVER_KEY), w->m.key_owner,
+	    sizeof(w->m.key_owner));
 
 	findings_free(&w->live);
 	/* a live check judges validity now (certificates made during the session included) */
@@ -483,6 +496,8 @@ wiz_free(struct wizard *w)
 	free(w->result);
 	buf_free(&w->written);
 	buf_free(&w->replay);
+	for (i = 0; i < (size_t)PF_COUNT; i++)
+		free(w->m.described[i]);
 	free(w->m.gen_names);
 	free(w->m.gen_dir);
 	free(w->m.ca_dir);

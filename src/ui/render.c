@@ -59,15 +59,14 @@ focus_status(struct wizard *w, const struct wiz_item *it)
 			/* what the file holds, then the .mc line and the .cf option it becomes */
 			const struct tls_option *o = tls_option_by_field((enum plan_field)it->field);
 			const char *now = plan_get(&w->env.current, (enum plan_field)it->field);
-			char *what = engine_describe_file(v, w->m.plan.now), *r;
+			const char *what = w->m.described[it->field] != NULL ?
+			    w->m.described[it->field] : _("not set");
 
 			if (o == NULL || v == NULL)
-				return what;
-			r = xstrprintf(_("%s\nWrites define(`%s', ...) into sendmail.mc -> O %s= in "
+				return xstrdup(what);
+			return xstrprintf(_("%s\nWrites define(`%s', ...) into sendmail.mc -> O %s= in "
 			    "sendmail.cf; in force now: %s"), what, o->macro, o->cf_name,
 			    now == NULL ? _("not set") : strcmp(now, v) == 0 ? _("the same") : now);
-			free(what);
-			return r;
 		}
 	}
 	/* a note cut at the end of its line is whole here, then the help */

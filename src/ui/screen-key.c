@@ -13,15 +13,13 @@ static void
 key_build(struct wizard *w)
 {
 	const char *key = plan_get(&w->m.plan, PF_SERVER_KEY);
-	char owner[128], *what;
-	int mode = engine_file_mode(key, owner, sizeof(owner));
+	const char *what = w->m.described[PF_SERVER_KEY];
+	int mode = w->m.key_mode;
 	struct wiz_item *it;
 
-	what = engine_describe_file(key, w->m.plan.now);
-	wiz_body(w, _("Key: %s\n  %s\n"), key ? key : _("(not set)"), what);
-	free(what);
+	wiz_body(w, _("Key: %s\n  %s\n"), key ? key : _("(not set)"), what ? what : _("not set"));
 	if (mode >= 0)
-		wiz_body(w, _("  owner %s\n"), owner);
+		wiz_body(w, _("  owner %s\n"), w->m.key_owner);
 	if (findings_has(&w->live, "key.mismatch", NULL))
 		wiz_body(w, _("  ERROR: it does not belong to the certificate\n"));
 	else if (key && plan_get(&w->m.plan, PF_SERVER_CERT) &&

@@ -16,7 +16,7 @@ options_build(struct wizard *w)
 {
 	struct wiz_item *it;
 	/* the core's judgement, as check's cert.no-client-auth */
-	int client_ok = cert_file_client_auth(plan_get(&w->m.plan, PF_SERVER_CERT));
+	int client_ok = w->m.client_auth;
 
 	it = wiz_item_add(w, WI_TOGGLE, OPT_CLIENT, 1, 'c',
 	    _("Send our certificate when delivering"));

@@ -138,6 +138,11 @@ struct wiz_model {
 	bool		 smtps;		/* also listen on port 465 */
 	int		 start;		/* what the admin chose on the start screen */
 	bool		 dirty;		/* choices not yet written */
+	/* what the files hold, read by each re-check (never while drawing) */
+	char		*described[PF_COUNT];	/* a path field's file, as the screens describe it */
+	int		 client_auth;	/* the server cert allows clientAuth: 1, 0, -1 unknown */
+	int		 key_mode;	/* the key's mode, -1 when it cannot be read */
+	char		 key_owner[128];	/* its owner:group */
 };
 
 enum wiz_item_kind {
