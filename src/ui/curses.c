@@ -155,6 +155,9 @@ wiz_run_curses(struct wizard *w)
 	ui_line_free(&ui.edit);
 	w->ui = NULL;
 	w->progress = NULL;
+	/* after a successful apply, leaving is finishing: the summary, exit 0 */
+	if (ui.quit && w->ap.ran && !w->ap.failed)
+		ui.quit = false;
 	if (ui.interrupted || ui.quit) {
 		w->exit_code = ui.interrupted ? 130 : 1;
 		if (ui.interrupted)
