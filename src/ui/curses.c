@@ -139,6 +139,8 @@ wiz_run_curses(struct wizard *w)
 		ch = ui_getch(w);
 		if (ch == UI_KEY_INTERRUPT)
 			break;
+		if (ch == KEY_RESIZE)
+			ui.follow = true;	/* the focus stays in view at the new size */
 		if (ch == KEY_RESIZE || ch == UI_KEY_RECHECKED)
 			continue;
 		if (ui.too_small) {
