@@ -458,6 +458,15 @@ ui_handle_key(struct wizard *w, int ch)
 		keys[i].act(w, it, ch);
 		return;
 	}
+	/* a button's underlined letter presses it, but not while a field takes typing */
+	if (!typing && ch > 0 && ch < 128 && isalpha(ch) &&
+	    (tolower(ch) == wiz_button_key(w, 0) || tolower(ch) == wiz_button_key(w, 1))) {
+		if (tolower(ch) == wiz_button_key(w, 0))
+			go_back(w);
+		else
+			go_next(w);
+		return;
+	}
 	if (ui->region != 0)
 		return;		/* the buttons take no other key */
 	if (typing && edit_key(w, it, ch))
