@@ -489,8 +489,13 @@ do_sendmail(struct apply_ctx *c)
 	    c->have_cf ? &c->res->cf_backup : &c->cf_marker, &c->cf_in, &e) == -1)
 		return fail_step(c, APPLY_STEP_SENDMAIL, e);
 	if (rq->sm == NULL || !rq->sm->found || rq->sm->path == NULL) {
-		step_set(rq, c->res, APPLY_STEP_SENDMAIL, APPLY_ST_SKIPPED,
-		    _("no sendmail binary found"));
+		/* not fatal, the steps go on; but the new cf goes in unchecked: a warning that
+		 * says so, and what to do */
+		note = xstrprintf(_("%s: no sendmail binary found: the new sendmail.cf is installed "
+		    "without sendmail having checked it; run sendmail -bC yourself once sendmail "
+		    "is installed"), severity_label(SEV_WARNING));
+		step_set(rq, c->res, APPLY_STEP_SENDMAIL, APPLY_ST_SKIPPED, note);
+		free(note);
 		return 0;
 	}
 	if (rq->sandbox_hostname != NULL && geteuid() != 0) {

@@ -140,7 +140,7 @@ wiz_run_curses(struct wizard *w)
 		if (ch == UI_KEY_INTERRUPT)
 			break;
 		if (ch == KEY_RESIZE)
-			ui.follow = true;	/* the focus stays in view in the new size */
+			ui.follow = true;	/* the focus stays in view at the new size */
 		if (ch == KEY_RESIZE || ch == UI_KEY_RECHECKED)
 			continue;
 		if (ui.too_small) {
@@ -157,6 +157,9 @@ wiz_run_curses(struct wizard *w)
 	ui_line_free(&ui.edit);
 	w->ui = NULL;
 	w->progress = NULL;
+	/* after a successful apply, leaving is finishing: the summary, exit 0 */
+	if (ui.quit && w->ap.ran && !w->ap.failed)
+		ui.quit = false;
 	if (ui.interrupted || ui.quit) {
 		w->exit_code = ui.interrupted ? 130 : 1;
 		if (ui.interrupted)

@@ -9,7 +9,8 @@
 #include "smtls/i18n.h"
 #include "ui.h"
 
-/* Moves the focus to the next (dir 1) or previous (-1) focusable item; false at the end. */
+/* Moves the focus to the next (dir 1) or previous (-1) focusable item of the focused one's
+ * group (its widget: a list of choices, a form's fields); false at the group's end. */
 static bool
 move_focus(struct wizard *w, int dir)
 {
@@ -18,7 +19,8 @@ move_focus(struct wizard *w, int dir)
 
 	if (it == NULL)
 		return false;
-	for (i = (it - w->items) + dir; i >= 0 && i < (long)w->n_items; i += dir)
+	for (i = (it - w->items) + dir; i >= 0 && i < (long)w->n_items &&
+	    w->items[i].group == it->group; i += dir)
 		if (ui_focusable(&w->items[i])) {
 			w->view[w->screen].focus_id = w->items[i].id;
 			w->ui->follow = true;
@@ -27,41 +29,56 @@ move_focus(struct wizard *w, int dir)
 	return false;
 }
 
-/* Tab: the first item of the next group, then the buttons, then the first group. */
+/* Where Tab enters the group of items[i]: its selected choice, else its first focusable item. */
+static void
+focus_group(struct wizard *w, long i)
+{
+	int group = w->items[i].group;
+	long first = -1;
+
+	while (i > 0 && w->items[i - 1].group == group)
+		i--;
+	for (; i < (long)w->n_items && w->items[i].group == group; i++) {
+		if (!ui_focusable(&w->items[i]))
+			continue;
+		if (first == -1)
+			first = i;
+		if (w->items[i].kind == WI_CHOICE && w->items[i].on) {
+			first = i;
+			break;
+		}
+	}
+	if (first != -1)
+		w->view[w->screen].focus_id = w->items[first].id;
+}
+
+/* Tab: the next group of items, then the buttons (one stop: Left and Right choose), then the
+ * first group again; Shift-Tab the same way back. */
 static void
 tab(struct wizard *w, int dir)
 {
 	struct wiz_ui *ui = w->ui;
 	struct wiz_item *it = ui_focused(w);
-	long i;
+	long i, from;
 
 	ui->follow = true;
-	if (ui->region == 1 || it == NULL) {
-		if (ui->region == 1 && dir < 0 && ui->button == 1) {
-			ui->button = 0;
-			return;
-		}
-		if (ui->region == 0 && it == NULL) {
-			ui->region = 1;
-			return;
-		}
-		ui->region = 0;
-		if (it != NULL && dir > 0) {
-			for (i = 0; i < (long)w->n_items; i++)
-				if (ui_focusable(&w->items[i])) {
-					w->view[w->screen].focus_id = w->items[i].id;
-					break;
-				}
-		}
+	if (it == NULL) {
+		ui->region = 1;
 		return;
 	}
-	for (i = (it - w->items) + dir; i >= 0 && i < (long)w->n_items; i += dir)
-		if (ui_focusable(&w->items[i]) && w->items[i].group != it->group) {
-			w->view[w->screen].focus_id = w->items[i].id;
+	if (ui->region == 1)
+		from = dir > 0 ? -1 : (long)w->n_items;	/* the buttons: to the first or last group */
+	else
+		from = it - w->items;
+	for (i = from + dir; i >= 0 && i < (long)w->n_items; i += dir)
+		if (ui_focusable(&w->items[i]) && (ui->region == 1 ||
+		    w->items[i].group != it->group)) {
+			ui->region = 0;
+			focus_group(w, i);
 			return;
 		}
 	ui->region = 1;
-	ui->button = dir > 0 ? 1 : 0;
+	ui->button = 1;
 }
 
 static void
@@ -355,7 +372,7 @@ key_button(struct wizard *w, struct wiz_item *it, int ch)
 		go_next(w);
 }
 
-/* Up and Down move the focus; past the first or last item they scroll the text */
+/* Up and Down move the focus in its group; past its first or last item they scroll the text */
 static void
 key_move(struct wizard *w, struct wiz_item *it, int ch)
 {
@@ -439,6 +456,15 @@ ui_handle_key(struct wizard *w, int ch)
 		    (k == K_LIST && ui->region != 0) || (k == K_BUTTONS && ui->region != 1))
 			continue;
 		keys[i].act(w, it, ch);
+		return;
+	}
+	/* a button's underlined letter presses it, but not while a field takes typing */
+	if (!typing && ch > 0 && ch < 128 && isalpha(ch) &&
+	    (tolower(ch) == wiz_button_key(w, 0) || tolower(ch) == wiz_button_key(w, 1))) {
+		if (tolower(ch) == wiz_button_key(w, 0))
+			go_back(w);
+		else
+			go_next(w);
 		return;
 	}
 	if (ui->region != 0)

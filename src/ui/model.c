@@ -263,6 +263,37 @@ word_starts_with(const char *label, int c)
 	return false;
 }
 
+/* A button's letter: the suggestion when its translated label holds it, else the label's first
+ * ASCII letter (never q). */
+static int
+button_letter(const char *label, int want)
+{
+	const char *p;
+
+	for (p = label; *p; p++)
+		if (tolower((unsigned char)*p) == want)
+			return want;
+	for (p = label; *p; p++)
+		if ((unsigned char)*p < 128 && isalpha((unsigned char)*p) &&
+		    tolower((unsigned char)*p) != 'q')
+			return tolower((unsigned char)*p);
+	return 0;
+}
+
+/* The letter of Back (button 0) or of Next, Finish, Apply (1): b, x (n belongs to items),
+ * f, a in English; the same on every screen, and never an item's. */
+int
+wiz_button_key(const struct wizard *w, int button)
+{
+	const char *next = wiz_screens[w->screen]->next_label;
+
+	if (button == 0)
+		return button_letter(_("Back"), 'b');
+	if (next == NULL)
+		return button_letter(_("Next"), 'x');
+	return button_letter(_(next), tolower((unsigned char)next[0]));
+}
+
 /*
  * Hotkeys come from the translated labels, so they work in every language: the screen's
  * suggestion when a word of the label starts with it, else the first free letter of the
@@ -276,6 +307,7 @@ assign_hotkeys(struct wizard *w)
 	size_t i;
 
 	used['q'] = 1;
+	used[wiz_button_key(w, 0)] = used[wiz_button_key(w, 1)] = 1;	/* the buttons' */
 	for (i = 0; i < w->n_items; i++) {
 		struct wiz_item *it = &w->items[i];
 		int want = tolower((unsigned char)it->hotkey);

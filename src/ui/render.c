@@ -3,10 +3,12 @@
  * on the focused item. Drawing reads the model only, never a file. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
 #include "ui.h"
 
 /* need: the panel lines the findings would like (the bottom panel shrinks to fit) */
@@ -74,6 +76,30 @@ focus_status(struct wizard *w, const struct wiz_item *it)
 		return xstrprintf("%s%s%s", it->note, it->help ? "\n" : "",
 		    it->help ? _(it->help) : "");
 	return it->help ? xstrdup(_(it->help)) : NULL;
+}
+
+/* A button, "< Label >", with its letter underlined (its first occurrence, any case). */
+static void
+put_button(struct wizard *w, int y, int x, const char *b, int which, attr_t a)
+{
+	struct wiz_ui *ui = w->ui;
+	int key = wiz_button_key(w, which);
+	const char *p = b + 2;
+	char *pre;
+
+	while (*p && (key == 0 || tolower((unsigned char)*p) != key))
+		p++;
+	if (*p == '\0') {
+		ui_put(y, x, b, ui->main_w - x, a);
+		return;
+	}
+	pre = xstrndup(b, (size_t)(p - b));
+	x += ui_put(y, x, pre, ui->main_w - x, a);
+	free(pre);
+	pre = xstrndup(p, 1);
+	x += ui_put(y, x, pre, ui->main_w - x, a | A_UNDERLINE | A_BOLD);
+	free(pre);
+	ui_put(y, x, p + 1, ui->main_w - x, a);
 }
 
 static void
@@ -296,13 +322,13 @@ ui_draw(struct wizard *w)
 		attr_t a0 = ui->region == 1 && ui->button == 0 ? A_REVERSE : A_NORMAL;
 		attr_t a1 = ui->region == 1 && ui->button == 1 ? A_REVERSE : A_NORMAL;
 
-		ui_put(by, bx, b0, ui->main_w - bx, a0);
+		put_button(w, by, bx, b0, 0, a0);
 		if (ui->region == 1 && ui->button == 0) {
 			cy = by;
 			cx = bx;
 		}
 		bx += ui_width(b0, strlen(b0)) + 3;
-		ui_put(by, bx, b1, ui->main_w - bx, a1 | A_BOLD);
+		put_button(w, by, bx, b1, 1, a1 | A_BOLD);
 		if (ui->region == 1 && ui->button == 1) {
 			cy = by;
 			cx = bx;

@@ -25,7 +25,7 @@ store_build(struct wizard *w)
 	it->on = w->m.store == STORE_OTHER;
 	it->help = N_("A directory with one certificate per file and <hash>.0 links, as "
 	    "`openssl rehash` makes them (for a private CA, say).");
-	it = wiz_item_add(w, WI_CHOICE, STORE_ID_BUNDLE, 1, 'b',
+	it = wiz_item_add(w, WI_CHOICE, STORE_ID_BUNDLE, 1, 'r',
 	    _("Build one from a bundle (rehash)"));
 	it->on = w->m.store == STORE_BUNDLE;
 	it->help = N_("Splits a PEM bundle of roots into one file per certificate and makes "

@@ -271,6 +271,8 @@ bool wiz_refresh(struct wizard *w);
 char *wiz_refusal(const struct findings *fs);
 /* Builds the current screen's items and body. */
 void wiz_build(struct wizard *w);
+/* The underlined letter of Back (button 0) or Next (1) on this screen. */
+int wiz_button_key(const struct wizard *w, int button);
 /* The worst finding about file path (or NULL). */
 const struct finding *wiz_finding_for(const struct wizard *w, const char *path);
 /* The first error finding that concerns a path field of the current screen (its item). */
