@@ -33,7 +33,8 @@ struct journal_file {
 	bool			 new_only;	/* an existing target is an error ("already exists") */
 	const char		*backup;	/* keep the old version under this name (same directory,
 						 * a hard link) after the commit, or NULL: drop it */
-	bool			 lazy;		/* many small public files (rehash): their write-back
+	bool			 lazy;		/* public files (rehash's certificates, apply's
+						 * world-readable mc and cf): their write-back
 						 * starts at once and they are fsynced in batches, the
 						 * last by journal_backup(). Never
 						 * for a key: after a power cut (not a kill) a temp

@@ -286,6 +286,9 @@ stage(struct apply_ctx *c, const char *target, const char *data, const struct st
 	f.like = st;
 	f.new_only = !existed;
 	f.backup = existed ? bk : NULL;
+	/* a world-readable mc or cf holds nothing to hide: made durable with the rest of the
+	 * set before the commit record (journal_backup()), not one fsync per line and file */
+	f.lazy = st != NULL && (st->st_mode & 0004) != 0;
 	if ((i = journal_add(c->j, &f, err)) == -1) {
 		free(bk);
 		return -1;
@@ -297,6 +300,7 @@ stage(struct apply_ctx *c, const char *target, const char *data, const struct st
 		f.data = "";
 		f.mode = 0600;
 		f.new_only = true;
+		f.lazy = true;	/* empty */
 		if (journal_add(c->j, &f, err) == -1) {
 			free(bk);
 			return -1;
