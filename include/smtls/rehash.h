@@ -37,6 +37,13 @@ struct rehash_result {
 int rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t now,
     const struct rehash_progress *prog, struct rehash_result *res, char **err);
 void rehash_result_free(struct rehash_result *res);
+/*
+ * For a process that only rehashes (`smtls rehash`), before any other OpenSSL call:
+ * OpenSSL starts without reading openssl.cnf (nothing there changes a subject hash or a
+ * fingerprint) and without its clean-up at exit. Never in the wizard: the checks and the
+ * proof it runs later need the system's configuration.
+ */
+void rehash_process_init(void);
 
 /* The `smtls rehash DIR --from BUNDLE' command, quoted for sh. Caller frees. */
 char *rehash_command(const char *dir, const char *bundle);

@@ -45,6 +45,7 @@ rehash_run(int argc, char **argv)
 	bool quiet = false, keep_expired = false;
 	int opt, rc;
 
+	rehash_process_init();
 	optind = 1;
 	while ((opt = cmd_getopt(&cmd_rehash_entry, argc, argv)) != -1) {
 		switch (opt) {

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -365,25 +366,33 @@ slurp_at(int dirfd, const char *name, size_t *len)
 	return b.data ? buf_release(&b) : xstrdup("");
 }
 
-/* Reads a file of the directory: one certificate or one CRL (PEM) makes it an entry. */
-static void
+/*
+ * Reads a file of the directory: one certificate or one CRL (PEM) makes it an entry.
+ * False when it is gone (removed since the directory was read): no entry at all.
+ */
+static bool
 scan_file(struct state *st, struct entry *en)
 {
 	char *data, *name = NULL, *header = NULL;
 	unsigned char *der = NULL;
+	struct stat sb;
 	size_t len = 0;
 	long dlen;
-	int n = 0, bad = 0;
+	int n = 0, bad = 0, e;
 	struct lite l;
 	X509_CRL *crl = NULL;
 	BIO *b;
 
 	data = slurp_at(st->dirfd, en->name, &len);
+	e = errno;
+	if (data == NULL && e == ENOENT &&
+	    fstatat(st->dirfd, en->name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+		return false;
 	if (data == NULL) {
-		note(st->res, _("%s/%s: skipped: %s"), st->dir, en->name, errno == EINVAL ?
-		    _("not a regular file (a FIFO or a device is never read)") : strerror(errno));
+		note(st->res, _("%s/%s: skipped: %s"), st->dir, en->name, e == EINVAL ?
+		    _("not a regular file (a FIFO or a device is never read)") : strerror(e));
 		st->res->skipped++;
-		return;
+		return true;
 	}
 	memset(&l, 0, sizeof(l));
 	b = BIO_new_mem_buf(data, (int)len);
@@ -433,12 +442,19 @@ scan_file(struct state *st, struct entry *en)
 	lite_clear(&l);
 	X509_CRL_free(crl);
 	ERR_clear_error();
+	return true;
 }
+
+/* A name of the directory and its type as readdir() gave it (DT_UNKNOWN: look). */
+struct dname {
+	char		*name;
+	unsigned char	 type;
+};
 
 static int
 name_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct dname *)a)->name, ((const struct dname *)b)->name);
 }
 
 static void entry_push(struct state *st, const struct entry *en);
@@ -449,8 +465,9 @@ scan_dir(struct state *st, char **err)
 	DIR *d;
 	struct dirent *de;
 	struct stat sb;
-	char **names = NULL, target[4096];
-	size_t n = 0, i;
+	struct dname *names = NULL;
+	char target[4096];
+	size_t n = 0, cap = 0, i;
 	int dfd = dup(st->dirfd);
 	ssize_t len;
 
@@ -463,8 +480,12 @@ scan_dir(struct state *st, char **err)
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		names = xreallocarray(names, n + 1, sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n].name = xstrdup(de->d_name);
+		names[n++].type = de->d_type;
 	}
 	closedir(d);
 	if (n > 0)
@@ -472,17 +493,23 @@ scan_dir(struct state *st, char **err)
 	st->total += n;
 	for (i = 0; i < n; i++) {
 		struct hlink hl;
+		unsigned char type = names[i].type;
 
 		memset(&hl, 0, sizeof(hl));
-		if (fstatat(st->dirfd, names[i], &sb, AT_SYMLINK_NOFOLLOW) == -1) {
-			free(names[i]);
-			continue;
+		/* the type readdir() gave saves a stat of each file (most file systems give it) */
+		if (type == DT_UNKNOWN) {
+			if (fstatat(st->dirfd, names[i].name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+				free(names[i].name);
+				continue;
+			}
+			type = S_ISLNK(sb.st_mode) ? DT_LNK : S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
 		}
-		if (S_ISLNK(sb.st_mode) && parse_link_name(names[i], &hl.hash, &hl.kind, &hl.id)) {
-			len = readlinkat(st->dirfd, names[i], target, sizeof(target) - 1);
+		if (type == DT_LNK &&
+		    parse_link_name(names[i].name, &hl.hash, &hl.kind, &hl.id)) {
+			len = readlinkat(st->dirfd, names[i].name, target, sizeof(target) - 1);
 			if (len >= 0) {
 				target[len] = '\0';
-				hl.name = names[i];
+				hl.name = names[i].name;
 				hl.target = xstrdup(target);
 				st->l = xreallocarray(st->l, st->nl + 1, sizeof(*st->l));
 				st->l[st->nl++] = hl;
@@ -494,10 +521,12 @@ scan_dir(struct state *st, char **err)
 			struct entry en;
 
 			memset(&en, 0, sizeof(en));
-			en.name = names[i];
+			en.name = names[i].name;
 			en.link_id = -1;
-			if (has_cert_ext(names[i]))
-				scan_file(st, &en);
+			if (has_cert_ext(names[i].name) && !scan_file(st, &en)) {
+				free(names[i].name);	/* gone since readdir() */
+				continue;
+			}
 			entry_push(st, &en);
 		}
 		tick(st);
@@ -1109,6 +1138,12 @@ out:
 	bcerts_free(&certs);
 	state_free(&st);
 	return rc;
+}
+
+void
+rehash_process_init(void)
+{
+	(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, NULL);
 }
 
 void
