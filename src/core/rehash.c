@@ -333,37 +333,47 @@ parse_link_name(const char *name, unsigned long *hash, enum entry_kind *kind, in
 static char *
 slurp_at(int dirfd, const char *name, size_t *len)
 {
-	struct buf b = { 0 };
 	struct stat sb;
-	char chunk[16384];
+	char *data;
+	size_t cap, got = 0;
 	ssize_t n = 0;
-	int fd;
+	int fd, e;
 
 	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1)
 		return NULL;
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;	/* a FIFO or device: never read */
+	if (fstat(fd, &sb) == -1)
+		e = errno;
+	else if (!S_ISREG(sb.st_mode))
+		e = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;	/* a FIFO or device: never read */
+	else
+		e = sb.st_size > CERT_FILE_MAX ? EFBIG : 0;
+	if (e != 0) {
 		close(fd);
+		errno = e;
 		return NULL;
 	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
+	/* the size fstat() gave, read straight into place: no read() to find the end */
+	cap = (size_t)sb.st_size;
+	data = xmalloc(cap + 1);
+	while (got < cap) {
+		n = read(fd, data + got, cap - got);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n <= 0 || b.len + (size_t)n > CERT_FILE_MAX)
+		if (n <= 0)
 			break;
-		buf_append(&b, chunk, (size_t)n);
+		got += (size_t)n;
 	}
+	e = errno;
 	close(fd);
-	if (n != 0) {
-		if (n > 0)
-			errno = EFBIG;
-		buf_free(&b);
+	if (n == -1) {
+		free(data);
+		errno = e;
 		return NULL;
 	}
-	*len = b.len;
-	return b.data ? buf_release(&b) : xstrdup("");
+	data[got] = '\0';
+	*len = got;
+	return data;
 }
 
 /*
