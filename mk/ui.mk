@@ -10,7 +10,7 @@ smtls_SOURCES += \
 	src/ui/screen-start.c src/ui/screen-source.c src/ui/screen-details.c \
 	src/ui/screen-store.c src/ui/screen-key.c src/ui/screen-options.c \
 	src/ui/screen-review.c src/ui/screen-apply.c src/ui/screen-confirm.c \
-	src/ui/engine-confirm.c
+	src/ui/engine-confirm.c src/ui/engine-step.c src/ui/curses-step.c
 
 MAN_PARTS += doc/cmd-wizard.8
 
