@@ -149,7 +149,10 @@ result_text(struct wizard *w)
 		buf_printf(&b, _("Fix: %s\n"), ap->prove_fix);
 	if (w->m.hook_path != NULL)
 		buf_printf(&b, _("certbot deploy hook: %s\n"), w->m.hook_path);
-	buf_printf(&b, _("The equivalent command line:\n  %s\n"), cmd);
+	/* after an apply, its command is in the replay list ("To do the same without the
+	 * wizard:"): once is enough */
+	if (!ap->changed)
+		buf_printf(&b, _("The equivalent command line:\n  %s\n"), cmd);
 	free(w->result);
 	w->result = buf_release(&b);
 	free(cmd);
