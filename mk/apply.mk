@@ -3,7 +3,8 @@ libsmtls_a_SOURCES += \
 	include/smtls/emit.h src/core/emit.c \
 	include/smtls/mcedit.h src/core/mcedit.c \
 	include/smtls/udiff.h src/core/udiff.c \
-	include/smtls/apply.h src/core/apply.c
+	include/smtls/apply.h src/core/apply.c \
+	include/smtls/apply-child.h src/core/apply-child.c
 
 smtls_SOURCES += \
 	src/cli/emit-flags.h src/cli/emit-flags.c \

@@ -10,7 +10,7 @@ smtls_SOURCES += \
 	src/ui/screen-start.c src/ui/screen-source.c src/ui/screen-details.c \
 	src/ui/screen-store.c src/ui/screen-key.c src/ui/screen-options.c \
 	src/ui/screen-review.c src/ui/screen-apply.c src/ui/screen-confirm.c \
-	src/ui/engine-confirm.c
+	src/ui/engine-confirm.c src/ui/engine-step.c src/ui/curses-step.c
 
 MAN_PARTS += doc/cmd-wizard.8
 
@@ -19,6 +19,7 @@ TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-
 TESTS += tests/ui-picture.test tests/ui-wrap.test
 TESTS += tests/ui-certs-agree.test tests/ui-apply-request.test tests/ui-options-agree.test tests/ui-replay.test
 TESTS += tests/ui-draw-reads.test
+TESTS += tests/ui-abort.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh
 

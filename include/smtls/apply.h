@@ -105,6 +105,9 @@ struct apply_result {
 	size_t			 commented;	/* definitions commented out in the mc */
 	char			*restart_command;
 	enum apply_state	 state[APPLY_STEP_COUNT];
+	/* apply_child (apply-child.h): the child was killed before it reported; what the
+	 * recovery of its journal did (one line), or NULL */
+	char			*recovered;
 	bool			 proved;	/* the proof ran: prove holds what it saw */
 	struct prove_result	 prove;		/* with its own findings (not in findings) */
 };

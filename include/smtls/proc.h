@@ -2,6 +2,7 @@
 #ifndef SMTLS_PROC_H
 #define SMTLS_PROC_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -12,6 +13,7 @@ struct proc_result {
 	size_t	 err_len;
 	int	 status;	/* exit code, or 128+signal */
 	bool	 timed_out;	/* killed after timeout_ms */
+	bool	 interrupted;	/* killed because the cancel flag was set (proc_set_cancel) */
 	bool	 exec_failed;	/* the program could not be started (errno_exec) */
 	bool	 ns_failed;	/* ... because its private host name could not be set */
 	int	 errno_exec;
@@ -36,6 +38,12 @@ int proc_run_as_host(char *const argv[], const char *hostname, int timeout_ms, s
 int proc_run_as_host_input(char *const argv[], const char *hostname, const char *in,
     size_t in_len, int timeout_ms, size_t max_out, struct proc_result *res);
 void proc_result_free(struct proc_result *res);
+/*
+ * While *flag is set (by a signal handler), a program run by proc_run* is killed with its
+ * process group and the call returns -1 with interrupted set. NULL: never (the default).
+ * Returns the previous flag.
+ */
+volatile sig_atomic_t *proc_set_cancel(volatile sig_atomic_t *flag);
 /*
  * A file name made safe as a child's operand (caller frees): a name that starts with '-'
  * (an option to the child, or "-", standard input) gets "./" in front. Callers pass "--"

@@ -118,6 +118,8 @@ struct sendmail_host;
  */
 const char *prove_host_name(const struct tls_plan *plan, const struct sendmail_host *h);
 void prove_result_free(struct prove_result *r);
+/* An empty result: every step pending, with its name and title (prove_run starts so). */
+void prove_result_init(struct prove_result *r);
 /*
  * The planned leaf (the first certificate of the plan's ServerCertFile) and its issuer as
  * the settings make it (the file's, else the one CACertFile/CACertPath complete the chain

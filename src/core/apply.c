@@ -200,6 +200,8 @@ sendmail_check_cf(const char *sendmail, const char *cf, int timeout_ms, const ch
 		err_set(err, _("%s: `sendmail -bC' did not finish within %d seconds (sendmail "
 		    "sleeps 60 s when this host's name is not fully qualified: check hostname -f)"),
 		    label, timeout_ms / 1000);
+	else if (r == -1 && pr.interrupted)
+		err_set(err, _("%s: sendmail -bC was interrupted"), label);
 	else if (r == -1 && pr.ns_failed)
 		err_set(err, _("cannot give sendmail the host name %s: %s"), as_host,
 		    strerror(pr.errno_exec));
@@ -852,6 +854,8 @@ apply_steps(struct apply_ctx *c)
 	}
 	if (rq->cancel != NULL && *rq->cancel)
 		return fail_step(c, APPLY_STEP_BACKUP, xstrdup(_("interrupted before the install")));
+	/* the point of no return: a restart, once begun, runs to its end */
+	(void)proc_set_cancel(NULL);
 	if (do_backup_install(c) == -1)
 		return -1;
 	res->outcome = APPLY_CHANGED;
@@ -862,6 +866,7 @@ int
 apply_run(const struct apply_request *rq, struct apply_result *res)
 {
 	struct apply_ctx c;
+	volatile sig_atomic_t *old_cancel;
 	int i, r, lock = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -891,7 +896,10 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 		res->failed_step = APPLY_STEP_MERGE;
 		return -1;
 	}
+	/* m4, sendmail -bC and the proof's programs stop when rq->cancel is set */
+	old_cancel = proc_set_cancel(rq->cancel);
 	r = apply_steps(&c);
+	(void)proc_set_cancel(old_cancel);
 	if (lock != -1)
 		close(lock);
 	journal_free(c.j);	/* not committed: discarded, nothing changed */
@@ -1120,6 +1128,7 @@ apply_result_free(struct apply_result *res)
 	free(res->mc_backup);
 	free(res->cf_backup);
 	free(res->restart_command);
+	free(res->recovered);
 	prove_result_free(&res->prove);
 	memset(res, 0, sizeof(*res));
 }

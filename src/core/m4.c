@@ -111,6 +111,8 @@ m4_build_cf(const char *m4_path, const char *mc_path, const char *cf_dir, int mc
 		if (res->timed_out)
 			err_set(err, _("%s: m4 did not finish within %d seconds"), mc_path,
 			    M4_TIMEOUT_MS / 1000);
+		else if (res->interrupted)
+			err_set(err, _("%s: m4 was interrupted"), mc_path);
 		else
 			err_set(err, _("cannot run %s: %s"), m4_path, strerror(res->errno_exec));
 		return -1;

@@ -16,6 +16,18 @@
 #include "smtls/proc.h"
 #include "smtls/xmalloc.h"
 
+/* proc_set_cancel(): set by a signal handler to stop the program being run */
+static volatile sig_atomic_t *proc_cancel;
+
+volatile sig_atomic_t *
+proc_set_cancel(volatile sig_atomic_t *flag)
+{
+	volatile sig_atomic_t *old = proc_cancel;
+
+	proc_cancel = flag;
+	return old;
+}
+
 static long long
 now_ms(void)
 {
@@ -147,6 +159,12 @@ run(char *const argv[], const char *uts_hostname, const char *in, size_t in_len,
 			res->timed_out = true;
 			break;
 		}
+		if (proc_cancel != NULL && *proc_cancel) {
+			res->interrupted = true;
+			break;
+		}
+		if (proc_cancel != NULL && left > 100)
+			left = 100;	/* a signal just before poll() is seen within 0.1 s */
 		if (pout[0] != -1)
 			pfd[nfd++] = (struct pollfd){ .fd = pout[0], .events = POLLIN };
 		if (perr[0] != -1)
@@ -191,7 +209,7 @@ run(char *const argv[], const char *uts_hostname, const char *in, size_t in_len,
 				buf_append(&err, chunk, (size_t)n);
 		}
 	}
-	if (res->timed_out) {
+	if (res->timed_out || res->interrupted) {
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 	}
@@ -210,7 +228,9 @@ close_all:
 	res->out = buf_release(&out);
 	res->err_len = err.len;
 	res->err = buf_release(&err);
-	return (res->exec_failed || res->timed_out) ? -1 : 0;
+	if (res->interrupted)
+		res->errno_exec = EINTR;
+	return (res->exec_failed || res->timed_out || res->interrupted) ? -1 : 0;
 }
 
 int

@@ -1154,11 +1154,7 @@ prove_run(const struct prove_opts *o, struct prove_result *r)
 	char *tmpl;
 	int i;
 
-	memset(r, 0, sizeof(*r));
-	for (i = 0; i < PROVE_STEPS; i++) {
-		r->steps[i].name = step_names[i].name;
-		r->steps[i].title = step_names[i].title;
-	}
+	prove_result_init(r);
 	c.sm = o->sendmail_path ? o->sendmail_path : sendmail_default_path();
 	if (c.sm == NULL || realpath(c.sm, c.sm_real) == NULL)
 		return unavailable(&c, c.sm, _("No sendmail binary to run the candidate with%s%s."),
@@ -1239,6 +1235,18 @@ verify_free(struct prove_verify *v)
 	free(v->line);
 	free(v->verify);
 	free(v->cert_line);
+}
+
+void
+prove_result_init(struct prove_result *r)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < PROVE_STEPS; i++) {
+		r->steps[i].name = step_names[i].name;
+		r->steps[i].title = step_names[i].title;
+	}
 }
 
 void

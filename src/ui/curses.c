@@ -51,12 +51,21 @@ ui_getch(struct wizard *w)
 		}
 		if (ch != ERR)
 			return ch;
-		/* timeout(200): a second without a key; a countdown redraws each second */
+		/* timeout(200): a second without a key; a countdown redraws each second. Not
+		 * while apply runs (a question over it): the files are its to change */
+		if (w->ap.running)
+			continue;
 		if (++idle % 5 == 0 && wiz_refresh(w))
 			return UI_KEY_RECHECKED;
 		if (idle % 5 == 0 && wiz_countdown_tick(w))
 			return UI_KEY_RECHECKED;
 	}
+}
+
+bool
+ui_signal_pending(void)
+{
+	return ui_signalled != 0;
 }
 
 bool
@@ -101,6 +110,7 @@ wiz_run_curses(struct wizard *w)
 	w->ui = &ui;
 	w->confirm = ui_confirm_hook;
 	w->progress = ui_progress;
+	w->step_wait = ui_step_wait;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ui_on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -157,6 +167,7 @@ wiz_run_curses(struct wizard *w)
 	ui_line_free(&ui.edit);
 	w->ui = NULL;
 	w->progress = NULL;
+	w->step_wait = NULL;
 	/* after a successful apply, leaving is finishing: the summary, exit 0 */
 	if (ui.quit && w->ap.ran && !w->ap.failed)
 		ui.quit = false;

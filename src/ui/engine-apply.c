@@ -117,6 +117,8 @@ on_progress(enum apply_step step, enum apply_state state, const char *detail, vo
 {
 	struct wizard *w = arg;
 
+	if (state == APPLY_ST_RUNNING)
+		w->ap.step_at = (long long)time(NULL);	/* the progress line's seconds */
 	if ((int)step < WIZ_MAX_STEPS) {
 		w->ap.state[step] = (int)state;
 		free(w->ap.detail[step]);
@@ -138,6 +140,8 @@ on_prove_progress(const struct prove_result *r, enum prove_step_id step, void *a
 	for (i = 0; i < ap->n_prove; i++)
 		ap->prove_title[i] = r->steps[i].title;
 	if ((int)step < ap->n_prove) {
+		if (r->steps[step].state == PROVE_RUNNING)
+			ap->step_at = (long long)time(NULL);
 		ap->prove_state[step] = (int)r->steps[step].state;
 		free(ap->prove_detail[step]);
 		ap->prove_detail[step] = r->steps[step].detail ?
@@ -165,6 +169,14 @@ prove_observations(const struct prove_result *r)
 	return text;
 }
 
+/* In the apply's child: what the proof saw (its observations do not travel back). */
+static char *
+prove_summary(const struct apply_result *res, void *arg)
+{
+	(void)arg;
+	return res->proved ? prove_observations(&res->prove) : NULL;
+}
+
 static void
 ap_reset(struct wiz_apply *ap)
 {
@@ -184,7 +196,9 @@ ap_reset(struct wiz_apply *ap)
 	xfree(ap->mc_backup);
 	xfree(ap->cf_backup);
 	xfree(ap->restart_command);
+	xfree(ap->stopped);
 	ap->changed = ap->unchanged = ap->failed = ap->undone = false;
+	ap->aborting = ap->aborted = ap->abort_late = false;
 }
 
 int
@@ -218,7 +232,8 @@ engine_apply(struct wizard *w)
 		return -1;
 	}
 	ap->running = true;
-	r = apply_run(&rq, &res);
+	/* in a child: the front end's loop goes on (progress, q and Ctrl-C abort) */
+	r = engine_run_apply(w, &rq, &res, prove_summary, &ap->prove_text);
 	engine_confirm_after(w, &rq, &res, &ca);
 	ap->running = false;
 	for (i = 0; i < ap->n_steps; i++)
@@ -230,7 +245,6 @@ engine_apply(struct wizard *w)
 	if (res.proved) {
 		const struct finding *f = NULL;
 
-		ap->prove_text = prove_observations(&res.prove);
 		for (i = 0; i < (int)res.prove.findings.n && f == NULL; i++)
 			if (res.prove.findings.v[i].severity == SEV_ERROR)
 				f = &res.prove.findings.v[i];

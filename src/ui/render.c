@@ -130,7 +130,10 @@ draw_hints(struct wizard *w, const struct wiz_item *it)
 	struct wiz_ui *ui = w->ui;
 	const char *h;
 
-	if (ui->region == 1)
+	if (w->ap.running)	/* apply runs in its child: only the abort is a key here */
+		h = w->ap.aborting ? _("Aborting: waiting for the running step to stop...") :
+		    _("The steps run by themselves  q or Ctrl-C Abort");
+	else if (ui->region == 1)
 		h = _("Left/Right Choose  Enter Press  Tab Items  Esc Back  F1/? Help  q Quit");
 	else if (ui_editing(it))
 		h = it->kind == WI_PATH || it->browse ?

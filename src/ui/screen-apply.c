@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
@@ -77,6 +78,24 @@ steps_body(struct wizard *w)
 	}
 }
 
+/* While apply runs: the running step and its seconds, and how to abort. */
+static void
+running_line(struct wizard *w)
+{
+	const struct wiz_apply *ap = &w->ap;
+	const char *now = engine_running_step(w);
+	long long secs = (long long)time(NULL) - ap->step_at;
+
+	if (secs < 0)
+		secs = 0;
+	if (ap->aborting)
+		wiz_body(w, _("Aborting: stopping \"%s\" (%lld s)... Nothing is installed unless "
+		    "the install has begun.\n"), now ? now : "-", secs);
+	else
+		wiz_body(w, _("Running: %s, %lld s so far (sendmail -bC and the proof may take a "
+		    "few seconds). q or Ctrl-C: abort\n"), now ? now : "-", secs);
+}
+
 static void
 result_text(struct wizard *w)
 {
@@ -103,6 +122,9 @@ result_text(struct wizard *w)
 	if (ap->cd.reverted)
 		;	/* the previous files are back: nothing of this apply to undo or test */
 	else if (ap->changed && !ap->undone) {
+		if (ap->abort_late)
+			buf_printf(&b, _("Too late to abort: the install had begun, and it was "
+			    "finished.\n"));
 		buf_printf(&b, _("Undo: smtls apply --undo --mc %s\n"), w->env.mc_path);
 		buf_printf(&b, _("Test: smtls check --mc %s --cf %s\n"), w->env.mc_path,
 		    w->env.cf_path);
@@ -113,6 +135,11 @@ result_text(struct wizard *w)
 		    w->env.mc_path, w->env.cf_path);
 	else if (ap->unchanged)
 		buf_printf(&b, _("No changes: %s already has these settings.\n"), w->env.mc_path);
+	else if (ap->aborted)
+		buf_printf(&b, _("Aborted, nothing was changed: %s\n"), ap->error ? ap->error : "");
+	else if (ap->stopped != NULL)
+		buf_printf(&b, _("The apply was stopped: %s; %s\n"), ap->error ? ap->error : "",
+		    ap->stopped);
 	else if (ap->failed && ap->journal_kept)
 		buf_printf(&b, _("Apply failed: %s\n"), ap->error ? ap->error : "");
 	else if (ap->failed)
@@ -122,7 +149,10 @@ result_text(struct wizard *w)
 		buf_printf(&b, _("Fix: %s\n"), ap->prove_fix);
 	if (w->m.hook_path != NULL)
 		buf_printf(&b, _("certbot deploy hook: %s\n"), w->m.hook_path);
-	buf_printf(&b, _("The equivalent command line:\n  %s\n"), cmd);
+	/* after an apply, its command is in the replay list ("To do the same without the
+	 * wizard:"): once is enough */
+	if (!ap->changed)
+		buf_printf(&b, _("The equivalent command line:\n  %s\n"), cmd);
 	free(w->result);
 	w->result = buf_release(&b);
 	free(cmd);
@@ -143,10 +173,9 @@ apply_build(struct wizard *w)
 		result_text(w);
 		return;
 	}
-	if (ap->running) {
-		wiz_body(w, _("Applying, one step after the other (sendmail -bC and the proof may "
-		    "take a few seconds)...\n"));
-	} else if (!ap->ran) {
+	if (ap->running)
+		running_line(w);
+	else if (!ap->ran) {
 		wiz_body(w, _("Nothing has been written yet. Apply writes %s and %s (each "
 		    "backed up first as FILE.smtls-TIME), after m4, sendmail -bC and the proof "
 		    "(the new sendmail.cf as a second daemon on 127.0.0.1) passed:\n"),
@@ -156,6 +185,9 @@ apply_build(struct wizard *w)
 	else if (ap->undone)
 		wiz_body(w, _("Undone: the backups were restored.\n"));
 	else if (ap->changed) {
+		if (ap->abort_late)
+			wiz_body(w, _("Too late to abort: the install had begun, and it was "
+			    "finished; the new files are in place.\n"));
 		wiz_body(w, _("Done. Backups: %s, %s\n"), ap->mc_backup ? ap->mc_backup : "-",
 		    ap->cf_backup ? ap->cf_backup : "-");
 		wiz_countdown_outcome(w);
@@ -163,9 +195,18 @@ apply_build(struct wizard *w)
 	else if (ap->unchanged)
 		wiz_body(w, _("No changes: %s already has these settings; no backup was made.\n"),
 		    w->env.mc_path);
+	else if (ap->aborted)
+		wiz_body(w, _("Aborted (%s). Nothing was changed: %s and %s are as they were.\n"),
+		    ap->error ? ap->error : "?", w->env.mc_path, w->env.cf_path);
+	else if (ap->journal_kept || ap->stopped != NULL)
+		wiz_body(w, "%s: %s.\n", severity_label(SEV_ERROR), ap->error ? ap->error :
+		    _("apply failed"));
 	else
 		wiz_body(w, _("%s: %s. Nothing was changed.\n"), severity_label(SEV_ERROR),
 		    ap->error ? ap->error : _("apply failed"));
+	if (!ap->running && ap->stopped != NULL)
+		wiz_body(w, _("The apply was stopped before it could say what it did; the "
+		    "recovery of its journal: %s.\n"), ap->stopped);
 	steps_body(w);
 	if (ap->running) {
 		if (ap->cd.live_text != NULL)

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,49 @@ text_progress(struct wizard *w)
 	fflush(stdout);
 }
 
+/* Ctrl-C while apply runs in its child: set by the handler, the step is stopped, then the
+ * wizard ends saying what became of the files. */
+static volatile sig_atomic_t text_step_interrupted;
+static struct sigaction text_old_sigint;
+static bool text_catching;
+
+static void
+text_on_sigint(int sig)
+{
+	(void)sig;
+	text_step_interrupted = 1;
+}
+
+/* The wizard's step_wait: waits for the child's reports; Ctrl-C aborts (1). */
+static int
+text_step_wait(struct wizard *w, int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	struct sigaction sa;
+
+	if (fd == -1) {
+		if (text_catching)
+			sigaction(SIGINT, &text_old_sigint, NULL);
+		text_catching = false;
+		return 0;
+	}
+	if (!text_catching) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = text_on_sigint;	/* no SA_RESTART: poll() returns at once */
+		sigaction(SIGINT, &sa, &text_old_sigint);
+		text_catching = true;
+	}
+	if (!text_step_interrupted)
+		(void)poll(&p, 1, 1000);
+	if (text_step_interrupted && !w->ap.aborting) {
+		printf("\n%s\n", _("Interrupted: the running step is stopped; nothing is installed "
+		    "unless the install has begun..."));
+		fflush(stdout);
+		return 1;
+	}
+	return 0;
+}
+
 /* Reads what was typed on standard input within ms (a line ends the answer); 1 a line came
  * (in line), 0 not yet, -1 the input ended. Standard input is unbuffered (wiz_run_text). */
 static int
@@ -320,6 +364,7 @@ wiz_run_text(struct wizard *w)
 
 	w->confirm = text_confirm;
 	w->progress = text_progress;
+	w->step_wait = text_step_wait;
 	/* no read-ahead: the countdown's question waits on the descriptor itself */
 	setvbuf(stdin, NULL, _IONBF, 0);
 	for (;;) {
@@ -353,6 +398,8 @@ wiz_run_text(struct wizard *w)
 				printf("%s\n", w->status);
 				wiz_set_status(w, NULL);
 			}
+			if (text_step_interrupted)
+				goto interrupted;
 			if (!text_after_apply(w))
 				goto quit;
 			if (a == ANS_QUIT) {
@@ -405,6 +452,14 @@ wiz_run_text(struct wizard *w)
 			wiz_screens[to]->enter(w);
 	}
 	w->exit_code = 0;
+	return 0;
+interrupted:
+	/* what the aborted apply left, as its summary says it (never more) */
+	wiz_build(w);
+	if (w->result != NULL)
+		fputs(w->result, stdout);
+	fputs(_("Interrupted.\n"), stdout);
+	w->exit_code = 130;
 	return 0;
 quit:
 	if (w->wrote)

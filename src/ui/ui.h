@@ -47,6 +47,7 @@ struct wiz_ui {
 	size_t	 panel_first;	/* the panel's first line shown ([ and ] scroll) */
 	int	 panel_rows;	/* the rows of findings it showed last */
 	struct ui_line	 edit;		/* the focused field's text and cursor */
+	long long	 step_drawn;	/* the second the progress line was drawn last */
 	int	 edit_screen, edit_id;	/* the field it belongs to */
 };
 
@@ -75,6 +76,11 @@ void ui_draw(struct wizard *w);
 /* getch() that reports Ctrl-C and signals as UI_KEY_INTERRUPT; while no key comes, it
  * re-checks once a second when a file changed (then UI_KEY_RECHECKED: redraw). */
 int ui_getch(struct wizard *w);
+/* A signal (SIGINT, SIGTERM, SIGHUP) came: the wizard ends. */
+bool ui_signal_pending(void);
+/* curses-step.c: the wizard's step_wait: while apply runs in its child, the progress line
+ * once a second, and q, F10 or Ctrl-C asks whether to abort (1: abort). */
+int ui_step_wait(struct wizard *w, int fd);
 /* A modal file chooser; returns the chosen path (caller frees) or NULL. */
 char *ui_choose_file(struct wizard *w, const char *title, const char *start);
 

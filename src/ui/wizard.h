@@ -92,6 +92,11 @@ struct wiz_apply {
 	bool	 ran;			/* apply ran (this session) */
 	bool	 restart;		/* the admin agreed to restart sendmail */
 	bool	 running;		/* apply_run is under way (progress redraws) */
+	long long step_at;		/* when the running step began (time()) */
+	bool	 aborting;		/* the admin asked to abort: the child was told to stop */
+	bool	 aborted;		/* it stopped before the install: nothing was changed */
+	bool	 abort_late;		/* the install had begun: the new files are in place */
+	char	*stopped;		/* the child was killed: what its journal's recovery did */
 	bool	 changed, unchanged, failed, undone;
 	bool	 journal_kept;	/* failed half-way: the next start completes or undoes it */
 	int	 n_steps;
@@ -241,6 +246,10 @@ struct wizard {
 	struct wiz_ui		*ui;		/* NULL in text mode */
 	/* redraws while a long step runs (the front end's), or NULL */
 	void			(*progress)(struct wizard *w);
+	/* while a long step runs in a child (engine-step.c): waits up to about a second for
+	 * fd (the child's reports) or a key; returns 1 when the admin asks to abort. Called
+	 * once with fd -1 when the step has ended. NULL: just waits for fd */
+	int			(*step_wait)(struct wizard *w, int fd);
 	/* asks a yes/no question in the current front end; def is the answer on Enter */
 	bool			(*confirm)(struct wizard *w, const char *question, bool def);
 };
@@ -326,6 +335,13 @@ const char *engine_step_title(int i);
 bool engine_step_is_proof(int i);
 /* Runs apply (progress through w->progress); fills w->ap. 0 or -1. */
 int engine_apply(struct wizard *w);
+/* engine-step.c: apply_run in a child process, the front end's step_wait between its
+ * reports; an abort stops it cleanly (ap.aborted, ap.abort_late, ap.stopped say what became
+ * of the files). The return value and res as apply_run's; *summary: summary's text. */
+int engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
+    char *(*summary)(const struct apply_result *res, void *arg), char **text);
+/* What the running step is (translated), for the progress line, or NULL. */
+const char *engine_running_step(const struct wizard *w);
 /* Restores the backups of the last apply. 0 or -1 (w->ap.error). */
 int engine_undo(struct wizard *w);
 /* The certificate engine: each writes new files in m.gen_dir and sets the plan's fields. */
