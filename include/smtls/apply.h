@@ -73,6 +73,16 @@ struct apply_request {
 	/* set (by a signal handler) to stop: the proof stops early, nothing is installed */
 	volatile sig_atomic_t		*cancel;
 	time_t				 now;		/* the backups' time stamp */
+	/*
+	 * The MSP's pair in the same transaction (--submit-mc), or NULL: msp_plan (plan->msp,
+	 * see plan_msp_from()) is merged into msp_mc_path, rebuilt into msp_cf_path (NULL:
+	 * beside it), verified, checked (and its relay with check_msp_relay() against the
+	 * new sendmail.cf) and sendmail -bC'd; it is not proved (the MSP runs no daemon).
+	 * Both pairs are installed together, with one backup suffix, or neither.
+	 */
+	const struct tls_plan		*msp_plan;
+	const char			*msp_mc_path;
+	const char			*msp_cf_path;
 	/* called on every state change (detail may be NULL), never after apply_run returns */
 	void				(*progress)(enum apply_step step, enum apply_state state,
 					    const char *detail, void *arg);
@@ -106,6 +116,9 @@ struct apply_result {
 	char			*restart_command;
 	enum apply_state	 state[APPLY_STEP_COUNT];
 	bool			 proved;	/* the proof ran: prove holds what it saw */
+	/* the MSP's pair (rq->msp_plan): its paths, diffs, backups, cf_absent and commented;
+	 * its findings are in findings (they name submit.mc/submit.cf); NULL without one */
+	struct apply_result	*msp;
 	struct prove_result	 prove;		/* with its own findings (not in findings) */
 };
 

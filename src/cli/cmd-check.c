@@ -3,11 +3,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "smtls/cert.h"
 #include "smtls/check.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
+#include "smtls/mc.h"
 #include "smtls/sendmail.h"
 #include "smtls/xmalloc.h"
 
@@ -112,6 +115,29 @@ print_settings(const struct tls_plan *p, bool color)
 	putchar('\n');
 }
 
+/*
+ * The MSP (submit.mc/submit.cf) submits to the MTA of the same directory: its sendmail.cf
+ * (what the relay serves now), when there is one, is judged against the MSP's trust store.
+ */
+static void
+check_relay(const struct tls_plan *msp, const struct sendmail_info *sm, struct findings *out)
+{
+	const char *mine = msp->mc_path ? msp->mc_path : msp->cf_path;
+	struct tls_plan mta;
+	char *dir, *cf;
+
+	if (!msp->msp || mine == NULL)
+		return;
+	dir = path_dirname(mine);
+	cf = xstrprintf("%s/sendmail.cf", dir);
+	plan_init(&mta, msp->now);
+	if (access(cf, F_OK) == 0 && cf_load(cf, &mta, NULL) == 0)
+		check_msp_relay(msp, &mta, sm, out);
+	plan_free(&mta);
+	free(cf);
+	free(dir);
+}
+
 static int
 check_run(int argc, char **argv)
 {
@@ -162,8 +188,10 @@ check_run(int argc, char **argv)
 	/* an mc that m4 cannot evaluate yields no settings to check: report why, stop */
 	if (r == 0) {
 		check_plan(&s.plan, sm.found ? &sm : NULL, &fs);
+		check_relay(&s.plan, sm.found ? &sm : NULL, &fs);
 		if (s.has_next) {
 			check_plan(&s.next, sm.found ? &sm : NULL, &next);
+			check_relay(&s.next, sm.found ? &sm : NULL, &next);
 			check_judge_stale(&fs, &next);
 			findings_sort(&next);
 		}
