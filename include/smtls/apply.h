@@ -145,6 +145,14 @@ int apply_run(const struct apply_request *rq, struct apply_result *res);
 int apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res);
 
 /*
+ * apply_undo, and the MSP's pair of an apply --submit-mc (msp_cf_path NULL: beside
+ * msp_mc_path) restored from the backups of the same run, in the same transaction
+ * (res->msp says what). A pair without backups of that run is left alone.
+ */
+int apply_undo_msp(const char *mc_path, const char *cf_path, const char *msp_mc_path,
+    const char *msp_cf_path, struct apply_result *res);
+
+/*
  * Restores the backups of the run whose suffix is suffix (FILE.smtls-SUFFIX, or removes a
  * file whose FILE.smtls-SUFFIX.absent says it was new), as apply_undo does; a file without
  * such a backup is left alone. Returns -1 with res->error when a write fails.

@@ -272,6 +272,17 @@ apply_human(const struct apply_result *r)
 	}
 }
 
+/* What an undo did to the MSP's pair. */
+static void
+undo_msp_human(const struct apply_result *m)
+{
+	if (m->mc_backup || m->cf_backup)
+		printf(_("undone: restored %s%s%s\n"), m->mc_backup ? m->mc_backup : "",
+		    m->mc_backup && m->cf_backup ? _(" and ") : "", m->cf_backup ? m->cf_backup : "");
+	if (m->cf_absent)
+		printf(_("undone: removed %s (there was none before)\n"), m->cf_path);
+}
+
 /*
  * --submit-mc FILE: the MSP's plan from the chosen settings (plan_msp_from: the trust store
  * and client options; the client cert and key only when given), after checking that FILE
@@ -392,7 +403,8 @@ apply_cmd_run(int argc, char **argv)
 			goto out;
 		}
 		if (s.any_file_flag || ef.any || dry_run || force || no_prove) {
-			cli_error(_("apply: --undo takes only --mc, --cf, --restart and --json"));
+			cli_error(_("apply: --undo takes only --mc, --cf, --submit-mc, --restart and "
+			    "--json"));
 			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
@@ -400,8 +412,8 @@ apply_cmd_run(int argc, char **argv)
 			rc = EXIT_FINDINGS;
 			goto out;
 		}
-		(void)apply_undo(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
-		    s.plan.cf_path, &res);
+		(void)apply_undo_msp(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
+		    s.plan.cf_path, submit_mc, NULL, &res);
 		if (res.error == NULL && (restart || cc.restart_command)) {
 			char *e;
 
@@ -422,6 +434,8 @@ apply_cmd_run(int argc, char **argv)
 				printf(_("undone: removed %s (there was none before)\n"), res.mc_path);
 			if (res.outcome == APPLY_CHANGED && res.cf_absent)
 				printf(_("undone: removed %s (there was none before)\n"), res.cf_path);
+			if (res.outcome == APPLY_CHANGED && res.msp != NULL)
+				undo_msp_human(res.msp);
 			if (res.restart_command && !res.error)
 				printf(_("  restarted: %s\n"), res.restart_command);
 			if (res.error)

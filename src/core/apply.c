@@ -18,6 +18,7 @@
 #include "smtls/i18n.h"
 #include "smtls/journal.h"
 #include "smtls/m4.h"
+#include "smtls/mc.h"
 #include "smtls/mcedit.h"
 #include "smtls/proc.h"
 #include "smtls/udiff.h"
@@ -888,6 +889,24 @@ msp_prepare(struct apply_ctx *c)
 	return 0;
 }
 
+/* submit.mc alone: its relay is the MTA whose sendmail.cf is beside it (when there is one). */
+static void
+msp_relay_beside(struct apply_ctx *c)
+{
+	char *dir = path_dirname(c->res->mc_path), *cf = xstrprintf("%s/sendmail.cf", dir);
+	struct tls_plan mta;
+
+	plan_init(&mta, c->cfplan.now);
+	if (access(cf, F_OK) == 0 && cf_load(cf, &mta, NULL) == 0) {
+		check_msp_relay(&c->cfplan, &mta, c->rq->sm && c->rq->sm->found ? c->rq->sm : NULL,
+		    &c->res->findings);
+		findings_sort(&c->res->findings);
+	}
+	plan_free(&mta);
+	free(cf);
+	free(dir);
+}
+
 static int
 apply_steps(struct apply_ctx *c)
 {
@@ -924,6 +943,8 @@ apply_steps(struct apply_ctx *c)
 	mc_changed = c->mc_changed;
 	if (do_m4_verify(c) == -1 || do_check(c) == -1)
 		return -1;
+	if (c->cfplan.msp)
+		msp_relay_beside(c);
 	cf_changed = c->cf_changed = !c->have_cf || !cf_same(c->new_cf, c->old_cf);
 	if (c->msp != NULL) {
 		if (msp_prepare(c) == -1)
@@ -1192,9 +1213,13 @@ undo_suffix(const char *mc_path, const char *cf, const char *sfx, struct apply_r
 	char *e = NULL;
 	int rc = 0;
 
-	/* the files of one run share its suffix; all of them go back, or none */
+	/* the files of one run share its suffix; all of them go back, or none (the MSP's pair
+	 * of an apply --submit-mc too) */
 	if (undo_one(j, mc_path, sfx, &res->mc_backup, &res->mc_absent, &e) == -1 ||
 	    undo_one(j, cf, sfx, &res->cf_backup, &res->cf_absent, &e) == -1 ||
+	    (res->msp != NULL && (undo_one(j, res->msp->mc_path, sfx, &res->msp->mc_backup,
+	    &res->msp->mc_absent, &e) == -1 || undo_one(j, res->msp->cf_path, sfx,
+	    &res->msp->cf_backup, &res->msp->cf_absent, &e) == -1)) ||
 	    journal_commit(j, &e) == -1) {
 		res->journal_kept = journal_state(j) == JOURNAL_PENDING;
 		res->error = e;
@@ -1203,6 +1228,11 @@ undo_suffix(const char *mc_path, const char *cf, const char *sfx, struct apply_r
 		xfree(res->mc_backup);
 		xfree(res->cf_backup);
 		res->mc_absent = res->cf_absent = false;
+		if (res->msp != NULL) {
+			xfree(res->msp->mc_backup);
+			xfree(res->msp->cf_backup);
+			res->msp->mc_absent = res->msp->cf_absent = false;
+		}
 		rc = -1;
 	} else
 		res->outcome = APPLY_CHANGED;
@@ -1227,11 +1257,24 @@ undo_begin(const char *mc_path, const char *cf_path, struct apply_result *res)
 int
 apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 {
+	return apply_undo_msp(mc_path, cf_path, NULL, NULL, res);
+}
+
+int
+apply_undo_msp(const char *mc_path, const char *cf_path, const char *msp_mc_path,
+    const char *msp_cf_path, struct apply_result *res)
+{
 	char *smc_suffix = NULL, *scf_suffix = NULL, *best;
 	int rc = -1, lock;
 
 	if ((lock = undo_begin(mc_path, cf_path, res)) == -1)
 		return -1;
+	if (msp_mc_path != NULL) {
+		res->msp = xcalloc(1, sizeof(*res->msp));
+		res->msp->mc_path = xstrdup(msp_mc_path);
+		res->msp->cf_path = msp_cf_path ? xstrdup(msp_cf_path) :
+		    apply_cf_beside(msp_mc_path);
+	}
 	smc_suffix = newest_backup_suffix(mc_path);
 	scf_suffix = newest_backup_suffix(res->cf_path);
 	best = smc_suffix;
