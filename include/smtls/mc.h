@@ -37,8 +37,9 @@ void mc_scan_text(const char *text, struct mc_scan *out);
 void mc_scan_free(struct mc_scan *s);
 
 /*
- * True when the text of an mc is the MSP's configuration (submit.mc): a live line (not
- * disabled by dnl) with FEATURE(`msp'...).
+ * True when the text of an mc is the MSP's configuration (submit.mc): a line not disabled
+ * by dnl with FEATURE(`msp'...) (a "#" does not disable it after the cf.m4 include, and
+ * FEATURE only exists after it).
  */
 bool mc_text_is_msp(const char *text);
 /* The same for the file path: 1 MSP, 0 not, -1 when it cannot be read (*err, caller frees). */

@@ -502,8 +502,8 @@ static const struct cmd_group *const apply_groups[] = { &settings_group, &emit_f
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
-	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--no-prove] "
-	    "[--restart] [--confirm-within DURATION]"),
+	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--submit-mc FILE] [--dry-run|--undo] "
+	    "[--force] [--no-prove] [--restart] [--confirm-within DURATION]"),
 	.summary = N_("merge the fragment into sendmail.mc, rebuild and verify sendmail.cf"),
 	.description = N_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
 	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
@@ -523,7 +523,10 @@ const struct cmd_entry cmd_apply_entry = {
 	    "--dry-run proves too. Here --mc and --cf name the files to change (--cf:\n"
 	    "default beside the mc).\n"
 	    "With --confirm-within, the previous files come back and sendmail is restarted\n"
-	    "again unless `smtls apply --confirm' keeps the change in time.\n\n"),
+	    "again unless `smtls apply --confirm' keeps the change in time.\n"
+	    "--submit-mc FILE also writes the MSP's submit.mc (FEATURE(`msp')) and rebuilds\n"
+	    "submit.cf beside it in the same transaction: only its client side (the CA\n"
+	    "settings; a client cert and key when given), checked, -bC'd, not proved.\n\n"),
 	.groups = apply_groups,
 	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused (by the check or the\n"
 	    "proof) or failed (nothing changed, unless only the --restart or the live check\n"

@@ -225,7 +225,9 @@ const struct cmd_entry cmd_check_entry = {
 	.summary = N_("diagnose a STARTTLS setup (from flags, sendmail.mc or sendmail.cf)"),
 	.description = N_("Diagnose a sendmail STARTTLS setup: what sendmail and its peers will see.\n"
 	    "Settings come from the flags, else from --mc, else --cf, else the system's\n"
-	    "/etc/mail/sendmail.mc and sendmail.cf. Flags override values read from --mc/--cf.\n\n"),
+	    "/etc/mail/sendmail.mc and sendmail.cf. Flags override values read from --mc/--cf.\n"
+	    "The MSP's submit.mc/submit.cf (FEATURE(`msp')) is judged as a client run as\n"
+	    "smmsp that must verify the MTA whose sendmail.cf is beside it (msp.*).\n\n"),
 	.groups = check_groups,
 	.footer = N_("Exit status: 0 no error finding, 1 at least one error finding (or the settings\n"
 	    "could not be read), 2 bad usage or a bad value.\n"),

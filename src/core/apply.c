@@ -1341,6 +1341,10 @@ apply_command_line(const char *emitted, const struct apply_request *rq,
 		buf_puts(&b, " --cf-m4 ");
 		emit_shell_word(&b, rq->cf_m4_dir);
 	}
+	if (rq->msp_plan != NULL && rq->msp_mc_path != NULL) {
+		buf_puts(&b, " --submit-mc ");
+		emit_shell_word(&b, rq->msp_mc_path);
+	}
 	if (rq->force)
 		buf_puts(&b, " --force");
 	if (rq->no_prove)

@@ -285,7 +285,9 @@ mc_text_is_msp(const char *text)
 
 		while (q < p + len && (*q == ' ' || *q == '\t'))
 			q++;
-		if (!is_dnl(q) && *q != '#') {
+		/* a "#" line is live after the cf.m4 include (cfhead.m4 turns comments off),
+		 * and FEATURE means nothing before it */
+		if (!is_dnl(q)) {
 			const char *f;
 
 			for (f = q; f + 8 <= p + len; f++) {
