@@ -57,6 +57,14 @@ engine_command_line(const struct wizard *w)
 	emit_opts(w, &eo);
 	r = emit_command_line(&w->m.plan, &eo, "apply", w->env.mc_path);
 	emit_options_free(&eo);
+	if (w->env.submit_mc != NULL) {
+		struct buf b = { 0 };
+
+		buf_printf(&b, "%s --submit-mc ", r);
+		emit_shell_word(&b, w->env.submit_mc);
+		free(r);
+		r = buf_release(&b);
+	}
 	return r;
 }
 
