@@ -4,7 +4,7 @@ libsmtls_a_SOURCES += \
 	include/smtls/cf.h src/core/cf.c \
 	include/smtls/chain.h src/core/chain.c \
 	include/smtls/check.h src/core/check.c src/core/check-int.h \
-	src/core/check-cert.c src/core/check-files.c src/core/check-store.c \
+	src/core/check-cert.c src/core/check-files.c src/core/check-msp.c src/core/check-store.c \
 	include/smtls/fileio.h src/core/fileio.c \
 	include/smtls/hindex.h src/core/hindex.c \
 	include/smtls/journal.h src/core/journal.c \

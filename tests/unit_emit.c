@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "tap.h"
+#include "smtls/apply.h"
 #include "smtls/emit.h"
+#include "smtls/mc.h"
 
 static int
 verify(const struct emit_result *r, const char *cf_text, const char *want_in_err)
@@ -127,5 +129,59 @@ main(void)
 	    "an empty plan gives no fragment");
 	free(err);
 	plan_free(&p);
+
+	/* the MSP (submit.mc): FEATURE(`msp') live, its plan and its fragment */
+	ok(mc_text_is_msp("divert(0)dnl\nFEATURE(`msp', `[127.0.0.1]', `25')dnl\n") &&
+	    mc_text_is_msp("  FEATURE(msp)\n") &&
+	    !mc_text_is_msp("dnl FEATURE(`msp')dnl\nFEATURE(`mspx')dnl\n") &&
+	    !mc_text_is_msp("FEATURE(`access_db')dnl\n  dnl FEATURE(msp)\n") &&
+	    mc_text_is_msp("FEATURE(`access_db')dnl\n#FEATURE(`msp')\n"),
+	    "FEATURE(`msp') makes an MSP's mc (# does not disable it after cf.m4); dnl, or another feature, does not");
+	{
+		struct tls_plan mta, msp;
+		struct apply_request rq;
+		char *s;
+
+		plan_init(&mta, 0);
+		plan_set(&mta, PF_SERVER_CERT, "/etc/mail/tls/cert.pem", NULL, 0);
+		plan_set(&mta, PF_SERVER_KEY, "/etc/mail/tls/key.pem", NULL, 0);
+		plan_set(&mta, PF_CLIENT_CERT, "/etc/mail/tls/cert.pem", NULL, 0);
+		plan_set(&mta, PF_CLIENT_KEY, "/etc/mail/tls/key.pem", NULL, 0);
+		plan_set(&mta, PF_CA_CERT, "/etc/mail/tls/chain.pem", NULL, 0);
+		plan_set(&mta, PF_CA_PATH, "/etc/ssl/certs", NULL, 0);
+		plan_set(&mta, PF_DH_PARAMS, "/etc/mail/tls/dh.pem", NULL, 0);
+		plan_msp_from(&mta, false, &msp);
+		ok(msp.msp && plan_get(&msp, PF_SERVER_CERT) == NULL &&
+		    plan_get(&msp, PF_DH_PARAMS) == NULL && plan_get(&msp, PF_CLIENT_KEY) == NULL &&
+		    plan_get(&msp, PF_CA_PATH) != NULL, "the MSP's plan: CA settings, no server "
+		    "setting, no defaulted client key");
+		plan_free(&msp);
+		plan_msp_from(&mta, true, &msp);
+		ok(plan_get(&msp, PF_CLIENT_KEY) != NULL, "a client key given is the MSP's too");
+		/* emit_build leaves server settings out of a plan that is the MSP's, whatever
+		 * it holds */
+		mta.msp = true;
+		ok(emit_build(&mta, &eo, NULL, &r, &err) == 0 &&
+		    strstr(r.fragment, "confSERVER_CERT") == NULL &&
+		    strstr(r.fragment, "confDH_PARAMETERS") == NULL &&
+		    strstr(r.fragment, "confCACERT_PATH") != NULL, "the MSP's fragment: no server setting");
+		emit_result_free(&r);
+		eo.smtps = true;
+		ok(emit_build(&mta, &eo, NULL, &r, &err) == -1 && err && strstr(err, "MSP"),
+		    "--smtps for the MSP is refused");
+		eo.smtps = false;
+		free(err);
+		err = NULL;
+		mta.msp = false;
+		apply_request_init(&rq, &mta, &eo, NULL, "/etc/mail/sendmail.mc");
+		rq.msp_plan = &msp;
+		rq.msp_mc_path = "/etc/mail/submit.mc";
+		s = apply_command_line("smtls apply", &rq, NULL, NULL);
+		ok(strstr(s, " --submit-mc /etc/mail/submit.mc") != NULL,
+		    "the equivalent command line names --submit-mc");
+		free(s);
+		plan_free(&msp);
+		plan_free(&mta);
+	}
 	return tap_done();
 }

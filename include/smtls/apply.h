@@ -73,6 +73,16 @@ struct apply_request {
 	/* set (by a signal handler) to stop: the proof stops early, nothing is installed */
 	volatile sig_atomic_t		*cancel;
 	time_t				 now;		/* the backups' time stamp */
+	/*
+	 * The MSP's pair in the same transaction (--submit-mc), or NULL: msp_plan (plan->msp,
+	 * see plan_msp_from()) is merged into msp_mc_path, rebuilt into msp_cf_path (NULL:
+	 * beside it), verified, checked (and its relay with check_msp_relay() against the
+	 * new sendmail.cf) and sendmail -bC'd; it is not proved (the MSP runs no daemon).
+	 * Both pairs are installed together, with one backup suffix, or neither.
+	 */
+	const struct tls_plan		*msp_plan;
+	const char			*msp_mc_path;
+	const char			*msp_cf_path;
 	/* called on every state change (detail may be NULL), never after apply_run returns */
 	void				(*progress)(enum apply_step step, enum apply_state state,
 					    const char *detail, void *arg);
@@ -109,6 +119,9 @@ struct apply_result {
 	 * recovery of its journal did (one line), or NULL */
 	char			*recovered;
 	bool			 proved;	/* the proof ran: prove holds what it saw */
+	/* the MSP's pair (rq->msp_plan): its paths, diffs, backups, cf_absent and commented;
+	 * its findings are in findings (they name submit.mc/submit.cf); NULL without one */
+	struct apply_result	*msp;
 	struct prove_result	 prove;		/* with its own findings (not in findings) */
 };
 
@@ -133,6 +146,14 @@ int apply_run(const struct apply_request *rq, struct apply_result *res);
  * unless res->journal_kept).
  */
 int apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res);
+
+/*
+ * apply_undo, and the MSP's pair of an apply --submit-mc (msp_cf_path NULL: beside
+ * msp_mc_path) restored from the backups of the same run, in the same transaction
+ * (res->msp says what). A pair without backups of that run is left alone.
+ */
+int apply_undo_msp(const char *mc_path, const char *cf_path, const char *msp_mc_path,
+    const char *msp_cf_path, struct apply_result *res);
 
 /*
  * Restores the backups of the run whose suffix is suffix (FILE.smtls-SUFFIX, or removes a

@@ -2,6 +2,7 @@
 #ifndef SMTLS_MC_H
 #define SMTLS_MC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "smtls/finding.h"
@@ -34,6 +35,15 @@ struct mc_scan {
 /* Scans the text of a sendmail.mc for defines of TLS macros, live or disabled. */
 void mc_scan_text(const char *text, struct mc_scan *out);
 void mc_scan_free(struct mc_scan *s);
+
+/*
+ * True when the text of an mc is the MSP's configuration (submit.mc): a line not disabled
+ * by dnl with FEATURE(`msp'...) (a "#" does not disable it after the cf.m4 include, and
+ * FEATURE only exists after it).
+ */
+bool mc_text_is_msp(const char *text);
+/* The same for the file path: 1 MSP, 0 not, -1 when it cannot be read (*err, caller frees). */
+int mc_file_is_msp(const char *path, char **err);
 
 /*
  * Reads the TLS settings of a sendmail.mc into plan, as sendmail will see them: runs GNU m4

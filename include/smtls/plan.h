@@ -60,6 +60,9 @@ struct tls_plan {
 	char			*sendmail_path;		/* the sendmail binary, or NULL */
 	time_t			 now;			/* judge validity at this time */
 	bool			 want_ok;		/* check_plan() also adds SEV_OK findings for passed checks */
+	/* the MSP's configuration (submit.mc/submit.cf, FEATURE(`msp')): sendmail as a client
+	 * only, submitting to its relay as user smmsp; server settings mean nothing there */
+	bool			 msp;
 };
 
 void plan_init(struct tls_plan *p, time_t now);
@@ -69,5 +72,16 @@ const char *plan_get(const struct tls_plan *p, enum plan_field f);
  * only what m4 computes for an mc that does not set it (LogLevel 9, DontBlameSendmail). */
 const char *plan_get_written(const struct tls_plan *p, enum plan_field f);
 void plan_free(struct tls_plan *p);
+
+/* True for a setting only a listening daemon uses (server cert and key, DH parameters,
+ * server SSL and TLS options): the MSP (submit.cf) never accepts connections. */
+bool plan_field_server_only(enum plan_field f);
+/*
+ * The plan for the MSP (submit.mc) that goes with the MTA's plan mta: its trust store and
+ * client-side options, no server setting. The client certificate and key are copied only
+ * when with_client_cert (the MSP runs as smmsp and cannot read a key only root can read,
+ * so the MTA's defaults are not the MSP's); --no-client-cert carries over.
+ */
+void plan_msp_from(const struct tls_plan *mta, bool with_client_cert, struct tls_plan *msp);
 
 #endif

@@ -11,12 +11,14 @@
 #include "prove-print.h"
 #include "smtls/apply.h"
 #include "smtls/i18n.h"
+#include "smtls/mc.h"
 #include "smtls/sendmail.h"
 #include "smtls/xmalloc.h"
 
 #define APPLY_DEFAULT_MC	"/etc/mail/sendmail.mc"
 
-enum { OPT_A_DRY_RUN = 300, OPT_A_UNDO, OPT_A_FORCE, OPT_A_RESTART, OPT_A_NO_PROVE };
+enum { OPT_A_DRY_RUN = 300, OPT_A_UNDO, OPT_A_FORCE, OPT_A_RESTART, OPT_A_NO_PROVE,
+	OPT_A_SUBMIT_MC };
 
 static const struct cmd_option apply_options[] = {
 	{ "dry-run", 0, no_argument, NULL, OPT_A_DRY_RUN,
@@ -30,6 +32,9 @@ static const struct cmd_option apply_options[] = {
 	  N_("do not prove the new sendmail.cf on 127.0.0.1 before installing it") },
 	{ "restart", 0, no_argument, NULL, OPT_A_RESTART,
 	  N_("restart sendmail afterwards (systemctl, service or rc script)") },
+	{ "submit-mc", 0, required_argument, N_("FILE"), OPT_A_SUBMIT_MC,
+	  N_("also the MSP's submit.mc (and submit.cf beside it), in the same transaction: "
+	     "its CA settings, and the client cert and key only when given") },
 	CMD_OPTIONS_END
 };
 
@@ -108,6 +113,24 @@ apply_json(const struct apply_result *r, bool undo, const struct confirm_cli *cc
 	json_str(&j, "cf", r->cf_backup);
 	json_end(&j);
 	json_uint(&j, "commented", r->commented);
+	if (r->msp != NULL) {
+		json_object(&j, "submit", false);
+		json_str(&j, "mc", r->msp->mc_path);
+		json_str(&j, "cf", r->msp->cf_path);
+		json_object(&j, "backups", false);
+		json_str(&j, "mc", r->msp->mc_backup);
+		json_str(&j, "cf", r->msp->cf_backup);
+		json_end(&j);
+		json_uint(&j, "commented", r->msp->commented);
+		if (!undo) {
+			json_object(&j, "diff", false);
+			json_str(&j, "mc", r->msp->mc_diff);
+			json_str(&j, "cf", r->msp->cf_diff);
+			json_end(&j);
+		}
+		json_end(&j);
+	} else
+		json_null(&j, "submit");
 	json_str(&j, "restart", r->restart_command);
 	if (!undo) {
 		json_array(&j, "steps", false);
@@ -193,6 +216,16 @@ apply_human(const struct apply_result *r)
 			printf(_("  backup: %s\n"), r->cf_backup);
 		if (r->cf_absent)
 			printf(_("  %s is new (--undo removes it)\n"), r->cf_path);
+		if (r->msp != NULL) {
+			printf(_("applied: %s and %s rebuilt and verified\n"), r->msp->mc_path,
+			    r->msp->cf_path);
+			if (r->msp->mc_backup)
+				printf(_("  backup: %s\n"), r->msp->mc_backup);
+			if (r->msp->cf_backup)
+				printf(_("  backup: %s\n"), r->msp->cf_backup);
+			if (r->msp->cf_absent)
+				printf(_("  %s is new (--undo removes it)\n"), r->msp->cf_path);
+		}
 		if (r->restart_command && !r->error)
 			printf(_("  restarted: %s\n"), r->restart_command);
 		else if (!r->restart_command)
@@ -201,10 +234,17 @@ apply_human(const struct apply_result *r)
 	case APPLY_UNCHANGED:
 		printf(_("unchanged: %s and %s already hold these settings\n"), r->mc_path,
 		    r->cf_path);
+		if (r->msp != NULL)
+			printf(_("unchanged: %s and %s already hold these settings\n"),
+			    r->msp->mc_path, r->msp->cf_path);
 		break;
 	case APPLY_PREVIEW:
 		fputs(r->mc_diff, stdout);
 		fputs(r->cf_diff, stdout);
+		if (r->msp != NULL && r->msp->mc_diff != NULL) {
+			fputs(r->msp->mc_diff, stdout);
+			fputs(r->msp->cf_diff, stdout);
+		}
 		if (r->restart_command)
 			printf(_("# then: %s\n"), r->restart_command);
 		break;
@@ -232,6 +272,51 @@ apply_human(const struct apply_result *r)
 	}
 }
 
+/* What an undo did to the MSP's pair. */
+static void
+undo_msp_human(const struct apply_result *m)
+{
+	if (m->mc_backup || m->cf_backup)
+		printf(_("undone: restored %s%s%s\n"), m->mc_backup ? m->mc_backup : "",
+		    m->mc_backup && m->cf_backup ? _(" and ") : "", m->cf_backup ? m->cf_backup : "");
+	if (m->cf_absent)
+		printf(_("undone: removed %s (there was none before)\n"), m->cf_path);
+}
+
+/*
+ * --submit-mc FILE: the MSP's plan from the chosen settings (plan_msp_from: the trust store
+ * and client options; the client cert and key only when given), after checking that FILE
+ * is the MSP's configuration and --mc is not. EXIT_DONE, or the exit status (message printed).
+ */
+static int
+submit_plan(struct cli_settings *s, const char *submit_mc, bool client_given,
+    struct tls_plan *msp)
+{
+	char *err = NULL;
+	int r;
+
+	if (s->plan.msp) {
+		cli_error(_("apply: --mc %s is the MSP's configuration (FEATURE(`msp')); --submit-mc "
+		    "goes with the MTA's sendmail.mc"), s->plan.mc_path);
+		return EXIT_USAGE;
+	}
+	r = mc_file_is_msp(submit_mc, &err);
+	if (r == -1) {
+		cli_error(_("apply: --submit-mc: %s"), err);
+		free(err);
+		return EXIT_FINDINGS;
+	}
+	if (r == 0) {
+		cli_error(_("apply: --submit-mc: %s has no FEATURE(`msp'): it is not the MSP's "
+		    "configuration (submit.mc)"), submit_mc);
+		return EXIT_USAGE;
+	}
+	plan_free(msp);
+	plan_msp_from(&s->plan, client_given, msp);
+	msp->mc_path = xstrdup(submit_mc);
+	return EXIT_DONE;
+}
+
 static int
 apply_cmd_run(int argc, char **argv)
 {
@@ -243,9 +328,13 @@ apply_cmd_run(int argc, char **argv)
 	struct sendmail_info sm = { 0 };
 	struct confirm_cli cc;
 	bool undo = false, dry_run = false, force = false, restart = false, no_prove = false;
+	bool client_given = false;
+	struct tls_plan msp;
+	const char *submit_mc = NULL;
 	int opt, words, rc = EXIT_USAGE;
 
 	settings_init(&s);
+	plan_init(&msp, s.plan.now);
 	confirm_cli_init(&cc);
 	emit_flags_init(&ef, argc, argv, "apply");
 	optind = 1;
@@ -270,6 +359,14 @@ apply_cmd_run(int argc, char **argv)
 		case OPT_A_NO_PROVE:
 			no_prove = true;
 			continue;
+		case OPT_A_SUBMIT_MC:
+			submit_mc = optarg;
+			continue;
+		case OPT_CLIENT_CERT:
+		case OPT_CLIENT_KEY:
+		case OPT_NO_CLIENT_CERT:
+			client_given = true;
+			break;
 		}
 		if ((words = confirm_cli_option(&cc, opt, optarg)) != 0) {
 			if (words == 1)
@@ -306,7 +403,8 @@ apply_cmd_run(int argc, char **argv)
 			goto out;
 		}
 		if (s.any_file_flag || ef.any || dry_run || force || no_prove) {
-			cli_error(_("apply: --undo takes only --mc, --cf, --restart and --json"));
+			cli_error(_("apply: --undo takes only --mc, --cf, --submit-mc, --restart and "
+			    "--json"));
 			rc = cli_usage_error(&cmd_apply_entry);
 			goto out;
 		}
@@ -314,8 +412,8 @@ apply_cmd_run(int argc, char **argv)
 			rc = EXIT_FINDINGS;
 			goto out;
 		}
-		(void)apply_undo(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
-		    s.plan.cf_path, &res);
+		(void)apply_undo_msp(s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC,
+		    s.plan.cf_path, submit_mc, NULL, &res);
 		if (res.error == NULL && (restart || cc.restart_command)) {
 			char *e;
 
@@ -336,6 +434,8 @@ apply_cmd_run(int argc, char **argv)
 				printf(_("undone: removed %s (there was none before)\n"), res.mc_path);
 			if (res.outcome == APPLY_CHANGED && res.cf_absent)
 				printf(_("undone: removed %s (there was none before)\n"), res.cf_path);
+			if (res.outcome == APPLY_CHANGED && res.msp != NULL)
+				undo_msp_human(res.msp);
 			if (res.restart_command && !res.error)
 				printf(_("  restarted: %s\n"), res.restart_command);
 			if (res.error)
@@ -356,8 +456,14 @@ apply_cmd_run(int argc, char **argv)
 		rc = cli_usage_error(&cmd_apply_entry);
 		goto out;
 	}
+	if (submit_mc != NULL && (rc = submit_plan(&s, submit_mc, client_given, &msp)) != EXIT_DONE)
+		goto out;
 	apply_request_init(&rq, &s.plan, &ef.eo, sm.found ? &sm : NULL,
 	    s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC);
+	if (submit_mc != NULL) {
+		rq.msp_plan = &msp;
+		rq.msp_mc_path = submit_mc;
+	}
 	rq.dry_run = dry_run;
 	rq.force = force;
 	rq.restart = restart;
@@ -383,6 +489,7 @@ apply_cmd_run(int argc, char **argv)
 	}
 	apply_result_free(&res);
 out:
+	plan_free(&msp);
 	confirm_cli_free(&cc);
 	sendmail_info_free(&sm);
 	emit_flags_free(&ef);
@@ -395,8 +502,8 @@ static const struct cmd_group *const apply_groups[] = { &settings_group, &emit_f
 
 const struct cmd_entry cmd_apply_entry = {
 	.name = "apply",
-	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--dry-run|--undo] [--force] [--no-prove] "
-	    "[--restart] [--confirm-within DURATION]"),
+	.usage = N_("[SETTINGS]... [FRAGMENT OPTION]... [--submit-mc FILE] [--dry-run|--undo] "
+	    "[--force] [--no-prove] [--restart] [--confirm-within DURATION]"),
 	.summary = N_("merge the fragment into sendmail.mc, rebuild and verify sendmail.cf"),
 	.description = N_("Merge the fragment of `smtls emit' into sendmail.mc (--mc, default\n"
 	    "/etc/mail/sendmail.mc) between 'dnl # BEGIN smtls' and 'dnl # END smtls',\n"
@@ -416,7 +523,10 @@ const struct cmd_entry cmd_apply_entry = {
 	    "--dry-run proves too. Here --mc and --cf name the files to change (--cf:\n"
 	    "default beside the mc).\n"
 	    "With --confirm-within, the previous files come back and sendmail is restarted\n"
-	    "again unless `smtls apply --confirm' keeps the change in time.\n\n"),
+	    "again unless `smtls apply --confirm' keeps the change in time.\n"
+	    "--submit-mc FILE also writes the MSP's submit.mc (FEATURE(`msp')) and rebuilds\n"
+	    "submit.cf beside it in the same transaction: only its client side (the CA\n"
+	    "settings; a client cert and key when given), checked, -bC'd, not proved.\n\n"),
 	.groups = apply_groups,
 	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused (by the check or the\n"
 	    "proof) or failed (nothing changed, unless only the --restart or the live check\n"

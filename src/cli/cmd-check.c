@@ -3,11 +3,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "smtls/cert.h"
 #include "smtls/check.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
+#include "smtls/mc.h"
 #include "smtls/sendmail.h"
 #include "smtls/xmalloc.h"
 
@@ -112,6 +115,29 @@ print_settings(const struct tls_plan *p, bool color)
 	putchar('\n');
 }
 
+/*
+ * The MSP (submit.mc/submit.cf) submits to the MTA of the same directory: its sendmail.cf
+ * (what the relay serves now), when there is one, is judged against the MSP's trust store.
+ */
+static void
+check_relay(const struct tls_plan *msp, const struct sendmail_info *sm, struct findings *out)
+{
+	const char *mine = msp->mc_path ? msp->mc_path : msp->cf_path;
+	struct tls_plan mta;
+	char *dir, *cf;
+
+	if (!msp->msp || mine == NULL)
+		return;
+	dir = path_dirname(mine);
+	cf = xstrprintf("%s/sendmail.cf", dir);
+	plan_init(&mta, msp->now);
+	if (access(cf, F_OK) == 0 && cf_load(cf, &mta, NULL) == 0)
+		check_msp_relay(msp, &mta, sm, out);
+	plan_free(&mta);
+	free(cf);
+	free(dir);
+}
+
 static int
 check_run(int argc, char **argv)
 {
@@ -162,8 +188,10 @@ check_run(int argc, char **argv)
 	/* an mc that m4 cannot evaluate yields no settings to check: report why, stop */
 	if (r == 0) {
 		check_plan(&s.plan, sm.found ? &sm : NULL, &fs);
+		check_relay(&s.plan, sm.found ? &sm : NULL, &fs);
 		if (s.has_next) {
 			check_plan(&s.next, sm.found ? &sm : NULL, &next);
+			check_relay(&s.next, sm.found ? &sm : NULL, &next);
 			check_judge_stale(&fs, &next);
 			findings_sort(&next);
 		}
@@ -197,7 +225,9 @@ const struct cmd_entry cmd_check_entry = {
 	.summary = N_("diagnose a STARTTLS setup (from flags, sendmail.mc or sendmail.cf)"),
 	.description = N_("Diagnose a sendmail STARTTLS setup: what sendmail and its peers will see.\n"
 	    "Settings come from the flags, else from --mc, else --cf, else the system's\n"
-	    "/etc/mail/sendmail.mc and sendmail.cf. Flags override values read from --mc/--cf.\n\n"),
+	    "/etc/mail/sendmail.mc and sendmail.cf. Flags override values read from --mc/--cf.\n"
+	    "The MSP's submit.mc/submit.cf (FEATURE(`msp')) is judged as a client run as\n"
+	    "smmsp that must verify the MTA whose sendmail.cf is beside it (msp.*).\n\n"),
 	.groups = check_groups,
 	.footer = N_("Exit status: 0 no error finding, 1 at least one error finding (or the settings\n"
 	    "could not be read), 2 bad usage or a bad value.\n"),

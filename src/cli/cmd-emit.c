@@ -94,7 +94,9 @@ const struct cmd_entry cmd_emit_entry = {
 	    "every value quoted so that m4 cannot mangle it, between the lines\n"
 	    "'dnl # BEGIN smtls' and 'dnl # END smtls' that `smtls apply' manages.\n"
 	    "A value that would not reach sendmail.cf exactly (a quote, $, #, a newline, a\n"
-	    "relative path, ...) is refused with exit status 2.\n\n"),
+	    "relative path, ...) is refused with exit status 2.\n"
+	    "With --mc naming the MSP's submit.mc (FEATURE(`msp')), server settings are\n"
+	    "left out and the client cert and key are not defaulted to the server's.\n\n"),
 	.groups = emit_groups,
 	.footer = N_("Exit status: 0 printed, 1 --mc or --cf names a file that cannot be used, 2 bad\n"
 	    "usage or a value that cannot be written.\n"),

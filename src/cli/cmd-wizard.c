@@ -7,9 +7,10 @@
 
 #include "cli.h"
 #include "smtls/i18n.h"
+#include "smtls/mc.h"
 #include "../ui/wizard.h"
 
-enum { OPT_DEMO = 1, OPT_DEMO_DIR, OPT_TEXT, OPT_RESTART_COMMAND };
+enum { OPT_DEMO = 1, OPT_DEMO_DIR, OPT_TEXT, OPT_RESTART_COMMAND, OPT_SUBMIT_MC };
 
 static const struct cmd_option wizard_options[] = {
 	{ "demo", 0, no_argument, NULL, OPT_DEMO,
@@ -23,6 +24,9 @@ static const struct cmd_option wizard_options[] = {
 	{ "restart-command", 0, required_argument, N_("CMD"), OPT_RESTART_COMMAND,
 	  N_("when the Apply screen restarts sendmail (also for its timed rollback), do it with "
 	  "this shell command instead of the system's way") },
+	{ "submit-mc", 0, required_argument, N_("FILE"), OPT_SUBMIT_MC,
+	  N_("the Apply screen also writes the MSP's submit.mc (its CA settings) and rebuilds "
+	  "submit.cf, in the same transaction, as apply --submit-mc") },
 	CMD_OPTIONS_END
 };
 
@@ -59,6 +63,9 @@ wizard_run(int argc, char **argv)
 		case OPT_TEXT:
 			text = true;
 			continue;
+		case OPT_SUBMIT_MC:
+			o.submit_mc = optarg;
+			continue;
 		case OPT_RESTART_COMMAND:
 			if (*optarg == '\0') {
 				cli_error("%s", _("--restart-command: the command is empty"));
@@ -94,6 +101,20 @@ wizard_run(int argc, char **argv)
 		free(o.demo_dir);
 		settings_free(&s);
 		return EXIT_FINDINGS;
+	}
+	if (o.submit_mc != NULL && (o.demo || mc_file_is_msp(o.submit_mc, &err) != 1)) {
+		if (o.demo)
+			cli_error("%s", _("wizard: --submit-mc does not go with --demo"));
+		else if (err != NULL)
+			cli_error(_("wizard: --submit-mc: %s"), err);
+		else
+			cli_error(_("wizard: --submit-mc: %s has no FEATURE(`msp'): it is not the "
+			    "MSP's configuration (submit.mc)"), o.submit_mc);
+		rc = err != NULL ? EXIT_FINDINGS : EXIT_USAGE;
+		free(err);
+		free(o.demo_dir);
+		settings_free(&s);
+		return rc;
 	}
 	/* the hostname default comes from the demo or the system */
 	if (!o.demo)
@@ -143,7 +164,8 @@ static const struct cmd_group *const wizard_groups[] = { &wizard_group, &setting
 
 const struct cmd_entry cmd_wizard_entry = {
 	.name = "wizard",
-	.usage = N_("[--demo] [--demo-dir DIR] [--text] [--restart-command CMD] [SETTINGS]..."),
+	.usage = N_("[--demo] [--demo-dir DIR] [--text] [--restart-command CMD] [--submit-mc FILE] "
+	    "[SETTINGS]..."),
 	.summary = N_("set up or repair STARTTLS step by step (full screen)"),
 	.description = N_("Set up or repair sendmail's STARTTLS step by step, with every choice checked\n"
 	    "as it is made. Nothing is written before the Review and Apply screens.\n"

@@ -8,6 +8,7 @@
 #include "emit-flags.h"
 #include "smtls/emit.h"
 #include "smtls/i18n.h"
+#include "smtls/mc.h"
 #include "smtls/xmalloc.h"
 
 static const struct cmd_option emit_flags_options[] = {
@@ -121,6 +122,23 @@ emit_flags_no_operand(int argc, char **argv, const char *cmd)
 	return 0;
 }
 
+void
+emit_flags_msp_note(const struct tls_plan *p, const char *cmd)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < tls_options_count; i++)
+		if (plan_field_server_only(tls_options[i].field) &&
+		    plan_get(p, tls_options[i].field) != NULL)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", tls_options[i].macro);
+	if (b.len > 0)
+		fprintf(stderr, _("%s: note: %s is the MSP's configuration (FEATURE(`msp')), which "
+		    "accepts no connections: %s left out\n"), cmd, p->mc_path ? p->mc_path :
+		    "submit.mc", b.data);
+	buf_free(&b);
+}
+
 int
 emit_flags_finish(struct emit_flags *ef, struct cli_settings *s, int argc, char **argv,
     const char *cmd, struct sendmail_info *sm)
@@ -138,11 +156,15 @@ emit_flags_finish(struct emit_flags *ef, struct cli_settings *s, int argc, char 
 		return -1;
 	}
 	settings_finish(s);
+	/* an --mc with FEATURE(`msp') is submit.mc: the fragment is the MSP's */
+	if (s->plan.mc_path != NULL && mc_file_is_msp(s->plan.mc_path, NULL) == 1)
+		s->plan.msp = true;
 	/*
 	 * For emit and apply, --mc and --cf name the files to change, not a source of
-	 * settings: the client certificate and key still default to the server's.
+	 * settings: the client certificate and key still default to the server's (not for
+	 * the MSP, which runs as smmsp and cannot read the server's key).
 	 */
-	if (s->any_file_flag && !s->plan.no_client_cert) {
+	if (s->any_file_flag && !s->plan.no_client_cert && !s->plan.msp) {
 		if (plan_get(&s->plan, PF_CLIENT_CERT) == NULL && plan_get(&s->plan, PF_SERVER_CERT))
 			plan_set(&s->plan, PF_CLIENT_CERT, plan_get(&s->plan, PF_SERVER_CERT), NULL, 0);
 		if (plan_get(&s->plan, PF_CLIENT_KEY) == NULL && plan_get(&s->plan, PF_SERVER_KEY))
@@ -158,6 +180,8 @@ emit_flags_finish(struct emit_flags *ef, struct cli_settings *s, int argc, char 
 			return -1;
 		}
 	}
+	if (s->plan.msp)
+		emit_flags_msp_note(&s->plan, cmd);
 	smpath = s->plan.sendmail_path ? s->plan.sendmail_path : sendmail_default_path();
 	if (smpath != NULL)
 		(void)sendmail_inspect(smpath, sm, NULL);

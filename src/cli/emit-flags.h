@@ -35,6 +35,8 @@ int emit_flags_no_operand(int argc, char **argv, const char *cmd);
  */
 int emit_flags_finish(struct emit_flags *ef, struct cli_settings *s, int argc, char **argv,
     const char *cmd, struct sendmail_info *sm);
+/* Says on stderr which server settings the MSP's fragment (p->msp) leaves out, if any. */
+void emit_flags_msp_note(const struct tls_plan *p, const char *cmd);
 void emit_flags_free(struct emit_flags *ef);
 
 #endif

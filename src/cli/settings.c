@@ -228,6 +228,7 @@ plan_next(struct cli_settings *s, const struct tls_plan *mc)
 	plan_fill(n, mc);
 	n->no_client_cert = p->no_client_cert;
 	n->want_ok = p->want_ok;
+	n->msp = mc->msp;
 #define NEXT_STR(x)	n->x = p->x ? xstrdup(p->x) : NULL
 	NEXT_STR(hostname);
 	NEXT_STR(public_roots);
@@ -307,8 +308,10 @@ settings_load_config(struct cli_settings *s, struct findings *fs)
 		}
 	} else if (cf_load(cf, &base, fs) == -1)
 		rc = -1;
-	if (rc == 0)
+	if (rc == 0) {
 		plan_fill(p, &base);
+		p->msp = p->msp || base.msp;	/* submit.mc / submit.cf */
+	}
 	plan_free(&base);
 	free(mc);
 	free(cf);

@@ -18,6 +18,7 @@
 #include "smtls/i18n.h"
 #include "smtls/journal.h"
 #include "smtls/m4.h"
+#include "smtls/mc.h"
 #include "smtls/mcedit.h"
 #include "smtls/proc.h"
 #include "smtls/udiff.h"
@@ -251,6 +252,9 @@ struct apply_ctx {
 	bool				 mc_changed, cf_changed;
 	struct tls_plan			 cfplan;	/* the settings of the new cf (check, proof) */
 	bool				 have_cfplan;
+	struct apply_request		 msp_rq;	/* the MSP's pair (rq->msp_plan) ... */
+	struct emit_options		 msp_eo;	/* (no --smtps there) */
+	struct apply_ctx		*msp;		/* ... and its steps' state, or NULL */
 };
 
 /*
@@ -600,6 +604,11 @@ do_prove(struct apply_ctx *c)
 		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("--no-prove"));
 		return 0;
 	}
+	if (c->have_cfplan && c->cfplan.msp) {
+		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("the MSP (submit.cf) runs "
+		    "no daemon; its submissions log verify= (LogLevel 9 or more)"));
+		return 0;
+	}
 	if (rq->sm == NULL || !rq->sm->found || rq->sm->path == NULL) {
 		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("no sendmail binary found"));
 		return 0;
@@ -653,6 +662,10 @@ do_backup_install(struct apply_ctx *c)
 	if (journal_backup(c->j, &e) == -1) {
 		xfree(c->res->mc_backup);
 		xfree(c->res->cf_backup);
+		if (c->res->msp != NULL) {
+			xfree(c->res->msp->mc_backup);
+			xfree(c->res->msp->cf_backup);
+		}
 		return fail_step(c, APPLY_STEP_BACKUP, e);
 	}
 	step_set(rq, c->res, APPLY_STEP_BACKUP, APPLY_ST_DONE, NULL);
@@ -664,10 +677,16 @@ do_backup_install(struct apply_ctx *c)
 			/* rolled back: no backup is left, and the cf is not new */
 			xfree(c->res->mc_backup);
 			xfree(c->res->cf_backup);
+			if (c->res->msp != NULL) {
+				xfree(c->res->msp->mc_backup);
+				xfree(c->res->msp->cf_backup);
+			}
 		}
 		return fail_step(c, APPLY_STEP_INSTALL, e);
 	}
 	c->res->cf_absent = c->cf_marker != NULL;
+	if (c->msp != NULL)
+		c->res->msp->cf_absent = c->msp->cf_marker != NULL;
 	step_set(rq, c->res, APPLY_STEP_INSTALL, APPLY_ST_DONE, NULL);
 	return 0;
 }
@@ -790,6 +809,110 @@ apply_mc_beside(const char *cf_path)
 	return beside(cf_path, ".cf", ".mc", "sendmail.mc");
 }
 
+/* The MSP's context shares the transaction (journal, suffix, scratch directory) of c. */
+static void
+msp_share(struct apply_ctx *c, bool to_msp)
+{
+	struct apply_ctx *m = c->msp;
+
+	if (to_msp) {
+		m->j = c->j;
+		m->sfx = c->sfx;
+		m->scratch = c->scratch;
+		return;
+	}
+	c->j = m->j;
+	c->sfx = m->sfx;
+	m->j = NULL;
+	m->sfx = NULL;
+	m->scratch = NULL;
+}
+
+/* A failed step of the MSP's pair fails the run, its message naming submit.mc/.cf. */
+static int
+msp_failed(struct apply_ctx *c)
+{
+	struct apply_result *mr = c->res->msp;
+
+	msp_share(c, false);
+	free(c->res->error);
+	c->res->error = mr->error ? xstrdup(mr->error) : NULL;
+	c->res->outcome = mr->outcome;
+	c->res->failed_step = mr->failed_step;
+	step_set(c->rq, c->res, mr->failed_step, APPLY_ST_FAILED, c->res->error);
+	return -1;
+}
+
+/*
+ * The MSP's pair up to the check (emit, merge, m4, read-back, check, and its relay judged
+ * against the new sendmail.cf), in the transaction of c. Its steps are not reported apart:
+ * each of c's steps covers both pairs.
+ */
+static int
+msp_prepare(struct apply_ctx *c)
+{
+	struct apply_ctx *m = c->msp;
+	struct apply_result *mr = c->res->msp;
+	struct mcedit_result me;
+	char *e = NULL;
+	int r;
+
+	msp_share(c, true);
+	if (emit_build(m->rq->plan, m->rq->emit, m->rq->sm, &m->em, &e) == -1) {
+		err_set(&mr->error, "%s: %s", mr->mc_path, e);
+		free(e);
+		mr->outcome = APPLY_BAD_VALUE;
+		mr->failed_step = APPLY_STEP_EMIT;
+		return msp_failed(c);
+	}
+	if (do_read(m) == -1)
+		return msp_failed(c);
+	if (mcedit_merge(m->old_mc, m->em.fragment, m->em.macros, m->em.nmacros, &me, &e) == -1) {
+		err_set(&mr->error, "%s: %s", mr->mc_path, e);
+		free(e);
+		mr->outcome = APPLY_FAILED;
+		mr->failed_step = APPLY_STEP_MERGE;
+		return msp_failed(c);
+	}
+	m->new_mc = me.text;
+	me.text = NULL;
+	m->mc_changed = strcmp(m->new_mc, m->old_mc) != 0;
+	mr->commented = me.commented;
+	mcedit_result_free(&me);
+	r = do_m4_verify(m);
+	if (r == 0) {
+		r = do_check(m);
+		if (c->have_cfplan && m->have_cfplan)
+			check_msp_relay(&m->cfplan, &c->cfplan, m->rq->sm && m->rq->sm->found ?
+			    m->rq->sm : NULL, &mr->findings);
+		findings_move(&c->res->findings, &mr->findings);
+		findings_sort(&c->res->findings);
+	}
+	if (r == -1)
+		return msp_failed(c);
+	m->cf_changed = !m->have_cf || !cf_same(m->new_cf, m->old_cf);
+	msp_share(c, false);
+	return 0;
+}
+
+/* submit.mc alone: its relay is the MTA whose sendmail.cf is beside it (when there is one). */
+static void
+msp_relay_beside(struct apply_ctx *c)
+{
+	char *dir = path_dirname(c->res->mc_path), *cf = xstrprintf("%s/sendmail.cf", dir);
+	struct tls_plan mta;
+
+	plan_init(&mta, c->cfplan.now);
+	if (access(cf, F_OK) == 0 && cf_load(cf, &mta, NULL) == 0) {
+		check_msp_relay(&c->cfplan, &mta, c->rq->sm && c->rq->sm->found ? c->rq->sm : NULL,
+		    &c->res->findings);
+		findings_sort(&c->res->findings);
+	}
+	plan_free(&mta);
+	free(cf);
+	free(dir);
+}
+
 static int
 apply_steps(struct apply_ctx *c)
 {
@@ -826,7 +949,15 @@ apply_steps(struct apply_ctx *c)
 	mc_changed = c->mc_changed;
 	if (do_m4_verify(c) == -1 || do_check(c) == -1)
 		return -1;
+	if (c->cfplan.msp)
+		msp_relay_beside(c);
 	cf_changed = c->cf_changed = !c->have_cf || !cf_same(c->new_cf, c->old_cf);
+	if (c->msp != NULL) {
+		if (msp_prepare(c) == -1)
+			return -1;
+		mc_changed = mc_changed || c->msp->mc_changed;
+		cf_changed = cf_changed || c->msp->cf_changed;
+	}
 	if (!mc_changed && !cf_changed) {
 		res->outcome = APPLY_UNCHANGED;
 		res->mc_diff = xstrdup("");
@@ -839,12 +970,27 @@ apply_steps(struct apply_ctx *c)
 			step_set(rq, res, APPLY_STEP_RESTART, APPLY_ST_SKIPPED, _("unchanged"));
 		return 0;
 	}
-	if (do_sendmail(c) == -1 || do_prove(c) == -1)
+	if (do_sendmail(c) == -1)
+		return -1;
+	if (c->msp != NULL) {
+		msp_share(c, true);
+		if (do_sendmail(c->msp) == -1)
+			return msp_failed(c);
+		msp_share(c, false);
+	}
+	if (do_prove(c) == -1)
 		return -1;
 	if (!rq->no_diff || rq->dry_run) {
-		res->mc_diff = udiff(c->old_mc, c->new_mc, res->mc_path, res->mc_path);
-		res->cf_diff = cf_changed ? udiff(c->have_cf ? c->old_cf : "", c->new_cf,
-		    c->have_cf ? res->cf_path : "/dev/null", res->cf_path) : xstrdup("");
+		struct apply_ctx *x = c;
+		int k;
+
+		for (k = 0; k < 2 && x != NULL; k++, x = c->msp) {
+			x->res->mc_diff = udiff(x->old_mc, x->new_mc, x->res->mc_path,
+			    x->res->mc_path);
+			x->res->cf_diff = x->cf_changed ? udiff(x->have_cf ? x->old_cf : "",
+			    x->new_cf, x->have_cf ? x->res->cf_path : "/dev/null",
+			    x->res->cf_path) : xstrdup("");
+		}
 	}
 	if (rq->dry_run) {
 		res->outcome = APPLY_PREVIEW;
@@ -860,6 +1006,34 @@ apply_steps(struct apply_ctx *c)
 		return -1;
 	res->outcome = APPLY_CHANGED;
 	return rq->restart ? do_restart(c) : 0;
+}
+
+/* Frees what the steps of c made; in --dry-run's scratch directory, its files go too. */
+static void
+ctx_free(struct apply_ctx *c, const char *scratch)
+{
+	int i;
+
+	if (scratch != NULL) {
+		if (c->mc_in != NULL && c->mc_changed)
+			unlink(c->mc_in);
+		if (c->cf_in != NULL && c->cf_changed)
+			unlink(c->cf_in);
+	}
+	if (c->have_cfplan)
+		for (i = 0; i < PF_COUNT; i++) {
+			free(c->cfplan.value[i]);
+			free(c->cfplan.origin[i].file);
+		}
+	emit_result_free(&c->em);
+	free(c->sfx);
+	free(c->mc_in);
+	free(c->cf_in);
+	free(c->cf_marker);
+	free(c->old_mc);
+	free(c->old_cf);
+	free(c->new_mc);
+	free(c->new_cf);
 }
 
 int
@@ -896,6 +1070,24 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 		res->failed_step = APPLY_STEP_MERGE;
 		return -1;
 	}
+	if (rq->msp_plan != NULL && rq->msp_mc_path != NULL) {
+		c.msp = xcalloc(1, sizeof(*c.msp));
+		c.msp_rq = *rq;
+		c.msp_rq.plan = rq->msp_plan;
+		c.msp_rq.mc_path = rq->msp_mc_path;
+		c.msp_rq.cf_path = rq->msp_cf_path;
+		c.msp_rq.progress = NULL;
+		c.msp_rq.msp_plan = NULL;
+		c.msp_eo = *rq->emit;
+		c.msp_eo.smtps = false;
+		c.msp_eo.smtps_addr = NULL;
+		c.msp_rq.emit = &c.msp_eo;
+		c.msp->rq = &c.msp_rq;
+		c.msp->res = res->msp = xcalloc(1, sizeof(*res->msp));
+		res->msp->mc_path = xstrdup(rq->msp_mc_path);
+		res->msp->cf_path = rq->msp_cf_path ? xstrdup(rq->msp_cf_path) :
+		    apply_cf_beside(rq->msp_mc_path);
+	}
 	/* m4, sendmail -bC and the proof's programs stop when rq->cancel is set */
 	old_cancel = proc_set_cancel(rq->cancel);
 	r = apply_steps(&c);
@@ -903,28 +1095,15 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 	if (lock != -1)
 		close(lock);
 	journal_free(c.j);	/* not committed: discarded, nothing changed */
+	if (c.msp != NULL) {
+		ctx_free(c.msp, c.scratch);
+		free(c.msp);
+	}
+	ctx_free(&c, c.scratch);
 	if (c.scratch != NULL) {
-		if (c.mc_in != NULL && c.mc_changed)
-			unlink(c.mc_in);
-		if (c.cf_in != NULL && c.cf_changed)
-			unlink(c.cf_in);
 		rmdir(c.scratch);
 		free(c.scratch);
 	}
-	if (c.have_cfplan)
-		for (i = 0; i < PF_COUNT; i++) {
-			free(c.cfplan.value[i]);
-			free(c.cfplan.origin[i].file);
-		}
-	emit_result_free(&c.em);
-	free(c.sfx);
-	free(c.mc_in);
-	free(c.cf_in);
-	free(c.cf_marker);
-	free(c.old_mc);
-	free(c.old_cf);
-	free(c.new_mc);
-	free(c.new_cf);
 	return r;
 }
 
@@ -1046,9 +1225,13 @@ undo_suffix(const char *mc_path, const char *cf, const char *sfx, struct apply_r
 	char *e = NULL;
 	int rc = 0;
 
-	/* the files of one run share its suffix; all of them go back, or none */
+	/* the files of one run share its suffix; all of them go back, or none (the MSP's pair
+	 * of an apply --submit-mc too) */
 	if (undo_one(j, mc_path, sfx, &res->mc_backup, &res->mc_absent, &e) == -1 ||
 	    undo_one(j, cf, sfx, &res->cf_backup, &res->cf_absent, &e) == -1 ||
+	    (res->msp != NULL && (undo_one(j, res->msp->mc_path, sfx, &res->msp->mc_backup,
+	    &res->msp->mc_absent, &e) == -1 || undo_one(j, res->msp->cf_path, sfx,
+	    &res->msp->cf_backup, &res->msp->cf_absent, &e) == -1)) ||
 	    journal_commit(j, &e) == -1) {
 		res->journal_kept = journal_state(j) == JOURNAL_PENDING;
 		res->error = e;
@@ -1057,6 +1240,11 @@ undo_suffix(const char *mc_path, const char *cf, const char *sfx, struct apply_r
 		xfree(res->mc_backup);
 		xfree(res->cf_backup);
 		res->mc_absent = res->cf_absent = false;
+		if (res->msp != NULL) {
+			xfree(res->msp->mc_backup);
+			xfree(res->msp->cf_backup);
+			res->msp->mc_absent = res->msp->cf_absent = false;
+		}
 		rc = -1;
 	} else
 		res->outcome = APPLY_CHANGED;
@@ -1081,11 +1269,24 @@ undo_begin(const char *mc_path, const char *cf_path, struct apply_result *res)
 int
 apply_undo(const char *mc_path, const char *cf_path, struct apply_result *res)
 {
+	return apply_undo_msp(mc_path, cf_path, NULL, NULL, res);
+}
+
+int
+apply_undo_msp(const char *mc_path, const char *cf_path, const char *msp_mc_path,
+    const char *msp_cf_path, struct apply_result *res)
+{
 	char *smc_suffix = NULL, *scf_suffix = NULL, *best;
 	int rc = -1, lock;
 
 	if ((lock = undo_begin(mc_path, cf_path, res)) == -1)
 		return -1;
+	if (msp_mc_path != NULL) {
+		res->msp = xcalloc(1, sizeof(*res->msp));
+		res->msp->mc_path = xstrdup(msp_mc_path);
+		res->msp->cf_path = msp_cf_path ? xstrdup(msp_cf_path) :
+		    apply_cf_beside(msp_mc_path);
+	}
 	smc_suffix = newest_backup_suffix(mc_path);
 	scf_suffix = newest_backup_suffix(res->cf_path);
 	best = smc_suffix;
@@ -1130,6 +1331,10 @@ apply_result_free(struct apply_result *res)
 	free(res->restart_command);
 	free(res->recovered);
 	prove_result_free(&res->prove);
+	if (res->msp != NULL) {
+		apply_result_free(res->msp);
+		free(res->msp);
+	}
 	memset(res, 0, sizeof(*res));
 }
 
@@ -1148,6 +1353,10 @@ apply_command_line(const char *emitted, const struct apply_request *rq,
 	if (rq->cf_m4_dir != NULL) {
 		buf_puts(&b, " --cf-m4 ");
 		emit_shell_word(&b, rq->cf_m4_dir);
+	}
+	if (rq->msp_plan != NULL && rq->msp_mc_path != NULL) {
+		buf_puts(&b, " --submit-mc ");
+		emit_shell_word(&b, rq->msp_mc_path);
 	}
 	if (rq->force)
 		buf_puts(&b, " --force");

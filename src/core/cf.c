@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "smtls/cf.h"
 #include "smtls/xmalloc.h"
@@ -70,6 +71,9 @@ cf_to_plan(const struct cf_options *o, const char *file, struct tls_plan *p)
 		if (t != NULL)
 			plan_set(p, t->field, o->v[i].value, file, o->v[i].line);
 	}
+	/* FEATURE(`msp') sets confUSE_MSP: the cf of the MSP (submit.cf) */
+	if (cf_get(o, "UseMSP") != NULL && strncasecmp(cf_get(o, "UseMSP"), "t", 1) == 0)
+		p->msp = true;
 }
 
 void

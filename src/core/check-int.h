@@ -33,6 +33,8 @@ void check_file_safety(struct check_ctx *c, enum plan_field f, const char *path,
 void check_identity(struct check_ctx *c, enum plan_field fc, enum plan_field fk);
 /* CACertFile and CACertPath: store.* findings. */
 void check_stores(struct check_ctx *c);
+/* The MSP's configuration (plan->msp): msp.server-setting, msp.no-ca, msp.key-unreadable. */
+void check_msp(struct check_ctx *c);
 /* Emits an ok finding (the wizard's green marks) when the plan asks for them. */
 void check_ok(struct check_ctx *c, const char *id, const char *file, const char *msg);
 

@@ -140,7 +140,8 @@ check_ca_file(struct check_ctx *c, bool *has_public)
 		capath_scan_free(&scan);
 		return;
 	}
-	if (scan.n_certs > CACERT_LARGE) {
+	/* the MSP is a client: it sends no CA names to anybody */
+	if (scan.n_certs > CACERT_LARGE && !c->plan->msp) {
 		f = findings_add(c->out, "store.cacert-large", SEV_WARNING, path,
 		    _("CACertFile holds %zu certificates: sendmail sends all their names to every "
 		    "client as acceptable CAs (about %zu KB per handshake), and some clients fail "
@@ -405,6 +406,9 @@ check_stores(struct check_ctx *c)
 	if (plan_get(p, PF_CA_PATH) != NULL)
 		check_ca_path(c, &has_public);
 	if (check_no_anchors(c) || c->pub == NULL)
+		return;
+	/* the MSP talks to its relay only: public roots are not its business */
+	if (p->msp)
 		return;
 	if (!has_public) {
 		f = findings_add(c->out, "store.no-public-roots", SEV_WARNING,

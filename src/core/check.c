@@ -231,9 +231,13 @@ check_plan(const struct tls_plan *plan, const struct sendmail_info *sm, struct f
 	c.store = trust_new(plan_get(plan, PF_CA_CERT), plan_get(plan, PF_CA_PATH));
 
 	check_sendmail(&c);
-	check_no_tls(&c);
+	if (plan->msp)
+		check_msp(&c);	/* the MSP: a client only, no server settings needed */
+	else
+		check_no_tls(&c);
 	check_stores(&c);
-	check_identity(&c, PF_SERVER_CERT, PF_SERVER_KEY);
+	if (!plan->msp)
+		check_identity(&c, PF_SERVER_CERT, PF_SERVER_KEY);
 	if (!plan->no_client_cert && (plan_get(plan, PF_CLIENT_CERT) ||
 	    plan_get(plan, PF_CLIENT_KEY)))
 		check_identity(&c, PF_CLIENT_CERT, PF_CLIENT_KEY);

@@ -1025,6 +1025,12 @@ confirm_apply_before(struct confirm_apply *ca, struct apply_request *rq, time_t 
 		return 0;
 	if (ca->seconds == 0)
 		return confirm_idle(&ca->refused);
+	if (rq->msp_plan != NULL) {
+		/* the revert restores the mc and cf of the state file: not the MSP's pair */
+		ca->refused = xstrdup(_("a timed rollback (--confirm-within) does not cover "
+		    "submit.mc: it would leave the MSP's pair changed; apply submit.mc on its own"));
+		return -1;
+	}
 	if ((self = realpath("/proc/self/exe", NULL)) == NULL) {
 		ca->refused = xstrprintf(_("cannot find the smtls binary for the revert helper: %s"),
 		    strerror(errno));

@@ -283,6 +283,9 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 		 * the value in force stays; --group-readable-key adds to it below */
 		if (o->field == PF_DONT_BLAME)
 			continue;
+		/* the MSP (submit.mc) never listens: a server setting would only mislead */
+		if (plan->msp && plan_field_server_only(o->field))
+			continue;
 		if (v == NULL && plan->no_client_cert &&
 		    (o->field == PF_CLIENT_CERT || o->field == PF_CLIENT_KEY)) {
 			const char *kv[] = { "MACRO", o->macro, NULL };
@@ -320,6 +323,11 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 		buf_printf(body, "%s\n", t);
 		free(t);
 		add_expect(out, "DontBlameSendmail", "GroupReadableKeyFile", EMIT_HAS_ITEM);
+	}
+	if (eo->smtps && plan->msp) {
+		err_set(err, "%s", _("--smtps: the MSP (submit.mc) accepts no connections; give "
+		    "--smtps for sendmail.mc"));
+		goto out;
 	}
 	if (eo->smtps) {
 		char *addr, *dpo;

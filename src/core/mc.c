@@ -274,6 +274,54 @@ mangled_findings(const struct mc_scan *s, const struct tls_plan *plan, const cha
 	}
 }
 
+bool
+mc_text_is_msp(const char *text)
+{
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		const char *eol = strchr(p, '\n'), *q = p;
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+
+		while (q < p + len && (*q == ' ' || *q == '\t'))
+			q++;
+		/* a "#" line is live after the cf.m4 include (cfhead.m4 turns comments off),
+		 * and FEATURE means nothing before it */
+		if (!is_dnl(q)) {
+			const char *f;
+
+			for (f = q; f + 8 <= p + len; f++) {
+				const char *a = f + 8;
+
+				if (strncmp(f, "FEATURE(", 8) != 0)
+					continue;
+				while (a < p + len && (*a == ' ' || *a == '\t' || *a == '`'))
+					a++;
+				if (a + 3 < p + len && strncmp(a, "msp", 3) == 0 &&
+				    strchr("',) ", a[3]) != NULL)
+					return true;
+			}
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return false;
+}
+
+int
+mc_file_is_msp(const char *path, char **err)
+{
+	enum file_status st;
+	size_t len;
+	char *text;
+	int r;
+
+	if (file_read(path, MC_FILE_MAX, &text, &len, &st, err) == -1)
+		return -1;
+	r = mc_text_is_msp(text) ? 1 : 0;
+	free(text);
+	return r;
+}
+
 static int
 read_settings_file(const char *path, char **text, struct findings *out)
 {

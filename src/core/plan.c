@@ -123,3 +123,35 @@ plan_free(struct tls_plan *p)
 	free(p->sendmail_path);
 	memset(p, 0, sizeof(*p));
 }
+
+bool
+plan_field_server_only(enum plan_field f)
+{
+	return f == PF_SERVER_CERT || f == PF_SERVER_KEY || f == PF_DH_PARAMS ||
+	    f == PF_SERVER_SSL_OPTIONS || f == PF_TLS_SRV_OPTIONS;
+}
+
+void
+plan_msp_from(const struct tls_plan *mta, bool with_client_cert, struct tls_plan *msp)
+{
+	int f;
+
+	plan_init(msp, mta->now);
+	for (f = 0; f < PF_COUNT; f++) {
+		if (mta->value[f] == NULL || plan_field_server_only((enum plan_field)f) ||
+		    f == PF_DONT_BLAME)
+			continue;
+		if (!with_client_cert && (f == PF_CLIENT_CERT || f == PF_CLIENT_KEY))
+			continue;
+		plan_set(msp, (enum plan_field)f, mta->value[f], mta->origin[f].file,
+		    mta->origin[f].line);
+	}
+	msp->no_client_cert = mta->no_client_cert;
+	msp->want_ok = mta->want_ok;
+	msp->msp = true;
+#define MSP_STR(x)	msp->x = mta->x ? xstrdup(mta->x) : NULL
+	MSP_STR(hostname);
+	MSP_STR(public_roots);
+	MSP_STR(sendmail_path);
+#undef MSP_STR
+}

@@ -34,6 +34,18 @@ wiz_apply_request(struct wizard *w, struct apply_request *rq, const struct emit_
 	rq->cf_path = w->env.cf_path;
 	rq->cf_m4_dir = w->env.cf_dir;
 	rq->sandbox_hostname = w->env.demo ? DEMO_HOSTNAME : NULL;
+	if (w->env.submit_mc != NULL) {
+		const char *cc = plan_get(&w->m.plan, PF_CLIENT_CERT);
+		const char *sc = plan_get(&w->m.plan, PF_SERVER_CERT);
+
+		/* a client cert of its own goes to the MSP too; the server's (smmsp cannot
+		 * read its key) does not */
+		plan_free(&w->env.submit_plan);
+		plan_msp_from(&w->m.plan, cc != NULL && (sc == NULL || strcmp(cc, sc) != 0),
+		    &w->env.submit_plan);
+		rq->msp_plan = &w->env.submit_plan;
+		rq->msp_mc_path = w->env.submit_mc;
+	}
 }
 
 char *
@@ -45,6 +57,14 @@ engine_command_line(const struct wizard *w)
 	emit_opts(w, &eo);
 	r = emit_command_line(&w->m.plan, &eo, "apply", w->env.mc_path);
 	emit_options_free(&eo);
+	if (w->env.submit_mc != NULL) {
+		struct buf b = { 0 };
+
+		buf_printf(&b, "%s --submit-mc ", r);
+		emit_shell_word(&b, w->env.submit_mc);
+		free(r);
+		r = buf_release(&b);
+	}
 	return r;
 }
 
@@ -300,7 +320,7 @@ engine_undo(struct wizard *w)
 		return -1;
 	}
 	memset(&res, 0, sizeof(res));
-	r = apply_undo(w->env.mc_path, w->env.cf_path, &res);
+	r = apply_undo_msp(w->env.mc_path, w->env.cf_path, w->env.submit_mc, NULL, &res);
 	if (r == -1)
 		w->ap.error = xstrdup(res.error ? res.error : _("undo failed"));
 	else {

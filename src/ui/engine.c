@@ -237,6 +237,7 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		e->system_roots = xstrdup("/etc/ssl/certs");
 		e->hostname = fl && fl->hostname ? xstrdup(fl->hostname) : NULL;
 		e->restart_command = o->restart_command ? xstrdup(o->restart_command) : NULL;
+		e->submit_mc = o->submit_mc ? xstrdup(o->submit_mc) : NULL;
 		if (fl && fl->public_roots)
 			w->m.plan.public_roots = xstrdup(fl->public_roots);
 	}
@@ -412,4 +413,6 @@ engine_cleanup(struct wizard *w)
 	engine_countdown_free(&w->ap.cd);
 	xfree(w->ap.cd.within);
 	xfree(w->env.restart_command);
+	xfree(w->env.submit_mc);
+	plan_free(&w->env.submit_plan);
 }

@@ -60,6 +60,8 @@ struct wiz_env {
 	char			*system_roots;	/* /etc/ssl/certs, or the demo's roots */
 	char			*hostname;
 	char			*restart_command;	/* --restart-command, or NULL */
+	char			*submit_mc;	/* --submit-mc: the MSP's submit.mc too, or NULL */
+	struct tls_plan		 submit_plan;	/* its settings (plan_msp_from) for the apply */
 };
 
 #define WIZ_MAX_STEPS	16
@@ -315,6 +317,7 @@ struct wiz_options {
 	char		*cf_m4;
 	bool		 at_given;	/* --at: judge at that time, else now */
 	const char	*restart_command;	/* --restart-command, or NULL */
+	const char	*submit_mc;		/* --submit-mc, or NULL */
 };
 int engine_init(struct wizard *w, const struct wiz_options *o, char **err);
 /* A one-line description of what a file holds (caller frees). */

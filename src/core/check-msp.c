@@ -1,0 +1,182 @@
+/* check-msp.c: the MSP's configuration (submit.mc/submit.cf): client side only, run as smmsp, verifying its relay. */
+#include "config.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check-int.h"
+#include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
+
+/* The user the MSP runs as (msp.m4: confRUN_AS_USER, smmsp unless set). */
+#define MSP_USER	"smmsp"
+
+/* msp.server-setting: the MSP never accepts a connection, so a server setting does nothing. */
+static void
+check_server_settings(struct check_ctx *c)
+{
+	const struct tls_plan *p = c->plan;
+	size_t i;
+
+	for (i = 0; i < tls_options_count; i++) {
+		const struct tls_option *t = &tls_options[i];
+		const char *file = p->origin[t->field].file ? p->origin[t->field].file : p->mc_path;
+		struct finding *f;
+
+		if (!plan_field_server_only(t->field) || plan_get_written(p, t->field) == NULL)
+			continue;
+		f = findings_add(c->out, "msp.server-setting", SEV_WARNING, file,
+		    _("%s (%s) is set in the MSP's configuration: the MSP (submit.cf) only "
+		    "submits mail to its relay and never accepts a connection, so it never uses "
+		    "it"), t->cf_name, t->macro);
+		finding_set_fix(f, _("remove define(`%s', ...) from submit.mc (it belongs in "
+		    "sendmail.mc) and rebuild submit.cf"), t->macro);
+	}
+}
+
+/* msp.no-ca: without a trust store the MSP cannot verify its relay. */
+static void
+check_trust(struct check_ctx *c)
+{
+	const struct tls_plan *p = c->plan;
+	const char *file = p->mc_path ? p->mc_path : p->cf_path;
+	struct finding *f;
+
+	if (plan_get(p, PF_CA_CERT) != NULL || plan_get(p, PF_CA_PATH) != NULL) {
+		check_ok(c, "msp.no-ca", file, _("the MSP has a trust store to verify its relay"));
+		return;
+	}
+	f = findings_add(c->out, "msp.no-ca", SEV_WARNING, file,
+	    _("the MSP has neither CACertFile nor CACertPath: it submits over STARTTLS but cannot "
+	    "verify its relay's certificate (verify=FAIL in the log)"));
+	finding_set_fix(f, _("add to submit.mc and rebuild submit.cf: define(`confCACERT', "
+	    "`FILE') naming the relay's issuer, and define(`confCACERT_PATH', `/etc/ssl/certs') "
+	    "(here: apply --submit-mc with --ca-cert and --ca-path)"));
+}
+
+/*
+ * msp.key-unreadable: the MSP runs as smmsp (even when root submits), so it reads its client
+ * key as smmsp. A key only root can read gives no client certificate.
+ */
+static void
+check_key_access(struct check_ctx *c)
+{
+	const char *key = plan_get(c->plan, PF_CLIENT_KEY);
+	struct passwd *pw;
+	struct group *gr;
+	struct stat st;
+	bool readable;
+	struct finding *f;
+	char *first;
+
+	if (key == NULL || c->plan->no_client_cert)
+		return;
+	/* "rsa.pem,ec.pem": each file must be readable; the first one is judged here */
+	first = xstrndup(key, strcspn(key, ","));
+	if (stat(first, &st) == -1 || (pw = getpwnam(MSP_USER)) == NULL) {
+		free(first);
+		return;		/* a missing file has its own finding; no smmsp: cannot judge */
+	}
+	gr = getgrgid(pw->pw_gid);
+	readable = (st.st_uid == pw->pw_uid && (st.st_mode & S_IRUSR)) ||
+	    (st.st_uid != pw->pw_uid && st.st_gid == pw->pw_gid && (st.st_mode & S_IRGRP)) ||
+	    (st.st_uid != pw->pw_uid && st.st_gid != pw->pw_gid && (st.st_mode & S_IROTH));
+	if (readable)
+		check_ok(c, "msp.key-unreadable", first, _("the MSP's user can read its client key"));
+	else {
+		f = findings_add(c->out, "msp.key-unreadable", SEV_WARNING, first,
+		    _("the MSP runs as %s and cannot read its client key (mode %04o, owner %u:%u): "
+		    "sendmail logs 'STARTTLS=client: file %s unsafe: Permission denied' and submits without a client "
+		    "certificate"), MSP_USER, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+		    (unsigned)st.st_gid, first);
+		finding_set_fix(f, _("give the MSP a key of its own: chown %s %s && chmod 600 %s "
+		    "(or keys 0640 root:%s with --group-readable-key)"), MSP_USER, first, first,
+		    gr ? gr->gr_name : MSP_USER);
+		finding_set_reproduce(f, "su -s /bin/sh %s -c 'head -c1 %s'", MSP_USER, first);
+	}
+	free(first);
+}
+
+void
+check_msp(struct check_ctx *c)
+{
+	check_server_settings(c);
+	check_trust(c);
+	check_key_access(c);
+}
+
+/* The first certificate of a cert setting ("rsa.pem,ec.pem": the first file). */
+static int
+first_cert_file(const char *value, struct certlist *out)
+{
+	char *first = xstrndup(value, strcspn(value, ","));
+	enum load_status ls = cert_load_file(first, out, NULL);
+
+	free(first);
+	if (ls != LOAD_OK || out->n == 0) {
+		certlist_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+check_msp_relay(const struct tls_plan *msp, const struct tls_plan *mta,
+    const struct sendmail_info *sm, struct findings *out)
+{
+	const char *sc = plan_get(mta, PF_SERVER_CERT);
+	const char *where = msp->mc_path ? msp->mc_path : msp->cf_path ? msp->cf_path :
+	    plan_get(msp, PF_CA_CERT) ? plan_get(msp, PF_CA_CERT) : plan_get(msp, PF_CA_PATH);
+	struct trust *relay_store, *msp_store;
+	struct certlist certs = { 0 }, extra = { 0 }, presented = { 0 };
+	enum chain_result r;
+	char *detail = NULL;
+	struct finding *f;
+
+	if (sc == NULL || (plan_get(msp, PF_CA_CERT) == NULL && plan_get(msp, PF_CA_PATH) == NULL))
+		return;		/* nothing served, or msp.no-ca says it */
+	if (first_cert_file(sc, &certs) == -1)
+		return;		/* the MTA's own check names the file */
+	if (sm != NULL && sm->chain_file && certs.n > 1) {
+		extra.v = certs.v + 1;	/* a view */
+		extra.n = certs.n - 1;
+	}
+	relay_store = trust_new(plan_get(mta, PF_CA_CERT), plan_get(mta, PF_CA_PATH));
+	msp_store = trust_new(plan_get(msp, PF_CA_CERT), plan_get(msp, PF_CA_PATH));
+	chain_presented(relay_store, &certs.v[0], &extra, msp->now, &presented);
+	r = chain_verify_dated(msp_store, &presented, msp->now, &detail);
+	if (r == CHAIN_OK) {
+		if (msp->want_ok)
+			findings_add(out, "msp.relay-unverified", SEV_OK, where,
+			    _("the MSP verifies its relay's certificate %s"), certs.v[0].subject);
+	} else {
+		f = findings_add(out, "msp.relay-unverified", SEV_WARNING, where,
+		    _("the MSP cannot verify its relay's certificate (%s, issued by %s) with its "
+		    "CACertFile and CACertPath: %s; sendmail logs verify=FAIL for every submission"),
+		    certs.v[0].subject, certs.v[0].issuer, detail ? detail : "?");
+		finding_set_fix(f, _("make submit.mc's confCACERT (or confCACERT_PATH) hold the "
+		    "root that issued %s, e.g. the relay's own confCACERT, and rebuild submit.cf"),
+		    sc);
+		{
+			struct buf b = { 0 };
+
+			buf_puts(&b, "openssl verify");
+			if (plan_get(msp, PF_CA_CERT) != NULL)
+				buf_printf(&b, " -CAfile %s", plan_get(msp, PF_CA_CERT));
+			if (plan_get(msp, PF_CA_PATH) != NULL)
+				buf_printf(&b, " -CApath %s", plan_get(msp, PF_CA_PATH));
+			if (plan_get(mta, PF_CA_CERT) != NULL)
+				buf_printf(&b, " -untrusted %s", plan_get(mta, PF_CA_CERT));
+			finding_set_reproduce(f, "%s %.*s", b.data, (int)strcspn(sc, ","), sc);
+			buf_free(&b);
+		}
+	}
+	free(detail);
+	certlist_free(&presented);
+	certlist_free(&certs);
+	trust_free(&relay_store);
+	trust_free(&msp_store);
+}
