@@ -61,3 +61,6 @@ check_PROGRAMS += tests/unit_journal
 tests_unit_journal_SOURCES = tests/tap.h tests/unit_journal.c
 tests_unit_journal_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_journal
+
+# Debian's update_tls layout (starttls.m4 included from sendmail.mc), made by the real script
+TESTS += tests/debian-update-tls.test

@@ -338,6 +338,66 @@ read_settings_file(const char *path, char **text, struct findings *out)
 	return -1;
 }
 
+/*
+ * A setting defined in a file the mc includes (Debian's update_tls writes /etc/mail/tls/starttls.m4,
+ * included by include(`/etc/mail/tls/starttls.m4')dnl) has that file and line as its origin,
+ * unless the mc defines it again after the include line. cf.m4's own include is not one.
+ */
+static void
+include_origins(const char *text, const struct mc_scan *scan, struct tls_plan *plan)
+{
+	const char *line = text;
+	int lineno = 0;
+
+	while (line && *line) {
+		const char *eol = strchr(line, '\n'), *p = line, *q;
+		const char *end = eol ? eol : line + strlen(line);
+		struct mc_scan inc;
+		enum file_status st;
+		char *path, *itext = NULL, *err = NULL;
+		size_t i, j, len;
+
+		lineno++;
+		line = eol ? eol + 1 : NULL;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if ((size_t)(end - p) < 9 || strncmp(p, "include(", 8) != 0)
+			continue;
+		p += 8;
+		while (p < end && (*p == '`' || *p == ' '))
+			p++;
+		for (q = p; q < end && *q != '\'' && *q != ')'; q++)
+			;
+		path = xstrndup(p, (size_t)(q - p));
+		if (*path != '/' || strstr(path, "/m4/cf.m4") != NULL ||
+		    file_read(path, MC_FILE_MAX, &itext, &len, &st, &err) == -1) {
+			free(err);
+			free(path);
+			continue;
+		}
+		mc_scan_text(itext, &inc);
+		for (i = 0; i < inc.n; i++) {
+			const struct tls_option *t = tls_option_by_macro(inc.v[i].macro);
+			bool later = false;
+
+			if (t == NULL || !is_live(inc.v[i].kind) || plan->value[t->field] == NULL)
+				continue;
+			for (j = 0; j < scan->n; j++)
+				if (strcmp(scan->v[j].macro, inc.v[i].macro) == 0 &&
+				    is_live(scan->v[j].kind) && scan->v[j].line > lineno)
+					later = true;
+			if (later)
+				continue;
+			free(plan->origin[t->field].file);
+			plan->origin[t->field].file = xstrdup(path);
+			plan->origin[t->field].line = inc.v[i].line;
+		}
+		mc_scan_free(&inc);
+		free(itext);
+		free(path);
+	}
+}
+
 int
 mc_load(const char *mc_path, const char *m4_path, const char *cf_dir, struct tls_plan *plan,
     struct findings *out, char **cf_text)
@@ -395,6 +455,7 @@ mc_load(const char *mc_path, const char *m4_path, const char *cf_dir, struct tls
 		if (t != NULL && is_live(scan.v[i].kind) && plan->value[t->field] != NULL)
 			plan->origin[t->field].line = scan.v[i].line;
 	}
+	include_origins(text, &scan, plan);
 	scan_findings(&scan, mc_path, out);
 	mangled_findings(&scan, plan, mc_path, out);
 	mc_scan_free(&scan);
