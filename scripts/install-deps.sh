@@ -15,6 +15,8 @@ PKGS="build-essential autoconf automake autopoint gettext pkg-config m4 make
 	libssl-dev libncurses-dev zlib1g-dev openssl ca-certificates
 	sendmail-bin sendmail-cf tmux python3 locales iproute2 util-linux procps time faketime groff-base strace
 	clang libclang-rt-14-dev valgrind"
+# the Ansible role's test (tests/ansible-role.test) runs Debian's ansible-playbook
+PKGS="$PKGS ansible-core"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
