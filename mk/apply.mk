@@ -54,3 +54,6 @@ check_PROGRAMS += tests/unit_confirm
 tests_unit_confirm_SOURCES = tests/tap.h tests/unit_confirm.c
 tests_unit_confirm_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_confirm
+
+# the Ansible role (contrib/ansible), run by ansible-playbook against localhost
+TESTS += tests/ansible-role.test

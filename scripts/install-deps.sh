@@ -17,6 +17,8 @@ PKGS="build-essential autoconf automake autopoint gettext pkg-config m4 make
 	clang libclang-rt-14-dev valgrind"
 # the Debian package (debian/): .ci/run builds it, checks it with lintian and installs it
 PKGS="$PKGS debhelper dpkg-dev fakeroot lintian"
+# the Ansible role's test (tests/ansible-role.test) runs Debian's ansible-playbook
+PKGS="$PKGS ansible-core"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
