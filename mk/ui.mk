@@ -18,7 +18,7 @@ TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-
 	tests/ui-ownca.test tests/ui-confirm.test tests/ui-confirm-text.test
 TESTS += tests/ui-picture.test tests/ui-wrap.test
 TESTS += tests/ui-certs-agree.test tests/ui-apply-request.test tests/ui-options-agree.test tests/ui-replay.test
-TESTS += tests/ui-draw-reads.test
+TESTS += tests/ui-draw-reads.test tests/ui-import-replace.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh
 

@@ -187,53 +187,105 @@ out:
 	return rc;
 }
 
-/* Commercial CA: what it sent, sorted (certmake_import), as `smtls import'. */
-int
-engine_import(struct wizard *w, char **err)
+/* Commercial CA: what it sent, sorted (certmake_import), and what writing it into m.gen_dir
+ * would replace (certmake_replace_plan), kept from the question to the answer. */
+struct wiz_import {
+	struct certmake		 m;
+	struct certmake_replace	 rp;
+	const char		*rootsfile;
+};
+
+void
+engine_import_free(struct wiz_import *im)
 {
-	const char *rootsfile = w->m.plan.public_roots ? w->m.plan.public_roots :
-	    CERTMAKE_SYSTEM_ROOTS;
+	if (im == NULL)
+		return;
+	certmake_free(&im->m);
+	certmake_replace_free(&im->rp);
+	free(im);
+}
+
+struct wiz_import *
+engine_import_prepare(struct wizard *w, char **err)
+{
+	struct wiz_import *im;
 	struct certlist pool = { 0 }, roots = { 0 };
 	struct key key = { 0 };
 	struct pki_bundle b;
-	struct certmake m = { 0 };
 	enum load_status ls;
 	char *kerr = NULL;
-	int rc = -1;
+	bool ok = false;
 
 	*err = NULL;
 	memset(&b, 0, sizeof(b));
-	if (w->m.import_bundle == NULL || w->m.import_key == NULL) {
-		*err = xstrdup(_("name the file the CA sent and the private key"));
-		return -1;
+	if (w->m.import_bundle == NULL || w->m.import_key == NULL || w->m.gen_dir == NULL) {
+		*err = xstrdup(_("name the file the CA sent, the private key and the directory"));
+		return NULL;
 	}
 	if ((ls = key_load_file(w->m.import_key, &key, &kerr)) != LOAD_OK) {
 		*err = kerr ? kerr : xstrprintf(_("%s: no private key"), w->m.import_key);
-		return -1;
+		return NULL;
 	}
 	free(kerr);
+	im = xcalloc(1, sizeof(*im));
+	im->rootsfile = w->m.plan.public_roots ? w->m.plan.public_roots : CERTMAKE_SYSTEM_ROOTS;
 	if (pki_load_certs(w->m.import_bundle, &pool, err) == -1)
 		goto out;
 	/* the public roots complete the chain the CA sent without its root */
-	if (pki_load_certs(rootsfile, &roots, &kerr) == -1)
+	if (pki_load_certs(im->rootsfile, &roots, &kerr) == -1)
 		xfree(kerr);
-	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == -1 ||
-	    certmake_import(&m, &b, err) == -1 ||
-	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
-		goto out;
-	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
-	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
-	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
-	wiz_replay(w, certmake_import_command(w->m.import_key, w->m.import_bundle, rootsfile,
-	    w->m.gen_dir));
-	rc = 0;
+	ok = pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == 0 &&
+	    certmake_import(&im->m, &b, err) == 0 &&
+	    certmake_replace_plan(w->m.gen_dir, im->m.files, im->m.n_files, time(NULL), &im->rp,
+	    err) == 0;
 out:
-	certmake_free(&m);
 	pki_bundle_free(&b);
 	certlist_free(&pool);
 	certlist_free(&roots);
 	key_clear(&key);
-	return rc;
+	if (!ok) {
+		engine_import_free(im);
+		im = NULL;
+	}
+	return im;
+}
+
+char *
+engine_import_replacing(const struct wiz_import *im)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < im->rp.n; i++)
+		buf_printf(&b, "  %s -> %s\n", im->rp.names[i], im->rp.backups[i]);
+	return buf_release(&b);
+}
+
+int
+engine_import_write(struct wizard *w, const struct wiz_import *im, char **err)
+{
+	size_t i, k;
+
+	*err = NULL;
+	if (certmake_write_replacing(w->m.gen_dir, CERTMAKE_DIR_MODE, im->m.files,
+	    im->m.n_files, &im->rp, err) == -1)
+		return -1;
+	for (i = 0; i < im->m.n_files; i++) {
+		char *p = xstrprintf("%s/%s", w->m.gen_dir, im->m.files[i].name), *what = NULL;
+
+		for (k = 0; k < im->rp.n; k++)
+			if (strcmp(im->rp.names[k], im->m.files[i].name) == 0)
+				what = xstrprintf(_("replaced; the old one is %s"), im->rp.backups[k]);
+		wiz_wrote(w, p, what ? what : _("new"));
+		free(what);
+		free(p);
+	}
+	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
+	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
+	set_file(w, PF_CA_CERT, w->m.gen_dir, im->m.cacert);
+	wiz_replay(w, certmake_import_command(w->m.import_key, w->m.import_bundle, im->rootsfile,
+	    w->m.gen_dir, im->rp.n > 0));
+	return 0;
 }
 
 bool
