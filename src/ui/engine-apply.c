@@ -120,7 +120,9 @@ on_progress(enum apply_step step, enum apply_state state, const char *detail, vo
 	if ((int)step < WIZ_MAX_STEPS) {
 		w->ap.state[step] = (int)state;
 		free(w->ap.detail[step]);
-		w->ap.detail[step] = detail ? xstrdup(detail) : NULL;
+		w->ap.detail[step] = step == APPLY_STEP_PROVE ? prove_step_text(state, detail,
+		    w->env.sm.found && w->env.sm.path != NULL, false) :
+		    detail ? xstrdup(detail) : NULL;
 	}
 	if (w->progress != NULL)
 		w->progress(w);
@@ -145,24 +147,6 @@ on_prove_progress(const struct prove_result *r, enum prove_step_id step, void *a
 	}
 	if (w->progress != NULL)
 		w->progress(w);
-}
-
-/* What the proof saw, as `smtls prove' prints it (src/common/prove-text.c). */
-static char *
-prove_observations(const struct prove_result *r)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (f == NULL)
-		return NULL;
-	prove_print_observations(f, r);
-	if (fclose(f) != 0 || len == 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
 }
 
 static void
@@ -230,7 +214,7 @@ engine_apply(struct wizard *w)
 	if (res.proved) {
 		const struct finding *f = NULL;
 
-		ap->prove_text = prove_observations(&res.prove);
+		ap->prove_text = prove_observations_text(&res.prove);
 		for (i = 0; i < (int)res.prove.findings.n && f == NULL; i++)
 			if (res.prove.findings.v[i].severity == SEV_ERROR)
 				f = &res.prove.findings.v[i];

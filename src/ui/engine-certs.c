@@ -67,12 +67,13 @@ set_file(struct wizard *w, enum plan_field f, const char *dir, const char *name)
 }
 
 /*
- * A new key and a certificate for m.gen_names (certmake_leaf), signed by issuer/issuer_key
- * (NULL: by itself), written into m.gen_dir; the plan then uses them, with the file the core
- * names as CACertFile.
+ * A new key for m.gen_names, written into m.gen_dir with a certificate for it (certmake_leaf:
+ * signed by issuer/issuer_key, NULL: by itself) or, with csr, a request for it
+ * (certmake_csr). The plan then uses them: the key and, for a certificate, it and the file
+ * the core names as CACertFile; for a request, the key is the one to import with.
  */
 static int
-make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_key,
+make_new(struct wizard *w, bool csr, const struct cert *issuer, const struct key *issuer_key,
     const char *ca_dir, char **err)
 {
 	struct certmake_names names = { 0 };
@@ -82,22 +83,25 @@ make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_
 	int rc = -1;
 
 	*err = NULL;
-	if (certmake_names_parse(&names, w->m.gen_names, err) == -1 ||
-	    certmake_params(&p, &names, time(NULL), issuer ? CA_LEAF_DAYS :
-	    CERTMAKE_SELFSIGNED_DAYS, err) == -1 || gen_key_spec(w, &spec, err) == -1)
-		goto out;
-	if (issuer != NULL && ca_fit_days(issuer, ca_dir, &p, err) == -1)
-		goto out;
-	if (certmake_leaf(&m, &spec, &p, issuer, issuer_key, err) == -1 ||
-	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
-		goto out;
-	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
-	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
-	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
-	wiz_replay(w, certmake_command(issuer ? "ca issue" : "selfsigned", ca_dir, &names,
-	    gen_key_type(w), w->m.gen_dir));
-	rc = 0;
-out:
+	if (certmake_names_parse(&names, w->m.gen_names, err) == 0 &&
+	    certmake_params(&p, &names, time(NULL), csr ? 1 : issuer ? CA_LEAF_DAYS :
+	    CERTMAKE_SELFSIGNED_DAYS, err) == 0 && gen_key_spec(w, &spec, err) == 0 &&
+	    (issuer == NULL || ca_fit_days(issuer, ca_dir, &p, err) == 0) &&
+	    (csr ? certmake_csr(&m, &spec, NULL, &p, err) :
+	    certmake_leaf(&m, &spec, &p, issuer, issuer_key, err)) == 0 &&
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == 0) {
+		if (csr) {
+			free(w->m.import_key);
+			w->m.import_key = xstrprintf("%s/%s", w->m.gen_dir, CERTMAKE_KEY);
+		} else {
+			set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
+			set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
+		}
+		set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
+		wiz_replay(w, certmake_command(csr ? "csr" : issuer ? "ca issue" : "selfsigned",
+		    ca_dir, &names, gen_key_type(w), w->m.gen_dir));
+		rc = 0;
+	}
 	certmake_free(&m);
 	certmake_names_free(&names);
 	return rc;
@@ -106,7 +110,7 @@ out:
 int
 engine_make_selfsigned(struct wizard *w, char **err)
 {
-	return make_leaf(w, NULL, NULL, NULL, err);
+	return make_new(w, false, NULL, NULL, NULL, err);
 }
 
 bool
@@ -154,7 +158,7 @@ engine_issue_from_ca(struct wizard *w, char **err)
 
 	*err = NULL;
 	if (ca_load(dir, time(NULL), &ca, &cakey, err) == 0)
-		rc = make_leaf(w, &ca, &cakey, dir, err);
+		rc = make_new(w, false, &ca, &cakey, dir, err);
 	cert_clear(&ca);
 	key_clear(&cakey);
 	return rc;
@@ -164,27 +168,7 @@ engine_issue_from_ca(struct wizard *w, char **err)
 int
 engine_make_csr(struct wizard *w, char **err)
 {
-	struct certmake_names names = { 0 };
-	struct pki_key_spec spec;
-	struct pki_cert_params p;
-	struct certmake m = { 0 };
-	int rc = -1;
-
-	*err = NULL;
-	if (certmake_names_parse(&names, w->m.gen_names, err) == -1 ||
-	    certmake_params(&p, &names, time(NULL), 1, err) == -1 ||
-	    gen_key_spec(w, &spec, err) == -1 || certmake_csr(&m, &spec, NULL, &p, err) == -1 ||
-	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
-		goto out;
-	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
-	free(w->m.import_key);
-	w->m.import_key = xstrprintf("%s/%s", w->m.gen_dir, CERTMAKE_KEY);
-	wiz_replay(w, certmake_command("csr", NULL, &names, gen_key_type(w), w->m.gen_dir));
-	rc = 0;
-out:
-	certmake_free(&m);
-	certmake_names_free(&names);
-	return rc;
+	return make_new(w, true, NULL, NULL, NULL, err);
 }
 
 /* Commercial CA: what it sent, sorted (certmake_import), and what writing it into m.gen_dir
