@@ -3,7 +3,7 @@ libsmtls_a_SOURCES += include/smtls/demo.h src/core/demo.c
 
 smtls_SOURCES += \
 	src/cli/cmd-wizard.c \
-	src/ui/wizard.h src/ui/ui.h src/ui/model.c src/ui/engine.c \
+	src/ui/wizard.h src/ui/ui.h src/ui/model.c src/ui/model-check.c src/ui/engine.c \
 	src/ui/engine-apply.c src/ui/engine-certs.c src/ui/engine-explain.c \
 	src/ui/curses.c src/ui/render.c src/ui/items.c src/ui/panel.c src/ui/dialog.c src/ui/keys.c \
 	src/ui/paint.c src/ui/filechooser.c src/ui/lineedit.c src/ui/text.c \

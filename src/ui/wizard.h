@@ -247,7 +247,7 @@ struct wizard {
 
 extern const struct wiz_screen *const wiz_screens[SCR_COUNT];
 
-/* model.c: items, the plan, live checking */
+/* model.c: items, the plan; model-check.c: live checking, the picture */
 void wiz_items_clear(struct wizard *w);
 struct wiz_item *wiz_item_add(struct wizard *w, enum wiz_item_kind kind, int id, int group,
     char hotkey, const char *label);
