@@ -16,7 +16,8 @@ MAN_PARTS += doc/cmd-selfsigned.8 doc/cmd-ca.8 doc/cmd-csr.8 doc/cmd-import.8 do
 
 TESTS += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test \
 	tests/certs-rehash.test tests/certs-letsencrypt.test tests/certs-hook.test \
-	tests/certs-bad-input.test tests/certs-e2e.test tests/certs-cli.test
+	tests/certs-bad-input.test tests/certs-e2e.test tests/certs-cli.test \
+	tests/certs-import-replace.test
 
 EXTRA_DIST += bench/rehash.sh bench/gencerts.c
 EXTRA_DIST += tests/lib-letsencrypt.sh tests/data/letsencrypt-certs/README \

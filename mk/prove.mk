@@ -6,4 +6,4 @@ smtls_SOURCES += src/cli/cmd-prove.c src/cli/prove-print.h src/cli/prove-print.c
 
 MAN_PARTS += doc/cmd-prove.8
 
-TESTS += tests/prove.test tests/prove-sendmail.test tests/apply-prove.test tests/ui-prove.test
+TESTS += tests/prove.test tests/prove-sendmail.test tests/apply-prove.test tests/ui-prove.test tests/apply-no-sendmail.test

@@ -3,7 +3,7 @@ libsmtls_a_SOURCES += include/smtls/demo.h src/core/demo.c
 
 smtls_SOURCES += \
 	src/cli/cmd-wizard.c \
-	src/ui/wizard.h src/ui/ui.h src/ui/model.c src/ui/engine.c \
+	src/ui/wizard.h src/ui/ui.h src/ui/model.c src/ui/model-check.c src/ui/engine.c \
 	src/ui/engine-apply.c src/ui/engine-certs.c src/ui/engine-explain.c \
 	src/ui/curses.c src/ui/render.c src/ui/items.c src/ui/panel.c src/ui/dialog.c src/ui/keys.c \
 	src/ui/paint.c src/ui/filechooser.c src/ui/lineedit.c src/ui/text.c \
@@ -18,7 +18,7 @@ TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-
 	tests/ui-ownca.test tests/ui-confirm.test tests/ui-confirm-text.test
 TESTS += tests/ui-picture.test tests/ui-wrap.test
 TESTS += tests/ui-certs-agree.test tests/ui-apply-request.test tests/ui-options-agree.test tests/ui-replay.test
-TESTS += tests/ui-draw-reads.test
+TESTS += tests/ui-draw-reads.test tests/ui-import-replace.test
 TESTS += tests/ui-abort.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh

@@ -90,6 +90,33 @@ void certmake_free(struct certmake *m);
 int certmake_write(const char *dir, mode_t dir_mode, const struct pki_out_file *files,
     size_t n, bool force, char **err);
 
+/* What writing a set of files into a directory would replace, and where the old ones go. */
+struct certmake_replace {
+	const char	**names;	/* the files of the set that exist (names of files[]) */
+	char		**backups;	/* NAME.smtls-SUFFIX, in the same directory, one a name */
+	size_t		  n;		/* 0: every file of the set is new */
+	char		 *suffix;	/* YYYYMMDDTHHMMSSZ[-N], as apply names its backups */
+};
+
+/*
+ * Which of files already exist in dir (a missing dir: none), and the backup each would be
+ * kept as if replaced: NAME.smtls-STAMP (now, in UTC), or STAMP-N when a backup of that
+ * name exists; one suffix for the set. A symbolic link, or anything but a regular file, at
+ * a name is never replaced: -1 with err naming it. Free with certmake_replace_free.
+ */
+int certmake_replace_plan(const char *dir, const struct pki_out_file *files, size_t n,
+    time_t now, struct certmake_replace *r, char **err);
+void certmake_replace_free(struct certmake_replace *r);
+/*
+ * certmake_write, replacing the files r names: each old version is kept as its backup (a
+ * hard link taken at the commit) and the new ones go in as one transaction (journal.h:
+ * temp file, fsync, rename; keys 0600 from the first byte; never through a symlink). A
+ * file that r does not name and that exists now is refused, as is a backup name now taken:
+ * nothing is written.
+ */
+int certmake_write_replacing(const char *dir, mode_t dir_mode, const struct pki_out_file *files,
+    size_t n, const struct certmake_replace *r, char **err);
+
 /*
  * The `smtls VERB ...' command that makes what the wizard made, its words quoted for sh:
  * verb is "selfsigned", "ca new", "ca issue" (from the CA in ca_dir) or "csr"; names (not
@@ -97,8 +124,9 @@ int certmake_write(const char *dir, mode_t dir_mode, const struct pki_out_file *
  */
 char *certmake_command(const char *verb, const char *ca_dir, const struct certmake_names *ns,
     const char *key_type, const char *out);
-/* The `smtls import --key KEY --roots ROOTS BUNDLE --out DIR' command. Caller frees. */
+/* The `smtls import --key KEY --roots ROOTS BUNDLE --out DIR [--replace]' command. Caller
+ * frees. */
 char *certmake_import_command(const char *key, const char *bundle, const char *roots,
-    const char *out);
+    const char *out, bool replace);
 
 #endif

@@ -93,6 +93,14 @@ struct pki_out_file {
  */
 int pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, bool force,
     char **err);
+/*
+ * pki_write_files, where backups (NULL, or one entry a file) may name for a file the backup
+ * its old version is kept under (a plain name in dir, a hard link taken at the commit):
+ * an existing file with a backup is replaced without force; one without is an error unless
+ * force. A backup name that exists is an error (nothing is written).
+ */
+int pki_write_files_backup(const char *dir, const struct pki_out_file *files, size_t n,
+    bool force, const char *const *backups, char **err);
 
 /* Loads every certificate of a file: PEM (several), DER, or PKCS#7 (PEM or DER, .p7b/.p7c). */
 int pki_load_certs(const char *path, struct certlist *out, char **err);

@@ -233,19 +233,15 @@ confirm_cli_human(const struct confirm_cli *cc)
 	char stamp[32];
 
 	if (cc->ca.live_ran) {
+		bool bad;
+		char *verdict = live_verdict(&cc->ca.live, &bad);
+
 		live_print_listeners(stdout, &cc->ca.live);
-		if (cc->ca.live.passed)
-			printf(_("confirmed: the restarted sendmail serves the planned certificate "
-			    "and issuer on %zu of %zu listening address(es)\n"), cc->ca.live.matched,
-			    cc->ca.live.n);
-		else if (cc->ca.live.skipped)
-			printf(_("live check skipped: %s\n"), cc->ca.live.skipped);
-		else if (cc->ca.live.error)
-			cli_error(_("not confirmed: %s"), cc->ca.live.error);
+		if (bad)
+			cli_error("%s", verdict);
 		else
-			cli_error(_("NOT confirmed: the restarted sendmail does not serve the planned "
-			    "chain on every address it listens on (%zu of %zu probed match)"),
-			    cc->ca.live.matched, cc->ca.live.n);
+			printf("%s\n", verdict);
+		free(verdict);
 	}
 	if (cc->ca.error)
 		cli_error(_("the timed rollback: %s"), cc->ca.error);

@@ -12,7 +12,7 @@
 #include "smtls/pki.h"
 #include "smtls/xmalloc.h"
 
-enum { IOPT_KEY = COPT_OWN, IOPT_ROOTS };
+enum { IOPT_KEY = COPT_OWN, IOPT_ROOTS, IOPT_REPLACE };
 
 static const struct cmd_option import_options[] = {
 	{ "key", 0, required_argument, N_("KEY"), IOPT_KEY,
@@ -21,6 +21,9 @@ static const struct cmd_option import_options[] = {
 	  /* the default is CERTMAKE_SYSTEM_ROOTS, written out for xgettext */
 	  N_("trusted roots that may end the chain (default: "
 	  "/etc/ssl/certs/ca-certificates.crt)") },
+	{ "replace", 0, no_argument, NULL, IOPT_REPLACE,
+	  N_("replace files an earlier import left in DIR, keeping each old one as "
+	  "FILE.smtls-TIMESTAMP") },
 	CMD_OPTIONS_END
 };
 
@@ -37,6 +40,53 @@ print_cert_line(const char *what, const struct cert *c)
 	    key, until);
 }
 
+/*
+ * Writes the import into o->out: only new files, or with replace those of rp replaced (each
+ * kept as its backup). Existing files without --replace or --force: says which, and the
+ * way on. Prints errors; 0 or -1.
+ */
+static int
+import_write(const struct certs_opts *o, const struct certmake *m,
+    const struct certmake_replace *rp, bool replace)
+{
+	struct buf names = { 0 };
+	char *err = NULL;
+	size_t i;
+
+	if (rp->n > 0 && !replace && !o->force) {
+		for (i = 0; i < rp->n; i++)
+			buf_printf(&names, "%s%s", i ? ", " : "", rp->names[i]);
+		cli_error(_("import: %s already holds %s (an earlier import); nothing was "
+		    "written.\n  --replace replaces them, keeping each old one as a backup "
+		    "(%s.smtls-%s)."), o->out, names.data, rp->names[0], rp->suffix);
+		buf_free(&names);
+		return -1;
+	}
+	if (!replace)
+		return certs_write_out(o->out, CERTMAKE_DIR_MODE, m->files, m->n_files, o->force);
+	if (certmake_write_replacing(o->out, CERTMAKE_DIR_MODE, m->files, m->n_files, rp,
+	    &err) == -1) {
+		cli_error("%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* What --replace did, and how to undo it. */
+static void
+print_replaced(const char *abs, const struct certmake_replace *rp)
+{
+	size_t i;
+
+	for (i = 0; i < rp->n; i++)
+		printf(_("Replaced %s/%s; the old one is %s/%s\n"), abs, rp->names[i], abs,
+		    rp->backups[i]);
+	printf("%s", _("To undo, rename each backup back:\n"));
+	for (i = 0; i < rp->n; i++)
+		printf("  mv %s/%s %s/%s\n", abs, rp->backups[i], abs, rp->names[i]);
+}
+
 static int
 import_run(int argc, char **argv)
 {
@@ -45,10 +95,12 @@ import_run(int argc, char **argv)
 	struct pki_bundle b = { 0 };
 	struct key key = { 0 };
 	struct certmake m = { 0 };
+	struct certmake_replace rp = { 0 };
 	const char *keypath = NULL, *rootspath = NULL;
 	char *err = NULL, *abs, *keyabs = NULL;
 	struct tls_plan mc;
 	size_t i;
+	bool replace = false;
 	int opt, rc = EXIT_USAGE;
 
 	certs_opts_init(&o, 1);
@@ -64,11 +116,17 @@ import_run(int argc, char **argv)
 			keypath = optarg;
 		else if (opt == IOPT_ROOTS)
 			rootspath = optarg;
+		else if (opt == IOPT_REPLACE)
+			replace = true;
 		else if (certs_option(&o, opt, optarg) != 1)
 			goto usage;
 	}
 	if (keypath == NULL || o.out == NULL || optind == argc) {
 		cli_error(_("import: --key, --out and at least one FILE are required"));
+		goto usage;
+	}
+	if (replace && o.force) {
+		cli_error(_("import: --replace keeps backups, --force does not: give one"));
 		goto usage;
 	}
 	rc = EXIT_FINDINGS;
@@ -97,8 +155,14 @@ import_run(int argc, char **argv)
 	/* refuse a directory whose name cannot be written into sendmail.mc before writing */
 	keyabs = certs_abs_dir(keypath);
 	certs_plan(&mc, o.out, CERTMAKE_CERT, keyabs, m.cacert, true, false, NULL);
-	if (certs_mc_lines(&mc, false) == -1 ||
-	    certs_write_out(o.out, CERTMAKE_DIR_MODE, m.files, m.n_files, o.force) == -1)
+	if (certs_mc_lines(&mc, false) == -1)
+		goto out;
+	/* what is there already: the core names it and the backups it would get */
+	if (certmake_replace_plan(o.out, m.files, m.n_files, time(NULL), &rp, &err) == -1) {
+		cli_error("%s", err);
+		goto out;
+	}
+	if (import_write(&o, &m, &rp, replace) == -1)
 		goto out;
 	abs = certs_abs_dir(o.out);
 	printf(_("Sorted %zu certificate(s):\n"), pool.n);
@@ -111,6 +175,8 @@ import_run(int argc, char **argv)
 		print_cert_line(_("not used"), &b.unused.v[i]);
 	printf(_("Wrote %s/cert.pem%s and %s/fullchain.pem.\n"), abs,
 	    b.chain.n ? _(", chain.pem") : "", abs);
+	if (replace && rp.n > 0)
+		print_replaced(abs, &rp);
 	if (b.chain.n == 0)
 		printf(_("No intermediate: the certificate is issued by the root itself, so "
 		    "there is no chain.pem; CACertFile, which sendmail needs, names cert.pem.\n"));
@@ -126,6 +192,7 @@ usage:
 	rc = cli_usage_error(&cmd_import_entry);
 out:
 	plan_free(&mc);
+	certmake_replace_free(&rp);
 	free(keyabs);
 	free(err);
 	certmake_free(&m);
@@ -142,7 +209,7 @@ static const struct cmd_group *const import_groups[] = { &import_group, &certs_o
 
 const struct cmd_entry cmd_import_entry = {
 	.name = "import",
-	.usage = N_("--key KEY FILE... --out DIR [--roots FILE] [--force]"),
+	.usage = N_("--key KEY FILE... --out DIR [--roots FILE] [--replace|--force]"),
 	.summary = N_("sort a CA's returned files into cert.pem, chain.pem, fullchain.pem"),
 	.description = N_("Sort what a CA returned, in any order and form (a PEM bundle, separate files,\n"
 	    "DER, PKCS#7 .p7b), into DIR/cert.pem (the certificate that matches KEY),\n"
@@ -151,6 +218,10 @@ const struct cmd_entry cmd_import_entry = {
 	.groups = import_groups,
 	.footer = N_("A missing intermediate is an error: nothing is written, and the message names\n"
 	    "the certificate to fetch from the CA.\n"
+	    "Files already in DIR (an earlier import) are an error: nothing is written, and\n"
+	    "the message names them. --replace replaces them as one transaction, keeping\n"
+	    "each old one beside it as FILE.smtls-YYYYMMDDTHHMMSSZ (rename it back to undo);\n"
+	    "--force replaces them without backups.\n"
 	    "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n"),
 	.run = import_run,
 };

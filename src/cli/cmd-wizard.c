@@ -40,7 +40,7 @@ wizard_run(int argc, char **argv)
 	struct wizard w;
 	const char *why = NULL;
 	bool text = false;
-	char *err = NULL;
+	char *err = NULL, *files;
 	int opt, r, rc;
 
 	settings_init(&s);
@@ -143,6 +143,11 @@ wizard_run(int argc, char **argv)
 		rc = w.exit_code;
 		if (rc == 0 && w.result != NULL)
 			fputs(w.result, stdout);
+		else if (w.wrote && (files = wiz_written_list(&w)) != NULL) {
+			/* what was written on the way (certificates, replaced files' backups) */
+			printf(_("Files written:\n%s"), files);
+			free(files);
+		}
 		/* what this run did, each as the command that does it (only what happened) */
 		if (w.replay.data != NULL)
 			printf("%s\n%s", _("To do the same without the wizard:"), w.replay.data);

@@ -2,11 +2,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "prove-text.h"
 #include "smtls/cert.h"
+#include "smtls/finding.h"
 #include "smtls/i18n.h"
+#include "smtls/xmalloc.h"
 
 /* "  = planned leaf" and the like, after a served certificate. */
 static const char *
@@ -72,6 +75,49 @@ prove_print_observations(FILE *f, const struct prove_result *r)
 	}
 }
 
+/* What print writes for arg, as a string (open_memstream); NULL when it wrote nothing. */
+static char *
+text_of(void (*print)(FILE *, const void *), const void *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return NULL;
+	print(f, arg);
+	if (fclose(f) != 0 || len == 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void
+print_observations(FILE *f, const void *r)
+{
+	prove_print_observations(f, r);
+}
+
+char *
+prove_observations_text(const struct prove_result *r)
+{
+	return text_of(print_observations, r);
+}
+
+char *
+prove_step_text(enum apply_state state, const char *detail, bool sendmail_found,
+    bool no_prove)
+{
+	if (state != APPLY_ST_SKIPPED || sendmail_found || no_prove)
+		return detail ? xstrdup(detail) : NULL;
+	return xstrprintf(_("%s: %s: so the new sendmail.cf is NOT proven: no test daemon ran it, "
+	    "so nothing shows that it offers STARTTLS and serves the planned certificate. "
+	    "Install sendmail (Debian: apt-get install sendmail-bin) or name the binary with "
+	    "--sendmail PATH, then prove the file with smtls prove --cf FILE"),
+	    severity_label(SEV_WARNING), detail ? detail : _("no sendmail binary found"));
+}
+
 static void
 live_listener(FILE *f, const struct confirm_listener *l, const struct confirm_live_result *r)
 {
@@ -104,4 +150,37 @@ live_print_listeners(FILE *f, const struct confirm_live_result *r)
 
 	for (i = 0; i < r->n; i++)
 		live_listener(f, &r->v[i], r);
+}
+
+char *
+live_verdict(const struct confirm_live_result *r, bool *bad)
+{
+	*bad = !r->passed && r->skipped == NULL;
+	if (r->passed)
+		return xstrprintf(_("confirmed: the restarted sendmail serves the planned "
+		    "certificate and issuer on %zu of %zu listening address(es)"), r->matched, r->n);
+	if (r->skipped)
+		return xstrprintf(_("live check skipped: %s"), r->skipped);
+	if (r->error)
+		return xstrprintf(_("not confirmed: %s"), r->error);
+	return xstrprintf(_("NOT confirmed: the restarted sendmail does not serve the planned "
+	    "chain on every address it listens on (%zu of %zu probed match)"), r->matched, r->n);
+}
+
+static void
+print_live_check(FILE *f, const void *arg)
+{
+	const struct confirm_live_result *r = arg;
+	bool bad;
+	char *v = live_verdict(r, &bad);
+
+	live_print_listeners(f, r);
+	fprintf(f, "%s%s%s\n", bad ? severity_label(SEV_ERROR) : "", bad ? ": " : "", v);
+	free(v);
+}
+
+char *
+live_check_text(const struct confirm_live_result *r)
+{
+	return text_of(print_live_check, r);
 }

@@ -5,6 +5,9 @@
 
 #include <stdio.h>
 
+#include <stdbool.h>
+
+#include "smtls/apply.h"
 #include "smtls/confirm.h"
 #include "smtls/prove.h"
 
@@ -14,7 +17,26 @@
  * candidate's TLS start-up lines and both directions' verify= of the test message.
  */
 void prove_print_observations(FILE *f, const struct prove_result *r);
+/*
+ * Apply's prove step as shown: its detail (the core's words), and when the step was skipped
+ * although the proof was wanted (not --no-prove) because no sendmail binary was found
+ * (sendmail_found false), what was therefore not proven and what to do. Caller frees; NULL
+ * when there is nothing to show.
+ */
+char *prove_step_text(enum apply_state state, const char *detail, bool sendmail_found,
+    bool no_prove);
+/* The same as a string (caller frees), or NULL when there is nothing to say. */
+char *prove_observations_text(const struct prove_result *r);
 /* The live check after a restart: one line a listener (what it serves beside the plan). */
 void live_print_listeners(FILE *f, const struct confirm_live_result *r);
+/*
+ * The live check's verdict, one sentence without a line end ("confirmed: ...", "NOT
+ * confirmed: ..."), for the CLI and the wizard alike; *bad: it is an error (the restarted
+ * sendmail is not proven to serve the plan). Caller frees.
+ */
+char *live_verdict(const struct confirm_live_result *r, bool *bad);
+/* The listeners' lines, then the verdict (an error marked as one): the wizard's text of the
+ * live check. Caller frees; NULL on failure. */
+char *live_check_text(const struct confirm_live_result *r);
 
 #endif

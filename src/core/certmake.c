@@ -1,9 +1,13 @@
 /* certmake.c: the files of each certificate source, made once for the CLI and the wizard. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "smtls/ca.h"
@@ -196,6 +200,125 @@ certmake_write(const char *dir, mode_t dir_mode, const struct pki_out_file *file
 	return 0;
 }
 
+/* True when dir/name exists, as anything (even a dangling link). */
+static bool
+name_taken(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+}
+
+/* The suffix of the set's backups: the time stamp of now, or STAMP-N when a name is taken. */
+static char *
+replace_suffix(int dirfd, const struct certmake_replace *r, time_t now)
+{
+	char stamp[32], *sfx = NULL;
+	struct tm tm;
+	size_t i;
+	int n;
+
+	if (gmtime_r(&now, &tm) == NULL || strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ",
+	    &tm) == 0)
+		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
+	for (n = 0; n < 1000; n++) {
+		bool taken = false;
+
+		free(sfx);
+		sfx = n == 0 ? xstrdup(stamp) : xstrprintf("%s-%d", stamp, n);
+		for (i = 0; i < r->n && !taken; i++) {
+			char *b = xstrprintf("%s.smtls-%s", r->names[i], sfx);
+			char *m = xstrprintf("%s.absent", b);
+
+			taken = name_taken(dirfd, b) || name_taken(dirfd, m);
+			free(b);
+			free(m);
+		}
+		if (!taken)
+			break;
+	}
+	return sfx;
+}
+
+int
+certmake_replace_plan(const char *dir, const struct pki_out_file *files, size_t n,
+    time_t now, struct certmake_replace *r, char **err)
+{
+	struct stat st;
+	size_t i;
+	int dirfd;
+
+	memset(r, 0, sizeof(*r));
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd == -1) {
+		if (errno == ENOENT)
+			return 0;	/* a new directory: every file is new */
+		err_set(err, errno == ELOOP || errno == ENOTDIR ? _("%s: the output directory is "
+		    "a symbolic link or not a directory; refusing to write through it") : "%s: %s",
+		    dir, strerror(errno));
+		return -1;
+	}
+	r->names = xreallocarray(NULL, n ? n : 1, sizeof(*r->names));
+	for (i = 0; i < n; i++) {
+		if (fstatat(dirfd, files[i].name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (!S_ISREG(st.st_mode)) {
+			err_set(err, S_ISLNK(st.st_mode) ? _("%s/%s: is a symbolic link; refusing "
+			    "to replace it") : _("%s/%s: exists and is not a regular file"), dir,
+			    files[i].name);
+			close(dirfd);
+			certmake_replace_free(r);
+			return -1;
+		}
+		r->names[r->n++] = files[i].name;
+	}
+	if (r->n > 0) {
+		r->suffix = replace_suffix(dirfd, r, now);
+		r->backups = xreallocarray(NULL, r->n, sizeof(*r->backups));
+		for (i = 0; i < r->n; i++)
+			r->backups[i] = xstrprintf("%s.smtls-%s", r->names[i], r->suffix);
+	}
+	close(dirfd);
+	return 0;
+}
+
+void
+certmake_replace_free(struct certmake_replace *r)
+{
+	size_t i;
+
+	for (i = 0; r->backups != NULL && i < r->n; i++)
+		free(r->backups[i]);
+	free(r->backups);
+	free(r->names);
+	free(r->suffix);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+certmake_write_replacing(const char *dir, mode_t dir_mode, const struct pki_out_file *files,
+    size_t n, const struct certmake_replace *r, char **err)
+{
+	const char **backups = xreallocarray(NULL, n ? n : 1, sizeof(*backups));
+	bool created = false;
+	size_t i, k;
+	int rc = -1;
+
+	for (i = 0; i < n; i++) {
+		backups[i] = NULL;
+		for (k = 0; k < r->n; k++)
+			if (strcmp(files[i].name, r->names[k]) == 0)
+				backups[i] = r->backups[k];
+	}
+	if (pki_outdir_prepare(dir, dir_mode, &created, err) == 0) {
+		rc = pki_write_files_backup(dir, files, n, false, backups, err);
+		if (rc == -1 && created)
+			(void)rmdir(dir);
+	}
+	free(backups);
+	return rc;
+}
+
 /* Appends " flag value" to b, the value quoted for sh (emit_shell_word). */
 static void
 command_flag(struct buf *b, const char *flag, const char *value)
@@ -224,7 +347,7 @@ certmake_command(const char *verb, const char *ca_dir, const struct certmake_nam
 
 char *
 certmake_import_command(const char *key, const char *bundle, const char *roots,
-    const char *out)
+    const char *out, bool replace)
 {
 	struct buf b = { 0 };
 
@@ -235,5 +358,7 @@ certmake_import_command(const char *key, const char *bundle, const char *roots,
 	buf_puts(&b, " ");
 	emit_shell_word(&b, bundle);
 	command_flag(&b, "--out", out);
+	if (replace)
+		buf_puts(&b, " --replace");
 	return buf_release(&b);
 }

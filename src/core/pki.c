@@ -447,6 +447,13 @@ int
 pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, bool force,
     char **err)
 {
+	return pki_write_files_backup(dir, files, n, force, NULL, err);
+}
+
+int
+pki_write_files_backup(const char *dir, const struct pki_out_file *files, size_t n,
+    bool force, const char *const *backups, char **err)
+{
 	struct journal *j;
 	struct stat st;
 	size_t i;
@@ -475,7 +482,7 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 			    files[i].name);
 			goto out;
 		}
-		if (!force) {
+		if (!force && (backups == NULL || backups[i] == NULL)) {
 			err_set(err, _("%s/%s: already exists; not overwritten (use --force to "
 			    "replace it)"), dir, files[i].name);
 			goto out;
@@ -486,14 +493,17 @@ pki_write_files(const char *dir, const struct pki_out_file *files, size_t n, boo
 	for (i = 0; i < n; i++) {
 		struct journal_file f = { 0 };
 		char *path = xstrprintf("%s/%s", dir, files[i].name);
+		char *bk = backups && backups[i] ? xstrprintf("%s/%s", dir, backups[i]) : NULL;
 
 		f.target = path;
 		f.data = files[i].data;
 		f.len = files[i].len;
 		f.mode = files[i].mode;
-		f.new_only = !force;
+		f.new_only = !force && bk == NULL;
+		f.backup = bk;
 		e = journal_add(j, &f, err);
 		free(path);
+		free(bk);
 		if (e == -1)
 			break;
 	}

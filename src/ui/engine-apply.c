@@ -142,7 +142,9 @@ on_progress(enum apply_step step, enum apply_state state, const char *detail, vo
 	if ((int)step < WIZ_MAX_STEPS) {
 		w->ap.state[step] = (int)state;
 		free(w->ap.detail[step]);
-		w->ap.detail[step] = detail ? xstrdup(detail) : NULL;
+		w->ap.detail[step] = step == APPLY_STEP_PROVE ? prove_step_text(state, detail,
+		    w->env.sm.found && w->env.sm.path != NULL, false) :
+		    detail ? xstrdup(detail) : NULL;
 	}
 	if (w->progress != NULL)
 		w->progress(w);
@@ -171,30 +173,12 @@ on_prove_progress(const struct prove_result *r, enum prove_step_id step, void *a
 		w->progress(w);
 }
 
-/* What the proof saw, as `smtls prove' prints it (src/common/prove-text.c). */
-static char *
-prove_observations(const struct prove_result *r)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (f == NULL)
-		return NULL;
-	prove_print_observations(f, r);
-	if (fclose(f) != 0 || len == 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
 /* In the apply's child: what the proof saw (its observations do not travel back). */
 static char *
 prove_summary(const struct apply_result *res, void *arg)
 {
 	(void)arg;
-	return res->proved ? prove_observations(&res->prove) : NULL;
+	return res->proved ? prove_observations_text(&res->prove) : NULL;
 }
 
 static void

@@ -67,12 +67,13 @@ set_file(struct wizard *w, enum plan_field f, const char *dir, const char *name)
 }
 
 /*
- * A new key and a certificate for m.gen_names (certmake_leaf), signed by issuer/issuer_key
- * (NULL: by itself), written into m.gen_dir; the plan then uses them, with the file the core
- * names as CACertFile.
+ * A new key for m.gen_names, written into m.gen_dir with a certificate for it (certmake_leaf:
+ * signed by issuer/issuer_key, NULL: by itself) or, with csr, a request for it
+ * (certmake_csr). The plan then uses them: the key and, for a certificate, it and the file
+ * the core names as CACertFile; for a request, the key is the one to import with.
  */
 static int
-make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_key,
+make_new(struct wizard *w, bool csr, const struct cert *issuer, const struct key *issuer_key,
     const char *ca_dir, char **err)
 {
 	struct certmake_names names = { 0 };
@@ -82,22 +83,25 @@ make_leaf(struct wizard *w, const struct cert *issuer, const struct key *issuer_
 	int rc = -1;
 
 	*err = NULL;
-	if (certmake_names_parse(&names, w->m.gen_names, err) == -1 ||
-	    certmake_params(&p, &names, time(NULL), issuer ? CA_LEAF_DAYS :
-	    CERTMAKE_SELFSIGNED_DAYS, err) == -1 || gen_key_spec(w, &spec, err) == -1)
-		goto out;
-	if (issuer != NULL && ca_fit_days(issuer, ca_dir, &p, err) == -1)
-		goto out;
-	if (certmake_leaf(&m, &spec, &p, issuer, issuer_key, err) == -1 ||
-	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
-		goto out;
-	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
-	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
-	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
-	wiz_replay(w, certmake_command(issuer ? "ca issue" : "selfsigned", ca_dir, &names,
-	    gen_key_type(w), w->m.gen_dir));
-	rc = 0;
-out:
+	if (certmake_names_parse(&names, w->m.gen_names, err) == 0 &&
+	    certmake_params(&p, &names, time(NULL), csr ? 1 : issuer ? CA_LEAF_DAYS :
+	    CERTMAKE_SELFSIGNED_DAYS, err) == 0 && gen_key_spec(w, &spec, err) == 0 &&
+	    (issuer == NULL || ca_fit_days(issuer, ca_dir, &p, err) == 0) &&
+	    (csr ? certmake_csr(&m, &spec, NULL, &p, err) :
+	    certmake_leaf(&m, &spec, &p, issuer, issuer_key, err)) == 0 &&
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == 0) {
+		if (csr) {
+			free(w->m.import_key);
+			w->m.import_key = xstrprintf("%s/%s", w->m.gen_dir, CERTMAKE_KEY);
+		} else {
+			set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
+			set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
+		}
+		set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
+		wiz_replay(w, certmake_command(csr ? "csr" : issuer ? "ca issue" : "selfsigned",
+		    ca_dir, &names, gen_key_type(w), w->m.gen_dir));
+		rc = 0;
+	}
 	certmake_free(&m);
 	certmake_names_free(&names);
 	return rc;
@@ -106,7 +110,7 @@ out:
 int
 engine_make_selfsigned(struct wizard *w, char **err)
 {
-	return make_leaf(w, NULL, NULL, NULL, err);
+	return make_new(w, false, NULL, NULL, NULL, err);
 }
 
 bool
@@ -154,7 +158,7 @@ engine_issue_from_ca(struct wizard *w, char **err)
 
 	*err = NULL;
 	if (ca_load(dir, time(NULL), &ca, &cakey, err) == 0)
-		rc = make_leaf(w, &ca, &cakey, dir, err);
+		rc = make_new(w, false, &ca, &cakey, dir, err);
 	cert_clear(&ca);
 	key_clear(&cakey);
 	return rc;
@@ -164,76 +168,108 @@ engine_issue_from_ca(struct wizard *w, char **err)
 int
 engine_make_csr(struct wizard *w, char **err)
 {
-	struct certmake_names names = { 0 };
-	struct pki_key_spec spec;
-	struct pki_cert_params p;
-	struct certmake m = { 0 };
-	int rc = -1;
-
-	*err = NULL;
-	if (certmake_names_parse(&names, w->m.gen_names, err) == -1 ||
-	    certmake_params(&p, &names, time(NULL), 1, err) == -1 ||
-	    gen_key_spec(w, &spec, err) == -1 || certmake_csr(&m, &spec, NULL, &p, err) == -1 ||
-	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
-		goto out;
-	set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
-	free(w->m.import_key);
-	w->m.import_key = xstrprintf("%s/%s", w->m.gen_dir, CERTMAKE_KEY);
-	wiz_replay(w, certmake_command("csr", NULL, &names, gen_key_type(w), w->m.gen_dir));
-	rc = 0;
-out:
-	certmake_free(&m);
-	certmake_names_free(&names);
-	return rc;
+	return make_new(w, true, NULL, NULL, NULL, err);
 }
 
-/* Commercial CA: what it sent, sorted (certmake_import), as `smtls import'. */
-int
-engine_import(struct wizard *w, char **err)
+/* Commercial CA: what it sent, sorted (certmake_import), and what writing it into m.gen_dir
+ * would replace (certmake_replace_plan), kept from the question to the answer. */
+struct wiz_import {
+	struct certmake		 m;
+	struct certmake_replace	 rp;
+	const char		*rootsfile;
+};
+
+void
+engine_import_free(struct wiz_import *im)
 {
-	const char *rootsfile = w->m.plan.public_roots ? w->m.plan.public_roots :
-	    CERTMAKE_SYSTEM_ROOTS;
+	if (im == NULL)
+		return;
+	certmake_free(&im->m);
+	certmake_replace_free(&im->rp);
+	free(im);
+}
+
+struct wiz_import *
+engine_import_prepare(struct wizard *w, char **err)
+{
+	struct wiz_import *im;
 	struct certlist pool = { 0 }, roots = { 0 };
 	struct key key = { 0 };
 	struct pki_bundle b;
-	struct certmake m = { 0 };
 	enum load_status ls;
 	char *kerr = NULL;
-	int rc = -1;
+	bool ok = false;
 
 	*err = NULL;
 	memset(&b, 0, sizeof(b));
-	if (w->m.import_bundle == NULL || w->m.import_key == NULL) {
-		*err = xstrdup(_("name the file the CA sent and the private key"));
-		return -1;
+	if (w->m.import_bundle == NULL || w->m.import_key == NULL || w->m.gen_dir == NULL) {
+		*err = xstrdup(_("name the file the CA sent, the private key and the directory"));
+		return NULL;
 	}
 	if ((ls = key_load_file(w->m.import_key, &key, &kerr)) != LOAD_OK) {
 		*err = kerr ? kerr : xstrprintf(_("%s: no private key"), w->m.import_key);
-		return -1;
+		return NULL;
 	}
 	free(kerr);
+	im = xcalloc(1, sizeof(*im));
+	im->rootsfile = w->m.plan.public_roots ? w->m.plan.public_roots : CERTMAKE_SYSTEM_ROOTS;
 	if (pki_load_certs(w->m.import_bundle, &pool, err) == -1)
 		goto out;
 	/* the public roots complete the chain the CA sent without its root */
-	if (pki_load_certs(rootsfile, &roots, &kerr) == -1)
+	if (pki_load_certs(im->rootsfile, &roots, &kerr) == -1)
 		xfree(kerr);
-	if (pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == -1 ||
-	    certmake_import(&m, &b, err) == -1 ||
-	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == -1)
-		goto out;
-	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
-	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
-	set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
-	wiz_replay(w, certmake_import_command(w->m.import_key, w->m.import_bundle, rootsfile,
-	    w->m.gen_dir));
-	rc = 0;
+	ok = pki_bundle_sort(&pool, &key, &roots, time(NULL), &b, err) == 0 &&
+	    certmake_import(&im->m, &b, err) == 0 &&
+	    certmake_replace_plan(w->m.gen_dir, im->m.files, im->m.n_files, time(NULL), &im->rp,
+	    err) == 0;
 out:
-	certmake_free(&m);
 	pki_bundle_free(&b);
 	certlist_free(&pool);
 	certlist_free(&roots);
 	key_clear(&key);
-	return rc;
+	if (!ok) {
+		engine_import_free(im);
+		im = NULL;
+	}
+	return im;
+}
+
+char *
+engine_import_replacing(const struct wiz_import *im)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < im->rp.n; i++)
+		buf_printf(&b, "  %s -> %s\n", im->rp.names[i], im->rp.backups[i]);
+	return buf_release(&b);
+}
+
+int
+engine_import_write(struct wizard *w, const struct wiz_import *im, char **err)
+{
+	size_t i, k;
+
+	*err = NULL;
+	if (certmake_write_replacing(w->m.gen_dir, CERTMAKE_DIR_MODE, im->m.files,
+	    im->m.n_files, &im->rp, err) == -1)
+		return -1;
+	for (i = 0; i < im->m.n_files; i++) {
+		char *p = xstrprintf("%s/%s", w->m.gen_dir, im->m.files[i].name), *what = NULL;
+
+		for (k = 0; k < im->rp.n; k++)
+			if (strcmp(im->rp.names[k], im->m.files[i].name) == 0)
+				what = xstrprintf(_("replaced; the old one is %s"), im->rp.backups[k]);
+		wiz_wrote(w, p, what ? what : _("new"));
+		free(what);
+		free(p);
+	}
+	set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
+	wiz_set_field(w, PF_SERVER_KEY, w->m.import_key);
+	set_file(w, PF_CA_CERT, w->m.gen_dir, im->m.cacert);
+	wiz_replay(w, certmake_import_command(w->m.import_key, w->m.import_bundle, im->rootsfile,
+	    w->m.gen_dir, im->rp.n > 0));
+	return 0;
 }
 
 bool

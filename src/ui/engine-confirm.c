@@ -50,35 +50,6 @@ on_live(const struct confirm_listener *l, bool done, void *arg)
 		w->progress(w);
 }
 
-/* The live check as lines: one a listener, then the verdict. */
-static char *
-live_text(const struct confirm_live_result *r)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (f == NULL)
-		return NULL;
-	live_print_listeners(f, r);
-	if (r->passed)
-		fprintf(f, _("The restarted sendmail serves the planned certificate and issuer on "
-		    "%zu of %zu listening address(es).\n"), r->matched, r->n);
-	else if (r->skipped)
-		fprintf(f, _("Live check skipped: %s\n"), r->skipped);
-	else if (r->error)
-		fprintf(f, _("%s: not confirmed: %s\n"), severity_label(SEV_ERROR), r->error);
-	else
-		fprintf(f, _("%s: the restarted sendmail does NOT serve the planned chain on every "
-		    "address it listens on (%zu of %zu match).\n"), severity_label(SEV_ERROR),
-		    r->matched, r->n);
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
 void
 engine_confirm_after(struct wizard *w, const struct apply_request *rq,
     const struct apply_result *res, struct confirm_apply *ca)
@@ -90,7 +61,7 @@ engine_confirm_after(struct wizard *w, const struct apply_request *rq,
 	(void)confirm_apply_live(ca, rq, res);
 	xfree(cd->live_text);
 	if (ca->live_ran) {
-		cd->live_text = live_text(&ca->live);
+		cd->live_text = live_check_text(&ca->live);
 		cd->live_passed = ca->live.passed;
 	}
 	/* the deadline counts from the end of the live check, as in the CLI */

@@ -98,11 +98,13 @@ details_build(struct wizard *w)
 			it = wiz_item_add(w, WI_TEXT, DET_DIR, 3, 'd', _("Directory"));
 			it->text = &w->m.gen_dir;
 			it->browse = true;
-			it->help = N_("Where cert.pem, chain.pem and fullchain.pem go (new files only).");
+			it->help = N_("Where cert.pem, chain.pem and fullchain.pem go. Files an "
+			    "earlier import left there are replaced only after you agree, each kept "
+			    "as a backup.");
 			g = 4;
 			it = wiz_item_add(w, WI_ACTION, DET_DO_IMPORT, g++, 'n', _("Import now"));
 			it->help = N_("Finds our certificate by the key, sorts the chain, writes the "
-			    "files (asks first).");
+			    "files (asks first, naming any file it would replace).");
 		} else {
 			g = new_key_items(w, 2);
 			it = wiz_item_add(w, WI_ACTION, DET_MAKE_CSR, g++, 'm',
@@ -194,6 +196,44 @@ make_files(struct wizard *w, int (*fn)(struct wizard *, char **), const char *wh
 	return ok;
 }
 
+/*
+ * Commercial CA: the import, after a yes. What it would replace (an earlier import) is named
+ * in the question, with the backup each old file is kept as; No is the default.
+ */
+static void
+import_files(struct wizard *w)
+{
+	char *err = NULL, *repl, *q;
+	struct wiz_import *im = engine_import_prepare(w, &err);
+
+	if (im == NULL) {
+		wiz_set_status(w, "%s: %s", severity_label(SEV_ERROR), err ? err : "?");
+		free(err);
+		return;
+	}
+	repl = engine_import_replacing(im);
+	if (*repl == '\0')
+		q = xstrprintf(_("%s in %s now? Only new files are written."),
+		    _("Import the CA's files"), w->m.gen_dir);
+	else
+		q = xstrprintf(_("Import the CA's files into %s now? These files are there from "
+		    "an earlier import and would be replaced; each old one is kept as a backup "
+		    "beside it:\n%sTo undo, rename a backup back."), w->m.gen_dir, repl);
+	if (w->confirm(w, q, false)) {
+		if (engine_import_write(w, im, &err) == -1) {
+			wiz_set_status(w, "%s: %s", severity_label(SEV_ERROR), err ? err : "?");
+			free(err);
+		} else if (*repl != '\0')
+			wiz_set_status(w, _("Done: the files are in %s; the old ones are kept as "
+			    "backups (*.smtls-*)"), w->m.gen_dir);
+		else
+			wiz_set_status(w, _("Done: the files are in %s"), w->m.gen_dir);
+	}
+	free(q);
+	free(repl);
+	engine_import_free(im);
+}
+
 static enum wiz_key_result
 details_activate(struct wizard *w, struct wiz_item *it)
 {
@@ -222,7 +262,7 @@ details_activate(struct wizard *w, struct wiz_item *it)
 		}
 		return WK_HANDLED;
 	case DET_DO_IMPORT:
-		make_files(w, engine_import, _("Import the CA's files"), w->m.gen_dir);
+		import_files(w);
 		return WK_HANDLED;
 	case DET_MAKE_CA:
 		if (make_files(w, engine_make_ca, _("Make a new CA"), w->m.ca_dir))

@@ -318,13 +318,8 @@ text_after_apply(struct wizard *w)
 			putchar('\n');
 		} else if (got == 1) {
 			asking = false;
-			if (strcmp(line, "q") == 0) {
-				char *note = wiz_countdown_note(w);
-
-				printf("%s\n", note ? note : "");
-				free(note);
-				return false;
-			}
+			if (strcmp(line, "q") == 0)
+				return false;	/* the summary says the revert stays armed */
 			if (line[0] == 'y' || line[0] == 'Y' || line[0] == *_("y"))
 				(void)engine_countdown_keep(w);
 			else if (engine_countdown_revert(w) == 0)
@@ -462,6 +457,14 @@ interrupted:
 	w->exit_code = 130;
 	return 0;
 quit:
+	/* after a successful apply, leaving is finishing, as in the full-screen wizard: the
+	 * summary (what was written, the backups, how to undo; as it is now), exit 0 */
+	if (w->ap.ran && !w->ap.failed) {
+		if (w->screen == SCR_APPLY)
+			wiz_build(w);
+		w->exit_code = 0;
+		return 0;
+	}
 	if (w->wrote)
 		fputs(_("Only the changes confirmed on the way were written.\n"), stdout);
 	else

@@ -258,7 +258,7 @@ struct wizard {
 
 extern const struct wiz_screen *const wiz_screens[SCR_COUNT];
 
-/* model.c: items, the plan, live checking */
+/* model.c: items, the plan; model-check.c: live checking, the picture */
 void wiz_items_clear(struct wizard *w);
 struct wiz_item *wiz_item_add(struct wizard *w, enum wiz_item_kind kind, int id, int group,
     char hotkey, const char *label);
@@ -350,7 +350,18 @@ int engine_undo(struct wizard *w);
 /* The certificate engine: each writes new files in m.gen_dir and sets the plan's fields. */
 int engine_make_selfsigned(struct wizard *w, char **err);
 int engine_make_csr(struct wizard *w, char **err);
-int engine_import(struct wizard *w, char **err);
+/*
+ * Commercial CA: engine_import_prepare reads and sorts what the CA sent, and notes what
+ * writing it into m.gen_dir would replace (NULL with err: it cannot be imported);
+ * engine_import_replacing lists those files, each "  NAME -> its backup" a line ("" when
+ * every file is new; caller frees); engine_import_write writes the set, replacing only
+ * those (each kept as its backup), and uses the files.
+ */
+struct wiz_import;
+struct wiz_import *engine_import_prepare(struct wizard *w, char **err);
+char *engine_import_replacing(const struct wiz_import *im);
+int engine_import_write(struct wizard *w, const struct wiz_import *im, char **err);
+void engine_import_free(struct wiz_import *im);
 /* Own CA: whether m.ca_dir holds one; make it there; issue this server's certificate from it. */
 bool engine_ca_present(const struct wizard *w);
 int engine_make_ca(struct wizard *w, char **err);
