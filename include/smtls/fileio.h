@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 enum file_status {
 	FILE_OK = 0,
@@ -44,5 +45,14 @@ void file_fsync_dir(const char *path);
 
 /* Directory part of path (caller frees); "." when there is none. */
 char *path_dirname(const char *path);
+
+/*
+ * The suffix of a set of backups made at `now': its UTC time stamp (YYYYMMDDTHHMMSSZ), or
+ * STAMP-N when NAME.smtls-SUFFIX or its absence marker NAME.smtls-SUFFIX.absent exists for
+ * any of the n names (as anything, even a dangling link), looked up relative to dirfd
+ * (AT_FDCWD for paths). One suffix for the whole set, so that it is restored together.
+ * Caller frees.
+ */
+char *backup_suffix_for(int dirfd, const char *const *names, size_t n, time_t now);
 
 #endif

@@ -90,38 +90,6 @@ base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* True when path.smtls-SUFFIX or its absence marker exists (as anything, even a dangling link). */
-static bool
-backup_taken(const char *path, const char *suffix)
-{
-	struct stat st;
-	char *name = xstrprintf("%s.smtls-%s", path, suffix);
-	char *marker = xstrprintf("%s.absent", name);
-	bool taken = lstat(name, &st) == 0 || errno != ENOENT || lstat(marker, &st) == 0 ||
-	    errno != ENOENT;
-
-	free(name);
-	free(marker);
-	return taken;
-}
-
-/*
- * The suffix of this run's backups: the time stamp, or STAMP-N when a run in the same
- * second took it; one suffix for both files, so that undo restores them together.
- */
-static char *
-backup_suffix(const char *mc, const char *cf, const char *stamp)
-{
-	char *sfx = xstrdup(stamp);
-	int n;
-
-	for (n = 1; n < 1000 && (backup_taken(mc, sfx) || backup_taken(cf, sfx)); n++) {
-		free(sfx);
-		sfx = xstrprintf("%s-%d", stamp, n);
-	}
-	return sfx;
-}
-
 /* Equal apart from the lines m4 stamps with the build time and directory. */
 static bool
 cf_same(const char *a, const char *b)
@@ -141,15 +109,6 @@ cf_same(const char *a, const char *b)
 		a = ea + 1;
 		b = eb + 1;
 	}
-}
-
-static void
-format_stamp(time_t t, char *out, size_t n)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL || strftime(out, n, "%Y%m%dT%H%M%SZ", &tm) == 0)
-		snprintf(out, n, "%lld", (long long)t);
 }
 
 const char *const *
@@ -268,7 +227,7 @@ stage(struct apply_ctx *c, const char *target, const char *data, const struct st
     bool existed, char **backup, char **path, char **err)
 {
 	struct journal_file f = { 0 };
-	char stamp[32], *bk;
+	char *bk;
 	int i;
 
 	if (c->scratch != NULL) {
@@ -280,9 +239,10 @@ stage(struct apply_ctx *c, const char *target, const char *data, const struct st
 		return 0;
 	}
 	if (c->j == NULL) {
-		format_stamp(c->rq->now, stamp, sizeof(stamp));
+		const char *pair[] = { c->res->mc_path, c->res->cf_path };
+
 		c->sfx = c->rq->backup_suffix ? xstrdup(c->rq->backup_suffix) :
-		    backup_suffix(c->res->mc_path, c->res->cf_path, stamp);
+		    backup_suffix_for(AT_FDCWD, pair, 2, c->rq->now);
 		c->j = journal_begin("apply");
 	}
 	bk = xstrprintf(existed ? "%s.smtls-%s" : "%s.smtls-%s.absent", target, c->sfx);
@@ -1110,10 +1070,10 @@ apply_run(const struct apply_request *rq, struct apply_result *res)
 char *
 apply_backup_suffix(const char *mc_path, const char *cf_path, time_t now)
 {
-	char stamp[32], *cf = cf_path ? xstrdup(cf_path) : apply_cf_beside(mc_path), *sfx;
+	char *cf = cf_path ? xstrdup(cf_path) : apply_cf_beside(mc_path), *sfx;
+	const char *pair[] = { mc_path, cf };
 
-	format_stamp(now, stamp, sizeof(stamp));
-	sfx = backup_suffix(mc_path, cf, stamp);
+	sfx = backup_suffix_for(AT_FDCWD, pair, 2, now);
 	free(cf);
 	return sfx;
 }

@@ -13,6 +13,7 @@
 #include "smtls/ca.h"
 #include "smtls/certmake.h"
 #include "smtls/emit.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
 
 int
@@ -200,46 +201,6 @@ certmake_write(const char *dir, mode_t dir_mode, const struct pki_out_file *file
 	return 0;
 }
 
-/* True when dir/name exists, as anything (even a dangling link). */
-static bool
-name_taken(int dirfd, const char *name)
-{
-	struct stat st;
-
-	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
-}
-
-/* The suffix of the set's backups: the time stamp of now, or STAMP-N when a name is taken. */
-static char *
-replace_suffix(int dirfd, const struct certmake_replace *r, time_t now)
-{
-	char stamp[32], *sfx = NULL;
-	struct tm tm;
-	size_t i;
-	int n;
-
-	if (gmtime_r(&now, &tm) == NULL || strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ",
-	    &tm) == 0)
-		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
-	for (n = 0; n < 1000; n++) {
-		bool taken = false;
-
-		free(sfx);
-		sfx = n == 0 ? xstrdup(stamp) : xstrprintf("%s-%d", stamp, n);
-		for (i = 0; i < r->n && !taken; i++) {
-			char *b = xstrprintf("%s.smtls-%s", r->names[i], sfx);
-			char *m = xstrprintf("%s.absent", b);
-
-			taken = name_taken(dirfd, b) || name_taken(dirfd, m);
-			free(b);
-			free(m);
-		}
-		if (!taken)
-			break;
-	}
-	return sfx;
-}
-
 int
 certmake_replace_plan(const char *dir, const struct pki_out_file *files, size_t n,
     time_t now, struct certmake_replace *r, char **err)
@@ -273,7 +234,7 @@ certmake_replace_plan(const char *dir, const struct pki_out_file *files, size_t 
 		r->names[r->n++] = files[i].name;
 	}
 	if (r->n > 0) {
-		r->suffix = replace_suffix(dirfd, r, now);
+		r->suffix = backup_suffix_for(dirfd, (const char *const *)r->names, r->n, now);
 		r->backups = xreallocarray(NULL, r->n, sizeof(*r->backups));
 		for (i = 0; i < r->n; i++)
 			r->backups[i] = xstrprintf("%s.smtls-%s", r->names[i], r->suffix);

@@ -3,10 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "smtls/fileio.h"
@@ -192,4 +194,43 @@ file_write_new(const char *path, const void *data, size_t len, mode_t mode, char
 	}
 	file_fsync_dir(path);
 	return 0;
+}
+
+/* True when NAME.smtls-SUFFIX or its absence marker exists (as anything, even a dangling link). */
+static bool
+backup_taken(int dirfd, const char *name, const char *suffix)
+{
+	struct stat st;
+	char *b = xstrprintf("%s.smtls-%s", name, suffix);
+	char *m = xstrprintf("%s.absent", b);
+	bool taken = fstatat(dirfd, b, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT ||
+	    fstatat(dirfd, m, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+
+	free(b);
+	free(m);
+	return taken;
+}
+
+char *
+backup_suffix_for(int dirfd, const char *const *names, size_t n, time_t now)
+{
+	char stamp[32], *sfx = NULL;
+	struct tm tm;
+	size_t i;
+	int k;
+
+	if (gmtime_r(&now, &tm) == NULL || strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ",
+	    &tm) == 0)
+		snprintf(stamp, sizeof(stamp), "%lld", (long long)now);
+	for (k = 0; k < 1000; k++) {
+		bool taken = false;
+
+		free(sfx);
+		sfx = k == 0 ? xstrdup(stamp) : xstrprintf("%s-%d", stamp, k);
+		for (i = 0; i < n && !taken; i++)
+			taken = backup_taken(dirfd, names[i], sfx);
+		if (!taken)
+			break;
+	}
+	return sfx;
 }
