@@ -183,5 +183,44 @@ main(void)
 		plan_free(&msp);
 		plan_free(&mta);
 	}
+	{
+		/* every DHParameters value sendmail documents, and what it makes of the rest */
+		static const struct { const char *v; int kind, bits; const char *kw; } good[] = {
+			{ "none", DH_NONE, 0, "none" }, { "NONE", DH_NONE, 0, "none" },
+			{ "i", DH_INCLUDED, 2048, "i" }, { "I", DH_INCLUDED, 2048, "i" },
+			{ "5", DH_FIXED_512, 512, "512" }, { "512", DH_FIXED_512, 512, "512" },
+			{ "1", DH_GEN_1024, 1024, "1024" }, { "1024", DH_GEN_1024, 1024, "1024" },
+			{ "2", DH_GEN_2048, 2048, "2048" }, { "2048", DH_GEN_2048, 2048, "2048" },
+			{ "/etc/mail/tls/sendmail-common.prm", DH_FILE, 0, "file" },
+		};
+		static const struct { const char *v, *want; } bad[] = {
+			{ "2048/2", "would read it as 2048" }, { "1024/1", "would read it as 1024" },
+			{ "nope", "would read it as none" }, { "4096", "illegal value" },
+			{ "dh.pem", "illegal value" }, { "3", "illegal value" },
+		};
+		const struct tls_option *o = tls_option_by_field(PF_DH_PARAMS);
+		struct dh_params dh;
+		size_t i;
+
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			okf(dh_params_parse(good[i].v, &dh, &err) == 0 && (int)dh.kind == good[i].kind &&
+			    dh.bits == good[i].bits && strcmp(dh.keyword, good[i].kw) == 0 &&
+			    emit_check_value(o, good[i].v, &err) == 0,
+			    "DHParameters '%s' is accepted as %s", good[i].v, good[i].kw);
+		}
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			int rc = emit_check_value(o, bad[i].v, &err);
+
+			okf(rc == -1 && err && strstr(err, bad[i].v) && strstr(err, bad[i].want) &&
+			    strstr(err, "none, i, 512 (or 5)"),
+			    "DHParameters '%s' is refused, naming it and what is accepted", bad[i].v);
+			if (rc != -1 || !err || !strstr(err, bad[i].want))
+				diag("err: %s", err ? err : "(none)");
+			free(err);
+			err = NULL;
+		}
+		ok(emit_check_value(o, "/a/dh.pem,/b/dh.pem", &err) == -1, "a file pair is refused");
+		free(err);
+	}
 	return tap_done();
 }

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,6 +79,64 @@ check_path_part(const struct tls_option *o, const char *part, size_t len, char *
 	return 0;
 }
 
+static const struct {
+	const char	*word, *alias;
+	enum dh_kind	 kind;
+	int		 bits;
+} dh_words[] = {
+	{ "none", NULL, DH_NONE, 0 },
+	{ "i", NULL, DH_INCLUDED, 2048 },
+	{ "512", "5", DH_FIXED_512, 512 },
+	{ "1024", "1", DH_GEN_1024, 1024 },
+	{ "2048", "2", DH_GEN_2048, 2048 },
+};
+
+/* What sendmail makes of a value by its first character alone (tls.c's inittls). */
+static const char *
+dh_first_char_meaning(char c)
+{
+	switch (c) {
+	case 'n': case 'N': return "none";
+	case 'i': case 'I': return "i";
+	case '5': return "512";
+	case '1': return "1024";
+	case '2': return "2048";
+	default: return NULL;
+	}
+}
+
+int
+dh_params_parse(const char *value, struct dh_params *out, char **why)
+{
+	const char *m;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (value[0] == '/') {
+		out->kind = DH_FILE;
+		out->keyword = "file";
+		return 0;
+	}
+	for (i = 0; i < sizeof(dh_words) / sizeof(dh_words[0]); i++)
+		if (strcasecmp(value, dh_words[i].word) == 0 ||
+		    (dh_words[i].alias != NULL && strcmp(value, dh_words[i].alias) == 0)) {
+			out->kind = dh_words[i].kind;
+			out->bits = dh_words[i].bits;
+			out->keyword = dh_words[i].word;
+			return 0;
+		}
+	m = dh_first_char_meaning(value[0]);
+	if (m != NULL)
+		err_set(why, _("confDH_PARAMETERS: '%s' is not one of none, i, 512 (or 5), 1024 "
+		    "(or 1), 2048 (or 2) or an absolute file name; sendmail looks at its first "
+		    "character only and would read it as %s"), value, m);
+	else
+		err_set(why, _("confDH_PARAMETERS: '%s' is not one of none, i, 512 (or 5), 1024 "
+		    "(or 1), 2048 (or 2) or an absolute file name; sendmail would log it as an "
+		    "illegal value and use its included 2048-bit prime"), value);
+	return -1;
+}
+
 int
 emit_check_value(const struct tls_option *o, const char *value, char **why)
 {
@@ -125,6 +184,11 @@ emit_check_value(const struct tls_option *o, const char *value, char **why)
 		err_set(why, _("%s: '%s' begins or ends with a space, which sendmail strips"),
 		    o->macro, value);
 		return -1;
+	}
+	if (o->field == PF_DH_PARAMS && value[0] != '/') {
+		struct dh_params dh;
+
+		return dh_params_parse(value, &dh, why);
 	}
 	if (o->is_path) {
 		const char *comma = strchr(value, ',');
