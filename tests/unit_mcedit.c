@@ -293,6 +293,29 @@ main(void)
 	    "the block goes above that comment");
 	mcedit_result_free(&r);
 
+	/* Debian: an include of starttls.m4 after the MAILER lines: the block goes after it,
+	 * where its defines win; a dnl'd or #-commented include does not count; an old block
+	 * above it moves below it */
+#define DEB_HEAD "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\nMAILER(`local')dnl\n"
+#define DEB_INC "include(`/etc/mail/tls/starttls.m4')dnl\n"
+	ok(mcedit_merge(DEB_HEAD DEB_INC "dnl include(`/x.m4')dnl\n", BLOCK1, macros, 2, &r,
+	    &err) == 0, "mc with starttls.m4 after MAILER merges");
+	is(r.text, DEB_HEAD DEB_INC BLOCK1 "dnl include(`/x.m4')dnl\n",
+	    "the block goes after the live include of starttls.m4");
+	mcedit_result_free(&r);
+	ok(mcedit_merge(DEB_HEAD BLOCK2 DEB_INC, BLOCK1, macros, 2, &r, &err) == 0,
+	    "mc with an old block above starttls.m4 merges");
+	is(r.text, DEB_HEAD DEB_INC BLOCK1, "the old block is replaced below the include");
+	mcedit_result_free(&r);
+	ok(mcedit_merge("include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n" DEB_INC
+	    "MAILER(`local')dnl\n", BLOCK1, macros, 2, &r, &err) == 0,
+	    "mc with starttls.m4 before MAILER merges");
+	is(r.text, "include(`/usr/share/sendmail/cf/m4/cf.m4')dnl\n" DEB_INC BLOCK1
+	    "MAILER(`local')dnl\n", "an include before MAILER keeps the block before MAILER");
+	mcedit_result_free(&r);
+#undef DEB_HEAD
+#undef DEB_INC
+
 	/* no MAILER line: appended, even without a final newline */
 	ok(mcedit_merge("OSTYPE(`linux')dnl", BLOCK1, macros, 2, &r, &err) == 0,
 	    "mc without MAILER merges");

@@ -17,7 +17,8 @@ struct mcedit_result {
 /*
  * Puts block (EMIT_BEGIN ... EMIT_END, ending in a newline) into the mc: in place of the
  * previous smtls block, else before the first MAILER line (MAILER_DEFINITIONS or MAILER(),
- * else at the end. Every other live define of one of macros (also a #-prefixed one, which
+ * else at the end; in every case after the last live include() of a file other than cf.m4
+ * (Debian's starttls.m4 defines TLS options there: m4's later define wins). Every other live define of one of macros (also a #-prefixed one, which
  * m4 runs after cf.m4 turned comments off) is commented out line by line with "dnl smtls: ".
  * A previous block that sets the same things (header comments aside) is kept byte for
  * byte, so a second run changes nothing. Returns -1 with *err (caller frees) when the

@@ -226,6 +226,42 @@ find_defines(const struct mc_lines *l, long bs, long be, char *const *macros, si
 	return 0;
 }
 
+/*
+ * The last live line that includes a file (other than cf.m4) outside the block [bs, be],
+ * or -1. An included file such as Debian's /etc/mail/tls/starttls.m4 defines TLS options
+ * that smtls cannot comment out: the block must come after it, for m4's later define wins.
+ */
+static long
+last_include(const struct mc_lines *l, long bs, long be)
+{
+	bool comments_on = true;
+	long last = -1;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const char *line = l->v[i], *p = skip_ws(l->v[i]);
+
+		if ((bs >= 0 && (long)i >= bs && (long)i <= be) || line_is_dnl(line))
+			continue;
+		if (comments_on && *p == '#')
+			continue;
+		if (strstr(line, "cf.m4") != NULL && strstr(line, "include(") != NULL) {
+			comments_on = false;
+			continue;
+		}
+		for (; *p; p++) {
+			if (word_at(line, p, "dnl"))
+				break;
+			if ((word_at(line, p, "include") && p[7] == '(') ||
+			    (word_at(line, p, "sinclude") && p[8] == '(')) {
+				last = (long)i;
+				break;
+			}
+		}
+	}
+	return last;
+}
+
 /* True when both blocks hold the same lines apart from their "dnl #" comments. */
 static bool
 same_settings(const struct mc_lines *l, long bs, long be, const char *block)
@@ -262,7 +298,7 @@ mcedit_merge(const char *mc, const char *block, char *const *macros, size_t nmac
 {
 	struct mc_lines l;
 	struct buf b = { 0 };
-	long bs = -1, be = -1, insert = -1;
+	long bs = -1, be = -1, insert = -1, inc;
 	bool *marks;
 	size_t i;
 	int line_no = 0;
@@ -310,6 +346,8 @@ mcedit_merge(const char *mc, const char *block, char *const *macros, size_t nmac
 		    strncmp(skip_ws(l.v[insert - 1]), "dnl #", 5) == 0)
 			insert--;
 	}
+	if ((inc = last_include(&l, bs, be)) >= insert)
+		insert = inc + 1;
 	for (i = 0; i <= l.n; i++) {
 		if ((long)i == insert) {
 			out->block_line = line_no + 1;
