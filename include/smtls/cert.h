@@ -35,6 +35,7 @@ struct cert {
 	bool		 is_ca;		/* basicConstraints CA:TRUE */
 	bool		 self_issued;	/* subject == issuer */
 	bool		 self_signed;	/* self-issued and its own key verifies it */
+	bool		 v1;		/* X.509 version 1: self-signed, OpenSSL takes it as a CA */
 	bool		 has_eku;
 	unsigned	 eku;		/* enum eku_bits */
 	char		 serial[80];	/* hex */

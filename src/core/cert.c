@@ -171,6 +171,7 @@ cert_from_x509(struct cert *c, void *x509)
 	c->is_ca = (flags & EXFLAG_CA) != 0;
 	c->self_issued = X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0;
 	c->self_signed = c->self_issued && pk != NULL && X509_verify(x, pk) == 1;
+	c->v1 = X509_get_version(x) == 0;
 	if (flags & EXFLAG_XKUSAGE) {
 		uint32_t xku = X509_get_extended_key_usage(x);
 

@@ -120,6 +120,72 @@ check_client_eku(struct check_ctx *c, const char *path, const struct cert *leaf)
 	finding_set_reproduce(f, "openssl x509 -in %s -noout -ext extendedKeyUsage", path);
 }
 
+/*
+ * Debian's update_tls makes sendmail-server.crt (and sendmail-client.crt): self-signed,
+ * X.509 version 1 without extensions, "O=Sendmail, OU=Sendmail Server", the host name in
+ * the CN only (no subjectAltName).
+ */
+static bool
+is_update_tls_cert(const struct cert *leaf)
+{
+	return leaf->self_signed && leaf->n_dns == 0 && leaf->n_ip == 0 &&
+	    strstr(leaf->subject, "/O=Sendmail/OU=Sendmail ") != NULL;
+}
+
+/* The hash link in CACertPath (HASH.N) that leads to the file at path, or NULL. Caller frees. */
+static char *
+linked_into(const char *dir, const struct cert *leaf, const char *path)
+{
+	struct stat want, st;
+	int n;
+
+	if (dir == NULL || stat(path, &want) == -1)
+		return NULL;
+	for (n = 0; n < 10; n++) {
+		char *l = xstrprintf("%s/%08lx.%d", dir, leaf->subject_hash, n);
+
+		if (stat(l, &st) == 0 && st.st_dev == want.st_dev && st.st_ino == want.st_ino)
+			return l;
+		free(l);
+	}
+	return NULL;
+}
+
+/*
+ * Our own self-signed certificate linked into CACertPath (update_tls links its certificates
+ * into /etc/ssl/certs): every OpenSSL program that trusts that directory takes it as a
+ * root; a version 1 certificate is a CA to OpenSSL, so its key can issue for any name.
+ */
+static void
+check_linked_as_root(struct check_ctx *c, const struct identity *id, const char *path,
+    const struct cert *leaf)
+{
+	const char *dir = plan_get(c->plan, PF_CA_PATH), *key = plan_get(c->plan, id->fk);
+	char *l = linked_into(dir, leaf, path);
+	struct finding *f;
+
+	if (l == NULL)
+		return;
+	if (leaf->v1)
+		f = findings_add(c->out, "store.own-cert-linked", SEV_WARNING, path,
+		    _("%s links this self-signed certificate into %s, so every program that "
+		    "trusts that directory (sendmail's CACertPath, and OpenSSL's default for curl, "
+		    "wget and others on this host) takes it as a root; it is an X.509 version 1 "
+		    "certificate, which OpenSSL treats as a CA, so whoever can read its key %s can "
+		    "make certificates for any name that those programs accept"), l, dir,
+		    key ? key : _("(the private key)"));
+	else
+		f = findings_add(c->out, "store.own-cert-linked", SEV_INFO, path,
+		    _("%s links this self-signed certificate into %s, so every program that "
+		    "trusts that directory takes it as a root: they accept this certificate for "
+		    "its names"), l, dir);
+	finding_set_fix(f, _("replace the certificate (smtls selfsigned, smtls import or smtls "
+	    "letsencrypt, then smtls apply), then remove the link: rm %s (Debian's update_tls "
+	    "makes it again each time it runs while %s exists)"), l, path);
+	finding_set_reproduce(f, "ls -l %s; openssl verify -CApath %s %s", l, dir, path);
+	free(l);
+}
+
 /* Returns -1 when the certificate is not ours at all (cert.is-ca): no chain to judge. */
 static int
 check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
@@ -157,7 +223,21 @@ check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
 		} else
 			check_ok(c, "cert.name-mismatch", path, _("the certificate names this host"));
 	}
-	if (leaf->self_signed) {
+	if (is_update_tls_cert(leaf)) {
+		f = findings_add(c->out, "cert.update-tls", SEV_INFO, path,
+		    _("this is the self-signed certificate Debian's update_tls made (%s): the host "
+		    "name is in its CN only, with no subjectAltName, and nobody vouches for it, "
+		    "so %s cannot verify it (verify=FAIL in their logs) and clients that check "
+		    "names refuse it; STARTTLS still encrypts, since it is opportunistic"),
+		    leaf->subject, id->peers);
+		finding_set_fix(f, _("replace it: a public CA's certificate (smtls letsencrypt, "
+		    "or smtls import for one you have), or at least one with the name in its "
+		    "subjectAltName (smtls selfsigned); smtls apply then points %s at it in a "
+		    "block after the include of starttls.m4, whose defines it overrides"),
+		    check_macro(id->fc));
+		finding_set_reproduce(f, "openssl x509 -in %s -noout -subject -issuer -ext "
+		    "subjectAltName", path);
+	} else if (leaf->self_signed) {
 		f = findings_add(c->out, "cert.self-signed", SEV_INFO, path,
 		    _("the certificate signs itself: %s cannot verify it (verify=FAIL in their "
 		    "logs); most MTAs still use the encryption, since STARTTLS is opportunistic"),
@@ -165,6 +245,8 @@ check_leaf(struct check_ctx *c, const struct identity *id, const char *path,
 		finding_set_fix(f, _("for verified TLS get a certificate from a public CA (e.g. "
 		    "Let's Encrypt: smtls letsencrypt)"));
 	}
+	if (leaf->self_signed)
+		check_linked_as_root(c, id, path, leaf);
 	if (leaf->weak_sig) {
 		f = findings_add(c->out, "cert.weak-signature", SEV_ERROR, path,
 		    _("the certificate is signed with %s (MD5/SHA-1): OpenSSL 3 peers at "
@@ -299,7 +381,8 @@ check_chain(struct check_ctx *c, const struct identity *id, const char *path,
 		case CHAIN_SELF_SIGNED:
 			findings_add(c->out, "chain.untrusted", SEV_INFO, path,
 			    _("the certificate is self-signed: only peers that were given it can "
-			    "verify us (see cert.self-signed)"));
+			    "verify us (see %s)"), findings_has(c->out, "cert.update-tls", path) ?
+			    "cert.update-tls" : "cert.self-signed");
 			break;
 		case CHAIN_PRIVATE_ROOT:
 			f = findings_add(c->out, "chain.untrusted", SEV_INFO, path,
