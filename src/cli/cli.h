@@ -160,6 +160,11 @@ void json_null(struct json *j, const char *key);
 void json_finding(struct json *j, const char *key, const struct finding *fd);
 /* The members "findings": [...], "errors": N, "warnings": N. */
 void json_findings(struct json *j, const struct findings *fs);
+/* "dh_params": {value, kind (none, i, 512, 1024, 2048, file; null when not one), bits}; null when unset */
+void json_dh_params(struct json *j, const char *value);
+/* "options": every set option of the plan, each {option, macro, value, file, line}: where it
+ * came from (the mc or a file it includes and the line; the cf; null for the command line) */
+void json_plan_options(struct json *j, const struct tls_plan *p);
 
 /* Human output: findings grouped by file, errors first, and a one-line verdict. */
 bool cli_use_color(FILE *f);

@@ -36,6 +36,8 @@ print_json(const struct cli_settings *s, const struct findings *fs, const struct
 		json_str(&j, keys[i].key, plan_get(&s->plan, keys[i].f));
 	json_str(&j, "hostname", s->plan.hostname);
 	json_end(&j);
+	json_dh_params(&j, plan_get(&s->plan, PF_DH_PARAMS));
+	json_plan_options(&j, &s->plan);
 	json_findings(&j, fs);
 	/* what sendmail does now (the cf in force) and what the next rebuild gives (the mc) */
 	json_str(&j, "in_force", s->has_next ? s->next.cf_path : s->plan.mc_path ? NULL :

@@ -11,7 +11,7 @@
 #include "smtls/sendmail.h"
 
 static void
-emit_json(const struct emit_result *r)
+emit_json(const struct emit_result *r, const struct tls_plan *p)
 {
 	static const char *const match[] = { "equal", "has-item", "absent", "any-line" };
 	struct json j;
@@ -21,6 +21,8 @@ emit_json(const struct emit_result *r)
 	json_object(&j, NULL, true);
 	json_int(&j, "version", 1);
 	json_str(&j, "fragment", r->fragment);
+	json_dh_params(&j, plan_get(p, PF_DH_PARAMS));
+	json_plan_options(&j, p);
 	json_array(&j, "expect", true);
 	for (i = 0; i < r->nexpect; i++) {
 		json_object(&j, NULL, false);
@@ -71,7 +73,7 @@ emit_run(int argc, char **argv)
 		goto out;
 	}
 	if (s.json)
-		emit_json(&r);
+		emit_json(&r, &s.plan);
 	else
 		fputs(r.fragment, stdout);
 	emit_result_free(&r);

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "smtls/emit.h"
 
 /* The length of the valid UTF-8 sequence at p (at most n bytes), or 0 when there is none. */
 static size_t
@@ -208,4 +210,59 @@ json_findings(struct json *j, const struct findings *fs)
 	json_end(j);
 	json_uint(j, "errors", findings_count(fs, SEV_ERROR));
 	json_uint(j, "warnings", findings_count(fs, SEV_WARNING));
+}
+
+void
+json_dh_params(struct json *j, const char *value)
+{
+	struct dh_params dh;
+	char *why = NULL;
+
+	if (value == NULL) {
+		json_null(j, "dh_params");
+		return;
+	}
+	if (dh_params_parse(value, &dh, &why) == -1) {
+		free(why);
+		json_object(j, "dh_params", false);
+		json_str(j, "value", value);
+		json_null(j, "kind");
+		json_null(j, "bits");
+		json_end(j);
+		return;
+	}
+	json_object(j, "dh_params", false);
+	json_str(j, "value", value);
+	json_str(j, "kind", dh.keyword);
+	if (dh.bits > 0)
+		json_int(j, "bits", dh.bits);
+	else
+		json_null(j, "bits");
+	json_end(j);
+}
+
+void
+json_plan_options(struct json *j, const struct tls_plan *p)
+{
+	size_t i;
+
+	json_array(j, "options", true);
+	for (i = 0; i < tls_options_count; i++) {
+		const struct tls_option *t = &tls_options[i];
+		const struct setting_origin *o = &p->origin[t->field];
+
+		if (p->value[t->field] == NULL)
+			continue;
+		json_object(j, NULL, false);
+		json_str(j, "option", t->cf_name);
+		json_str(j, "macro", t->macro);
+		json_str(j, "value", p->value[t->field]);
+		json_str(j, "file", o->file);
+		if (o->file != NULL && o->line > 0)
+			json_int(j, "line", o->line);
+		else
+			json_null(j, "line");
+		json_end(j);
+	}
+	json_end(j);
 }
