@@ -64,3 +64,5 @@ TESTS += tests/unit_journal
 
 # Debian's update_tls layout (starttls.m4 included from sendmail.mc), made by the real script
 TESTS += tests/debian-update-tls.test
+# --dh-params: every value sendmail documents, each run by the real daemon
+TESTS += tests/dh-params.test

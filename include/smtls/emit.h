@@ -73,8 +73,8 @@ int emit_check_value(const struct tls_option *o, const char *value, char **why);
 enum dh_kind {
 	DH_NONE,	/* "none": no Diffie-Hellman (DHE suites off; ECDHE is unaffected) */
 	DH_INCLUDED,	/* "i": the 2048-bit prime built into sendmail (its default) */
-	DH_FIXED_512,	/* "5" or "512": a built-in 512-bit prime: too weak for today's clients */
-	DH_GEN_1024,	/* "1" or "1024": 1024 bits generated at each start */
+	DH_FIXED_512,	/* "5" or "512": a built-in 512-bit prime (below OpenSSL's security level 2: no DHE) */
+	DH_GEN_1024,	/* "1" or "1024": 1024 bits generated at each start (likewise no DHE) */
 	DH_GEN_2048,	/* "2" or "2048": 2048 bits generated at each start (slow) */
 	DH_FILE,	/* an absolute file name: parameters read from it (PEM) */
 };
