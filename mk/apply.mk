@@ -4,7 +4,8 @@ libsmtls_a_SOURCES += \
 	include/smtls/mcedit.h src/core/mcedit.c \
 	include/smtls/udiff.h src/core/udiff.c \
 	include/smtls/apply.h src/core/apply.c \
-	include/smtls/apply-child.h src/core/apply-child.c
+	include/smtls/apply-child.h src/core/apply-child.c \
+	include/smtls/debian.h src/core/debian.c
 
 smtls_SOURCES += \
 	src/cli/emit-flags.h src/cli/emit-flags.c \

@@ -10,6 +10,7 @@
 #include "emit-flags.h"
 #include "prove-print.h"
 #include "smtls/apply.h"
+#include "smtls/debian.h"
 #include "smtls/i18n.h"
 #include "smtls/mc.h"
 #include "smtls/sendmail.h"
@@ -139,6 +140,13 @@ apply_json(const struct apply_result *r, bool undo, const struct confirm_cli *cc
 		json_null(&j, "submit");
 	json_str(&j, "restart", r->restart_command);
 	if (!undo) {
+		char *note = r->outcome == APPLY_CHANGED ? debian_makefile_note(r->mc_path,
+		    r->cf_path) : NULL;
+
+		json_str(&j, "debian_makefile", note);
+		free(note);
+	}
+	if (!undo) {
 		json_array(&j, "steps", false);
 		for (i = 0; i < APPLY_STEP_COUNT; i++) {
 			json_object(&j, NULL, false);
@@ -204,6 +212,7 @@ static void
 apply_human(const struct apply_result *r)
 {
 	bool color = cli_use_color(stdout);
+	char *note;
 
 	/* with --force, or warnings only: show what the check found before the verdict */
 	if (r->outcome != APPLY_REFUSED && (findings_count(&r->findings, SEV_ERROR) > 0 ||
@@ -236,6 +245,10 @@ apply_human(const struct apply_result *r)
 			printf(_("  restarted: %s\n"), r->restart_command);
 		else if (!r->restart_command)
 			printf(_("  sendmail reads the new sendmail.cf when restarted (--restart)\n"));
+		if ((note = debian_makefile_note(r->mc_path, r->cf_path)) != NULL) {
+			printf("  %s\n", note);
+			free(note);
+		}
 		break;
 	case APPLY_UNCHANGED:
 		printf(_("unchanged: %s and %s already hold these settings\n"), r->mc_path,
