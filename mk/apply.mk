@@ -44,7 +44,7 @@ TESTS += tests/unit_mcedit tests/unit_emit tests/unit_apply tests/emit.test test
 EXTRA_DIST += tests/data/debian-sendmail.mc tests/data/debian-starttls.m4 tests/lib-apply.sh bench/apply.sh
 
 # submit.mc, the MSP's configuration: emit, check and apply --submit-mc with a real sendmail
-TESTS += tests/submit-sendmail.test
+TESTS += tests/submit-sendmail.test tests/submit-beside.test
 
 # the live check after an install and the timed rollback (apply --restart, --confirm-within)
 libsmtls_a_SOURCES += include/smtls/confirm.h src/core/confirm.c

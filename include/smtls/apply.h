@@ -83,6 +83,12 @@ struct apply_request {
 	const struct tls_plan		*msp_plan;
 	const char			*msp_mc_path;
 	const char			*msp_cf_path;
+	/*
+	 * Without msp_plan: the MSP's submit.mc that this apply does not change (the one beside
+	 * the mc), or NULL. It is judged (check_msp_file) against the new sendmail.cf, its
+	 * relay, after the check step; its findings go to res->msp_findings and never refuse.
+	 */
+	const char			*msp_judge_mc;
 	/* called on every state change (detail may be NULL), never after apply_run returns */
 	void				(*progress)(enum apply_step step, enum apply_state state,
 					    const char *detail, void *arg);
@@ -122,6 +128,9 @@ struct apply_result {
 	/* the MSP's pair (rq->msp_plan): its paths, diffs, backups, cf_absent and commented;
 	 * its findings are in findings (they name submit.mc/submit.cf); NULL without one */
 	struct apply_result	*msp;
+	/* rq->msp_judge_mc, as judged (NULL when it was not), and its findings */
+	char			*msp_judged_mc;
+	struct findings		 msp_findings;
 	struct prove_result	 prove;		/* with its own findings (not in findings) */
 };
 

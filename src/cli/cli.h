@@ -119,6 +119,16 @@ void settings_free(struct cli_settings *s);
  */
 int settings_load_config(struct cli_settings *s, struct findings *fs);
 
+/*
+ * The MSP's submit.mc that goes with the MTA's mc (mta_mc, may be NULL): given (--submit-mc
+ * FILE), which must be the MSP's (FEATURE(`msp')); none when no (--no-submit-mc) or when
+ * mta_is_msp (--mc is itself the MSP's); else check_submit_beside(mta_mc). Returns 0 with
+ * *out (caller frees; NULL: none), or EXIT_USAGE/EXIT_FINDINGS after a message naming cmd
+ * and the file (--submit-mc with an --mc that is the MSP's is bad usage too).
+ */
+int settings_submit_mc(const char *cmd, const char *given, bool no, const char *mta_mc,
+    bool mta_is_msp, char **out);
+
 /* Prints "smtls: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "Try 'smtls CMD --help'." and returns EXIT_USAGE. */

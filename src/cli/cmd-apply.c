@@ -19,7 +19,7 @@
 #define APPLY_DEFAULT_MC	"/etc/mail/sendmail.mc"
 
 enum { OPT_A_DRY_RUN = 300, OPT_A_UNDO, OPT_A_FORCE, OPT_A_RESTART, OPT_A_NO_PROVE,
-	OPT_A_SUBMIT_MC };
+	OPT_A_SUBMIT_MC, OPT_A_NO_SUBMIT_MC };
 
 static const struct cmd_option apply_options[] = {
 	{ "dry-run", 0, no_argument, NULL, OPT_A_DRY_RUN,
@@ -36,6 +36,9 @@ static const struct cmd_option apply_options[] = {
 	{ "submit-mc", 0, required_argument, N_("FILE"), OPT_A_SUBMIT_MC,
 	  N_("also the MSP's submit.mc (and submit.cf beside it), in the same transaction: "
 	     "its CA settings, and the client cert and key only when given") },
+	{ "no-submit-mc", 0, no_argument, NULL, OPT_A_NO_SUBMIT_MC,
+	  N_("do not judge the MSP's submit.mc beside the sendmail.mc (without --submit-mc, "
+	     "apply never changes it, but says what it finds there)") },
 	CMD_OPTIONS_END
 };
 
@@ -138,6 +141,14 @@ apply_json(const struct apply_result *r, bool undo, const struct confirm_cli *cc
 		json_end(&j);
 	} else
 		json_null(&j, "submit");
+	/* the MSP's submit.mc beside, judged and not changed (no --submit-mc) */
+	if (r->msp_judged_mc != NULL) {
+		json_object(&j, "submit_judged", true);
+		json_str(&j, "mc", r->msp_judged_mc);
+		json_findings(&j, &r->msp_findings);
+		json_end(&j);
+	} else
+		json_null(&j, "submit_judged");
 	json_str(&j, "restart", r->restart_command);
 	if (!undo) {
 		char *note = r->outcome == APPLY_CHANGED ? debian_makefile_note(r->mc_path,
@@ -206,6 +217,22 @@ apply_proof(const struct apply_result *r, bool color)
 	else if (r->outcome == APPLY_CHANGED)
 		fprintf(f, _("The proof fails, and --force installed the new files anyway.\n"));
 	fputc('\n', f);
+}
+
+/* The MSP's submit.mc beside, judged and left alone: said only when it has findings. */
+static void
+apply_msp_note(const struct apply_result *r, bool color)
+{
+	FILE *f = r->outcome == APPLY_PREVIEW ? stderr : stdout;
+
+	if (r->msp_judged_mc == NULL || r->outcome == APPLY_REFUSED || r->outcome == APPLY_FAILED ||
+	    (findings_count(&r->msp_findings, SEV_ERROR) == 0 &&
+	    findings_count(&r->msp_findings, SEV_WARNING) == 0))
+		return;
+	fprintf(f, _("\nThe MSP's %s is not changed by this apply (add --submit-mc %s to apply "
+	    "its CA settings too); against the new %s it has:\n"), r->msp_judged_mc,
+	    r->msp_judged_mc, r->cf_path);
+	report_findings(f, &r->msp_findings, color && f == stdout, false);
 }
 
 static void
@@ -283,6 +310,7 @@ apply_human(const struct apply_result *r)
 	default:
 		break;
 	}
+	apply_msp_note(r, color);
 	if (r->error != NULL) {
 		cli_error("%s", r->error);
 		if (r->outcome == APPLY_FAILED && r->failed_step != APPLY_STEP_RESTART &&
@@ -303,37 +331,17 @@ undo_msp_human(const struct apply_result *m)
 }
 
 /*
- * --submit-mc FILE: the MSP's plan from the chosen settings (plan_msp_from: the trust store
- * and client options; the client cert and key only when given), after checking that FILE
- * is the MSP's configuration and --mc is not. EXIT_DONE, or the exit status (message printed).
+ * --submit-mc FILE (checked by settings_submit_mc): the MSP's plan from the chosen settings
+ * (plan_msp_from: the trust store and client options; the client cert and key only when
+ * given).
  */
-static int
+static void
 submit_plan(struct cli_settings *s, const char *submit_mc, bool client_given,
     struct tls_plan *msp)
 {
-	char *err = NULL;
-	int r;
-
-	if (s->plan.msp) {
-		cli_error(_("apply: --mc %s is the MSP's configuration (FEATURE(`msp')); --submit-mc "
-		    "goes with the MTA's sendmail.mc"), s->plan.mc_path);
-		return EXIT_USAGE;
-	}
-	r = mc_file_is_msp(submit_mc, &err);
-	if (r == -1) {
-		cli_error(_("apply: --submit-mc: %s"), err);
-		free(err);
-		return EXIT_FINDINGS;
-	}
-	if (r == 0) {
-		cli_error(_("apply: --submit-mc: %s has no FEATURE(`msp'): it is not the MSP's "
-		    "configuration (submit.mc)"), submit_mc);
-		return EXIT_USAGE;
-	}
 	plan_free(msp);
 	plan_msp_from(&s->plan, client_given, msp);
 	msp->mc_path = xstrdup(submit_mc);
-	return EXIT_DONE;
 }
 
 static int
@@ -350,6 +358,8 @@ apply_cmd_run(int argc, char **argv)
 	bool client_given = false;
 	struct tls_plan msp;
 	const char *submit_mc = NULL;
+	char *submit = NULL;
+	bool no_submit = false;
 	int opt, words, rc = EXIT_USAGE;
 
 	settings_init(&s);
@@ -380,6 +390,9 @@ apply_cmd_run(int argc, char **argv)
 			continue;
 		case OPT_A_SUBMIT_MC:
 			submit_mc = optarg;
+			continue;
+		case OPT_A_NO_SUBMIT_MC:
+			no_submit = true;
 			continue;
 		case OPT_CLIENT_CERT:
 		case OPT_CLIENT_KEY:
@@ -475,14 +488,17 @@ apply_cmd_run(int argc, char **argv)
 		rc = cli_usage_error(&cmd_apply_entry);
 		goto out;
 	}
-	if (submit_mc != NULL && (rc = submit_plan(&s, submit_mc, client_given, &msp)) != EXIT_DONE)
+	if ((rc = settings_submit_mc("apply", submit_mc, no_submit, s.plan.mc_path ?
+	    s.plan.mc_path : APPLY_DEFAULT_MC, s.plan.msp, &submit)) != EXIT_DONE)
 		goto out;
 	apply_request_init(&rq, &s.plan, &ef.eo, sm.found ? &sm : NULL,
 	    s.plan.mc_path ? s.plan.mc_path : APPLY_DEFAULT_MC);
 	if (submit_mc != NULL) {
+		submit_plan(&s, submit_mc, client_given, &msp);
 		rq.msp_plan = &msp;
 		rq.msp_mc_path = submit_mc;
-	}
+	} else
+		rq.msp_judge_mc = submit;	/* beside, or NULL */
 	rq.dry_run = dry_run;
 	rq.force = force;
 	rq.restart = restart;
@@ -509,6 +525,7 @@ apply_cmd_run(int argc, char **argv)
 	}
 	apply_result_free(&res);
 out:
+	free(submit);
 	plan_free(&msp);
 	confirm_cli_free(&cc);
 	sendmail_info_free(&sm);
@@ -546,7 +563,10 @@ const struct cmd_entry cmd_apply_entry = {
 	    "again unless `smtls apply --confirm' keeps the change in time.\n"
 	    "--submit-mc FILE also writes the MSP's submit.mc (FEATURE(`msp')) and rebuilds\n"
 	    "submit.cf beside it in the same transaction: only its client side (the CA\n"
-	    "settings; a client cert and key when given), checked, -bC'd, not proved.\n\n"),
+	    "settings; a client cert and key when given), checked, -bC'd, not proved.\n"
+	    "Without it, apply never changes submit.mc, but judges the MSP's submit.mc\n"
+	    "beside sendmail.mc (when there is one; --no-submit-mc: not) against the new\n"
+	    "sendmail.cf, and shows what it finds there (JSON: submit_judged).\n\n"),
 	.groups = apply_groups,
 	.footer = N_("Exit status: 0 applied, unchanged or previewed; 1 refused (by the check or the\n"
 	    "proof) or failed (nothing changed, unless only the --restart or the live check\n"

@@ -14,8 +14,29 @@
 #include "smtls/sendmail.h"
 #include "smtls/xmalloc.h"
 
+enum { OPT_C_SUBMIT_MC = 300, OPT_C_NO_SUBMIT_MC };
+
+static const struct cmd_option check_options[] = {
+	{ "submit-mc", 0, required_argument, N_("FILE"), OPT_C_SUBMIT_MC,
+	  N_("also judge this submit.mc, the MSP's (default: the submit.mc beside the "
+	  "sendmail.mc, when there is one)") },
+	{ "no-submit-mc", 0, no_argument, NULL, OPT_C_NO_SUBMIT_MC,
+	  N_("do not judge the MSP's submit.mc beside the sendmail.mc") },
+	CMD_OPTIONS_END
+};
+
+static const struct cmd_group check_group = { N_("The MSP:"), check_options, NULL };
+
+/* The MSP's submit.mc judged beside the MTA (NULL: none) and its findings. */
+struct msp_view {
+	const char	*mc;
+	struct findings	 fs;
+	int		 rc;		/* check_msp_file: -1 when it could not be read */
+};
+
 static void
-print_json(const struct cli_settings *s, const struct findings *fs, const struct findings *next)
+print_json(const struct cli_settings *s, const struct findings *fs, const struct findings *next,
+    const struct msp_view *msp)
 {
 	static const struct { const char *key; enum plan_field f; } keys[] = {
 		{ "server_cert", PF_SERVER_CERT }, { "server_key", PF_SERVER_KEY },
@@ -49,7 +70,26 @@ print_json(const struct cli_settings *s, const struct findings *fs, const struct
 		json_end(&j);
 	} else
 		json_null(&j, "after_rebuild");
+	/* the MSP's submit.mc beside the MTA's sendmail.mc (or --submit-mc) */
+	if (msp->mc != NULL) {
+		json_object(&j, "submit", true);
+		json_str(&j, "mc", msp->mc);
+		json_findings(&j, &msp->fs);
+		json_end(&j);
+	} else
+		json_null(&j, "submit");
 	json_end(&j);
+}
+
+/* The MSP's findings after the MTA's, under their own heading and verdict. */
+static void
+print_msp(const struct msp_view *msp, bool color)
+{
+	printf(_("\n%sThe MSP (%s): sendmail's client side for locally submitted mail, "
+	    "submitting to this MTA%s\n"), color ? "\033[1m" : "", msp->mc, color ? "\033[0m" : "");
+	report_findings(stdout, &msp->fs, color, false);
+	printf("  ");
+	report_verdict(stdout, &msp->fs, color);
 }
 
 /* The findings of next that now does not have (the same id, file and message). */
@@ -117,27 +157,12 @@ print_settings(const struct tls_plan *p, bool color)
 	putchar('\n');
 }
 
-/*
- * The MSP (submit.mc/submit.cf) submits to the MTA of the same directory: its sendmail.cf
- * (what the relay serves now), when there is one, is judged against the MSP's trust store.
- */
+/* The MSP (submit.mc/submit.cf) submits to the MTA whose sendmail.cf is beside it. */
 static void
 check_relay(const struct tls_plan *msp, const struct sendmail_info *sm, struct findings *out)
 {
-	const char *mine = msp->mc_path ? msp->mc_path : msp->cf_path;
-	struct tls_plan mta;
-	char *dir, *cf;
-
-	if (!msp->msp || mine == NULL)
-		return;
-	dir = path_dirname(mine);
-	cf = xstrprintf("%s/sendmail.cf", dir);
-	plan_init(&mta, msp->now);
-	if (access(cf, F_OK) == 0 && cf_load(cf, &mta, NULL) == 0)
-		check_msp_relay(msp, &mta, sm, out);
-	plan_free(&mta);
-	free(cf);
-	free(dir);
+	if (msp->msp)
+		check_msp_relay_beside(msp->mc_path ? msp->mc_path : msp->cf_path, msp, sm, out);
 }
 
 static int
@@ -146,8 +171,10 @@ check_run(int argc, char **argv)
 	struct cli_settings s;
 	struct findings fs = { 0 }, next = { 0 };
 	struct sendmail_info sm = { 0 };
-	const char *smpath;
-	char *err = NULL;
+	struct msp_view msp = { NULL, { 0 }, 0 };
+	const char *smpath, *submit_mc = NULL;
+	char *err = NULL, *submit = NULL;
+	bool no_submit = false;
 	int opt, r, rc;
 
 	settings_init(&s);
@@ -157,6 +184,11 @@ check_run(int argc, char **argv)
 			cmd_help(&cmd_check_entry, stdout);
 			settings_free(&s);
 			return EXIT_DONE;
+		}
+		if (opt == OPT_C_SUBMIT_MC || opt == OPT_C_NO_SUBMIT_MC) {
+			submit_mc = opt == OPT_C_SUBMIT_MC ? optarg : submit_mc;
+			no_submit = no_submit || opt == OPT_C_NO_SUBMIT_MC;
+			continue;
 		}
 		r = settings_option(&s, opt, optarg);
 		if (r != 1) {
@@ -187,6 +219,21 @@ check_run(int argc, char **argv)
 		return EXIT_FINDINGS;
 	}
 	settings_finish(&s);
+	rc = settings_submit_mc("check", submit_mc, no_submit, s.has_next ? s.next.mc_path :
+	    s.plan.mc_path, s.plan.msp, &submit);
+	if (rc != 0) {
+		findings_free(&fs);
+		sendmail_info_free(&sm);
+		settings_free(&s);
+		return rc;
+	}
+	/* the MSP submits to this MTA: what it serves now (s.plan: the cf in force) */
+	if (submit != NULL) {
+		msp.mc = submit;
+		msp.rc = check_msp_file(submit, NULL, s.cf_m4, &s.plan, r == 0 ? &s.plan : NULL,
+		    sm.found ? &sm : NULL, &msp.fs);
+		findings_sort(&msp.fs);
+	}
 	/* an mc that m4 cannot evaluate yields no settings to check: report why, stop */
 	if (r == 0) {
 		check_plan(&s.plan, sm.found ? &sm : NULL, &fs);
@@ -200,7 +247,7 @@ check_run(int argc, char **argv)
 	}
 	findings_sort(&fs);
 	if (s.json)
-		print_json(&s, &fs, &next);
+		print_json(&s, &fs, &next, &msp);
 	else {
 		bool color = cli_use_color(stdout);
 
@@ -210,8 +257,13 @@ check_run(int argc, char **argv)
 			print_two_verdicts(&s, &fs, &next, color);
 		else
 			report_verdict(stdout, &fs, color);
+		if (msp.mc != NULL)
+			print_msp(&msp, color);
 	}
-	rc = findings_count(&fs, SEV_ERROR) > 0 || r != 0 ? EXIT_FINDINGS : EXIT_DONE;
+	rc = findings_count(&fs, SEV_ERROR) > 0 || r != 0 || findings_count(&msp.fs, SEV_ERROR) > 0 ||
+	    msp.rc != 0 ? EXIT_FINDINGS : EXIT_DONE;
+	findings_free(&msp.fs);
+	free(submit);
 	findings_free(&fs);
 	findings_free(&next);
 	sendmail_info_free(&sm);
@@ -219,7 +271,7 @@ check_run(int argc, char **argv)
 	return rc;
 }
 
-static const struct cmd_group *const check_groups[] = { &settings_group, NULL };
+static const struct cmd_group *const check_groups[] = { &settings_group, &check_group, NULL };
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
@@ -229,7 +281,11 @@ const struct cmd_entry cmd_check_entry = {
 	    "Settings come from the flags, else from --mc, else --cf, else the system's\n"
 	    "/etc/mail/sendmail.mc and sendmail.cf. Flags override values read from --mc/--cf.\n"
 	    "The MSP's submit.mc/submit.cf (FEATURE(`msp')) is judged as a client run as\n"
-	    "smmsp that must verify the MTA whose sendmail.cf is beside it (msp.*).\n\n"),
+	    "smmsp that must verify the MTA whose sendmail.cf is beside it (msp.*).\n"
+	    "Checking an MTA's sendmail.mc (--mc, or the system's), check also judges the\n"
+	    "MSP's submit.mc beside it, when there is one (--submit-mc FILE names another,\n"
+	    "--no-submit-mc none): its findings follow the MTA's, with their own verdict,\n"
+	    "against what this MTA serves now.\n\n"),
 	.groups = check_groups,
 	.footer = N_("Exit status: 0 no error finding, 1 at least one error finding (or the settings\n"
 	    "could not be read), 2 bad usage or a bad value.\n"),

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "smtls/cert.h"
+#include "smtls/check.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "smtls/mc.h"
@@ -316,6 +317,43 @@ settings_load_config(struct cli_settings *s, struct findings *fs)
 	free(mc);
 	free(cf);
 	return rc;
+}
+
+int
+settings_submit_mc(const char *cmd, const char *given, bool no, const char *mta_mc,
+    bool mta_is_msp, char **out)
+{
+	char *err = NULL;
+	int r;
+
+	*out = NULL;
+	if (given != NULL && no) {
+		cli_error(_("%s: --submit-mc and --no-submit-mc do not go together"), cmd);
+		return EXIT_USAGE;
+	}
+	if (given == NULL) {
+		if (!no && !mta_is_msp)
+			*out = check_submit_beside(mta_mc);
+		return 0;
+	}
+	if (mta_is_msp) {
+		cli_error(_("%s: --mc %s is the MSP's configuration (FEATURE(`msp')); --submit-mc "
+		    "goes with the MTA's sendmail.mc"), cmd, mta_mc ? mta_mc : "");
+		return EXIT_USAGE;
+	}
+	r = mc_file_is_msp(given, &err);
+	if (r == -1) {
+		cli_error(_("%s: --submit-mc: %s"), cmd, err);
+		free(err);
+		return EXIT_FINDINGS;
+	}
+	if (r == 0) {
+		cli_error(_("%s: --submit-mc: %s has no FEATURE(`msp'): it is not the MSP's "
+		    "configuration (submit.mc)"), cmd, given);
+		return EXIT_USAGE;
+	}
+	*out = xstrdup(given);
+	return 0;
 }
 
 void

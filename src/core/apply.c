@@ -409,6 +409,8 @@ do_check(struct apply_ctx *c)
 	cf_parse(c->new_cf, &cfo);
 	cf_to_plan(&cfo, c->res->cf_path, chosen);
 	cf_options_free(&cfo);
+	if (chosen->msp)
+		chosen->mc_path = c->res->mc_path;	/* borrowed: the MSP's findings name submit.mc */
 	/* where each value comes from, for the fixes: the chosen ones from the command line
 	 * (or wherever the caller's plan says), the others from the mc */
 	for (f = 0; f < PF_COUNT; f++) {
@@ -859,18 +861,21 @@ msp_prepare(struct apply_ctx *c)
 static void
 msp_relay_beside(struct apply_ctx *c)
 {
-	char *dir = path_dirname(c->res->mc_path), *cf = xstrprintf("%s/sendmail.cf", dir);
-	struct tls_plan mta;
+	check_msp_relay_beside(c->res->mc_path, &c->cfplan, c->rq->sm && c->rq->sm->found ?
+	    c->rq->sm : NULL, &c->res->findings);
+	findings_sort(&c->res->findings);
+}
 
-	plan_init(&mta, c->cfplan.now);
-	if (access(cf, F_OK) == 0 && cf_load(cf, &mta, NULL) == 0) {
-		check_msp_relay(&c->cfplan, &mta, c->rq->sm && c->rq->sm->found ? c->rq->sm : NULL,
-		    &c->res->findings);
-		findings_sort(&c->res->findings);
-	}
-	plan_free(&mta);
-	free(cf);
-	free(dir);
+/* The MSP's submit.mc that this apply leaves alone, judged against the new sendmail.cf. */
+static void
+msp_judge(struct apply_ctx *c)
+{
+	const struct apply_request *rq = c->rq;
+
+	c->res->msp_judged_mc = xstrdup(rq->msp_judge_mc);
+	(void)check_msp_file(rq->msp_judge_mc, rq->m4_path, rq->cf_m4_dir, rq->plan, &c->cfplan,
+	    rq->sm && rq->sm->found ? rq->sm : NULL, &c->res->msp_findings);
+	findings_sort(&c->res->msp_findings);
 }
 
 static int
@@ -911,6 +916,8 @@ apply_steps(struct apply_ctx *c)
 		return -1;
 	if (c->cfplan.msp)
 		msp_relay_beside(c);
+	else if (rq->msp_judge_mc != NULL && c->msp == NULL)
+		msp_judge(c);
 	cf_changed = c->cf_changed = !c->have_cf || !cf_same(c->new_cf, c->old_cf);
 	if (c->msp != NULL) {
 		if (msp_prepare(c) == -1)
@@ -1282,6 +1289,8 @@ apply_result_free(struct apply_result *res)
 {
 	free(res->error);
 	findings_free(&res->findings);
+	findings_free(&res->msp_findings);
+	free(res->msp_judged_mc);
 	free(res->mc_path);
 	free(res->cf_path);
 	free(res->mc_diff);

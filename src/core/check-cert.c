@@ -106,6 +106,9 @@ check_client_eku(struct check_ctx *c, const char *path, const struct cert *leaf)
 	if (cert_client_auth_ok(leaf))
 		return;
 	f = findings_add(c->out, "cert.no-client-auth", SEV_WARNING, path,
+	    c->plan->msp ? _("the certificate's extended key usage lacks clientAuth: a relay "
+	    "that verifies client certificates rejects it as the MSP's client certificate "
+	    "('unsupported certificate purpose')") :
 	    is_lets_encrypt(leaf) ?
 	    _("the certificate's extended key usage lacks clientAuth (Let's Encrypt "
 	    "certificates have none since 2026-02-11): servers that verify client "
@@ -477,7 +480,8 @@ check_identity(struct check_ctx *c, enum plan_field fc, enum plan_field fk)
 	bool same_key = !id.server && p->value[PF_SERVER_KEY] && p->value[fk] &&
 	    strcmp(p->value[PF_SERVER_KEY], p->value[fk]) == 0;
 
-	id.peers = id.server ? _("clients that connect to us") : _("servers we deliver to");
+	id.peers = id.server ? _("clients that connect to us") : p->msp ?
+	    _("the relays the MSP submits to") : _("servers we deliver to");
 	nc = split_paths(plan_get(p, fc), &cpaths);
 	nk = split_paths(plan_get(p, fk), &kpaths);
 	for (i = 0; i < nc || i < nk; i++) {

@@ -67,7 +67,7 @@ report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char 
 	fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 	    _("sendmail refuses it: the directory %s on its path can be written by others than "
 	    "root (sendmail logs 'STARTTLS=%s: file %s unsafe: %s'), so it uses no STARTTLS"),
-	    dir, check_side(f), path, why);
+	    dir, check_side(c, f), path, why);
 	/* never advise chmod on a sticky directory such as /tmp: others rely on it */
 	if (sticky)
 		finding_set_fix(fd, _("move the file to a directory only root can write (e.g. "
@@ -85,7 +85,7 @@ report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char 
 void
 check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool is_key)
 {
-	const char *side = check_side(f), *why = NULL;
+	const char *side = check_side(c, f), *why = NULL;
 	char real[PATH_MAX], *dir;
 	struct finding *fd;
 	struct stat st;

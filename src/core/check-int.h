@@ -23,8 +23,11 @@ struct check_ctx {
 /* Turns a load failure of cert.h into its finding (file.missing, file.not-pem, ...). */
 void check_load_error(struct check_ctx *c, enum plan_field f, enum load_status ls,
     const char *path, const char *err);
-/* "server" or "client": the side sendmail names in its log lines for this setting. */
-const char *check_side(enum plan_field f);
+/* "server" or "client": the side sendmail names in its log lines for this setting (the
+ * MSP loads every file as a client). */
+const char *check_side(const struct check_ctx *c, enum plan_field f);
+/* The cf a fix rebuilds: "submit.cf" for the MSP, else "sendmail.cf". */
+const char *check_cf_name(const struct check_ctx *c);
 /* "confSERVER_CERT" for messages and fixes. */
 const char *check_macro(enum plan_field f);
 /* sendmail's file-safety rules: file.unsafe, key.readable (is_key). */

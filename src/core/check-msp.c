@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check-int.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
+#include "smtls/mc.h"
 #include "smtls/xmalloc.h"
 
 /* The user the MSP runs as (msp.m4: confRUN_AS_USER, smmsp unless set). */
@@ -179,4 +182,70 @@ check_msp_relay(const struct tls_plan *msp, const struct tls_plan *mta,
 	certlist_free(&certs);
 	trust_free(&relay_store);
 	trust_free(&msp_store);
+}
+
+void
+check_msp_relay_beside(const char *msp_file, const struct tls_plan *msp,
+    const struct sendmail_info *sm, struct findings *out)
+{
+	char *dir, *cf;
+	struct tls_plan mta;
+
+	if (msp_file == NULL)
+		return;
+	dir = path_dirname(msp_file);
+	cf = xstrprintf("%s/sendmail.cf", dir);
+	plan_init(&mta, msp->now);
+	if (access(cf, F_OK) == 0 && cf_load(cf, &mta, NULL) == 0)
+		check_msp_relay(msp, &mta, sm, out);
+	plan_free(&mta);
+	free(cf);
+	free(dir);
+}
+
+char *
+check_submit_beside(const char *mta_file)
+{
+	char *dir, *mc, *err = NULL;
+
+	if (mta_file == NULL)
+		return NULL;
+	dir = path_dirname(mta_file);
+	mc = xstrprintf("%s/submit.mc", dir);
+	free(dir);
+	/* the mta's own file is never its MSP (check --mc submit.mc) */
+	if (strcmp(mc, mta_file) == 0 || access(mc, F_OK) == -1 || mc_file_is_msp(mc, &err) != 1) {
+		free(err);
+		free(mc);
+		return NULL;
+	}
+	return mc;
+}
+
+int
+check_msp_file(const char *path, const char *m4_path, const char *cf_dir,
+    const struct tls_plan *base, const struct tls_plan *relay,
+    const struct sendmail_info *sm, struct findings *out)
+{
+	struct tls_plan msp;
+
+	plan_init(&msp, base->now);
+	if (mc_load(path, m4_path, cf_dir, &msp, out, NULL) == -1) {
+		plan_free(&msp);
+		return -1;
+	}
+	msp.msp = true;		/* --submit-mc is the MSP's even if m4 hides the feature */
+	msp.want_ok = base->want_ok;
+	msp.mc_path = xstrdup(path);
+	if (base->hostname != NULL)
+		msp.hostname = xstrdup(base->hostname);
+	if (base->public_roots != NULL)
+		msp.public_roots = xstrdup(base->public_roots);
+	check_plan(&msp, sm, out);
+	if (relay != NULL)
+		check_msp_relay(&msp, relay, sm, out);
+	else
+		check_msp_relay_beside(path, &msp, sm, out);
+	plan_free(&msp);
+	return 0;
 }

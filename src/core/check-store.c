@@ -371,13 +371,20 @@ check_no_anchors(struct check_ctx *c)
 	if (file == NULL && dir == NULL)
 		return true;
 	f = findings_add(c->out, "store.no-trust-anchors", SEV_WARNING, file ? file : dir,
+	    c->plan->msp ? _("%s not set: the MSP loads no trust anchors at all, so it cannot "
+	    "verify its relay (verify=FAIL in its log for every submission)") :
 	    _("%s not set: sendmail loads no trust anchors at all, so its own verification "
 	    "of every peer fails (verify=FAIL in its log; mail still flows unless access rules "
 	    "demand verified TLS)"), file == NULL ? _("CACertFile (confCACERT) is") :
 	    _("CACertPath (confCACERT_PATH) is"));
-	finding_set_fix(f, _("set both in sendmail.mc and rebuild sendmail.cf: "
-	    "define(`confCACERT', `/etc/mail/tls/chain.pem') define(`confCACERT_PATH', "
-	    "`/etc/ssl/certs')"));
+	if (c->plan->msp)
+		finding_set_fix(f, _("set both in submit.mc and rebuild submit.cf: "
+		    "define(`confCACERT', `FILE') naming the relay's issuer, "
+		    "define(`confCACERT_PATH', `/etc/ssl/certs')"));
+	else
+		finding_set_fix(f, _("set both in sendmail.mc and rebuild sendmail.cf: "
+		    "define(`confCACERT', `/etc/mail/tls/chain.pem') define(`confCACERT_PATH', "
+		    "`/etc/ssl/certs')"));
 	return true;
 }
 

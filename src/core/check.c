@@ -19,9 +19,15 @@ check_macro(enum plan_field f)
 }
 
 const char *
-check_side(enum plan_field f)
+check_side(const struct check_ctx *c, enum plan_field f)
 {
-	return f == PF_CLIENT_CERT || f == PF_CLIENT_KEY ? "client" : "server";
+	return c->plan->msp || f == PF_CLIENT_CERT || f == PF_CLIENT_KEY ? "client" : "server";
+}
+
+const char *
+check_cf_name(const struct check_ctx *c)
+{
+	return c->plan->msp ? "submit.cf" : "sendmail.cf";
 }
 
 void
@@ -43,11 +49,11 @@ check_load_error(struct check_ctx *c, enum plan_field f, enum load_status ls, co
 	case LOAD_MISSING:
 		fd = findings_add(c->out, "file.missing", SEV_ERROR, path,
 		    _("%s: sendmail logs 'STARTTLS=%s: file %s unsafe: No such file or directory' "
-		    "and uses no STARTTLS (mail then flows in clear)"), err, check_side(f), path);
+		    "and uses no STARTTLS (mail then flows in clear)"), err, check_side(c, f), path);
 		if (c->plan->origin[f].file != NULL)
 			finding_set_fix(fd, _("create the file, or correct define(`%s', `%s') "
-			    "(%s) and rebuild sendmail.cf"), check_macro(f), path,
-			    c->plan->origin[f].file);
+			    "(%s) and rebuild %s"), check_macro(f), path,
+			    c->plan->origin[f].file, check_cf_name(c));
 		else
 			finding_set_fix(fd, _("create the file, or correct the path given for %s"),
 			    check_macro(f));
