@@ -57,6 +57,19 @@ ui_wait() {
 	return 1
 }
 
+# ui_wait_flat REGEX [SECONDS]: ui_wait with every run of blanks and line ends read as one space
+# (as ui_like_flat): for a sentence the wizard may wrap, which ui_wait would miss until its timeout.
+ui_wait_flat() {
+	local i=0 n=$(( ${2:-10} * 20 ))
+	while [ $i -lt $n ]; do
+		ui_screen
+		printf '%s' "$SCREEN" | tr -s ' \n' '  ' | grep -qE -- "$1" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
 # ui_settle: waits until the screen stops changing (a redraw is done).
 ui_settle() {
 	local prev="" i=0
