@@ -370,7 +370,7 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 			if (err != NULL && *err != NULL && from->file != NULL && from->line > 0) {
 				char *why = *err;
 
-				*err = xstrprintf(_("%s line %d: %s"), from->file, from->line, why);
+				err_set(err, _("%s line %d: %s"), from->file, from->line, why);
 				free(why);
 			}
 			goto out;
