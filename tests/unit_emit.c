@@ -221,6 +221,19 @@ main(void)
 		}
 		ok(emit_check_value(o, "/a/dh.pem,/b/dh.pem", &err) == -1, "a file pair is refused");
 		free(err);
+		err = NULL;
+		{
+			struct tls_plan dp;
+
+			plan_init(&dp, 0);
+			plan_set(&dp, PF_DH_PARAMS, "2048/2", "/etc/mail/tls/starttls.m4", 75);
+			ok(emit_build(&dp, &eo, NULL, &r, &err) == -1 && err && strncmp(err,
+			    "/etc/mail/tls/starttls.m4 line 75: confDH_PARAMETERS: '2048/2'", 62) == 0,
+			    "a bad value read from a file names the file and line");
+			free(err);
+			err = NULL;
+			plan_free(&dp);
+		}
 	}
 	return tap_done();
 }

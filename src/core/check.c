@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "check-int.h"
+#include "smtls/emit.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
@@ -156,6 +157,43 @@ check_sendmail(struct check_ctx *c)
 }
 
 /*
+ * DHParameters (server only): a value sendmail does not document is read by its first
+ * character (dh_params_parse says as what); 512 and 1024 bits are below OpenSSL's default
+ * security level, so sendmail then offers no DHE at all (ECDHE and TLS 1.3 stay).
+ */
+static void
+check_dh_params(struct check_ctx *c)
+{
+	const struct tls_plan *p = c->plan;
+	const char *v = plan_get(p, PF_DH_PARAMS), *where = p->origin[PF_DH_PARAMS].file;
+	struct dh_params dh;
+	struct finding *f;
+	char *why = NULL;
+
+	if (v == NULL || p->msp)
+		return;
+	if (dh_params_parse(v, &dh, &why) == -1) {
+		char at[32] = "";
+
+		if (p->origin[PF_DH_PARAMS].line > 0)
+			snprintf(at, sizeof(at), _("line %d: "), p->origin[PF_DH_PARAMS].line);
+		f = findings_add(c->out, "mc.dh-params", SEV_WARNING, where, "%s%s", at, why);
+		free(why);
+		finding_set_fix(f, _("set confDH_PARAMETERS to one of those (smtls emit "
+		    "--dh-params VALUE shows the line), then rebuild sendmail.cf"));
+		return;
+	}
+	if (dh.kind == DH_FIXED_512 || dh.kind == DH_GEN_1024) {
+		f = findings_add(c->out, "mc.dh-params", SEV_INFO, where,
+		    _("DHParameters %s: %d-bit Diffie-Hellman parameters are below OpenSSL's "
+		    "default security level, so sendmail offers no DHE cipher at all (ECDHE and "
+		    "TLS 1.3 are unaffected)"), v, dh.bits);
+		finding_set_fix(f, _("use i (sendmail's 2048-bit prime, its default) or a file "
+		    "of 2048 bits or more"));
+	}
+}
+
+/*
  * Flags name only some files; but sendmail loads CACertFile and CACertPath together, and
  * without either it offers no STARTTLS ('STARTTLS: CACertPath missing'), so flags that name
  * one of them must name the other.
@@ -242,6 +280,7 @@ check_plan(const struct tls_plan *plan, const struct sendmail_info *sm, struct f
 	else
 		check_no_tls(&c);
 	check_stores(&c);
+	check_dh_params(&c);
 	if (!plan->msp)
 		check_identity(&c, PF_SERVER_CERT, PF_SERVER_KEY);
 	if (!plan->no_client_cert && (plan_get(plan, PF_CLIENT_CERT) ||

@@ -363,8 +363,18 @@ emit_body(const struct tls_plan *plan, const struct emit_options *eo,
 		}
 		if (v == NULL)
 			continue;
-		if (emit_check_value(o, v, err) == -1)
+		if (emit_check_value(o, v, err) == -1) {
+			const struct setting_origin *from = &plan->origin[o->field];
+
+			/* a value read from the mc or a file it includes (starttls.m4): name it */
+			if (err != NULL && *err != NULL && from->file != NULL && from->line > 0) {
+				char *why = *err;
+
+				err_set(err, _("%s line %d: %s"), from->file, from->line, why);
+				free(why);
+			}
 			goto out;
+		}
 		if (o->field == PF_DANE && sm != NULL && sm->found && !sm->dane) {
 			err_set(err, _("%s: this sendmail (%s) is built without DANE; confDANE "
 			    "would make it refuse the configuration (readcf: unknown option name "

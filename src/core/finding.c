@@ -45,6 +45,7 @@ const struct finding_def finding_defs[] = {
 	{ "mc.duplicate", SEV_WARNING, N_("a TLS macro is defined more than once") },
 	{ "mc.m4-error", SEV_ERROR, N_("m4 fails on sendmail.mc, or prints an error") },
 	{ "mc.no-tls", SEV_ERROR, N_("sendmail will offer no STARTTLS") },
+	{ "mc.dh-params", SEV_WARNING, N_("DHParameters is a value sendmail does not document (it reads only its first character), or too small for OpenSSL to use") },
 	{ "mc.unsupported-option", SEV_ERROR, N_("an option this sendmail binary does not know") },
 	{ "cf.stale", SEV_WARNING, N_("sendmail.cf's TLS options differ from what sendmail.mc yields") },
 	{ "msp.server-setting", SEV_WARNING, N_("the MSP's configuration (submit.mc) sets a server option, which it never uses") },
