@@ -9,6 +9,7 @@
  * SMTLS_FAULT=kill:N kills the process (SIGKILL) just before its Nth call that changes a
  * file under $SMTLS_FAULT_DIR (open for writing, write, fsync, rename, link, unlink, chmod,
  * chown, mkdir, ...): the crash-consistency test (tests/journal-kill.test) tries every N.
+ * With SMTLS_FAULT_TRACE set, each such call is logged as "call N op(path)" (kill:0: none dies).
  * SMTLS_FAULT=kill-rename:N kills it at the Nth rename of a temp file or backup.
  * (rename covers renameat2 too; an exec, execvp or posix_spawnp.)
  * Only the process that first loaded the shim acts (not m4 nor sendmail it runs).
@@ -104,7 +105,13 @@ kill_point(const char *op, const char *path)
 	if (f == NULL || !active || in_shim || strncmp(f, "kill:", 5) != 0 || dir == NULL ||
 	    path == NULL || strncmp(path, dir, strlen(dir)) != 0)
 		return;
-	if (++kill_count != atoi(f + 5))
+	++kill_count;
+	if (getenv("SMTLS_FAULT_TRACE") != NULL) {
+		/* kill:0 with SMTLS_FAULT_TRACE: logs each such call with its number, kills none */
+		snprintf(line, sizeof(line), "%d %s(%s)", kill_count, op, path);
+		note("call", line);
+	}
+	if (kill_count != atoi(f + 5))
 		return;
 	snprintf(line, sizeof(line), "%s(%s)", op, path);
 	note("kill", line);
