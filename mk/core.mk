@@ -14,6 +14,7 @@ libsmtls_a_SOURCES += \
 	include/smtls/mc.h src/core/mc.c \
 	include/smtls/plan.h src/core/plan.c \
 	include/smtls/proc.h src/core/proc.c \
+	include/smtls/job.h src/core/job.c \
 	include/smtls/sendmail.h src/core/sendmail.c \
 	include/smtls/statcache.h src/core/statcache.c \
 	include/smtls/xmalloc.h src/core/xmalloc.c

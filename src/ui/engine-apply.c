@@ -202,7 +202,7 @@ ap_reset(struct wiz_apply *ap)
 	xfree(ap->restart_command);
 	xfree(ap->stopped);
 	ap->changed = ap->unchanged = ap->failed = ap->undone = false;
-	ap->aborting = ap->aborted = ap->abort_late = false;
+	ap->aborted = ap->abort_late = false;
 }
 
 int

@@ -88,7 +88,7 @@ running_line(struct wizard *w)
 
 	if (secs < 0)
 		secs = 0;
-	if (ap->aborting)
+	if (w->job.aborting)
 		wiz_body(w, _("Aborting: stopping \"%s\" (%lld s)... Nothing is installed unless "
 		    "the install has begun.\n"), now ? now : "-", secs);
 	else
