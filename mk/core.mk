@@ -65,3 +65,8 @@ TESTS += tests/unit_journal
 
 # Debian's update_tls layout (starttls.m4 included from sendmail.mc), made by the real script
 TESTS += tests/debian-update-tls.test
+
+check_PROGRAMS += tests/unit_job
+tests_unit_job_SOURCES = tests/tap.h tests/unit_job.c
+tests_unit_job_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_job
