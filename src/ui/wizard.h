@@ -106,6 +106,9 @@ struct wiz_apply {
 	char	*detail[WIZ_MAX_STEPS];
 	char	*error;
 	char	*mc_backup, *cf_backup;
+	/* the MSP's pair of an apply --submit-mc as the core's result says: submit.mc,
+	 * submit.cf and their backups (NULL: none) */
+	char	*msp_mc, *msp_cf, *msp_mc_backup, *msp_cf_backup;
 	char	*restart_command;
 	size_t	 rehash_done, rehash_total;	/* rehash progress (total 0: not running) */
 	/* the proof of the new sendmail.cf: its steps as they run, what it saw, its fix */
