@@ -40,7 +40,7 @@ struct job *apply_child_job(struct apply_child *c);
  * res holds the child's result (its steps, error, findings, backups, the proof's steps, verdict
  * and findings; res->prove has no observations), or, when the child ended without one (it was
  * killed), what the recovery of its journal did (res->recovered). The summary's text, if any,
- * is in *summary (caller frees).
+ * is put in *summary when the result comes (caller sets it to NULL first, and frees it).
  */
 int apply_child_read(struct apply_child *c, struct apply_result *res, char **summary);
 

@@ -358,8 +358,7 @@ lost(struct apply_child *c, struct apply_result *res)
 int
 apply_child_read(struct apply_child *c, struct apply_result *res, char **summary)
 {
-	*summary = NULL;
-	c->res = res;
+	c->res = res;		/* *summary is set once the result comes */
 	c->text = summary;
 	if (job_read(c->job, record, c) == 0)
 		return 0;
