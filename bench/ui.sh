@@ -4,7 +4,8 @@
 # character more or less, so key.mismatch/file.missing appear and go); the time is measured
 # from send-keys to the moment the findings panel on screen has changed. Target: median
 # under 50 ms. For comparison: what a user would run instead, a one-shot `smtls check` and
-# `openssl verify` with the same store.
+# `openssl verify` with the same store. Also: how soon Esc alone takes the wizard back a
+# screen (UX check 2).
 # Usage: bench/ui.sh [ROUNDS]   (SMTLS=path/to/smtls; default ./smtls)
 set -eu
 SMTLS=${SMTLS:-./smtls}
@@ -44,6 +45,22 @@ def panel(s):
     return ""
 wait_for(lambda s: "Set up or repair TLS" in s)
 keys("Enter"); wait_for(lambda s: "Certificate source" in s)
+# Esc alone: ncurses waits ESCDELAY (1 s by default) for the rest of a key sequence
+esc = []
+for i in range(5):
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    keys("Escape")
+    wait_for(lambda s: "1/8  Start" in s)
+    esc.append((time.monotonic() - t0) * 1000)
+    time.sleep(0.2)
+    keys("Enter")
+    wait_for(lambda s: "2/8  Certificate source" in s)
+esc.sort()
+print("wizard: Esc -> the previous screen, %d rounds: median %.1f ms, max %.1f ms "
+      "(the wizard's ESCDELAY is 25 ms; with ncurses' default it would be over 1000 ms)" % (
+      len(esc), statistics.median(esc), esc[-1]))
+sys.stdout.flush()
 keys("Enter"); wait_for(lambda s: "Source details" in s and "Private key" in s)
 keys("Down"); time.sleep(0.3)
 wait_for(lambda s: "Private key" in s)

@@ -2,7 +2,7 @@
 # rehash, hook install (issue 4), their man page parts, tests and the renewal-hook template.
 libsmtls_a_SOURCES += \
 	include/smtls/pki.h src/core/pki.c include/smtls/ca.h src/core/ca.c \
-	include/smtls/certmake.h src/core/certmake.c \
+	include/smtls/certmake.h src/core/certmake.c src/core/certmake-job.c \
 	include/smtls/rehash.h src/core/rehash.c \
 	include/smtls/lineage.h src/core/lineage.c \
 	include/smtls/hook.h src/core/hook.c

@@ -14,6 +14,7 @@ libsmtls_a_SOURCES += \
 	include/smtls/mc.h src/core/mc.c \
 	include/smtls/plan.h src/core/plan.c \
 	include/smtls/proc.h src/core/proc.c \
+	include/smtls/job.h src/core/job.c \
 	include/smtls/sendmail.h src/core/sendmail.c \
 	include/smtls/statcache.h src/core/statcache.c \
 	include/smtls/xmalloc.h src/core/xmalloc.c
@@ -66,3 +67,8 @@ TESTS += tests/unit_journal
 TESTS += tests/debian-update-tls.test
 # --dh-params: every value sendmail documents, each run by the real daemon
 TESTS += tests/dh-params.test
+
+check_PROGRAMS += tests/unit_job
+tests_unit_job_SOURCES = tests/tap.h tests/unit_job.c
+tests_unit_job_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_job

@@ -1,12 +1,12 @@
 /*
  * apply-child.h: apply_run in a child process, so that a front end stays responsive while m4,
- * sendmail -bC, the proof and the restart run: it polls apply_child_fd() with its keyboard,
+ * sendmail -bC, the proof and the restart run: it polls the job's descriptor with its keyboard,
  * apply_child_read() calls the request's progress callbacks as the child reports, and
- * apply_child_cancel() stops the run cleanly.
+ * job_cancel() stops the run cleanly.
  *
  * Use:	apply_child_start(&rq, summary, arg, &c, &err);
- *	while (apply_child_read(c, &res) == 0) { poll apply_child_fd(c) and the keyboard;
- *	    apply_child_cancel(c) when the admin aborts }
+ *	while (apply_child_read(c, &res) == 0) { poll job_fd(apply_child_job(c)) and the
+ *	    keyboard; job_cancel(apply_child_job(c)) when the admin aborts }
  *	apply_child_free(c); ... apply_result_free(&res);
  */
 #ifndef SMTLS_APPLY_CHILD_H
@@ -27,8 +27,12 @@ int apply_child_start(const struct apply_request *rq,
     char *(*summary)(const struct apply_result *res, void *arg), void *arg,
     struct apply_child **out, char **err);
 
-/* The descriptor to poll for POLLIN: the child's reports. */
-int apply_child_fd(const struct apply_child *c);
+/* The job it runs in (job.h): its descriptor to poll, job_cancel() to ask it to stop (apply_run's
+ * cancel: m4, sendmail -bC or the proof is stopped at once and nothing is installed; an
+ * install or restart already begun runs to its end, and the result says which), job_kill()
+ * when it does not end (the next apply_child_read() returns 1 with what the journal's
+ * recovery did). */
+struct job *apply_child_job(struct apply_child *c);
 
 /*
  * Reads what the child reported so far, without blocking; rq's progress and prove_progress
@@ -36,24 +40,11 @@ int apply_child_fd(const struct apply_child *c);
  * res holds the child's result (its steps, error, findings, backups, the proof's steps, verdict
  * and findings; res->prove has no observations), or, when the child ended without one (it was
  * killed), what the recovery of its journal did (res->recovered). The summary's text, if any,
- * is in *summary (caller frees).
+ * is put in *summary when the result comes (caller sets it to NULL first, and frees it).
  */
 int apply_child_read(struct apply_child *c, struct apply_result *res, char **summary);
 
-/*
- * Asks the run to stop (SIGTERM to the child: apply_run's cancel): m4, sendmail -bC or the
- * proof is stopped at once and nothing is installed; an install or restart already begun runs
- * to its end. The result then says which: go on reading until apply_child_read() returns 1.
- */
-void apply_child_cancel(struct apply_child *c);
-
-/*
- * When the child does not end after apply_child_cancel(): kills its process group; the next
- * apply_child_read() returns 1 with what the journal's recovery did.
- */
-void apply_child_kill(struct apply_child *c);
-
-/* Frees c; a child still running is killed first (as apply_child_kill). */
+/* Frees c; a child still running is killed first (job_kill). */
 void apply_child_free(struct apply_child *c);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "smtls/cert.h"
+#include "smtls/job.h"
 #include "smtls/pki.h"
 #include "smtls/xmalloc.h"
 
@@ -116,6 +117,29 @@ void certmake_replace_free(struct certmake_replace *r);
  */
 int certmake_write_replacing(const char *dir, mode_t dir_mode, const struct pki_out_file *files,
     size_t n, const struct certmake_replace *r, char **err);
+
+/*
+ * Making a key takes seconds (RSA 4096 more), so a front end makes it in a child process
+ * (job.h) and stays responsive: make, run in the child, fills the set of files to write (and
+ * the name of CACertFile, or NULL); they come back to the caller, who writes them
+ * (certmake_write, certmake_write_replacing). The child writes nothing: a job stopped midway
+ * leaves no file behind; job_cancel() ends it at once.
+ */
+typedef int (*certmake_fn)(void *arg, const struct pki_out_file **files, size_t *n,
+    const char **cacert, char **err);
+int certmake_job_start(certmake_fn make, void *arg, struct job **out, char **err);
+
+/* What came back: the files (0600 keys stay 0600), or why not. */
+struct certmake_made {
+	struct pki_out_file	 files[4];
+	size_t			 n_files;
+	char			*cacert;	/* its name, or NULL */
+	char			*error;		/* make failed: why */
+	bool			 ended;		/* make ended (else the child was stopped or died) */
+};
+/* job_read()'s handler for certmake_job_start's job; ctx is a struct certmake_made. */
+void certmake_job_record(void *ctx, char type, struct job_rd *r);
+void certmake_made_free(struct certmake_made *m);
 
 /*
  * The `smtls VERB ...' command that makes what the wizard made, its words quoted for sh:

@@ -45,6 +45,12 @@ void proc_result_free(struct proc_result *res);
  */
 volatile sig_atomic_t *proc_set_cancel(volatile sig_atomic_t *flag);
 /*
+ * fn (NULL: none) is told of the process group of each program proc_run* starts (started
+ * true, just after the start) and when it ended (false): a job (job.h) passes them on, so
+ * that killing the job kills them too.
+ */
+void proc_set_group_hook(void (*fn)(int pgid, bool started));
+/*
  * A file name made safe as a child's operand (caller frees): a name that starts with '-'
  * (an option to the child, or "-", standard input) gets "./" in front. Callers pass "--"
  * too where the child accepts it.

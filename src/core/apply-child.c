@@ -1,11 +1,7 @@
-/* apply-child.c: apply_run in a child process; its progress and result come back over a pipe,
- * as records of one type byte, a length and the fields (ints and length-prefixed strings). */
+/* apply-child.c: apply_run in a child process (job.h); its progress and result come back as
+ * the job's records. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -14,53 +10,29 @@
 #include "smtls/apply-child.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
+#include "smtls/job.h"
 #include "smtls/journal.h"
 #include "smtls/xmalloc.h"
 
 enum { REC_STEP = 's', REC_PROVE = 'p', REC_RESULT = 'r' };
 
 struct apply_child {
-	pid_t			 pid;		/* 0 once reaped */
-	int			 fd;		/* the read end, -1 at its end */
-	int			 status;	/* the child's wait status */
+	struct job		*job;
 	bool			 ended;		/* its result came */
-	bool			 killed;
-	struct buf		 in;		/* read, not yet parsed */
 	const struct apply_request *rq;		/* the callbacks */
+	char			*(*summary)(const struct apply_result *res, void *arg);
+	void			*arg;
 	char			*mc_path, *cf_path;
 	struct prove_result	 prove;		/* the proof's steps as reported */
 	int			 last_step;	/* the last step reported running */
+	struct apply_result	*res;		/* where job_read's records go */
+	char			**text;
 };
 
 /* --- in the child --- */
 
-static volatile sig_atomic_t child_cancel;
-static int child_fd = -1;
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	child_cancel = 1;
-}
-
-static void
-put_int(struct buf *b, int v)
-{
-	int32_t x = v;
-
-	buf_append(b, &x, sizeof(x));
-}
-
-static void
-put_str(struct buf *b, const char *s)
-{
-	size_t l = s ? strlen(s) : 0;
-
-	put_int(b, s ? (int)l : -1);
-	if (s != NULL)
-		buf_append(b, s, l);
-}
+#define put_int job_put_int
+#define put_str job_put_str
 
 static void
 put_findings(struct buf *b, const struct findings *fs)
@@ -78,29 +50,6 @@ put_findings(struct buf *b, const struct findings *fs)
 	}
 }
 
-/* Sends one record; a parent that is gone ends the child. */
-static void
-send_record(char type, struct buf *payload)
-{
-	struct buf b = { 0 };
-	size_t off = 0;
-	ssize_t n;
-
-	buf_append(&b, &type, 1);
-	put_int(&b, (int)payload->len);
-	buf_append(&b, payload->data ? payload->data : "", payload->len);
-	while (off < b.len) {
-		n = write(child_fd, b.data + off, b.len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(1);
-		off += (size_t)n;
-	}
-	buf_free(&b);
-	buf_free(payload);
-}
-
 static void
 child_step(enum apply_step step, enum apply_state state, const char *detail, void *arg)
 {
@@ -110,7 +59,7 @@ child_step(enum apply_step step, enum apply_state state, const char *detail, voi
 	put_int(&b, (int)step);
 	put_int(&b, (int)state);
 	put_str(&b, detail);
-	send_record(REC_STEP, &b);
+	job_send(REC_STEP, &b);
 }
 
 static void
@@ -122,7 +71,22 @@ child_prove(const struct prove_result *r, enum prove_step_id step, void *arg)
 	put_int(&b, (int)step);
 	put_int(&b, (int)r->steps[step].state);
 	put_str(&b, r->steps[step].detail);
-	send_record(REC_PROVE, &b);
+	job_send(REC_PROVE, &b);
+}
+
+/* The files' part of a result (the MSP's pair has only this). */
+static void
+put_pair(struct buf *b, const struct apply_result *res)
+{
+	put_str(b, res->mc_path);
+	put_str(b, res->cf_path);
+	put_str(b, res->mc_diff);
+	put_str(b, res->cf_diff);
+	put_str(b, res->mc_backup);
+	put_str(b, res->cf_backup);
+	put_int(b, res->mc_absent | res->cf_absent << 1 | res->journal_kept << 2 |
+	    res->proved << 3);
+	put_int(b, (int)res->commented);
 }
 
 static void
@@ -136,13 +100,7 @@ child_result(const struct apply_result *res, const char *summary)
 	put_int(&b, (int)res->failed_step);
 	put_str(&b, res->error);
 	put_findings(&b, &res->findings);
-	put_str(&b, res->mc_diff);
-	put_str(&b, res->cf_diff);
-	put_str(&b, res->mc_backup);
-	put_str(&b, res->cf_backup);
-	put_int(&b, res->mc_absent | res->cf_absent << 1 | res->journal_kept << 2 |
-	    res->proved << 3);
-	put_int(&b, (int)res->commented);
+	put_pair(&b, res);
 	put_str(&b, res->restart_command);
 	for (i = 0; i < APPLY_STEP_COUNT; i++)
 		put_int(&b, (int)res->state[i]);
@@ -155,34 +113,28 @@ child_result(const struct apply_result *res, const char *summary)
 	put_int(&b, p->passed | p->interrupted << 1 | p->leaf_served << 2 |
 	    p->issuer_served << 3 | p->delivered << 4 | p->cleaned << 5 | p->own_uts << 6);
 	put_findings(&b, &p->findings);
+	put_int(&b, res->msp != NULL);
+	if (res->msp != NULL)
+		put_pair(&b, res->msp);
 	put_str(&b, summary);
-	send_record(REC_RESULT, &b);
+	job_send(REC_RESULT, &b);
 }
 
-static void __attribute__((noreturn))
-child_main(const struct apply_request *rq,
-    char *(*summary)(const struct apply_result *res, void *arg), void *arg)
+static void
+child_main(void *arg)
 {
-	struct apply_request r = *rq;
+	struct apply_child *c = arg;
+	struct apply_request r = *c->rq;
 	struct apply_result res;
-	struct sigaction sa;
 	char *text;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;	/* no SA_RESTART: a wait in poll() sees it at once */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
 	r.progress = child_step;
 	r.prove_progress = child_prove;
 	r.progress_arg = NULL;
-	r.cancel = &child_cancel;
+	r.cancel = job_cancel_flag();
 	(void)apply_run(&r, &res);
-	text = summary != NULL ? summary(&res, arg) : NULL;
+	text = c->summary != NULL ? c->summary(&res, c->arg) : NULL;
 	child_result(&res, text);
-	_exit(0);
 }
 
 int
@@ -190,91 +142,37 @@ apply_child_start(const struct apply_request *rq,
     char *(*summary)(const struct apply_result *res, void *arg), void *arg,
     struct apply_child **out, char **err)
 {
-	struct apply_child *c;
-	int p[2];
-	pid_t pid;
+	struct apply_child *c = xcalloc(1, sizeof(*c));
 
 	*out = NULL;
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		err_set(err, _("cannot start the apply: %s"), strerror(errno));
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		err_set(err, _("cannot start the apply: %s"), strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		setpgid(0, 0);
-		close(p[0]);
-		child_fd = p[1];
-		child_main(rq, summary, arg);
-	}
-	setpgid(pid, pid);
-	close(p[1]);
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	c = xcalloc(1, sizeof(*c));
-	c->pid = pid;
-	c->fd = p[0];
 	c->rq = rq;
+	c->summary = summary;
+	c->arg = arg;
 	c->mc_path = xstrdup(rq->mc_path);
 	c->cf_path = rq->cf_path ? xstrdup(rq->cf_path) : apply_cf_beside(rq->mc_path);
 	c->last_step = -1;
 	prove_result_init(&c->prove);
+	if (job_start(child_main, c, true, &c->job, err) == -1) {
+		apply_child_free(c);
+		return -1;
+	}
 	*out = c;
 	return 0;
 }
 
-int
-apply_child_fd(const struct apply_child *c)
+struct job *
+apply_child_job(struct apply_child *c)
 {
-	return c->fd;
+	return c->job;
 }
 
 /* --- in the caller --- */
 
-struct rd {
-	const char	*p;
-	size_t		 left;
-	bool		 bad;
-};
-
-static int
-get_int(struct rd *r)
-{
-	int32_t x = 0;
-
-	if (r->left < sizeof(x)) {
-		r->bad = true;
-		return 0;
-	}
-	memcpy(&x, r->p, sizeof(x));
-	r->p += sizeof(x);
-	r->left -= sizeof(x);
-	return x;
-}
-
-static char *
-get_str(struct rd *r)
-{
-	int l = get_int(r);
-	char *s;
-
-	if (l < 0 || r->bad)
-		return NULL;
-	if ((size_t)l > r->left) {
-		r->bad = true;
-		return NULL;
-	}
-	s = xstrndup(r->p, (size_t)l);
-	r->p += l;
-	r->left -= (size_t)l;
-	return s;
-}
+#define get_int job_get_int
+#define get_str job_get_str
 
 static void
-get_findings(struct rd *r, struct findings *fs)
+get_findings(struct job_rd *r, struct findings *fs)
 {
 	int n = get_int(r), i;
 
@@ -301,18 +199,12 @@ get_findings(struct rd *r, struct findings *fs)
 }
 
 static void
-get_result(struct apply_child *c, struct rd *r, struct apply_result *res, char **summary)
+get_pair(struct job_rd *r, struct apply_result *res)
 {
-	struct prove_result *p = &res->prove;
-	int i, bits;
+	int bits;
 
-	memset(res, 0, sizeof(*res));
-	res->outcome = (enum apply_outcome)get_int(r);
-	res->failed_step = (enum apply_step)get_int(r);
-	res->error = get_str(r);
-	get_findings(r, &res->findings);
-	res->mc_path = xstrdup(c->mc_path);
-	res->cf_path = xstrdup(c->cf_path);
+	res->mc_path = get_str(r);
+	res->cf_path = get_str(r);
 	res->mc_diff = get_str(r);
 	res->cf_diff = get_str(r);
 	res->mc_backup = get_str(r);
@@ -323,6 +215,20 @@ get_result(struct apply_child *c, struct rd *r, struct apply_result *res, char *
 	res->journal_kept = bits >> 2 & 1;
 	res->proved = bits >> 3 & 1;
 	res->commented = (size_t)get_int(r);
+}
+
+static void
+get_result(struct job_rd *r, struct apply_result *res, char **summary)
+{
+	struct prove_result *p = &res->prove;
+	int i, bits;
+
+	memset(res, 0, sizeof(*res));
+	res->outcome = (enum apply_outcome)get_int(r);
+	res->failed_step = (enum apply_step)get_int(r);
+	res->error = get_str(r);
+	get_findings(r, &res->findings);
+	get_pair(r, res);
 	res->restart_command = get_str(r);
 	for (i = 0; i < APPLY_STEP_COUNT; i++)
 		res->state[i] = (enum apply_state)get_int(r);
@@ -342,23 +248,34 @@ get_result(struct apply_child *c, struct rd *r, struct apply_result *res, char *
 	p->cleaned = bits >> 5 & 1;
 	p->own_uts = bits >> 6 & 1;
 	get_findings(r, &p->findings);
+	if (get_int(r) == 1 && !r->bad) {
+		res->msp = xcalloc(1, sizeof(*res->msp));
+		prove_result_init(&res->msp->prove);
+		get_pair(r, res->msp);
+	}
 	*summary = get_str(r);
 }
 
 /* One record: the progress callbacks, or the result. */
 static void
-record(struct apply_child *c, char type, struct rd *r, struct apply_result *res,
-    char **summary)
+record(void *ctx, char type, struct job_rd *r)
 {
+	struct apply_child *c = ctx;
 	const struct apply_request *rq = c->rq;
 	int step, state;
 	char *detail;
 
-	if (type == REC_RESULT) {
-		get_result(c, r, res, summary);
+	if (type == REC_RESULT && !c->ended) {
+		get_result(r, c->res, c->text);
+		if (c->res->mc_path == NULL)
+			c->res->mc_path = xstrdup(c->mc_path);
+		if (c->res->cf_path == NULL)
+			c->res->cf_path = xstrdup(c->cf_path);
 		c->ended = true;
 		return;
 	}
+	if (type != REC_STEP && type != REC_PROVE)
+		return;
 	step = get_int(r);
 	state = get_int(r);
 	detail = get_str(r);
@@ -433,83 +350,23 @@ lost(struct apply_child *c, struct apply_result *res)
 	if (c->last_step >= 0)
 		res->state[c->last_step] = APPLY_ST_FAILED;
 	prove_result_init(&res->prove);
-	res->error = WIFSIGNALED(c->status) ? xstrprintf(_("the apply was stopped (signal %d)"),
-	    WTERMSIG(c->status)) : xstrdup(_("the apply ended without a result"));
+	res->error = WIFSIGNALED(job_status(c->job)) ? xstrprintf(_("the apply was stopped "
+	    "(signal %d)"), WTERMSIG(job_status(c->job))) : xstrdup(_("the apply ended without a result"));
 	recover(c, res);
-}
-
-static void
-reap(struct apply_child *c)
-{
-	if (c->pid == 0)
-		return;
-	while (waitpid(c->pid, &c->status, 0) == -1 && errno == EINTR)
-		;
-	c->pid = 0;
 }
 
 int
 apply_child_read(struct apply_child *c, struct apply_result *res, char **summary)
 {
-	char chunk[16384];
-	ssize_t n;
-	bool eof = false;
-
-	*summary = NULL;
-	if (c->fd == -1)
-		return 1;
-	for (;;) {
-		n = read(c->fd, chunk, sizeof(chunk));
-		if (n > 0) {
-			buf_append(&c->in, chunk, (size_t)n);
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		eof = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-		break;
-	}
-	while (!c->ended && c->in.len >= 5) {
-		int32_t len;
-		struct rd r;
-		size_t used;
-
-		memcpy(&len, c->in.data + 1, sizeof(len));
-		if (len < 0 || c->in.len < 5 + (size_t)len)
-			break;
-		r.p = c->in.data + 5;
-		r.left = (size_t)len;
-		r.bad = false;
-		record(c, c->in.data[0], &r, res, summary);
-		used = 5 + (size_t)len;
-		memmove(c->in.data, c->in.data + used, c->in.len - used);
-		c->in.len -= used;
-	}
-	if (!c->ended && !eof)
+	c->res = res;		/* *summary is set once the result comes */
+	c->text = summary;
+	if (job_read(c->job, record, c) == 0)
 		return 0;
-	close(c->fd);
-	c->fd = -1;
-	reap(c);
-	if (!c->ended)
+	if (!c->ended) {
 		lost(c, res);
-	return 1;
-}
-
-void
-apply_child_cancel(struct apply_child *c)
-{
-	if (c->pid != 0)
-		kill(c->pid, SIGTERM);
-}
-
-void
-apply_child_kill(struct apply_child *c)
-{
-	if (c->pid != 0) {
-		kill(-c->pid, SIGKILL);
-		kill(c->pid, SIGKILL);
-		c->killed = true;
+		c->ended = true;
 	}
+	return 1;
 }
 
 void
@@ -517,13 +374,7 @@ apply_child_free(struct apply_child *c)
 {
 	if (c == NULL)
 		return;
-	if (c->pid != 0) {
-		apply_child_kill(c);
-		reap(c);
-	}
-	if (c->fd != -1)
-		close(c->fd);
-	buf_free(&c->in);
+	job_free(c->job);
 	prove_result_free(&c->prove);
 	free(c->mc_path);
 	free(c->cf_path);

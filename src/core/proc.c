@@ -28,6 +28,15 @@ proc_set_cancel(volatile sig_atomic_t *flag)
 	return old;
 }
 
+/* proc_set_group_hook(): told of each program's process group as it starts and ends */
+static void (*group_hook)(int pgid, bool started);
+
+void
+proc_set_group_hook(void (*fn)(int pgid, bool started))
+{
+	group_hook = fn;
+}
+
 static long long
 now_ms(void)
 {
@@ -132,6 +141,8 @@ run(char *const argv[], const char *uts_hostname, const char *in, size_t in_len,
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	if (group_hook != NULL)
+		group_hook((int)pid, true);
 	close(pin[0]);
 	close(pout[1]);
 	close(perr[1]);
@@ -143,6 +154,8 @@ run(char *const argv[], const char *uts_hostname, const char *in, size_t in_len,
 		res->ns_failed = e < 0;
 		res->errno_exec = e < 0 ? -e : e;
 		waitpid(pid, NULL, 0);
+		if (group_hook != NULL)
+			group_hook((int)pid, false);
 		goto close_all;
 	}
 	if (in == NULL || in_len == 0) {
@@ -215,6 +228,8 @@ run(char *const argv[], const char *uts_hostname, const char *in, size_t in_len,
 	}
 	while (waitpid(pid, &wstatus, 0) == -1 && errno == EINTR)
 		;
+	if (group_hook != NULL)
+		group_hook((int)pid, false);
 	if (WIFEXITED(wstatus))
 		res->status = WEXITSTATUS(wstatus);
 	else if (WIFSIGNALED(wstatus))

@@ -1,4 +1,4 @@
-/* curses-step.c: the wizard's loop while apply runs in its child (engine-step.c): the Apply
+/* curses-step.c: the wizard's loop while a long step runs in its child (engine-step.c): the
  * screen with the running step and its seconds, redrawn each second and on each report;
  * q, F10 or Ctrl-C asks "Abort?" and, when confirmed, has the engine stop the child. */
 #include "config.h"
@@ -15,9 +15,7 @@ static bool
 ask_abort(struct wizard *w)
 {
 	struct wiz_ui *ui = w->ui;
-	bool yes = ui_confirm(w, _("Abort the apply? The running step is stopped and nothing is "
-	    "installed: sendmail.mc and sendmail.cf stay as they were. (An install already "
-	    "begun is finished instead; the screen then says so.)"), false);
+	bool yes = ui_confirm(w, w->job.ask, false);
 
 	if (ui->interrupted && !ui_signal_pending()) {
 		ui->interrupted = false;	/* Ctrl-C again: abort, the wizard stays */
@@ -59,7 +57,7 @@ ui_step_wait(struct wizard *w, int fd)
 	case 'q':
 	case 'Q':
 	case KEY_F(10):
-		if (w->ap.aborting)
+		if (w->job.aborting)
 			return 0;	/* already stopping */
 		if (ask_abort(w))
 			return 1;

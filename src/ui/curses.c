@@ -53,7 +53,7 @@ ui_getch(struct wizard *w)
 			return ch;
 		/* timeout(200): a second without a key; a countdown redraws each second. Not
 		 * while apply runs (a question over it): the files are its to change */
-		if (w->ap.running)
+		if (w->job.running)
 			continue;
 		if (++idle % 5 == 0 && wiz_refresh(w))
 			return UI_KEY_RECHECKED;

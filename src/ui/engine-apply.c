@@ -199,10 +199,14 @@ ap_reset(struct wiz_apply *ap)
 	xfree(ap->error);
 	xfree(ap->mc_backup);
 	xfree(ap->cf_backup);
+	xfree(ap->msp_mc);
+	xfree(ap->msp_cf);
+	xfree(ap->msp_mc_backup);
+	xfree(ap->msp_cf_backup);
 	xfree(ap->restart_command);
 	xfree(ap->stopped);
 	ap->changed = ap->unchanged = ap->failed = ap->undone = false;
-	ap->aborting = ap->aborted = ap->abort_late = false;
+	ap->aborted = ap->abort_late = false;
 }
 
 int
@@ -273,6 +277,12 @@ engine_apply(struct wizard *w)
 		ap->mc_backup = xstrdup(res.mc_backup);
 	if (res.cf_backup != NULL)
 		ap->cf_backup = xstrdup(res.cf_backup);
+	if (res.msp != NULL) {
+		ap->msp_mc = res.msp->mc_path ? xstrdup(res.msp->mc_path) : NULL;
+		ap->msp_cf = res.msp->cf_path ? xstrdup(res.msp->cf_path) : NULL;
+		ap->msp_mc_backup = res.msp->mc_backup ? xstrdup(res.msp->mc_backup) : NULL;
+		ap->msp_cf_backup = res.msp->cf_backup ? xstrdup(res.msp->cf_backup) : NULL;
+	}
 	if (res.restart_command != NULL)
 		ap->restart_command = xstrdup(res.restart_command);
 	if (ap->changed) {

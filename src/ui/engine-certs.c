@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "smtls/ca.h"
@@ -13,6 +14,7 @@
 #include "smtls/fileio.h"
 #include "smtls/hook.h"
 #include "smtls/i18n.h"
+#include "smtls/job.h"
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
 #include "wizard.h"
@@ -66,43 +68,139 @@ set_file(struct wizard *w, enum plan_field f, const char *dir, const char *name)
 	free(path);
 }
 
+/* What making a key computes in the child (certmake_job_start): a leaf certificate or a
+ * request (csr) with a new key, or (ca) a new CA. */
+struct gen {
+	bool			 csr, ca;
+	struct pki_key_spec	 spec;
+	struct pki_cert_params	*p;
+	const struct cert	*issuer;
+	const struct key	*issuer_key;
+	struct certmake		 m;
+	struct ca_new		 can;
+};
+
+static int
+gen_run(void *arg, const struct pki_out_file **files, size_t *n, const char **cacert,
+    char **err)
+{
+	struct gen *g = arg;
+
+	if (g->ca) {
+		if (ca_new_make(&g->can, &g->spec, g->p, err) == -1)
+			return -1;
+		*files = g->can.files;
+		*n = 2;
+		*cacert = NULL;
+		return 0;
+	}
+	if ((g->csr ? certmake_csr(&g->m, &g->spec, NULL, g->p, err) :
+	    certmake_leaf(&g->m, &g->spec, g->p, g->issuer, g->issuer_key, err)) == -1)
+		return -1;
+	*files = g->m.files;
+	*n = g->m.n_files;
+	*cacert = g->m.cacert;
+	return 0;
+}
+
+struct gen_read {
+	struct job		*j;
+	struct certmake_made	*made;
+};
+
+static int
+gen_read(void *ctx)
+{
+	struct gen_read *gr = ctx;
+
+	return job_read(gr->j, certmake_job_record, gr->made);
+}
+
+/*
+ * Makes g in a child process through the wizard's runner (engine_run_job: what is shown,
+ * with its seconds, and q aborts): 0 with the files to write in made, or -1 with err saying
+ * what happened. An aborted one writes nothing, even when the key was ready just then.
+ */
+static int
+generate(struct wizard *w, const char *what, struct gen *g, struct certmake_made *made,
+    char **err)
+{
+	struct gen_read gr;
+	struct job *j;
+	char *title;
+	bool aborted;
+	int status;
+
+	memset(made, 0, sizeof(*made));
+	if (certmake_job_start(gen_run, g, &j, err) == -1)
+		return -1;
+	title = xstrprintf("%s (%s)", what, w->m.gen_key == 1 ? "RSA 3072" : "EC P-256");
+	gr.j = j;
+	gr.made = made;
+	aborted = engine_run_job(w, title, _("Abort making the key? Nothing is written: no key, "
+	    "no certificate."), j, gen_read, &gr);
+	status = job_status(j);
+	job_free(j);
+	free(title);
+	if (aborted)
+		*err = xstrdup(_("Aborted: no key was made and no file was written."));
+	else if (made->error != NULL)
+		*err = xstrdup(made->error);
+	else if (!made->ended)
+		*err = WIFSIGNALED(status) ? xstrprintf(_("making the key was stopped (signal %d); "
+		    "no file was written"), WTERMSIG(status)) :
+		    xstrdup(_("making the key ended without a result; no file was written"));
+	else
+		return 0;
+	certmake_made_free(made);
+	return -1;
+}
+
 /*
  * A new key for m.gen_names, written into m.gen_dir with a certificate for it (certmake_leaf:
  * signed by issuer/issuer_key, NULL: by itself) or, with csr, a request for it
- * (certmake_csr). The plan then uses them: the key and, for a certificate, it and the file
- * the core names as CACertFile; for a request, the key is the one to import with.
+ * (certmake_csr), made in a child process (generate). The plan then uses them: the key and,
+ * for a certificate, it and the file the core names as CACertFile; for a request, the key is
+ * the one to import with.
  */
 static int
 make_new(struct wizard *w, bool csr, const struct cert *issuer, const struct key *issuer_key,
     const char *ca_dir, char **err)
 {
 	struct certmake_names names = { 0 };
-	struct pki_key_spec spec;
+	struct certmake_made made;
 	struct pki_cert_params p;
-	struct certmake m = { 0 };
+	struct gen g;
 	int rc = -1;
 
 	*err = NULL;
+	memset(&g, 0, sizeof(g));
+	memset(&made, 0, sizeof(made));
+	g.csr = csr;
+	g.p = &p;
+	g.issuer = issuer;
+	g.issuer_key = issuer_key;
 	if (certmake_names_parse(&names, w->m.gen_names, err) == 0 &&
 	    certmake_params(&p, &names, time(NULL), csr ? 1 : issuer ? CA_LEAF_DAYS :
-	    CERTMAKE_SELFSIGNED_DAYS, err) == 0 && gen_key_spec(w, &spec, err) == 0 &&
+	    CERTMAKE_SELFSIGNED_DAYS, err) == 0 && gen_key_spec(w, &g.spec, err) == 0 &&
 	    (issuer == NULL || ca_fit_days(issuer, ca_dir, &p, err) == 0) &&
-	    (csr ? certmake_csr(&m, &spec, NULL, &p, err) :
-	    certmake_leaf(&m, &spec, &p, issuer, issuer_key, err)) == 0 &&
-	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, m.files, m.n_files, err) == 0) {
+	    generate(w, csr ? _("making a key and a certificate request") : issuer ?
+	    _("making a key and a certificate from the CA") :
+	    _("making a key and a self-signed certificate"), &g, &made, err) == 0 &&
+	    write_out(w, w->m.gen_dir, CERTMAKE_DIR_MODE, made.files, made.n_files, err) == 0) {
 		if (csr) {
 			free(w->m.import_key);
 			w->m.import_key = xstrprintf("%s/%s", w->m.gen_dir, CERTMAKE_KEY);
 		} else {
 			set_file(w, PF_SERVER_CERT, w->m.gen_dir, CERTMAKE_CERT);
-			set_file(w, PF_CA_CERT, w->m.gen_dir, m.cacert);
+			set_file(w, PF_CA_CERT, w->m.gen_dir, made.cacert);
 		}
 		set_file(w, PF_SERVER_KEY, w->m.gen_dir, CERTMAKE_KEY);
 		wiz_replay(w, certmake_command(csr ? "csr" : issuer ? "ca issue" : "selfsigned",
 		    ca_dir, &names, gen_key_type(w), w->m.gen_dir));
 		rc = 0;
 	}
-	certmake_free(&m);
+	certmake_made_free(&made);
 	certmake_names_free(&names);
 	return rc;
 }
@@ -123,27 +221,31 @@ engine_ca_present(const struct wizard *w)
 int
 engine_make_ca(struct wizard *w, char **err)
 {
-	struct pki_key_spec spec;
+	struct certmake_made made;
 	struct pki_cert_params p;
-	struct ca_new ca;
+	struct gen g;
 	int rc = -1;
 
 	*err = NULL;
-	memset(&ca, 0, sizeof(ca));
 	if (w->m.ca_dir == NULL || *w->m.ca_dir == '\0') {
 		*err = xstrdup(_("name the CA directory"));
 		return -1;
 	}
-	if (gen_key_spec(w, &spec, err) == -1)
+	memset(&g, 0, sizeof(g));
+	g.ca = true;
+	g.p = &p;
+	if (gen_key_spec(w, &g.spec, err) == -1)
 		return -1;
 	ca_params(&p, CA_DEFAULT_NAME, time(NULL), CA_DAYS);
-	if (ca_new_make(&ca, &spec, &p, err) == 0 &&
-	    write_out(w, w->m.ca_dir, CERTMAKE_CA_DIR_MODE, ca.files, 2, err) == 0) {
-		wiz_replay(w, certmake_command("ca new", NULL, NULL, gen_key_type(w),
-		    w->m.ca_dir));
-		rc = 0;
+	if (generate(w, _("making the CA's key and certificate"), &g, &made, err) == 0) {
+		if (write_out(w, w->m.ca_dir, CERTMAKE_CA_DIR_MODE, made.files, made.n_files,
+		    err) == 0) {
+			wiz_replay(w, certmake_command("ca new", NULL, NULL, gen_key_type(w),
+			    w->m.ca_dir));
+			rc = 0;
+		}
+		certmake_made_free(&made);
 	}
-	ca_new_free(&ca);
 	return rc;
 }
 

@@ -1,7 +1,8 @@
-/* engine-step.c: the apply run in a child process (apply-child.h), so that the front end's
- * loop goes on while m4, sendmail -bC, the proof and the restart run: the progress is shown,
- * and q or Ctrl-C aborts cleanly. The core stops the run and says what became of the files;
- * this only asks, waits and notes. No curses. */
+/* engine-step.c: the wizard's runner of long steps in a child process (job.h): an apply
+ * (apply-child.h), making a key (certmake.h), m4's preview, the live check. The front end's
+ * loop goes on while they run: the progress is shown, and q or Ctrl-C aborts cleanly. The
+ * core stops the work and says what became of the files; this only asks, waits and notes.
+ * No curses. */
 #include "config.h"
 
 #include <poll.h>
@@ -11,6 +12,7 @@
 
 #include "smtls/apply-child.h"
 #include "smtls/i18n.h"
+#include "smtls/job.h"
 #include "wizard.h"
 
 /* Seconds the child gets to stop cleanly (the proof stops its daemons) before it is killed. */
@@ -22,6 +24,8 @@ engine_running_step(const struct wizard *w)
 	const struct wiz_apply *ap = &w->ap;
 	int i;
 
+	if (!ap->running)
+		return w->job.what;
 	for (i = 0; i < ap->n_steps; i++) {
 		if (ap->state[i] != 1)
 			continue;
@@ -46,18 +50,86 @@ wait_fd(int fd)
 	return 0;
 }
 
+/* A step other than the apply's: its line on the status line, redrawn as the seconds go. */
+static void
+job_status_line(struct wizard *w)
+{
+	long long secs = (long long)time(NULL) - w->job.at;
+
+	if (w->ap.running)
+		return;		/* the Apply screen shows its own */
+	if (w->job.aborting)
+		wiz_set_status(w, _("Aborting: stopping \"%s\"..."), w->job.what);
+	else
+		wiz_set_status(w, _("Running: %s, %lld s so far. q or Ctrl-C: abort"), w->job.what,
+		    secs < 0 ? 0 : secs);
+}
+
+bool
+engine_run_job(struct wizard *w, const char *what, const char *ask, struct job *j,
+    int (*read)(void *ctx), void *ctx)
+{
+	long long abort_at = 0;
+	bool killed = false;
+
+	w->job.running = true;
+	w->job.what = what;
+	w->job.ask = ask;
+	w->job.aborting = w->job.aborted = false;
+	w->job.at = (long long)time(NULL);
+	while (read(ctx) == 0) {
+		int a;
+
+		job_status_line(w);
+		a = w->step_wait != NULL ? w->step_wait(w, job_fd(j)) : wait_fd(job_fd(j));
+		if (a == 1 && !w->job.aborting) {
+			w->job.aborting = true;
+			abort_at = (long long)time(NULL);
+			job_cancel(j);
+			job_status_line(w);
+			if (w->progress != NULL)
+				w->progress(w);
+		}
+		if (w->job.aborting && !killed && (long long)time(NULL) - abort_at > ABORT_PATIENCE) {
+			job_kill(j);	/* with the programs it runs, and waits for them */
+			killed = true;
+		}
+	}
+	if (w->step_wait != NULL)
+		(void)w->step_wait(w, -1);
+	if (!w->ap.running)
+		xfree(w->status);
+	w->job.running = false;
+	w->job.aborted = w->job.aborting;
+	return w->job.aborting;
+}
+
+struct apply_read {
+	struct apply_child	*c;
+	struct apply_result	*res;
+	char			**text;
+};
+
+static int
+apply_read(void *ctx)
+{
+	struct apply_read *ar = ctx;
+
+	return apply_child_read(ar->c, ar->res, ar->text);
+}
+
 int
 engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
     char *(*summary)(const struct apply_result *res, void *arg), char **text)
 {
 	struct wiz_apply *ap = &w->ap;
+	struct apply_read ar;
 	struct apply_child *c;
-	long long abort_at = 0;
-	bool killed = false;
+	bool aborted;
 	char *err = NULL;
 
 	*text = NULL;
-	ap->aborting = ap->aborted = ap->abort_late = false;
+	ap->aborted = ap->abort_late = false;
 	xfree(ap->stopped);
 	ap->step_at = (long long)time(NULL);
 	memset(res, 0, sizeof(*res));
@@ -66,28 +138,17 @@ engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_
 		res->error = err;
 		return -1;
 	}
-	while (apply_child_read(c, res, text) == 0) {
-		int a = w->step_wait != NULL ? w->step_wait(w, apply_child_fd(c)) :
-		    wait_fd(apply_child_fd(c));
-
-		if (a == 1 && !ap->aborting) {
-			ap->aborting = true;
-			abort_at = (long long)time(NULL);
-			apply_child_cancel(c);
-			if (w->progress != NULL)
-				w->progress(w);
-		}
-		if (ap->aborting && !killed && (long long)time(NULL) - abort_at > ABORT_PATIENCE) {
-			apply_child_kill(c);
-			killed = true;
-		}
-	}
+	ar.c = c;
+	ar.res = res;
+	ar.text = text;
+	aborted = engine_run_job(w, NULL, _("Abort the apply? The running step is stopped and "
+	    "nothing is installed: sendmail.mc and sendmail.cf stay as they were. (An install "
+	    "already begun is finished instead; the screen then says so.)"), apply_child_job(c),
+	    apply_read, &ar);
 	apply_child_free(c);
-	if (w->step_wait != NULL)
-		(void)w->step_wait(w, -1);
 	if (res->recovered != NULL)
 		ap->stopped = xstrdup(res->recovered);
-	if (ap->aborting) {
+	if (aborted) {
 		/* what the core's result says became of the files, never more */
 		ap->abort_late = res->outcome == APPLY_CHANGED;
 		ap->aborted = !ap->abort_late && !res->journal_kept && res->recovered == NULL;

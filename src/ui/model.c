@@ -340,6 +340,10 @@ wiz_free(struct wizard *w)
 	free(w->ap.error);
 	free(w->ap.mc_backup);
 	free(w->ap.cf_backup);
+	free(w->ap.msp_mc);
+	free(w->ap.msp_cf);
+	free(w->ap.msp_mc_backup);
+	free(w->ap.msp_cf_backup);
 	free(w->ap.restart_command);
 	memset(w, 0, sizeof(*w));
 }
@@ -394,12 +398,22 @@ wiz_written_list(const struct wizard *w)
 	if (w->written.data != NULL)
 		buf_puts(&b, w->written.data);
 	if (ap->changed && !ap->undone) {
-		buf_printf(&b, "  %s (%s)\n", w->env.mc_path, _("the TLS block merged"));
-		buf_printf(&b, "  %s (%s)\n", w->env.cf_path, _("rebuilt with m4"));
-		if (ap->mc_backup != NULL)
-			buf_printf(&b, "  %s (%s)\n", ap->mc_backup, _("backup"));
-		if (ap->cf_backup != NULL)
-			buf_printf(&b, "  %s (%s)\n", ap->cf_backup, _("backup"));
+		/* the MSP's pair too, as the core's result said (apply --submit-mc) */
+		const struct { const char *path, *what; } f[] = {
+			{ w->env.mc_path, _("the TLS block merged") },
+			{ w->env.cf_path, _("rebuilt with m4") },
+			{ ap->mc_backup, _("backup") },
+			{ ap->cf_backup, _("backup") },
+			{ ap->msp_mc, _("the MSP's CA settings merged") },
+			{ ap->msp_cf, _("rebuilt with m4") },
+			{ ap->msp_mc_backup, _("backup") },
+			{ ap->msp_cf_backup, _("backup") },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			if (f[i].path != NULL)
+				buf_printf(&b, "  %s (%s)\n", f[i].path, f[i].what);
 	} else if (ap->undone)
 		buf_printf(&b, "  %s, %s (%s)\n", w->env.mc_path, w->env.cf_path,
 		    _("restored from the backups"));

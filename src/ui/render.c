@@ -130,8 +130,8 @@ draw_hints(struct wizard *w, const struct wiz_item *it)
 	struct wiz_ui *ui = w->ui;
 	const char *h;
 
-	if (w->ap.running)	/* apply runs in its child: only the abort is a key here */
-		h = w->ap.aborting ? _("Aborting: waiting for the running step to stop...") :
+	if (w->job.running)	/* a step runs in its child: only the abort is a key here */
+		h = w->job.aborting ? _("Aborting: waiting for the running step to stop...") :
 		    _("The steps run by themselves  q or Ctrl-C Abort");
 	else if (ui->region == 1)
 		h = _("Left/Right Choose  Enter Press  Tab Items  Esc Back  F1/? Help  q Quit");

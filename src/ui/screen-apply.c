@@ -88,7 +88,7 @@ running_line(struct wizard *w)
 
 	if (secs < 0)
 		secs = 0;
-	if (ap->aborting)
+	if (w->job.aborting)
 		wiz_body(w, _("Aborting: stopping \"%s\" (%lld s)... Nothing is installed unless "
 		    "the install has begun.\n"), now ? now : "-", secs);
 	else
@@ -190,6 +190,11 @@ apply_build(struct wizard *w)
 			    "finished; the new files are in place.\n"));
 		wiz_body(w, _("Done. Backups: %s, %s\n"), ap->mc_backup ? ap->mc_backup : "-",
 		    ap->cf_backup ? ap->cf_backup : "-");
+		if (ap->msp_mc != NULL)
+			wiz_body(w, _("The MSP's pair too: %s and %s, in the same transaction. "
+			    "Backups: %s, %s\n"), ap->msp_mc, ap->msp_cf ? ap->msp_cf : "-",
+			    ap->msp_mc_backup ? ap->msp_mc_backup : "-",
+			    ap->msp_cf_backup ? ap->msp_cf_backup : "-");
 		wiz_countdown_outcome(w);
 	}
 	else if (ap->unchanged)

@@ -183,14 +183,16 @@ make_files(struct wizard *w, int (*fn)(struct wizard *, char **), const char *wh
 	char *err = NULL;
 
 	if (w->confirm(w, q, false)) {
-		if (fn(w, &err) == -1) {
-			wiz_set_status(w, "%s: %s", severity_label(SEV_ERROR), err ? err : "?");
-			free(err);
-		} else {
+		w->job.aborted = false;
+		if (fn(w, &err) == 0) {
 			ok = true;
 			if (w->status == NULL)
 				wiz_set_status(w, _("Done: the files are in %s"), dir);
-		}
+		} else if (w->job.aborted)
+			wiz_set_status(w, "%s", err);	/* the admin's choice, not an error */
+		else
+			wiz_set_status(w, "%s: %s", severity_label(SEV_ERROR), err ? err : "?");
+		free(err);
 	}
 	free(q);
 	return ok;

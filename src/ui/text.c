@@ -246,9 +246,10 @@ text_step_wait(struct wizard *w, int fd)
 	}
 	if (!text_step_interrupted)
 		(void)poll(&p, 1, 1000);
-	if (text_step_interrupted && !w->ap.aborting) {
-		printf("\n%s\n", _("Interrupted: the running step is stopped; nothing is installed "
-		    "unless the install has begun..."));
+	if (text_step_interrupted && !w->job.aborting) {
+		printf("\n%s\n", w->ap.running ? _("Interrupted: the running step is stopped; "
+		    "nothing is installed unless the install has begun...") :
+		    _("Interrupted: the running step is stopped..."));
 		fflush(stdout);
 		return 1;
 	}

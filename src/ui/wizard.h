@@ -95,7 +95,6 @@ struct wiz_apply {
 	bool	 restart;		/* the admin agreed to restart sendmail */
 	bool	 running;		/* apply_run is under way (progress redraws) */
 	long long step_at;		/* when the running step began (time()) */
-	bool	 aborting;		/* the admin asked to abort: the child was told to stop */
 	bool	 aborted;		/* it stopped before the install: nothing was changed */
 	bool	 abort_late;		/* the install had begun: the new files are in place */
 	char	*stopped;		/* the child was killed: what its journal's recovery did */
@@ -107,6 +106,9 @@ struct wiz_apply {
 	char	*detail[WIZ_MAX_STEPS];
 	char	*error;
 	char	*mc_backup, *cf_backup;
+	/* the MSP's pair of an apply --submit-mc as the core's result says: submit.mc,
+	 * submit.cf and their backups (NULL: none) */
+	char	*msp_mc, *msp_cf, *msp_mc_backup, *msp_cf_backup;
 	char	*restart_command;
 	size_t	 rehash_done, rehash_total;	/* rehash progress (total 0: not running) */
 	/* the proof of the new sendmail.cf: its steps as they run, what it saw, its fix */
@@ -118,6 +120,17 @@ struct wiz_apply {
 	bool	 prove_refused;		/* the install was refused because the proof failed */
 	char	*prove_fix;		/* the fix of its first error, or NULL */
 	struct wiz_countdown cd;	/* the live check and the timed rollback */
+};
+
+/* A long step running in a child process (engine-step.c): the apply, making a key, m4's
+ * preview, the live check. */
+struct wiz_job {
+	bool		 running;
+	const char	*what;		/* what runs (translated); NULL: the apply's running step */
+	const char	*ask;		/* the question q asks: "Abort ...?" (translated) */
+	long long	 at;		/* when it began (time()) */
+	bool		 aborting;	/* the admin asked to abort: the child was told to stop */
+	bool		 aborted;	/* the last one was aborted (until the next begins) */
 };
 
 /* The admin's choices; the plan is what check_plan() judges. */
@@ -245,6 +258,7 @@ struct wizard {
 	struct buf		 replay;	/* the smtls command of each action done, one a line */
 	int			 exit_code;
 	struct wiz_apply	 ap;
+	struct wiz_job		 job;		/* the long step running, if any */
 	struct wiz_ui		*ui;		/* NULL in text mode */
 	/* redraws while a long step runs (the front end's), or NULL */
 	void			(*progress)(struct wizard *w);
@@ -338,9 +352,16 @@ const char *engine_step_title(int i);
 bool engine_step_is_proof(int i);
 /* Runs apply (progress through w->progress); fills w->ap. 0 or -1. */
 int engine_apply(struct wizard *w);
-/* engine-step.c: apply_run in a child process, the front end's step_wait between its
- * reports; an abort stops it cleanly (ap.aborted, ap.abort_late, ap.stopped say what became
- * of the files). The return value and res as apply_run's; *summary: summary's text. */
+/* engine-step.c: a long step in a child process (job.h), with the front end's step_wait
+ * between its reports (read: 0 while it runs, 1 once it ended): w->job says what runs; the
+ * status line (not on the Apply screen) its seconds; q asks ask and job_cancel()s it. True when
+ * the admin aborted it. */
+struct job;
+bool engine_run_job(struct wizard *w, const char *what, const char *ask, struct job *j,
+    int (*read)(void *ctx), void *ctx);
+/* apply_run in a child process through engine_run_job; an abort stops it cleanly
+ * (ap.aborted, ap.abort_late, ap.stopped say what became of the files). The return value
+ * and res as apply_run's; *summary: summary's text. */
 int engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
     char *(*summary)(const struct apply_result *res, void *arg), char **text);
 /* What the running step is (translated), for the progress line, or NULL. */

@@ -1,0 +1,161 @@
+/* unit_job.c: the runner of work in a child process (job.h): records travel back in order,
+ * and job_kill() leaves no process behind: neither the child nor the programs it runs (a
+ * shell in its own process group, with a child of its own, as the wrapper of m4 in
+ * tests/ui-abort.test). */
+#include "config.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "smtls/job.h"
+#include "smtls/proc.h"
+#include "tap.h"
+
+static char pids_file[256];
+
+static void
+run_records(void *arg)
+{
+	struct buf b = { 0 };
+
+	(void)arg;
+	job_put_int(&b, 42);
+	job_put_str(&b, "forty-two");
+	job_put_str(&b, NULL);
+	job_send('x', &b);
+	job_put_int(&b, 7);
+	job_send('y', &b);
+}
+
+struct got {
+	int	 n, first, second;
+	char	*s, *null;
+};
+
+static void
+on_record(void *ctx, char type, struct job_rd *r)
+{
+	struct got *g = ctx;
+
+	g->n++;
+	if (type == 'x') {
+		g->first = job_get_int(r);
+		g->s = job_get_str(r);
+		g->null = job_get_str(r);
+	} else if (type == 'y')
+		g->second = job_get_int(r);
+}
+
+/* In the child: a program that runs for minutes, with a child of its own, as proc runs it. */
+static void
+run_program(void *arg)
+{
+	char script[1024];
+	char *argv[] = { "sh", "-c", script, NULL };
+	struct proc_result pr;
+
+	(void)arg;
+	snprintf(script, sizeof(script), "sleep 300 & echo $$ $! > %s.tmp && mv %s.tmp %s; "
+	    "wait", pids_file, pids_file, pids_file);
+	(void)proc_run(argv, NULL, 0, 600000, 1024, &pr);
+	proc_result_free(&pr);
+}
+
+/* Whether pid runs (a zombie does not: only its reaper is late). */
+static bool
+running(long pid)
+{
+	char path[64], line[512], *p;
+	FILE *f;
+	bool r = false;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	if (fgets(line, sizeof(line), f) != NULL && (p = strrchr(line, ')')) != NULL)
+		r = p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	fclose(f);
+	return r;
+}
+
+static void
+noop(void *ctx, char type, struct job_rd *r)
+{
+	(void)ctx;
+	(void)type;
+	(void)r;
+}
+
+int
+main(void)
+{
+	struct got g = { 0 };
+	struct job *j = NULL;
+	char *err = NULL;
+	long sh = 0, sleeper = 0, child;
+	int i, rc = 0;
+	const char *tmp = getenv("SMTLS_SCRATCH");
+	FILE *f;
+
+	/* records come back in order, a NULL string as NULL; the end is seen */
+	ok(job_start(run_records, NULL, false, &j, &err) == 0, "a job starts");
+	for (i = 0; i < 1000 && (rc = job_read(j, on_record, &g)) == 0; i++) {
+		struct pollfd p = { job_fd(j), POLLIN, 0 };
+
+		(void)poll(&p, 1, 100);
+	}
+	okf(rc == 1, "its end is seen");
+	okf(g.n == 2 && g.first == 42 && g.second == 7, "both records came, in order (%d)", g.n);
+	okf(g.s != NULL && strcmp(g.s, "forty-two") == 0, "a string travels (%s)", g.s ? g.s : "-");
+	ok(g.null == NULL, "NULL travels as NULL");
+	ok(WIFEXITED(job_status(j)) && WEXITSTATUS(job_status(j)) == 0, "the child exited 0");
+	free(g.s);
+	job_free(j);
+
+	/* a job killed while its program runs: nothing of it is left */
+	snprintf(pids_file, sizeof(pids_file), "%s/unit_job.%ld", tmp ? tmp : "/tmp",
+	    (long)getpid());
+	unlink(pids_file);
+	ok(job_start(run_program, NULL, true, &j, &err) == 0, "a job running a program starts");
+	for (i = 0; i < 200 && access(pids_file, F_OK) == -1; i++) {
+		struct pollfd p = { job_fd(j), POLLIN, 0 };
+
+		(void)job_read(j, noop, NULL);
+		(void)poll(&p, 1, 50);
+	}
+	if ((f = fopen(pids_file, "r")) != NULL) {
+		if (fscanf(f, "%ld %ld", &sh, &sleeper) != 2)
+			sh = sleeper = 0;
+		fclose(f);
+	}
+	unlink(pids_file);
+	okf(sh > 1 && sleeper > 1 && running(sh) && running(sleeper),
+	    "its program and the program's child run (%ld, %ld)", sh, sleeper);
+	(void)job_read(j, noop, NULL);	/* the program's process group is told */
+	child = 0;
+	{
+		/* the child's pid is its process group's: the shell's parent */
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%ld/stat", sh);
+		if ((f = fopen(path, "r")) != NULL) {
+			char line[512], *p;
+
+			if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) != NULL)
+				(void)sscanf(p + 2, "%*c %ld", &child);
+			fclose(f);
+		}
+	}
+	job_kill(j);
+	ok(job_killed(j), "job_kill killed it");
+	okf(child > 1 && !running(child), "the job's child is gone (%ld)", child);
+	okf(!running(sh), "its program is gone (%ld)", sh);
+	okf(!running(sleeper), "the program's own child is gone too (%ld)", sleeper);
+	ok(job_read(j, noop, NULL) == 1, "then its end is seen");
+	job_free(j);
+	return tap_done();
+}
