@@ -19,13 +19,16 @@
 static struct buf trace;
 
 static void
-progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
+progress(enum apply_step step, enum apply_state state, enum apply_prove_skip why,
+    const char *detail, void *arg)
 {
 	static const char *const st[] = { "pending", "running", "done", "failed", "skipped" };
 
 	(void)detail;
 	(*(int *)arg)++;
-	buf_printf(&trace, "%s%s:%s", trace.len ? " " : "", apply_step_name(step), st[state]);
+	buf_printf(&trace, "%s%s:%s%s", trace.len ? " " : "", apply_step_name(step), st[state],
+	    why == APPLY_PROVE_SKIP_NO_SENDMAIL ? "(no sendmail)" : why != APPLY_PROVE_NOT_SKIPPED ?
+	    "(other)" : "");
 }
 
 static char *
@@ -119,9 +122,11 @@ main(void)
 	r = apply_run(&rq, &res);
 	ok(r == 0 && res.outcome == APPLY_CHANGED, "apply: changed");
 	is(trace.data, "emit:running emit:done merge:running merge:done m4:running m4:done "
-	    "verify:running verify:done check:running check:done sendmail:skipped prove:skipped "
-	    "backup:running backup:done install:running install:done",
-	    "the callback sees each step running, then done (or skipped)");
+	    "verify:running verify:done check:running check:done sendmail:skipped "
+	    "prove:skipped(no sendmail) backup:running backup:done install:running install:done",
+	    "the callback sees each step running, then done (or skipped, with the core's reason)");
+	ok(res.prove_skip == APPLY_PROVE_SKIP_NO_SENDMAIL, "no sendmail: the result says why "
+	    "the proof was skipped");
 	ok(res.state[APPLY_STEP_RESTART] == APPLY_ST_SKIPPED, "restart: skipped unless asked");
 	ok(res.mc_backup && strstr(res.mc_backup, "sendmail.mc.smtls-20261118T") != NULL,
 	    "the backup's name carries the given time, in UTC");

@@ -35,6 +35,15 @@ enum apply_state {
 	APPLY_ST_SKIPPED,
 };
 
+/* Why the proof did not run (the core decides it once; the front ends only show it). */
+enum apply_prove_skip {
+	APPLY_PROVE_NOT_SKIPPED,	/* it ran, or the apply stopped before it */
+	APPLY_PROVE_SKIP_ASKED,		/* --no-prove */
+	APPLY_PROVE_SKIP_MSP,		/* the MSP's cf: no daemon to prove */
+	APPLY_PROVE_SKIP_NO_SENDMAIL,	/* wanted, but no sendmail binary: the cf is NOT proven */
+	APPLY_PROVE_SKIP_NOT_ROOT,	/* only root can prove */
+};
+
 struct apply_request {
 	const struct tls_plan		*plan;
 	const struct emit_options	*emit;
@@ -89,9 +98,10 @@ struct apply_request {
 	 * relay, after the check step; its findings go to res->msp_findings and never refuse.
 	 */
 	const char			*msp_judge_mc;
-	/* called on every state change (detail may be NULL), never after apply_run returns */
+	/* called on every state change (detail may be NULL), never after apply_run returns;
+	 * why: for the prove step when skipped, the core's reason (else APPLY_PROVE_NOT_SKIPPED) */
 	void				(*progress)(enum apply_step step, enum apply_state state,
-					    const char *detail, void *arg);
+					    enum apply_prove_skip why, const char *detail, void *arg);
 	void				*progress_arg;
 };
 
@@ -125,6 +135,7 @@ struct apply_result {
 	 * recovery of its journal did (one line), or NULL */
 	char			*recovered;
 	bool			 proved;	/* the proof ran: prove holds what it saw */
+	enum apply_prove_skip	 prove_skip;	/* why it did not run */
 	/* the MSP's pair (rq->msp_plan): its paths, diffs, backups, cf_absent and commented;
 	 * its findings are in findings (they name submit.mc/submit.cf); NULL without one */
 	struct apply_result	*msp;

@@ -47,8 +47,6 @@ static const struct cmd_group apply_group = { N_("Apply options:"), apply_option
 struct apply_view {
 	bool	json;
 	int	noted;		/* the step whose running line gave its detail, or -1 */
-	bool	sendmail;	/* a sendmail binary was found (the proof can run) */
-	bool	no_prove;
 };
 
 static const char *
@@ -58,7 +56,8 @@ state_word(bool running, bool done, bool failed)
 }
 
 static void
-apply_progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
+apply_progress(enum apply_step step, enum apply_state state, enum apply_prove_skip why,
+    const char *detail, void *arg)
 {
 	struct apply_view *v = arg;
 	const char *word;
@@ -73,8 +72,7 @@ apply_progress(enum apply_step step, enum apply_state state, const char *detail,
 		detail = NULL;
 	word = state_word(state == APPLY_ST_RUNNING, state == APPLY_ST_DONE,
 	    state == APPLY_ST_FAILED);
-	text = step == APPLY_STEP_PROVE ? prove_step_text(state, detail, v->sendmail,
-	    v->no_prove) : detail ? xstrdup(detail) : NULL;
+	text = step == APPLY_STEP_PROVE ? prove_step_text(state, detail, why) : detail ? xstrdup(detail) : NULL;
 	fprintf(stderr, "  %-8s %-9s %s%s%s\n", word, apply_step_name(step),
 	    _(apply_step_title(step)), text ? ": " : "", text ? text : "");
 	free(text);
@@ -351,7 +349,7 @@ apply_cmd_run(int argc, char **argv)
 	struct emit_flags ef;
 	struct apply_request rq;
 	struct apply_result res;
-	struct apply_view view = { false, -1, false, false };
+	struct apply_view view = { false, -1 };
 	struct sendmail_info sm = { 0 };
 	struct confirm_cli cc;
 	bool undo = false, dry_run = false, force = false, restart = false, no_prove = false;
@@ -504,8 +502,7 @@ apply_cmd_run(int argc, char **argv)
 	rq.restart = restart;
 	rq.cf_path = s.plan.cf_path;
 	rq.cf_m4_dir = s.cf_m4;
-	rq.no_prove = view.no_prove = no_prove;
-	view.sendmail = sm.found && sm.path != NULL;
+	rq.no_prove = no_prove;
 	rq.no_diff = !s.json;	/* printed only by --dry-run (which makes them) and --json */
 	rq.progress = apply_progress;
 	rq.prove_progress = apply_prove_progress;

@@ -106,10 +106,9 @@ prove_observations_text(const struct prove_result *r)
 }
 
 char *
-prove_step_text(enum apply_state state, const char *detail, bool sendmail_found,
-    bool no_prove)
+prove_step_text(enum apply_state state, const char *detail, enum apply_prove_skip why)
 {
-	if (state != APPLY_ST_SKIPPED || sendmail_found || no_prove)
+	if (state != APPLY_ST_SKIPPED || why != APPLY_PROVE_SKIP_NO_SENDMAIL)
 		return detail ? xstrdup(detail) : NULL;
 	return xstrprintf(_("%s: %s: so the new sendmail.cf is NOT proven: no test daemon ran it, "
 	    "so nothing shows that it offers STARTTLS and serves the planned certificate. "

@@ -18,13 +18,12 @@
  */
 void prove_print_observations(FILE *f, const struct prove_result *r);
 /*
- * Apply's prove step as shown: its detail (the core's words), and when the step was skipped
- * although the proof was wanted (not --no-prove) because no sendmail binary was found
- * (sendmail_found false), what was therefore not proven and what to do. Caller frees; NULL
- * when there is nothing to show.
+ * Apply's prove step as shown: its detail (the core's words), and when the core skipped it
+ * although the proof was wanted because no sendmail binary was found (why, as the core's
+ * progress or apply_result gave it), what was therefore not proven and what to do. Caller
+ * frees; NULL when there is nothing to show.
  */
-char *prove_step_text(enum apply_state state, const char *detail, bool sendmail_found,
-    bool no_prove);
+char *prove_step_text(enum apply_state state, const char *detail, enum apply_prove_skip why);
 /* The same as a string (caller frees), or NULL when there is nothing to say. */
 char *prove_observations_text(const struct prove_result *r);
 /* The live check after a restart: one line a listener (what it serves beside the plan). */

@@ -51,7 +51,8 @@ put_findings(struct buf *b, const struct findings *fs)
 }
 
 static void
-child_step(enum apply_step step, enum apply_state state, const char *detail, void *arg)
+child_step(enum apply_step step, enum apply_state state, enum apply_prove_skip why,
+    const char *detail, void *arg)
 {
 	struct buf b = { 0 };
 
@@ -59,6 +60,7 @@ child_step(enum apply_step step, enum apply_state state, const char *detail, voi
 	put_int(&b, (int)step);
 	put_int(&b, (int)state);
 	put_str(&b, detail);
+	put_int(&b, (int)why);
 	job_send(REC_STEP, &b);
 }
 
@@ -87,6 +89,7 @@ put_pair(struct buf *b, const struct apply_result *res)
 	put_int(b, res->mc_absent | res->cf_absent << 1 | res->journal_kept << 2 |
 	    res->proved << 3);
 	put_int(b, (int)res->commented);
+	put_int(b, (int)res->prove_skip);
 }
 
 static void
@@ -215,6 +218,7 @@ get_pair(struct job_rd *r, struct apply_result *res)
 	res->journal_kept = bits >> 2 & 1;
 	res->proved = bits >> 3 & 1;
 	res->commented = (size_t)get_int(r);
+	res->prove_skip = (enum apply_prove_skip)get_int(r);
 }
 
 static void
@@ -262,7 +266,7 @@ record(void *ctx, char type, struct job_rd *r)
 {
 	struct apply_child *c = ctx;
 	const struct apply_request *rq = c->rq;
-	int step, state;
+	int step, state, why = APPLY_PROVE_NOT_SKIPPED;
 	char *detail;
 
 	if (type == REC_RESULT && !c->ended) {
@@ -279,12 +283,14 @@ record(void *ctx, char type, struct job_rd *r)
 	step = get_int(r);
 	state = get_int(r);
 	detail = get_str(r);
+	if (type == REC_STEP)
+		why = get_int(r);
 	if (type == REC_STEP && step >= 0 && step < APPLY_STEP_COUNT && !r->bad) {
 		if (state == APPLY_ST_RUNNING)
 			c->last_step = step;
 		if (rq->progress != NULL)
-			rq->progress((enum apply_step)step, (enum apply_state)state, detail,
-			    rq->progress_arg);
+			rq->progress((enum apply_step)step, (enum apply_state)state,
+			    (enum apply_prove_skip)why, detail, rq->progress_arg);
 	} else if (type == REC_PROVE && step >= 0 && step < PROVE_STEPS && !r->bad) {
 		c->prove.steps[step].state = (enum prove_state)state;
 		free(c->prove.steps[step].detail);

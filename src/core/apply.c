@@ -79,7 +79,8 @@ step_set(const struct apply_request *rq, struct apply_result *res, enum apply_st
 	if (st == APPLY_ST_FAILED)
 		res->failed_step = s;
 	if (rq != NULL && rq->progress != NULL)
-		rq->progress(s, st, detail, rq->progress_arg);
+		rq->progress(s, st, s == APPLY_STEP_PROVE && st == APPLY_ST_SKIPPED ?
+		    res->prove_skip : APPLY_PROVE_NOT_SKIPPED, detail, rq->progress_arg);
 }
 
 static const char *
@@ -563,19 +564,23 @@ do_prove(struct apply_ctx *c)
 	int rc;
 
 	if (rq->no_prove) {
+		res->prove_skip = APPLY_PROVE_SKIP_ASKED;
 		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("--no-prove"));
 		return 0;
 	}
 	if (c->have_cfplan && c->cfplan.msp) {
+		res->prove_skip = APPLY_PROVE_SKIP_MSP;
 		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("the MSP (submit.cf) runs "
 		    "no daemon; its submissions log verify= (LogLevel 9 or more)"));
 		return 0;
 	}
 	if (rq->sm == NULL || !rq->sm->found || rq->sm->path == NULL) {
+		res->prove_skip = APPLY_PROVE_SKIP_NO_SENDMAIL;
 		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("no sendmail binary found"));
 		return 0;
 	}
 	if (geteuid() != 0) {
+		res->prove_skip = APPLY_PROVE_SKIP_NOT_ROOT;
 		step_set(rq, res, APPLY_STEP_PROVE, APPLY_ST_SKIPPED, _("only root can prove: "
 		    "sendmail reads the keys and binds a port as the live daemon does"));
 		return 0;

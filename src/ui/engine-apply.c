@@ -133,7 +133,8 @@ engine_step_is_proof(int i)
 }
 
 static void
-on_progress(enum apply_step step, enum apply_state state, const char *detail, void *arg)
+on_progress(enum apply_step step, enum apply_state state, enum apply_prove_skip why,
+    const char *detail, void *arg)
 {
 	struct wizard *w = arg;
 
@@ -142,8 +143,7 @@ on_progress(enum apply_step step, enum apply_state state, const char *detail, vo
 	if ((int)step < WIZ_MAX_STEPS) {
 		w->ap.state[step] = (int)state;
 		free(w->ap.detail[step]);
-		w->ap.detail[step] = step == APPLY_STEP_PROVE ? prove_step_text(state, detail,
-		    w->env.sm.found && w->env.sm.path != NULL, false) :
+		w->ap.detail[step] = step == APPLY_STEP_PROVE ? prove_step_text(state, detail, why) :
 		    detail ? xstrdup(detail) : NULL;
 	}
 	if (w->progress != NULL)
