@@ -47,7 +47,8 @@ EXTRA_DIST += tests/data/debian-sendmail.mc tests/data/debian-starttls.m4 tests/
 TESTS += tests/submit-sendmail.test tests/submit-beside.test
 
 # the live check after an install and the timed rollback (apply --restart, --confirm-within)
-libsmtls_a_SOURCES += include/smtls/confirm.h src/core/confirm.c
+libsmtls_a_SOURCES += include/smtls/confirm.h src/core/confirm.c \
+	include/smtls/confirm-job.h src/core/confirm-job.c
 smtls_SOURCES += src/cli/confirm-cli.h src/cli/cmd-confirm.c
 TESTS += tests/confirm.test tests/confirm-sendmail.test
 EXTRA_DIST += tests/lib-live.sh

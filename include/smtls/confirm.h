@@ -212,6 +212,8 @@ int confirm_apply_before(struct confirm_apply *ca, struct apply_request *rq, tim
  */
 int confirm_apply_live(struct confirm_apply *ca, const struct apply_request *rq,
     const struct apply_result *res);
+/* Whether confirm_apply_live() would probe: sendmail was restarted after a change. */
+bool confirm_apply_live_due(const struct apply_request *rq, const struct apply_result *res);
 /* Then the deadline counts from now (pending, or nothing to revert). -1: ca->error. */
 int confirm_apply_installed(struct confirm_apply *ca, const struct apply_result *res,
     time_t now);

@@ -1054,14 +1054,20 @@ confirm_apply_before(struct confirm_apply *ca, struct apply_request *rq, time_t 
 	return 0;
 }
 
+bool
+confirm_apply_live_due(const struct apply_request *rq, const struct apply_result *res)
+{
+	return rq->restart && !rq->dry_run && res->outcome == APPLY_CHANGED &&
+	    res->state[APPLY_STEP_RESTART] == APPLY_ST_DONE;
+}
+
 int
 confirm_apply_live(struct confirm_apply *ca, const struct apply_request *rq,
     const struct apply_result *res)
 {
 	struct confirm_live_opts o;
 
-	if (!rq->restart || rq->dry_run || res->outcome != APPLY_CHANGED ||
-	    res->state[APPLY_STEP_RESTART] != APPLY_ST_DONE)
+	if (!confirm_apply_live_due(rq, res))
 		return 0;
 	memset(&o, 0, sizeof(o));
 	o.cf_path = res->cf_path;

@@ -9,6 +9,7 @@
 
 #include "smtls/apply.h"
 #include "smtls/confirm.h"
+#include "smtls/confirm-job.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
 #include "../common/prove-text.h"
@@ -50,20 +51,78 @@ on_live(const struct confirm_listener *l, bool done, void *arg)
 		w->progress(w);
 }
 
+/* In the live check's child: its text (what each listener serves, the verdict). */
+static char *
+live_summary(const struct confirm_live_result *r, void *arg)
+{
+	(void)arg;
+	return live_check_text(r);
+}
+
+struct live_read {
+	struct job			*j;
+	struct confirm_live_made	*made;
+};
+
+static int
+live_read(void *ctx)
+{
+	struct live_read *lr = ctx;
+
+	return job_read(lr->j, confirm_live_job_record, lr->made);
+}
+
+/* The live check (confirm_apply_live) in a child process through the runner: q stops it. */
+static void
+live_check(struct wizard *w, const struct apply_request *rq, const struct apply_result *res,
+    struct confirm_apply *ca)
+{
+	struct wiz_countdown *cd = &w->ap.cd;
+	struct confirm_live_made made = { on_live, w, false, false, false, NULL };
+	struct live_read lr;
+	struct job *j;
+	char *err = NULL;
+	bool aborted;
+
+	xfree(cd->live_text);
+	if (!confirm_apply_live_due(rq, res))
+		return;
+	if (confirm_live_job_start(ca, rq, res, live_summary, NULL, &j, &err) == -1) {
+		cd->live_text = xstrprintf("%s: %s\n", severity_label(SEV_ERROR), err);
+		free(err);
+		return;
+	}
+	lr.j = j;
+	lr.made = &made;
+	w->ap.step_at = (long long)time(NULL);	/* the running line's seconds */
+	aborted = engine_run_job(w, _("the live check of the restarted sendmail"),
+	    _("Abort the live check? The new files stay installed and sendmail keeps running "
+	    "them; only the probe stops."), j, live_read, &lr);
+	job_free(j);
+	xfree(cd->live_text);
+	if (aborted)
+		cd->live_text = xstrprintf(_("%s: the live check was aborted: nothing shows that "
+		    "the restarted sendmail serves the planned certificate\n"),
+		    severity_label(SEV_WARNING));
+	else if (!made.ended)
+		cd->live_text = xstrprintf(_("%s: the live check ended without a result: nothing "
+		    "shows that the restarted sendmail serves the planned certificate\n"),
+		    severity_label(SEV_WARNING));
+	else if (made.ran) {
+		cd->live_text = made.text;
+		made.text = NULL;
+		cd->live_passed = made.passed;
+	}
+	confirm_live_made_free(&made);
+}
+
 void
 engine_confirm_after(struct wizard *w, const struct apply_request *rq,
     const struct apply_result *res, struct confirm_apply *ca)
 {
 	struct wiz_countdown *cd = &w->ap.cd;
 
-	ca->progress = on_live;
-	ca->progress_arg = w;
-	(void)confirm_apply_live(ca, rq, res);
-	xfree(cd->live_text);
-	if (ca->live_ran) {
-		cd->live_text = live_check_text(&ca->live);
-		cd->live_passed = ca->live.passed;
-	}
+	live_check(w, rq, res, ca);
 	/* the deadline counts from the end of the live check, as in the CLI */
 	if (confirm_apply_installed(ca, res, time(NULL)) == -1)
 		cd->error = xstrprintf(_("the timed rollback: %s"), ca->error);

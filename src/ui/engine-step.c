@@ -38,7 +38,7 @@ engine_running_step(const struct wizard *w)
 		}
 		return engine_step_title(i);
 	}
-	return NULL;
+	return w->job.running ? w->job.what : NULL;	/* after the steps: the live check */
 }
 
 static int
