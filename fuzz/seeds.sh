@@ -11,7 +11,7 @@ d=$src/tests/data
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp"
 cd "$out.tmp"
-mkdir explain_line explain_stream mc cf cert key mcedit
+mkdir explain_line explain_stream mc cf cert key mcedit job
 
 # every log line alone, and every log whole (plain and gzip); message headers too
 n=0
@@ -60,6 +60,35 @@ for alg in "EC -pkeyopt ec_paramgen_curve:P-256" ED25519 "RSA -pkeyopt rsa_keyge
 done
 "$openssl" rsa -in key/RSA.pem -traditional -out key/RSA-pkcs1.pem 2>/dev/null
 cp cert/c1.pem key/cert-not-key.pem
+# job: records as a child sends them (src/core/job.c: a type byte, a 32-bit length, fields of
+# 32-bit integers and length-prefixed strings, -1 for none); the first byte chooses the reader
+# (fuzz_job.c). An apply's steps, the proof's, and its result (10 apply steps, 5 proof steps,
+# findings, the submit.mc pair); a key and certificate made, and their end.
+python3 - <<'PY'
+import struct
+def i(v): return struct.pack("<i", v)
+def s(t): return i(-1) if t is None else i(len(t.encode())) + t.encode()
+def rec(t, body): return t.encode() + i(len(body)) + body
+def findings(fs): return i(len(fs)) + b"".join(s(a) + i(sev) + s(f) + s(m) + s(x) + s(r) for a, sev, f, m, x, r in fs)
+def pair(mc, cf): return s(mc) + s(cf) + s("--- a\n+++ b\n") + s(None) + s(mc + ".smtls-20261205T000000Z") + s(None) + i(2) + i(1)
+steps = b"".join(rec("s", i(k) + i(st) + s("detail")) for k in range(10) for st in (1, 2))
+prove = b"".join(rec("p", i(k) + i(2) + s("ok")) for k in range(5))
+groups = rec("1", i(4242)) + rec("2", i(4242))
+result = (i(0) + i(0) + s(None)
+	+ findings([("key.mismatch", 3, "/etc/mail/tls/key.pem", "the key does not match", "use the key", "openssl x509 -noout"),
+		    ("store.no-public-roots", 2, None, "no public root", None, None)])
+	+ pair("/etc/mail/sendmail.mc", "/etc/mail/sendmail.cf") + s("systemctl restart sendmail")
+	+ b"".join(i(2) for _ in range(10)) + b"".join(i(2) + s("done") for _ in range(5))
+	+ s("mail.example.org") + i(20025) + i(0x3d) + findings([]) + i(1)
+	+ pair("/etc/mail/submit.mc", "/etc/mail/submit.cf") + s("What the proof saw\n"))
+open("job/apply", "wb").write(b"a" + groups + steps + prove + rec("r", result))
+open("job/apply-failed", "wb").write(b"a" + rec("s", i(2) + i(3) + s("m4 failed")) + rec("r", i(4) + i(2) + s("m4: exit 1")
+	+ findings([]) + pair("x.mc", "x.cf") + s(None) + b"".join(i(0) for _ in range(10))
+	+ b"".join(i(0) + s(None) for _ in range(5)) + s(None) + i(0) + i(0) + findings([]) + i(0) + s(None)))
+open("job/made", "wb").write(b"f" + rec("f", s("key.pem") + i(0o600) + s("-----BEGIN PRIVATE KEY-----\n"))
+	+ rec("f", s("cert.pem") + i(0o644) + s("-----BEGIN CERTIFICATE-----\n")) + rec("e", i(0) + s("ca.pem") + s(None)))
+open("job/made-failed", "wb").write(b"f" + rec("e", i(1) + s(None) + s("cannot make the key")))
+PY
 cd ..
 rm -rf "$out"
 mv "$out.tmp" "$out"

@@ -26,6 +26,7 @@ run_records(void *arg)
 	job_put_int(&b, 42);
 	job_put_str(&b, "forty-two");
 	job_put_str(&b, NULL);
+	job_put_mem(&b, "a\0b\0c", 5);	/* a file's bytes: NUL bytes too (a DER file) */
 	job_send('x', &b);
 	job_put_int(&b, 7);
 	job_send('y', &b);
@@ -33,7 +34,8 @@ run_records(void *arg)
 
 struct got {
 	int	 n, first, second;
-	char	*s, *null;
+	char	*s, *null, *mem;
+	size_t	 mem_len;
 };
 
 static void
@@ -46,6 +48,7 @@ on_record(void *ctx, char type, struct job_rd *r)
 		g->first = job_get_int(r);
 		g->s = job_get_str(r);
 		g->null = job_get_str(r);
+		g->mem = job_get_mem(r, &g->mem_len);
 	} else if (type == 'y')
 		g->second = job_get_int(r);
 }
@@ -112,9 +115,32 @@ main(void)
 	okf(g.n == 2 && g.first == 42 && g.second == 7, "both records came, in order (%d)", g.n);
 	okf(g.s != NULL && strcmp(g.s, "forty-two") == 0, "a string travels (%s)", g.s ? g.s : "-");
 	ok(g.null == NULL, "NULL travels as NULL");
+	okf(g.mem != NULL && g.mem_len == 5 && memcmp(g.mem, "a\0b\0c", 5) == 0 && g.mem[5] == '\0',
+	    "bytes with NUL bytes among them travel whole (%zu of 5)", g.mem_len);
 	ok(WIFEXITED(job_status(j)) && WEXITSTATUS(job_status(j)) == 0, "the child exited 0");
 	free(g.s);
+	free(g.mem);
 	job_free(j);
+
+	/* a record is taken only once all of it is there */
+	{
+		struct buf b = { 0 };
+		struct job_rd r;
+		char type = 0, rec[64];
+		size_t len, used;
+
+		job_put_int(&b, 9);
+		rec[0] = 'z';
+		len = b.len;
+		memcpy(rec + 1, &(int32_t){ (int32_t)len }, 4);
+		memcpy(rec + 5, b.data, len);
+		ok(job_record_at(rec, 5 + len - 1, &type, &r) == 0, "a record cut short is not taken");
+		used = job_record_at(rec, 5 + len, &type, &r);
+		okf(used == 5 + len && type == 'z' && job_get_int(&r) == 9 && !r.bad,
+		    "a whole one is (%zu bytes, type %c)", used, type ? type : '-');
+		ok(job_get_int(&r) == 0 && r.bad, "reading past its end makes it bad");
+		buf_free(&b);
+	}
 
 	/* a job killed while its program runs: nothing of it is left */
 	snprintf(pids_file, sizeof(pids_file), "%s/unit_job.%ld", tmp ? tmp : "/tmp",

@@ -47,4 +47,11 @@ int apply_child_read(struct apply_child *c, struct apply_result *res, char **sum
 /* Frees c; a child still running is killed first (job_kill). */
 void apply_child_free(struct apply_child *c);
 
+/*
+ * The records in data (what a child sent down the pipe) read as apply_child_read() reads them,
+ * without a child (for the fuzz target): 1 when a result came (res and *summary hold it, as
+ * from apply_child_read; caller frees them), 0 when none did (res untouched).
+ */
+int apply_child_decode(const char *data, size_t len, struct apply_result *res, char **summary);
+
 #endif

@@ -55,6 +55,9 @@ int job_fd(const struct job *j);
  */
 int job_read(struct job *j, void (*on_record)(void *ctx, char type, struct job_rd *r),
     void *ctx);
+/* The record at the start of data (len bytes) as job_read() takes it from the pipe: its type
+ * and fields; returns its size, or 0 when not all of it is there. */
+size_t job_record_at(const char *data, size_t len, char *type, struct job_rd *r);
 int job_get_int(struct job_rd *r);
 char *job_get_str(struct job_rd *r);		/* caller frees; NULL as sent */
 char *job_get_mem(struct job_rd *r, size_t *len);	/* caller frees */

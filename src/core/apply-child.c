@@ -174,6 +174,20 @@ apply_child_job(struct apply_child *c)
 #define get_int job_get_int
 #define get_str job_get_str
 
+/* An enumeration's value, one of n: anything else makes the record bad (and reads as 0), so
+ * that no table is indexed with it. */
+static int
+get_enum(struct job_rd *r, int n)
+{
+	int v = get_int(r);
+
+	if (v < 0 || v >= n) {
+		r->bad = true;
+		return 0;
+	}
+	return v;
+}
+
 static void
 get_findings(struct job_rd *r, struct findings *fs)
 {
@@ -181,7 +195,7 @@ get_findings(struct job_rd *r, struct findings *fs)
 
 	for (i = 0; i < n && !r->bad; i++) {
 		char *id = get_str(r), *file, *msg, *fix, *rep;
-		int sev = get_int(r);
+		int sev = get_enum(r, SEV_ERROR + 1);
 		struct finding *f;
 
 		file = get_str(r);
@@ -228,17 +242,17 @@ get_result(struct job_rd *r, struct apply_result *res, char **summary)
 	int i, bits;
 
 	memset(res, 0, sizeof(*res));
-	res->outcome = (enum apply_outcome)get_int(r);
-	res->failed_step = (enum apply_step)get_int(r);
+	res->outcome = (enum apply_outcome)get_enum(r, APPLY_BAD_VALUE + 1);
+	res->failed_step = (enum apply_step)get_enum(r, APPLY_STEP_COUNT);
 	res->error = get_str(r);
 	get_findings(r, &res->findings);
 	get_pair(r, res);
 	res->restart_command = get_str(r);
 	for (i = 0; i < APPLY_STEP_COUNT; i++)
-		res->state[i] = (enum apply_state)get_int(r);
+		res->state[i] = (enum apply_state)get_enum(r, APPLY_ST_SKIPPED + 1);
 	prove_result_init(p);
 	for (i = 0; i < PROVE_STEPS; i++) {
-		p->steps[i].state = (enum prove_state)get_int(r);
+		p->steps[i].state = (enum prove_state)get_enum(r, PROVE_SKIPPED + 1);
 		p->steps[i].detail = get_str(r);
 	}
 	p->hostname = get_str(r);
@@ -281,7 +295,7 @@ record(void *ctx, char type, struct job_rd *r)
 	if (type != REC_STEP && type != REC_PROVE)
 		return;
 	step = get_int(r);
-	state = get_int(r);
+	state = get_enum(r, type == REC_STEP ? APPLY_ST_SKIPPED + 1 : PROVE_SKIPPED + 1);
 	detail = get_str(r);
 	if (type == REC_STEP)
 		why = get_int(r);
@@ -385,4 +399,31 @@ apply_child_free(struct apply_child *c)
 	free(c->mc_path);
 	free(c->cf_path);
 	free(c);
+}
+
+int
+apply_child_decode(const char *data, size_t len, struct apply_result *res, char **summary)
+{
+	struct apply_request rq = { 0 };
+	struct apply_child c = { 0 };
+	struct job_rd r;
+	size_t used;
+	char type;
+
+	c.rq = &rq;
+	c.mc_path = xstrdup("sendmail.mc");
+	c.cf_path = xstrdup("sendmail.cf");
+	c.last_step = -1;
+	c.res = res;
+	c.text = summary;
+	prove_result_init(&c.prove);
+	while ((used = job_record_at(data, len, &type, &r)) > 0) {
+		record(&c, type, &r);
+		data += used;
+		len -= used;
+	}
+	prove_result_free(&c.prove);
+	free(c.mc_path);
+	free(c.cf_path);
+	return c.ended;
 }

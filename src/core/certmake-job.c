@@ -73,6 +73,8 @@ certmake_job_record(void *ctx, char type, struct job_rd *r)
 	} else if (type == REC_END && !m->ended) {
 		int rc = job_get_int(r);
 
+		free(m->cacert);	/* a bad end record before this one */
+		free(m->error);
 		m->cacert = job_get_str(r);
 		m->error = job_get_str(r);
 		if (rc != 0 && m->error == NULL)

@@ -194,7 +194,9 @@ job_get_mem(struct job_rd *r, size_t *len)
 		r->bad = true;
 		return NULL;
 	}
-	s = xstrndup(r->p, (size_t)l);
+	s = xmalloc((size_t)l + 1);	/* all of it, NUL bytes too (not xstrndup), and a NUL after */
+	memcpy(s, r->p, (size_t)l);
+	s[l] = '\0';
 	r->p += l;
 	r->left -= (size_t)l;
 	*len = (size_t)l;
@@ -250,22 +252,21 @@ read_in(struct job *j)
 	}
 }
 
-/* The record at off in j->in (its type and fields); its size, or 0 when not all came yet. */
-static size_t
-record_at(const struct job *j, size_t off, char *type, struct job_rd *r)
+size_t
+job_record_at(const char *data, size_t len, char *type, struct job_rd *r)
 {
-	int32_t len;
+	int32_t n;
 
-	if (j->in.len - off < 5)
+	if (len < 5)
 		return 0;
-	memcpy(&len, j->in.data + off + 1, sizeof(len));
-	if (len < 0 || j->in.len - off < 5 + (size_t)len)
+	memcpy(&n, data + 1, sizeof(n));
+	if (n < 0 || len - 5 < (size_t)n)
 		return 0;
-	*type = j->in.data[off];
-	r->p = j->in.data + off + 5;
-	r->left = (size_t)len;
+	*type = data[0];
+	r->p = data + 5;
+	r->left = (size_t)n;
 	r->bad = false;
-	return 5 + (size_t)len;
+	return 5 + (size_t)n;
 }
 
 /* A record of the runner's own (a program's process group): noted; true when it was one. */
@@ -293,7 +294,7 @@ job_read(struct job *j, void (*on_record)(void *ctx, char type, struct job_rd *r
 	if (j->fd == -1)
 		return 1;
 	eof = read_in(j);
-	while ((used = record_at(j, 0, &type, &r)) > 0) {
+	while ((used = job_record_at(j->in.data, j->in.len, &type, &r)) > 0) {
 		if (!group_record(j, type, &r))
 			on_record(ctx, type, &r);
 		memmove(j->in.data, j->in.data + used, j->in.len - used);
@@ -368,7 +369,7 @@ scan_groups(struct job *j)
 
 	if (j->fd != -1)
 		(void)read_in(j);
-	while ((used = record_at(j, off, &type, &r)) > 0) {
+	while ((used = job_record_at(j->in.data + off, j->in.len - off, &type, &r)) > 0) {
 		(void)group_record(j, type, &r);
 		off += used;
 	}
