@@ -63,15 +63,15 @@ cp cert/c1.pem key/cert-not-key.pem
 # job: records as a child sends them (src/core/job.c: a type byte, a 32-bit length, fields of
 # 32-bit integers and length-prefixed strings, -1 for none); the first byte chooses the reader
 # (fuzz_job.c). An apply's steps, the proof's, and its result (10 apply steps, 5 proof steps,
-# findings, the submit.mc pair); a key and certificate made, and their end.
+# findings, the submit.mc pair); a key and certificate made, and their end; the live check.
 python3 - <<'PY'
 import struct
 def i(v): return struct.pack("<i", v)
 def s(t): return i(-1) if t is None else i(len(t.encode())) + t.encode()
 def rec(t, body): return t.encode() + i(len(body)) + body
 def findings(fs): return i(len(fs)) + b"".join(s(a) + i(sev) + s(f) + s(m) + s(x) + s(r) for a, sev, f, m, x, r in fs)
-def pair(mc, cf): return s(mc) + s(cf) + s("--- a\n+++ b\n") + s(None) + s(mc + ".smtls-20261205T000000Z") + s(None) + i(2) + i(1)
-steps = b"".join(rec("s", i(k) + i(st) + s("detail")) for k in range(10) for st in (1, 2))
+def pair(mc, cf): return s(mc) + s(cf) + s("--- a\n+++ b\n") + s(None) + s(mc + ".smtls-20261205T000000Z") + s(None) + i(2) + i(1) + i(0)
+steps = b"".join(rec("s", i(k) + i(st) + s("detail") + i(0)) for k in range(10) for st in (1, 2))
 prove = b"".join(rec("p", i(k) + i(2) + s("ok")) for k in range(5))
 groups = rec("1", i(4242)) + rec("2", i(4242))
 result = (i(0) + i(0) + s(None)
@@ -82,11 +82,13 @@ result = (i(0) + i(0) + s(None)
 	+ s("mail.example.org") + i(20025) + i(0x3d) + findings([]) + i(1)
 	+ pair("/etc/mail/submit.mc", "/etc/mail/submit.cf") + s("What the proof saw\n"))
 open("job/apply", "wb").write(b"a" + groups + steps + prove + rec("r", result))
-open("job/apply-failed", "wb").write(b"a" + rec("s", i(2) + i(3) + s("m4 failed")) + rec("r", i(4) + i(2) + s("m4: exit 1")
+open("job/apply-failed", "wb").write(b"a" + rec("s", i(2) + i(3) + s("m4 failed") + i(0)) + rec("r", i(4) + i(2) + s("m4: exit 1")
 	+ findings([]) + pair("x.mc", "x.cf") + s(None) + b"".join(i(0) for _ in range(10))
 	+ b"".join(i(0) + s(None) for _ in range(5)) + s(None) + i(0) + i(0) + findings([]) + i(0) + s(None)))
 open("job/made", "wb").write(b"f" + rec("f", s("key.pem") + i(0o600) + s("-----BEGIN PRIVATE KEY-----\n"))
 	+ rec("f", s("cert.pem") + i(0o644) + s("-----BEGIN CERTIFICATE-----\n")) + rec("e", i(0) + s("ca.pem") + s(None)))
+open("job/live", "wb").write(b"c" + rec("l", s("127.0.0.1") + i(25) + s("mail.example.org") + i(0))
+	+ rec("l", s("127.0.0.1") + i(25) + s("mail.example.org") + i(1)) + rec("e", i(3) + s("Live check: passed\n")))
 open("job/made-failed", "wb").write(b"f" + rec("e", i(1) + s(None) + s("cannot make the key")))
 PY
 cd ..

@@ -232,7 +232,7 @@ get_pair(struct job_rd *r, struct apply_result *res)
 	res->journal_kept = bits >> 2 & 1;
 	res->proved = bits >> 3 & 1;
 	res->commented = (size_t)get_int(r);
-	res->prove_skip = (enum apply_prove_skip)get_int(r);
+	res->prove_skip = (enum apply_prove_skip)get_enum(r, APPLY_PROVE_SKIP_NOT_ROOT + 1);
 }
 
 static void
@@ -298,7 +298,7 @@ record(void *ctx, char type, struct job_rd *r)
 	state = get_enum(r, type == REC_STEP ? APPLY_ST_SKIPPED + 1 : PROVE_SKIPPED + 1);
 	detail = get_str(r);
 	if (type == REC_STEP)
-		why = get_int(r);
+		why = get_enum(r, APPLY_PROVE_SKIP_NOT_ROOT + 1);
 	if (type == REC_STEP && step >= 0 && step < APPLY_STEP_COUNT && !r->bad) {
 		if (state == APPLY_ST_RUNNING)
 			c->last_step = step;

@@ -82,6 +82,7 @@ confirm_live_job_record(void *ctx, char type, struct job_rd *r)
 	} else if (type == REC_END && !m->ended) {
 		int bits = job_get_int(r);
 
+		free(m->text);		/* a bad end record before this one */
 		m->text = job_get_str(r);
 		m->ran = bits & 1;
 		m->passed = bits >> 1 & 1;
