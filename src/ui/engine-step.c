@@ -118,19 +118,20 @@ apply_read(void *ctx)
 	return apply_child_read(ar->c, ar->res, ar->text);
 }
 
-/* apply_run in a child through engine_run_job: -1 (res->error) when it could not start, 1
- * aborted, 0 it ended (res as its result). */
-static int
-run_apply_child(struct wizard *w, const char *what, const char *ask,
-    const struct apply_request *rq, struct apply_result *res,
+int
+engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
     char *(*summary)(const struct apply_result *res, void *arg), char **text)
 {
+	struct wiz_apply *ap = &w->ap;
 	struct apply_read ar;
 	struct apply_child *c;
-	char *err = NULL;
 	bool aborted;
+	char *err = NULL;
 
 	*text = NULL;
+	ap->aborted = ap->abort_late = false;
+	xfree(ap->stopped);
+	ap->step_at = (long long)time(NULL);
 	memset(res, 0, sizeof(*res));
 	if (apply_child_start(rq, summary, NULL, &c, &err) == -1) {
 		res->outcome = APPLY_FAILED;
@@ -140,46 +141,18 @@ run_apply_child(struct wizard *w, const char *what, const char *ask,
 	ar.c = c;
 	ar.res = res;
 	ar.text = text;
-	aborted = engine_run_job(w, what, ask, apply_child_job(c), apply_read, &ar);
-	apply_child_free(c);
-	return aborted ? 1 : 0;
-}
-
-int
-engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
-    char *(*summary)(const struct apply_result *res, void *arg), char **text)
-{
-	struct wiz_apply *ap = &w->ap;
-	int r;
-
-	ap->aborted = ap->abort_late = false;
-	xfree(ap->stopped);
-	ap->step_at = (long long)time(NULL);
-	r = run_apply_child(w, NULL, _("Abort the apply? The running step is stopped and "
+	aborted = engine_run_job(w, NULL, _("Abort the apply? The running step is stopped and "
 	    "nothing is installed: sendmail.mc and sendmail.cf stay as they were. (An install "
-	    "already begun is finished instead; the screen then says so.)"), rq, res, summary,
-	    text);
-	if (r == -1)
-		return -1;
+	    "already begun is finished instead; the screen then says so.)"), apply_child_job(c),
+	    apply_read, &ar);
+	apply_child_free(c);
 	if (res->recovered != NULL)
 		ap->stopped = xstrdup(res->recovered);
-	if (r == 1) {
+	if (aborted) {
 		/* what the core's result says became of the files, never more */
 		ap->abort_late = res->outcome == APPLY_CHANGED;
 		ap->aborted = !ap->abort_late && !res->journal_kept && res->recovered == NULL;
 	}
 	return res->outcome == APPLY_CHANGED || res->outcome == APPLY_UNCHANGED ||
 	    res->outcome == APPLY_PREVIEW ? 0 : -1;
-}
-
-bool
-engine_run_dry(struct wizard *w, const struct apply_request *rq, struct apply_result *res)
-{
-	char *text = NULL;
-	int r;
-
-	r = run_apply_child(w, _("m4 for the preview of the changes"), _("Abort the preview? "
-	    "m4 is stopped; it writes no file either way."), rq, res, NULL, &text);
-	free(text);
-	return r == 1;
 }

@@ -209,7 +209,6 @@ ui_draw(struct wizard *w)
 		return;
 	}
 	wiz_build(w);
-	erase();	/* a build that ran a long step drew meanwhile (the Review's preview) */
 	it = ui_focused(w);
 	/* the values of path and text fields line up after the longest label */
 	ui->label_w = 10;

@@ -91,7 +91,6 @@ struct wiz_apply {
 	char	*fragment;		/* the .mc block, or NULL */
 	char	*mc_diff, *cf_diff;	/* what apply would change ("" when nothing) */
 	char	*preview_err;		/* why there is no preview */
-	bool	 preview_aborted;	/* q stopped its m4: run again when Review is entered */
 	bool	 ran;			/* apply ran (this session) */
 	bool	 restart;		/* the admin agreed to restart sendmail */
 	bool	 running;		/* apply_run is under way (progress redraws) */
@@ -343,13 +342,8 @@ int engine_file_mode(const char *path, char *owner, size_t owner_size);
 int engine_chmod_key(const char *path, char **err);
 /* Reads sendmail.mc/.cf again (they changed), then re-checks. */
 void engine_reload(struct wizard *w);
-/*
- * The fragment and the diffs for the current plan (cached in w->ap until the plan changes);
- * m4's dry run goes through engine_run_job, so q aborts it (preview_err says so). Never
- * from inside the runner (a redraw while a step runs). True when it ran a step: the screen
- * was redrawn meanwhile, so a build that calls it first starts again (wiz_items_clear).
- */
-bool engine_preview(struct wizard *w);
+/* The fragment and the diffs for the current plan (cached in w->ap until the plan changes). */
+void engine_preview(struct wizard *w);
 /* Whether sendmail can be restarted here (never in the demo). */
 bool engine_can_restart(const struct wizard *w);
 /* The title of apply step i (translated), or NULL past the last. */
@@ -370,9 +364,6 @@ bool engine_run_job(struct wizard *w, const char *what, const char *ask, struct 
  * and res as apply_run's; *summary: summary's text. */
 int engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
     char *(*summary)(const struct apply_result *res, void *arg), char **text);
-/* apply_run's dry run (rq->dry_run) in a child process through engine_run_job, as the
- * preview's m4; res as apply_run's. True when the admin aborted it. */
-bool engine_run_dry(struct wizard *w, const struct apply_request *rq, struct apply_result *res);
 /* What the running step is (translated), for the progress line, or NULL. */
 const char *engine_running_step(const struct wizard *w);
 /* Restores the backups of the last apply. 0 or -1 (w->ap.error). */
