@@ -25,7 +25,8 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-targets=${*:-explain_line explain_stream mc cf cert key mcedit}
+# the default: every target there is (fuzz/fuzz_TARGET.c), as .ci/run counts them
+targets=${*:-$(for f in "$srcdir"/fuzz/fuzz_*.c; do t=${f##*/fuzz_}; echo "${t%.c}"; done)}
 for t in $targets; do
 	if [ ! -x "fuzz/fuzz_$t" ]; then
 		echo "fuzz/fuzz_$t: not built; configure with --enable-fuzzing and run make" >&2
