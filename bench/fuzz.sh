@@ -50,11 +50,13 @@ max_len() {
 	*) echo 4096 ;;
 	esac
 }
-# the tokens of the sendmail.mc and .cf languages (fuzz/dict/), which random bytes seldom make
+# the tokens of the sendmail.mc and .cf languages and of PEM and Names (fuzz/dict/), which
+# random bytes seldom make
 dict() {
 	case $1 in
 	mc|mcedit) echo "-dict=$srcdir/fuzz/dict/mc.dict" ;;
 	cf) echo "-dict=$srcdir/fuzz/dict/cf.dict" ;;
+	pem) echo "-dict=$srcdir/fuzz/dict/pem.dict" ;;
 	esac
 }
 if [ -n "$replay" ]; then

@@ -11,7 +11,7 @@ d=$src/tests/data
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp"
 cd "$out.tmp"
-mkdir explain_line explain_stream mc cf cert key mcedit job
+mkdir explain_line explain_stream mc cf cert key mcedit job pem
 
 # every log line alone, and every log whole (plain and gzip); message headers too
 n=0
@@ -90,6 +90,29 @@ open("job/made", "wb").write(b"f" + rec("f", s("key.pem") + i(0o600) + s("-----B
 open("job/live", "wb").write(b"c" + rec("l", s("127.0.0.1") + i(25) + s("mail.example.org") + i(0))
 	+ rec("l", s("127.0.0.1") + i(25) + s("mail.example.org") + i(1)) + rec("e", i(3) + s("Live check: passed\n")))
 open("job/made-failed", "wb").write(b"f" + rec("e", i(1) + s(None) + s("cannot make the key")))
+PY
+# pem: the certificates as PEM (plain, with \r\n line ends, with text around, two in one file)
+# and each subject's DER alone (fuzz_pem.c reads its input as a Name too)
+cp cert/c*.pem cert/chain.pem pem/
+sed 's/$/\r/' cert/c1.pem > pem/crlf.pem
+{ echo "subject=CN = x"; cat cert/c1.pem; echo "trailing text"; } > pem/text.pem
+python3 - <<'PY'
+import glob
+def tlv(b, i):
+	l = b[i + 1]; h = 2
+	if l & 0x80:
+		n = l & 0x7f; l = int.from_bytes(b[i + 2:i + 2 + n], "big"); h = 2 + n
+	return i + h, l
+for k, f in enumerate(sorted(glob.glob("cert/c*.der"))):
+	b = open(f, "rb").read()
+	i, _ = tlv(b, 0)			# Certificate
+	i, _ = tlv(b, i)			# TBSCertificate
+	if b[i] == 0xa0:			# [0] version
+		j, l = tlv(b, i); i = j + l
+	for _ in range(4):			# serial, signature, issuer, validity
+		j, l = tlv(b, i); i = j + l
+	j, l = tlv(b, i)			# subject
+	open("pem/subject%d.der" % k, "wb").write(b[i:j + l])
 PY
 cd ..
 rm -rf "$out"

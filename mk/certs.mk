@@ -3,7 +3,8 @@
 libsmtls_a_SOURCES += \
 	include/smtls/pki.h src/core/pki.c include/smtls/ca.h src/core/ca.c \
 	include/smtls/certmake.h src/core/certmake.c src/core/certmake-job.c \
-	include/smtls/rehash.h src/core/rehash.c \
+	include/smtls/rehash.h src/core/rehash.c include/smtls/pem.h src/core/pem.c \
+	include/smtls/namehash.h src/core/namehash.c \
 	include/smtls/lineage.h src/core/lineage.c \
 	include/smtls/hook.h src/core/hook.c
 
@@ -31,3 +32,7 @@ check_PROGRAMS += tests/unit_certs
 tests_unit_certs_SOURCES = tests/tap.h tests/unit_certs.c
 tests_unit_certs_LDADD = $(TEST_LIBS)
 TESTS += tests/unit_certs
+check_PROGRAMS += tests/unit_pem
+tests_unit_pem_SOURCES = tests/tap.h tests/unit_pem.c
+tests_unit_pem_LDADD = $(TEST_LIBS)
+TESTS += tests/unit_pem

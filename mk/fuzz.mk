@@ -1,7 +1,7 @@
 # mk/fuzz.mk: libFuzzer targets, one per parser (./configure --enable-fuzzing; see HACKING).
 # `make fuzz-smoke` runs each for FUZZ_SECONDS; bench/fuzz.sh runs each for a number of inputs.
 FUZZ_TARGETS = fuzz/fuzz_explain_line fuzz/fuzz_explain_stream fuzz/fuzz_mc fuzz/fuzz_cf \
-	fuzz/fuzz_cert fuzz/fuzz_key fuzz/fuzz_mcedit fuzz/fuzz_job
+	fuzz/fuzz_cert fuzz/fuzz_key fuzz/fuzz_mcedit fuzz/fuzz_job fuzz/fuzz_pem
 FUZZ_COMMON = fuzz/fuzz.h fuzz/fuzz-util.c
 FUZZ_LINK = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 FUZZ_SECONDS = 30
@@ -36,6 +36,9 @@ fuzz_fuzz_key_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_mcedit_SOURCES = fuzz/fuzz_mcedit.c $(FUZZ_COMMON)
 fuzz_fuzz_mcedit_LDADD = $(TEST_LIBS)
 fuzz_fuzz_mcedit_LDFLAGS = $(FUZZ_LINK)
+fuzz_fuzz_pem_SOURCES = fuzz/fuzz_pem.c $(FUZZ_COMMON)
+fuzz_fuzz_pem_LDADD = $(TEST_LIBS)
+fuzz_fuzz_pem_LDFLAGS = $(FUZZ_LINK)
 fuzz_fuzz_job_SOURCES = fuzz/fuzz_job.c $(FUZZ_COMMON)
 fuzz_fuzz_job_LDADD = $(TEST_LIBS)
 fuzz_fuzz_job_LDFLAGS = $(FUZZ_LINK)

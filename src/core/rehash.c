@@ -27,6 +27,8 @@
 #include "smtls/i18n.h"
 #include "smtls/emit.h"
 #include "smtls/journal.h"
+#include "smtls/namehash.h"
+#include "smtls/pem.h"
 #include "smtls/pki.h"
 #include "smtls/rehash.h"
 #include "smtls/xmalloc.h"
@@ -76,7 +78,6 @@ struct state {
 	size_t		 n_made_links;
 	struct rehash_result *res;
 	const struct rehash_progress *prog;
-	EVP_MD		*sha1;		/* fetched once: an implicit fetch per digest is slow */
 	struct hindex	 by_name;	/* e by name */
 	struct hindex	 by_sha1;	/* e (certificates) by fingerprint, while bundles are added */
 	struct hindex	 by_bucket;	/* e by kind and hash, once every entry is there */
@@ -113,13 +114,22 @@ tick(struct state *st)
  * of the time): the subject, the SHA-1 fingerprint, and whether it is a trust anchor.
  */
 struct lite {
-	X509_NAME	*subject;
+	X509_NAME	*subject;	/* decoded only when asked for (a bundle's, to name its file) */
 	unsigned long	 hash;		/* X509_NAME_hash(subject), as openssl x509 -hash */
 	unsigned char	 sha1[SHA1_LEN];
 	bool		 anchor;	/* basicConstraints CA:TRUE, or self-issued (a root) */
 	long		 der_len;	/* the Certificate's own length (TRUSTED CERTIFICATE adds aux) */
 	time_t		 not_after;
+	bool		 ok;		/* read whole */
 };
+
+/* Drops what OpenSSL queued on a failure (ERR_clear_error() alone costs more than a parse). */
+static void
+err_drop(void)
+{
+	if (ERR_peek_error() != 0)
+		ERR_clear_error();
+}
 
 /* Reads one TLV header at *p; with skip, steps over its content too. -1 when malformed. */
 static int
@@ -173,10 +183,11 @@ lite_bc_ca(const unsigned char *p, const unsigned char *end)
 		if ((bc = d2i_BASIC_CONSTRAINTS(NULL, &v, len)) != NULL) {
 			ca = bc->ca != 0;
 			BASIC_CONSTRAINTS_free(bc);
+		} else {
+			err_drop();
 		}
 		break;
 	}
-	ERR_clear_error();
 	return ca;
 }
 
@@ -211,7 +222,7 @@ lite_clear(struct lite *l)
 }
 
 static int
-lite_parse(const unsigned char *der, long dlen, const EVP_MD *sha1, struct lite *l)
+lite_parse(const unsigned char *der, long dlen, bool want_subject, struct lite *l)
 {
 	const unsigned char *p = der, *end = der + dlen, *q, *iss, *sub;
 	long len, iss_len, sub_len;
@@ -241,10 +252,20 @@ lite_parse(const unsigned char *der, long dlen, const EVP_MD *sha1, struct lite 
 	if (der_step(&p, end, true, &tag, &cls, &len) == -1 ||	/* validity */
 	    lite_not_after(q, p, &l->not_after) == -1)
 		return -1;
-	sub = p;
-	if ((l->subject = d2i_X509_NAME(NULL, &p, end - p)) == NULL)	/* subject */
-		return -1;
-	sub_len = p - sub;
+	sub = p;						/* subject */
+	if (namehash_der(sub, end - sub, &l->hash, &sub_len) == 1) {
+		p += sub_len;
+		q = sub;
+		if (want_subject && (l->subject = d2i_X509_NAME(NULL, &q, sub_len)) == NULL)
+			goto fail;
+	} else {
+		if ((l->subject = d2i_X509_NAME(NULL, &p, end - p)) == NULL)
+			goto fail;
+		sub_len = p - sub;
+		l->hash = X509_NAME_hash_ex(l->subject, NULL, NULL, &ok);
+		if (!ok)
+			goto fail;
+	}
 	if (der_step(&p, end, true, &tag, &cls, &len) == -1)		/* subjectPublicKeyInfo */
 		goto fail;
 	while (p < end) {				/* [1], [2] unique ids, [3] extensions */
@@ -257,13 +278,11 @@ lite_parse(const unsigned char *der, long dlen, const EVP_MD *sha1, struct lite 
 		}
 	}
 	l->anchor = l->anchor || (iss_len == sub_len && memcmp(iss, sub, (size_t)iss_len) == 0);
-	l->hash = X509_NAME_hash_ex(l->subject, NULL, NULL, &ok);
-	if (!ok || !EVP_Digest(der, (size_t)l->der_len, l->sha1, NULL, sha1, NULL))
-		goto fail;
-	ERR_clear_error();
+	sha1_digest(der, (size_t)l->der_len, l->sha1);
+	l->ok = true;
 	return 0;
 fail:
-	ERR_clear_error();
+	err_drop();
 	lite_clear(l);
 	return -1;
 }
@@ -273,16 +292,6 @@ pem_is_cert(const char *name)
 {
 	return strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0 ||
 	    strcmp(name, PEM_STRING_X509_TRUSTED) == 0;
-}
-
-/* True when the last PEM_read_bio() failure is just the end of the data. */
-static bool
-pem_at_end(void)
-{
-	unsigned long e = ERR_peek_last_error();
-
-	ERR_clear_error();
-	return e == 0 || ERR_GET_REASON(e) == PEM_R_NO_START_LINE;
 }
 
 static bool
@@ -383,15 +392,13 @@ slurp_at(int dirfd, const char *name, size_t *len)
 static bool
 scan_file(struct state *st, struct entry *en)
 {
-	char *data, *name = NULL, *header = NULL;
-	unsigned char *der = NULL;
+	struct pem_blocks blocks;
+	char *data;
 	struct stat sb;
-	size_t len = 0;
-	long dlen;
+	size_t len = 0, i;
 	int n = 0, bad = 0, e;
 	struct lite l;
 	X509_CRL *crl = NULL;
-	BIO *b;
 
 	data = slurp_at(st->dirfd, en->name, &len);
 	e = errno;
@@ -405,24 +412,22 @@ scan_file(struct state *st, struct entry *en)
 		return true;
 	}
 	memset(&l, 0, sizeof(l));
-	b = BIO_new_mem_buf(data, (int)len);
-	while (b != NULL && PEM_read_bio(b, &name, &header, &der, &dlen) == 1) {
-		const unsigned char *q = der;
+	pem_read_all(data, len, &blocks);
+	for (i = 0; i < blocks.n; i++) {
+		const struct pem_block *pb = &blocks.v[i];
+		const unsigned char *q = pb->der;
 
-		if (pem_is_cert(name)) {
-			if (++n == 1 && lite_parse(der, dlen, st->sha1, &l) == -1)
+		if (pem_is_cert(pb->label)) {
+			if (++n == 1 && lite_parse(pb->der, pb->der_len, false, &l) == -1)
 				bad = 1;
-		} else if (strcmp(name, PEM_STRING_X509_CRL) == 0) {
-			if (++n == 1 && (crl = d2i_X509_CRL(NULL, &q, dlen)) == NULL)
+		} else if (strcmp(pb->label, PEM_STRING_X509_CRL) == 0) {
+			if (++n == 1 && (crl = d2i_X509_CRL(NULL, &q, pb->der_len)) == NULL)
 				bad = 1;
 		}
-		OPENSSL_free(name);
-		OPENSSL_free(header);
-		OPENSSL_free(der);
 	}
-	if (b == NULL || !pem_at_end())
+	if (blocks.damaged)
 		bad = 1;	/* a damaged block: openssl rehash skips the whole file too */
-	BIO_free(b);
+	pem_blocks_free(&blocks);
 	free(data);
 	if (n != 1 || bad) {
 		if (n > 1)
@@ -433,7 +438,7 @@ scan_file(struct state *st, struct entry *en)
 			note(st->res, _("%s/%s: skipped: no intact PEM certificate or CRL in it"),
 			    st->dir, en->name);
 		st->res->skipped++;
-	} else if (l.subject != NULL) {
+	} else if (l.ok) {
 		en->kind = ENTRY_CERT;
 		en->hash = l.hash;
 		memcpy(en->sha1, l.sha1, SHA1_LEN);
@@ -446,12 +451,13 @@ scan_file(struct state *st, struct entry *en)
 	} else if (crl != NULL) {
 		en->kind = ENTRY_CRL;
 		en->hash = X509_NAME_hash_ex(X509_CRL_get_issuer(crl), NULL, NULL, NULL);
-		X509_CRL_digest(crl, st->sha1, en->sha1, NULL);
+		X509_CRL_digest(crl, EVP_sha1(), en->sha1, NULL);
 		en->linkable = true;
 	}
 	lite_clear(&l);
 	X509_CRL_free(crl);
-	ERR_clear_error();
+	if (bad || crl != NULL)
+		err_drop();	/* OpenSSL's words for what failed (the rest leave none) */
 	return true;
 }
 
@@ -725,11 +731,11 @@ struct bcerts {
 };
 
 static int
-bcert_add(struct bcerts *bs, const unsigned char *der, long dlen, const EVP_MD *sha1)
+bcert_add(struct bcerts *bs, const unsigned char *der, long dlen)
 {
 	struct bcert b;
 
-	if (lite_parse(der, dlen, sha1, &b.l) == -1)
+	if (lite_parse(der, dlen, true, &b.l) == -1)
 		return -1;
 	b.der = xmalloc((size_t)b.l.der_len);
 	memcpy(b.der, der, (size_t)b.l.der_len);
@@ -759,32 +765,26 @@ bcerts_free(struct bcerts *bs)
  * pki_load_certs(). A damaged PEM certificate fails the whole bundle, naming it.
  */
 static int
-load_bundle(const char *path, const EVP_MD *sha1, struct bcerts *out, char **err)
+load_bundle(const char *path, struct bcerts *out, char **err)
 {
 	struct certlist l = { 0 };
+	struct pem_blocks blocks;
 	enum file_status fst;
-	char *data = NULL, *name = NULL, *header = NULL;
-	unsigned char *der = NULL;
+	char *data = NULL;
 	size_t len = 0, before = out->n, i;
-	long dlen;
 	int bad = 0;
-	BIO *b;
 
 	if (file_read(path, CERT_FILE_MAX, &data, &len, &fst, err) == -1)
 		return -1;
 	if (strstr(data, "-----BEGIN") != NULL) {
-		b = BIO_new_mem_buf(data, (int)len);
-		while (b != NULL && !bad && PEM_read_bio(b, &name, &header, &der, &dlen) == 1) {
-			if (pem_is_cert(name) && bcert_add(out, der, dlen, sha1) == -1)
+		pem_read_all(data, len, &blocks);
+		for (i = 0; i < blocks.n && !bad; i++)
+			if (pem_is_cert(blocks.v[i].label) &&
+			    bcert_add(out, blocks.v[i].der, blocks.v[i].der_len) == -1)
 				bad = 1;
-			OPENSSL_free(name);
-			OPENSSL_free(header);
-			OPENSSL_free(der);
-		}
-		if (!bad && out->n > before && !pem_at_end())
+		if (!bad && out->n > before && blocks.damaged)
 			bad = 1;
-		BIO_free(b);
-		ERR_clear_error();
+		pem_blocks_free(&blocks);
 		if (bad) {
 			err_set(err, _("%s: certificate %zu is damaged (truncated or edited?)"), path,
 			    out->n - before + 1);
@@ -803,7 +803,7 @@ load_bundle(const char *path, const EVP_MD *sha1, struct bcerts *out, char **err
 		unsigned char *d = NULL;
 		int n = i2d_X509(l.v[i].x509, &d);
 
-		if (n <= 0 || bcert_add(out, d, n, sha1) == -1) {
+		if (n <= 0 || bcert_add(out, d, n) == -1) {
 			err_set(err, _("%s: certificate %zu cannot be read"), path, i + 1);
 			OPENSSL_free(d);
 			certlist_free(&l);
@@ -1082,7 +1082,6 @@ state_free(struct state *st)
 	free(st->made_links);
 	if (st->dirfd != -1)
 		close(st->dirfd);
-	EVP_MD_free(st->sha1);
 	hindex_free(&st->by_name);
 	hindex_free(&st->by_sha1);
 	hindex_free(&st->by_bucket);
@@ -1106,13 +1105,8 @@ rehash_dir(const char *dir, const char *const *bundles, size_t n_bundles, time_t
 	st.res = res;
 	st.prog = prog;
 	st.now = now;
-	st.sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
-	if (st.sha1 == NULL) {
-		err_set(err, _("SHA-1 is not available in this OpenSSL"));
-		goto out;
-	}
 	for (i = 0; i < n_bundles; i++)
-		if (load_bundle(bundles[i], st.sha1, &certs, err) == -1)
+		if (load_bundle(bundles[i], &certs, err) == -1)
 			goto out;
 	st.total = certs.n;
 	if (pki_outdir_prepare(dir, 0755, &created, err) == -1)
