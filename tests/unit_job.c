@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,42 @@ run_program(void *arg)
 	    "wait", pids_file, pids_file, pids_file);
 	(void)proc_run(argv, NULL, 0, 600000, 1024, &pr);
 	proc_result_free(&pr);
+}
+
+/*
+ * A job that starts a daemon in a session of its own (as sendmail -bd does: its starter exits,
+ * its process group is not the job's nor the starter's), tells of its group as the proof does,
+ * and waits.
+ */
+static void
+run_daemon(void *arg)
+{
+	char script[1024], tmp_file[sizeof(pids_file) + 4];
+	char *argv[] = { "sh", "-c", script, NULL };
+	struct proc_result pr;
+	long pid = 0;
+	FILE *f;
+	int i;
+
+	(void)arg;
+	snprintf(tmp_file, sizeof(tmp_file), "%s.tmp", pids_file);
+	/* the daemon writes its pid file itself, once in its session (as sendmail does) */
+	snprintf(script, sizeof(script), "setsid sh -c 'echo $$ > %s.w && mv %s.w %s; "
+	    "exec sleep 300' < /dev/null > /dev/null 2>&1 &", tmp_file, tmp_file, tmp_file);
+	(void)proc_run(argv, NULL, 0, 600000, 1024, &pr);
+	proc_result_free(&pr);
+	for (i = 0; i < 200 && access(tmp_file, F_OK) == -1; i++)
+		usleep(10000);
+	if ((f = fopen(tmp_file, "r")) != NULL) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	if (pid > 1 && getpgid((pid_t)pid) == (pid_t)pid)
+		proc_tell_group((int)pid, true);
+	(void)rename(tmp_file, pids_file);	/* after the record: the test reads both */
+	for (;;)
+		pause();
 }
 
 /* Whether pid runs (a zombie does not: only its reaper is late). */
@@ -182,6 +219,30 @@ main(void)
 	okf(!running(sh), "its program is gone (%ld)", sh);
 	okf(!running(sleeper), "the program's own child is gone too (%ld)", sleeper);
 	ok(job_read(j, noop, NULL) == 1, "then its end is seen");
+	job_free(j);
+
+	/* a daemon in a session of its own, told of: killing the job kills it too */
+	ok(job_start(run_daemon, NULL, true, &j, &err) == 0, "a job starting a daemon starts");
+	sleeper = 0;
+	for (i = 0; i < 200 && sleeper == 0; i++) {
+		struct pollfd p = { job_fd(j), POLLIN, 0 };
+
+		if ((f = fopen(pids_file, "r")) != NULL) {
+			if (fscanf(f, "%ld", &sleeper) != 1)
+				sleeper = 0;
+			fclose(f);
+		}
+		(void)job_read(j, noop, NULL);
+		(void)poll(&p, 1, 50);
+	}
+	(void)job_read(j, noop, NULL);	/* its group record, sent before the file was there */
+	unlink(pids_file);
+	okf(sleeper > 1 && running(sleeper) && getsid((pid_t)sleeper) == (pid_t)sleeper,
+	    "the daemon runs in a session of its own (%ld)", sleeper);
+	job_kill(j);
+	okf(sleeper > 1 && !running(sleeper), "job_kill killed the daemon too (%ld)", sleeper);
+	if (sleeper > 1 && running(sleeper))
+		kill((pid_t)sleeper, SIGKILL);
 	job_free(j);
 	return tap_done();
 }

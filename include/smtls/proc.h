@@ -51,6 +51,12 @@ volatile sig_atomic_t *proc_set_cancel(volatile sig_atomic_t *flag);
  */
 void proc_set_group_hook(void (*fn)(int pgid, bool started));
 /*
+ * Tells that hook of a process group no program of proc_run* made: a daemon that left its
+ * starter's group for a session of its own (sendmail -bd), so that killing the job kills it too;
+ * started false once it is gone.
+ */
+void proc_tell_group(int pgid, bool started);
+/*
  * A file name made safe as a child's operand (caller frees): a name that starts with '-'
  * (an option to the child, or "-", standard input) gets "./" in front. Callers pass "--"
  * too where the child accepts it.

@@ -37,6 +37,13 @@ proc_set_group_hook(void (*fn)(int pgid, bool started))
 	group_hook = fn;
 }
 
+void
+proc_tell_group(int pgid, bool started)
+{
+	if (group_hook != NULL && pgid > 1)
+		group_hook(pgid, started);
+}
+
 static long long
 now_ms(void)
 {

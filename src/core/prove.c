@@ -60,6 +60,7 @@ struct ctx {
 	char			*srv_dir, *srv_log, *srv_pid, *srv_queue;
 	char			*clt_dir, *clt_log, *clt_cf, *clt_queue;
 	size_t			 srv_log_mark;	/* the server log's length before the delivery */
+	pid_t			 told;		/* the daemon's own process group, told to a job */
 };
 
 const char *
@@ -469,6 +470,12 @@ start_on(struct ctx *c, int port, char **why)
 		if (pid != 0 && listening(port) && pid_is_ours(c, pid, c->srv_dir)) {
 			c->r->server_pid = pid;
 			c->r->port = port;
+			/* it left proc_run's group for a session of its own: a job that
+			 * runs this proof is told, so that killing the job kills it too */
+			if (getpgid(pid) == pid) {
+				proc_tell_group((int)pid, true);
+				c->told = pid;
+			}
 			return 1;
 		}
 		log = slurp(c->srv_log);
@@ -1097,6 +1104,10 @@ do_stop(struct ctx *c)
 	pid = c->r->server_pid ? c->r->server_pid : read_pid(c->srv_pid);
 	if (pid != 0)
 		gone = stop_pid(c, pid, c->srv_dir);
+	if (gone && c->told != 0) {
+		proc_tell_group((int)c->told, false);
+		c->told = 0;
+	}
 	/* its session children, and a sending instance that outlived its timeout */
 	gone = sweep(c, c->r->workdir) && gone;
 	if (!gone) {
