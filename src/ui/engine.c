@@ -237,7 +237,10 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		e->system_roots = xstrdup("/etc/ssl/certs");
 		e->hostname = fl && fl->hostname ? xstrdup(fl->hostname) : NULL;
 		e->restart_command = o->restart_command ? xstrdup(o->restart_command) : NULL;
-		e->submit_mc = o->submit_mc ? xstrdup(o->submit_mc) : NULL;
+		/* the MSP's submit.mc: the one given, or the one beside the mc as check finds
+		 * it; the Apply screen offers it, ticked only when given */
+		e->submit_mc = o->submit_mc ? xstrdup(o->submit_mc) : check_submit_beside(e->mc_path);
+		e->submit_on = o->submit_mc != NULL;
 		if (fl && fl->public_roots)
 			w->m.plan.public_roots = xstrdup(fl->public_roots);
 	}
