@@ -56,6 +56,10 @@ int check_msp_file(const char *path, const char *m4_path, const char *cf_dir,
  */
 void check_judge_stale(struct findings *now, const struct findings *next);
 
+/* Whether the first certificate of the file path is the self-signed one Debian's update_tls
+ * makes (the certificates cert.update-tls is said of). */
+bool check_cert_is_update_tls(const char *path);
+
 /* The fewest bits of DH parameters OpenSSL's default security level (2) takes for DHE. */
 #define DH_MIN_BITS	2048
 

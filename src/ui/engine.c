@@ -48,6 +48,8 @@ reload_current(struct wizard *w)
 	xfree(w->env.mc_err);
 	w->env.mc_loaded = false;
 	load_current(w);
+	w->env.update_tls_cert = check_cert_is_update_tls(plan_get(&w->env.current,
+	    PF_SERVER_CERT));
 	wiz_recheck(w);
 }
 
@@ -249,6 +251,8 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		e->sm.found = false;
 	sendmail_host_check(&e->host);
 	load_current(w);
+	/* update_tls's self-signed certificate in force: the source screen offers to replace it */
+	e->update_tls_cert = check_cert_is_update_tls(plan_get(&e->current, PF_SERVER_CERT));
 	load_lineages(w, now);
 	{
 		int inc;

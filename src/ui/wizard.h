@@ -64,6 +64,8 @@ struct wiz_env {
 						 * (check_submit_beside), or NULL */
 	bool			 submit_on;	/* the admin's choice: configure it too (Apply screen;
 						 * on with --submit-mc) */
+	bool			 update_tls_cert;	/* the certificate in force is Debian's
+						 * update_tls's (check_cert_is_update_tls) */
 	struct tls_plan		 submit_plan;	/* its settings (plan_msp_from) for the apply */
 };
 
