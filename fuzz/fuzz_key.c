@@ -1,6 +1,7 @@
 /*
  * fuzz_key.c: private key files through key_load_file (PEM, DER detection, encrypted keys,
- * certificates given as keys); a loaded key is written back as PEM and loads again.
+ * certificates given as keys); a loaded key is written back as PEM and loads again. The same
+ * bytes as a DHParameters file through dh_pem_bits.
  */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 
 #include "fuzz.h"
 #include "smtls/cert.h"
+#include "smtls/check.h"
 #include "smtls/pki.h"
 
 int
@@ -24,6 +26,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((st == LOAD_OK) != (err == NULL) || (st == LOAD_OK) != (k.pkey != NULL))
 		abort();	/* a failure says why; a success has a key */
 	free(err);
+	err = NULL;
+	{
+		int bits = -1, r = dh_pem_bits((const char *)data, size, &bits, &err);
+
+		if ((r == 0) != (err == NULL) || (r == 0) != (bits > 0))
+			abort();	/* parameters have a size; a failure says why */
+		free(err);
+		err = NULL;
+	}
 	if (st == LOAD_OK) {
 		if ((pem = pki_key_pem(&k, &len)) != NULL) {
 			path = fuzz_file((const uint8_t *)pem, len);

@@ -58,6 +58,10 @@ for alg in "EC -pkeyopt ec_paramgen_curve:P-256" ED25519 "RSA -pkeyopt rsa_keyge
 	"$openssl" pkey -in "key/$name.pem" -outform DER -out "key/$name.der"
 	"$openssl" pkey -in "key/$name.pem" -aes128 -passout pass:x -out "key/$name-enc.pem"
 done
+# DHParameters files (fuzz_key reads each input as one too): DH, X9.42 DH, after a certificate
+"$openssl" genpkey -genparam -algorithm DH -pkeyopt dh_param:ffdhe2048 -out key/dh2048.pem 2>/dev/null
+"$openssl" genpkey -genparam -algorithm DHX -pkeyopt dh_rfc5114:2 -out key/dhx.pem 2>/dev/null
+cat "$d"/letsencrypt/r11.pem key/dh2048.pem > key/cert-dh.pem
 "$openssl" rsa -in key/RSA.pem -traditional -out key/RSA-pkcs1.pem 2>/dev/null
 cp cert/c1.pem key/cert-not-key.pem
 # job: records as a child sends them (src/core/job.c: a type byte, a 32-bit length, fields of

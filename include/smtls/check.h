@@ -56,4 +56,18 @@ int check_msp_file(const char *path, const char *m4_path, const char *cf_dir,
  */
 void check_judge_stale(struct findings *now, const struct findings *next);
 
+/* Whether the first certificate of the file path is the self-signed one Debian's update_tls
+ * makes (the certificates cert.update-tls is said of). */
+bool check_cert_is_update_tls(const char *path);
+
+/* The fewest bits of DH parameters OpenSSL's default security level (2) takes for DHE. */
+#define DH_MIN_BITS	2048
+
+/*
+ * The size of the DH parameters in data (a DHParameters file), read as sendmail reads them
+ * (PEM_read_bio_DHparams(): the first DH PARAMETERS or X9.42 DH PARAMETERS block, other PEM
+ * blocks skipped): 0 and *bits, or -1 with *why (caller frees) saying what it holds instead.
+ */
+int dh_pem_bits(const char *data, size_t len, int *bits, char **why);
+
 #endif

@@ -92,6 +92,11 @@ struct dh_params {
  */
 int dh_params_parse(const char *value, struct dh_params *out, char **why);
 
+/* What a DHParameters value means, in words (translated; caller frees): each keyword's
+ * parameters and whether DHE is offered with them; for a file, the size of the DH
+ * parameters it holds (dh_pem_bits), or why there are none; for a bad value, why. */
+char *dh_params_describe(const char *value);
+
 /* The ServerSSLOptions/ClientSSLOptions value for a minimum TLS version ("1.2", "1.3"), or NULL. */
 const char *emit_min_tls_options(const char *version);
 /* The minimum TLS version ("1.2", "1.3") a ServerSSLOptions/ClientSSLOptions value says, when it

@@ -135,6 +135,19 @@ is_update_tls_cert(const struct cert *leaf)
 	    strstr(leaf->subject, "/O=Sendmail/OU=Sendmail ") != NULL;
 }
 
+bool
+check_cert_is_update_tls(const char *path)
+{
+	struct certlist cl = { 0 };
+	char *err = NULL;
+	bool r = path != NULL && cert_load_file(path, &cl, &err) == LOAD_OK && cl.n > 0 &&
+	    is_update_tls_cert(&cl.v[0]);
+
+	certlist_free(&cl);
+	free(err);
+	return r;
+}
+
 /* The hash link in CACertPath (HASH.N) that leads to the file at path, or NULL. Caller frees. */
 static char *
 linked_into(const char *dir, const struct cert *leaf, const char *path)

@@ -1,13 +1,19 @@
 /* check-files.c: sendmail's safefile() rules for TLS files: writable paths and readable keys. */
 #include "config.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "check-int.h"
+#include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "smtls/xmalloc.h"
 
@@ -123,11 +129,12 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 	 * safefile() does; its mode means nothing here (no chmod advice) */
 	if (!S_ISREG(st.st_mode))
 		return;
+	/* sendmail checks group before world: mode 0666 is a 'Group writable file' */
 	if (m & (S_IWGRP | S_IWOTH)) {
 		fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 		    _("sendmail refuses it: mode %04o lets others than root change it (sendmail logs "
 		    "'STARTTLS=%s: file %s unsafe: %s')"), (unsigned)m, side, path,
-		    (m & S_IWOTH) ? _("World writable file") : _("Group writable file"));
+		    (m & S_IWGRP) ? _("Group writable file") : _("World writable file"));
 		finding_set_fix(fd, "chmod go-w %s", path);
 		finding_set_reproduce(fd, "stat -c '%%a %%U:%%G %%n' %s", path);
 		return;
@@ -158,4 +165,146 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 		finding_set_reproduce(fd, "stat -c '%%a %%U:%%G %%n' %s", path);
 	} else
 		check_ok(c, "key.readable", path, _("only root can read the private key"));
+}
+
+/*
+ * Why sendmail refuses a TLS file it reads as root, in the words it logs ('STARTTLS=server:
+ * file PATH unsafe: WHY'), or NULL when it takes it. In its order, as the real daemon showed
+ * with DHParameters files (tests/dh-params-file.test): a directory on the path others can
+ * write (*dir: that directory; caller frees), no such file, not a regular file, a group-
+ * then a world-writable file, and a file not owned by root or not readable by its owner.
+ */
+static const char *
+sendmail_refusal(struct check_ctx *c, const char *path, char **dir)
+{
+	const char *why = NULL;
+	char real[PATH_MAX];
+	struct stat st;
+
+	if ((*dir = unsafe_dir(c, path, &why)) != NULL)
+		return why;
+	if (stat(path, &st) == -1)
+		return file_strerror(errno);
+	if (realpath(path, real) != NULL && strcmp(real, path) != 0 &&
+	    (*dir = unsafe_dir(c, real, &why)) != NULL)
+		return why;
+	if (!S_ISREG(st.st_mode))
+		return "Regular files only";
+	if (st.st_mode & S_IWGRP)
+		return "Group writable file";
+	if (st.st_mode & S_IWOTH)
+		return "World writable file";
+	if (st.st_uid != 0 || !(st.st_mode & S_IRUSR))
+		return file_strerror(EACCES);
+	return NULL;
+}
+
+int
+dh_pem_bits(const char *data, size_t len, int *bits, char **why)
+{
+	BIO *bio = len <= INT_MAX ? BIO_new_mem_buf(data, (int)len) : NULL;
+	char *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long dlen = 0;
+	int r = -1;
+	bool found = false;
+
+	*bits = 0;
+	/* as PEM_read_bio_DHparams(): the first DH PARAMETERS block, other blocks skipped */
+	while (!found && bio != NULL && PEM_read_bio(bio, &name, &header, &der, &dlen) == 1) {
+		bool dh = strcmp(name, PEM_STRING_DHPARAMS) == 0;
+
+		if (dh || strcmp(name, PEM_STRING_DHXPARAMS) == 0) {
+			const unsigned char *p = der;
+			EVP_PKEY *pk = d2i_KeyParams(dh ? EVP_PKEY_DH : EVP_PKEY_DHX, NULL, &p, dlen);
+
+			found = true;
+			if (pk != NULL && (*bits = EVP_PKEY_get_bits(pk)) > 0)
+				r = 0;
+			else
+				err_set(why, _("its %s block is damaged"), name);
+			EVP_PKEY_free(pk);
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		name = header = NULL;
+		der = NULL;
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	if (!found)
+		err_set(why, memmem(data, len, "-----BEGIN ", 11) != NULL ? _("it holds PEM blocks, "
+		    "none of them DH PARAMETERS") : _("it holds no PEM block at all"));
+	return r;
+}
+
+/* The fix of a DH parameter file at path: first (NULL: none; freed here), or new parameters
+ * there, or the keyword that needs no file. */
+static void
+dh_fix(struct finding *f, const char *path, char *first)
+{
+	finding_set_fix(f, _("%s%swrite 2048-bit parameters to %s: openssl genpkey -genparam "
+	    "-algorithm DH -pkeyopt dh_param:ffdhe2048 -out %s; or use sendmail's own 2048-bit "
+	    "prime: define(`confDH_PARAMETERS', `i') and rebuild sendmail.cf"), first ? first : "",
+	    first ? _("; or ") : "", path, path);
+	free(first);
+}
+
+void
+check_dh_file(struct check_ctx *c, const char *path)
+{
+	const char *why;
+	char *dir = NULL, *data = NULL, *err = NULL;
+	enum file_status st;
+	struct finding *f;
+	size_t len;
+	int bits;
+
+	/* sendmail's fall-back in every case below: its included prime, as it logs
+	 * 'Diffie-Hellman init, key=2048 bit (I)'; STARTTLS goes on */
+	if ((why = sendmail_refusal(c, path, &dir)) != NULL) {
+		f = findings_add(c->out, "dh.file-unusable", SEV_WARNING, path,
+		    _("DHParameters names this file, but sendmail refuses it: it logs "
+		    "'STARTTLS=server: file %s unsafe: %s' and uses its included 2048-bit prime "
+		    "instead ('Diffie-Hellman init, key=2048 bit (I)'); STARTTLS works, without "
+		    "these parameters"), path, why);
+		if (dir != NULL)
+			dh_fix(f, path, xstrprintf(_("chmod go-w %s, or move the file to a directory "
+			    "only root can write"), dir));
+		else if (strcmp(why, file_strerror(ENOENT)) == 0)
+			dh_fix(f, path, NULL);
+		else if (strcmp(why, "Regular files only") == 0)
+			dh_fix(f, path, xstrdup(_("point confDH_PARAMETERS at a regular file")));
+		else if (strstr(why, "writable") != NULL)
+			dh_fix(f, path, xstrprintf("chmod go-w %s", path));
+		else
+			dh_fix(f, path, xstrprintf("chown root %s && chmod u+r %s", path, path));
+		finding_set_reproduce(f, "ls -lL %s", path);
+		free(dir);
+		return;
+	}
+	if (file_read(path, CERT_FILE_MAX, &data, &len, &st, &err) == -1 ||
+	    dh_pem_bits(data, len, &bits, &err) == -1) {
+		f = findings_add(c->out, "dh.not-dh", SEV_WARNING, path,
+		    _("DHParameters names this file, but %s: sendmail logs 'STARTTLS=server, error: "
+		    "cannot read DH parameters(%s): ...' and uses its included 2048-bit prime instead "
+		    "('Diffie-Hellman init, key=2048 bit (I)'); STARTTLS works, without these "
+		    "parameters"), err ? err : "?", path);
+		dh_fix(f, path, NULL);
+		finding_set_reproduce(f, "openssl pkeyparam -in %s -noout -text", path);
+	} else if (bits < DH_MIN_BITS) {
+		f = findings_add(c->out, "dh.weak", SEV_WARNING, path,
+		    _("the DH parameters in this file have %d bits: sendmail loads them "
+		    "('Diffie-Hellman init, key=%d bit (/)'), but they are below the %d bits of "
+		    "OpenSSL's default security level, so sendmail offers no DHE cipher at all (with "
+		    "no DHParameters it would offer DHE with its included 2048-bit prime; ECDHE and "
+		    "TLS 1.3 are unaffected)"), bits, bits, DH_MIN_BITS);
+		dh_fix(f, path, NULL);
+		finding_set_reproduce(f, "openssl pkeyparam -in %s -noout -text", path);
+	} else
+		check_ok(c, "dh.weak", path, _("the DH parameters file is readable by sendmail and "
+		    "holds parameters of 2048 bits or more"));
+	free(data);
+	free(err);
 }

@@ -32,6 +32,9 @@ const char *check_cf_name(const struct check_ctx *c);
 const char *check_macro(enum plan_field f);
 /* sendmail's file-safety rules: file.unsafe, key.readable (is_key). */
 void check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool is_key);
+/* The file DHParameters names: refused by sendmail (dh.file-unusable), no DH parameters in
+ * PEM (dh.not-dh), fewer than DH_MIN_BITS (dh.weak). */
+void check_dh_file(struct check_ctx *c, const char *path);
 /* Certificate and key of one identity: fc/fk are PF_SERVER_* or PF_CLIENT_*. */
 void check_identity(struct check_ctx *c, enum plan_field fc, enum plan_field fk);
 /* CACertFile and CACertPath: store.* findings. */

@@ -190,7 +190,8 @@ check_dh_params(struct check_ctx *c)
 		    "TLS 1.3 are unaffected)"), v, dh.bits);
 		finding_set_fix(f, _("use i (sendmail's 2048-bit prime, its default) or a file "
 		    "of 2048 bits or more"));
-	}
+	} else if (dh.kind == DH_FILE)
+		check_dh_file(c, v);
 }
 
 /*

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "smtls/cert.h"
+#include "smtls/check.h"
 #include "smtls/emit.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
@@ -135,6 +137,47 @@ dh_params_parse(const char *value, struct dh_params *out, char **why)
 		    "(or 1), 2048 (or 2) or an absolute file name; sendmail would log it as an "
 		    "illegal value and use its included 2048-bit prime"), value);
 	return -1;
+}
+
+char *
+dh_params_describe(const char *value)
+{
+	struct dh_params dh;
+	char *why = NULL, *data = NULL, *r;
+	enum file_status st;
+	size_t len;
+	int bits;
+
+	if (dh_params_parse(value, &dh, &why) == -1)
+		return why;
+	switch (dh.kind) {
+	case DH_NONE:
+		return xstrdup(_("no Diffie-Hellman parameters: sendmail offers no DHE cipher "
+		    "(ECDHE and TLS 1.3 are unaffected)"));
+	case DH_INCLUDED:
+		return xstrdup(_("sendmail's included 2048-bit prime (its default)"));
+	case DH_FIXED_512:
+		return xstrdup(_("sendmail's included 512-bit prime: below OpenSSL's default "
+		    "security level, so no DHE cipher is offered"));
+	case DH_GEN_1024:
+		return xstrdup(_("1024-bit parameters sendmail makes at each start: below OpenSSL's "
+		    "default security level, so no DHE cipher is offered"));
+	case DH_GEN_2048:
+		return xstrdup(_("2048-bit parameters sendmail makes at each start (this slows its "
+		    "start)"));
+	case DH_FILE:
+		break;
+	}
+	/* a file: what it holds, as sendmail would read it (check judges whether it may) */
+	if (file_read(value, CERT_FILE_MAX, &data, &len, &st, &why) == -1)
+		r = xstrprintf(_("a file of DH parameters, which cannot be read: %s"), why);
+	else if (dh_pem_bits(data, len, &bits, &why) == -1)
+		r = xstrprintf(_("a file of DH parameters, but %s"), why);
+	else
+		r = xstrprintf(_("a file of %d-bit DH parameters"), bits);
+	free(data);
+	free(why);
+	return r;
 }
 
 int

@@ -34,7 +34,7 @@ wiz_apply_request(struct wizard *w, struct apply_request *rq, const struct emit_
 	rq->cf_path = w->env.cf_path;
 	rq->cf_m4_dir = w->env.cf_dir;
 	rq->sandbox_hostname = w->env.demo ? DEMO_HOSTNAME : NULL;
-	if (w->env.submit_mc != NULL) {
+	if (w->env.submit_mc != NULL && w->env.submit_on) {
 		const char *cc = plan_get(&w->m.plan, PF_CLIENT_CERT);
 		const char *sc = plan_get(&w->m.plan, PF_SERVER_CERT);
 
@@ -48,8 +48,9 @@ wiz_apply_request(struct wizard *w, struct apply_request *rq, const struct emit_
 	}
 }
 
-char *
-engine_command_line(const struct wizard *w)
+/* The emitter's `smtls apply ...' line, without the MSP's --submit-mc. */
+static char *
+emitted_line(const struct wizard *w)
 {
 	struct emit_options eo;
 	char *r;
@@ -57,15 +58,27 @@ engine_command_line(const struct wizard *w)
 	emit_opts(w, &eo);
 	r = emit_command_line(&w->m.plan, &eo, "apply", w->env.mc_path);
 	emit_options_free(&eo);
-	if (w->env.submit_mc != NULL) {
-		struct buf b = { 0 };
-
-		buf_printf(&b, "%s --submit-mc ", r);
-		emit_shell_word(&b, w->env.submit_mc);
-		free(r);
-		r = buf_release(&b);
-	}
 	return r;
+}
+
+/* cmd (freed) with --submit-mc mc after it, or cmd itself when mc is NULL. */
+static char *
+with_submit_mc(char *cmd, const char *mc)
+{
+	struct buf b = { 0 };
+
+	if (mc == NULL)
+		return cmd;
+	buf_printf(&b, "%s --submit-mc ", cmd);
+	emit_shell_word(&b, mc);
+	free(cmd);
+	return buf_release(&b);
+}
+
+char *
+engine_command_line(const struct wizard *w)
+{
+	return with_submit_mc(emitted_line(w), w->env.submit_on ? w->env.submit_mc : NULL);
 }
 
 void
@@ -286,10 +299,14 @@ engine_apply(struct wizard *w)
 	if (res.restart_command != NULL)
 		ap->restart_command = xstrdup(res.restart_command);
 	if (ap->changed) {
+		/* apply_command_line adds the request's --submit-mc itself */
+		char *base = emitted_line(w);
+
 		w->wrote = true;
 		w->m.dirty = false;
-		wiz_replay(w, apply_command_line(cmd, &rq, rq.restart ? w->env.restart_command :
+		wiz_replay(w, apply_command_line(base, &rq, rq.restart ? w->env.restart_command :
 		    NULL, ap->cd.on ? ap->cd.within : NULL));
+		free(base);
 	}
 	ap->preview_valid = false;
 	apply_result_free(&res);
@@ -314,12 +331,14 @@ engine_undo(struct wizard *w)
 		return -1;
 	}
 	memset(&res, 0, sizeof(res));
-	r = apply_undo_msp(w->env.mc_path, w->env.cf_path, w->env.submit_mc, NULL, &res);
+	/* the MSP's pair too when the last apply wrote it */
+	r = apply_undo_msp(w->env.mc_path, w->env.cf_path, w->ap.msp_mc, w->ap.msp_cf, &res);
 	if (r == -1)
 		w->ap.error = xstrdup(res.error ? res.error : _("undo failed"));
 	else {
 		w->ap.undone = true;
-		wiz_replay(w, apply_undo_command(w->env.mc_path, w->env.cf_path));
+		wiz_replay(w, with_submit_mc(apply_undo_command(w->env.mc_path, w->env.cf_path),
+		    w->ap.msp_mc));
 		engine_reload(w);
 	}
 	w->ap.preview_valid = false;

@@ -48,6 +48,8 @@ reload_current(struct wizard *w)
 	xfree(w->env.mc_err);
 	w->env.mc_loaded = false;
 	load_current(w);
+	w->env.update_tls_cert = check_cert_is_update_tls(plan_get(&w->env.current,
+	    PF_SERVER_CERT));
 	wiz_recheck(w);
 }
 
@@ -237,7 +239,10 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		e->system_roots = xstrdup("/etc/ssl/certs");
 		e->hostname = fl && fl->hostname ? xstrdup(fl->hostname) : NULL;
 		e->restart_command = o->restart_command ? xstrdup(o->restart_command) : NULL;
-		e->submit_mc = o->submit_mc ? xstrdup(o->submit_mc) : NULL;
+		/* the MSP's submit.mc: the one given, or the one beside the mc as check finds
+		 * it; the Apply screen offers it, ticked only when given */
+		e->submit_mc = o->submit_mc ? xstrdup(o->submit_mc) : check_submit_beside(e->mc_path);
+		e->submit_on = o->submit_mc != NULL;
 		if (fl && fl->public_roots)
 			w->m.plan.public_roots = xstrdup(fl->public_roots);
 	}
@@ -246,6 +251,8 @@ engine_init(struct wizard *w, const struct wiz_options *o, char **err)
 		e->sm.found = false;
 	sendmail_host_check(&e->host);
 	load_current(w);
+	/* update_tls's self-signed certificate in force: the source screen offers to replace it */
+	e->update_tls_cert = check_cert_is_update_tls(plan_get(&e->current, PF_SERVER_CERT));
 	load_lineages(w, now);
 	{
 		int inc;

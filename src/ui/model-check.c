@@ -10,6 +10,7 @@
 
 #include "smtls/cert.h"
 #include "smtls/check.h"
+#include "smtls/emit.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
 
@@ -99,7 +100,10 @@ wiz_recheck(struct wizard *w)
 		const char *v = plan_get(&w->m.plan, (enum plan_field)i);
 
 		xfree(w->m.described[i]);
-		if (o != NULL && o->is_path && v != NULL)
+		/* DHParameters: a keyword, or a file of DH parameters (never a certificate) */
+		if (i == PF_DH_PARAMS && v != NULL)
+			w->m.described[i] = dh_params_describe(v);
+		else if (o != NULL && o->is_path && v != NULL)
 			w->m.described[i] = engine_describe_file(v, w->m.plan.now);
 	}
 	w->m.client_auth = cert_file_client_auth(plan_get(&w->m.plan, PF_SERVER_CERT));

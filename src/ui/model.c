@@ -414,8 +414,12 @@ wiz_written_list(const struct wizard *w)
 		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			if (f[i].path != NULL)
 				buf_printf(&b, "  %s (%s)\n", f[i].path, f[i].what);
-	} else if (ap->undone)
+	} else if (ap->undone) {
 		buf_printf(&b, "  %s, %s (%s)\n", w->env.mc_path, w->env.cf_path,
 		    _("restored from the backups"));
+		if (ap->msp_mc != NULL)
+			buf_printf(&b, "  %s, %s (%s)\n", ap->msp_mc, ap->msp_cf ? ap->msp_cf : "-",
+			    _("restored from the backups"));
+	}
 	return b.data != NULL ? buf_release(&b) : NULL;
 }

@@ -3,14 +3,68 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "smtls/apply.h"
 #include "smtls/fileio.h"
 #include "smtls/i18n.h"
 #include "wizard.h"
 
 enum { APPLY_RESTART = 1, APPLY_NOW, APPLY_UNDO, APPLY_HOOK, APPLY_OVERRIDE, APPLY_ROLLBACK,
-	APPLY_WITHIN };
+	APPLY_WITHIN, APPLY_MSP };
+
+/* The last part of a path. */
+static const char *
+base_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+/* Before the apply: the MSP's submit.mc (given, or found beside sendmail.mc) and what the
+ * MSP is ... */
+static void
+msp_note(struct wizard *w)
+{
+	char *cf;
+
+	if (w->env.submit_mc == NULL)
+		return;
+	cf = apply_cf_beside(w->env.submit_mc);
+	wiz_body(w, _("The MSP (%s): sendmail's client side for locally submitted mail; its TLS "
+	    "settings are for verifying the relay it submits to (this MTA). "), w->env.submit_mc);
+	if (w->env.submit_on)
+		wiz_body(w, _("Ticked: Apply also writes it and rebuilds %s.\n"), cf);
+	else
+		wiz_body(w, _("Not ticked: it is left as it is.\n"));
+	free(cf);
+}
+
+/* ... and the box that has Apply configure it too (its submit.cf rebuilt). */
+static void
+msp_item(struct wizard *w)
+{
+	struct wiz_item *it;
+	char *cf, *label;
+
+	if (w->env.submit_mc == NULL)
+		return;
+	cf = apply_cf_beside(w->env.submit_mc);
+	label = xstrprintf(_("Also configure the MSP: %s -> %s"), base_of(w->env.submit_mc),
+	    base_of(cf));
+	it = wiz_item_add(w, WI_TOGGLE, APPLY_MSP, 1, 'm', label);
+	free(label);
+	free(cf);
+	it->on = w->env.submit_on;
+	it->help = N_("The MSP is sendmail's client side for locally submitted mail (mail, cron, "
+	    "PHP's mail()): it hands each message to this MTA. Its TLS settings are for "
+	    "verifying the relay it submits to, so it gets the trust store (CACertFile, "
+	    "CACertPath), never the server's certificate. On: Apply also merges them into "
+	    "submit.mc and rebuilds submit.cf, in the same transaction, with backups; Undo "
+	    "restores both.");
+}
 
 static const char *
 state_word(int st)
@@ -125,15 +179,22 @@ result_text(struct wizard *w)
 		if (ap->abort_late)
 			buf_printf(&b, _("Too late to abort: the install had begun, and it was "
 			    "finished.\n"));
-		buf_printf(&b, _("Undo: smtls apply --undo --mc %s\n"), w->env.mc_path);
+		if (ap->msp_mc != NULL)
+			buf_printf(&b, _("Undo: smtls apply --undo --mc %s --submit-mc %s\n"),
+			    w->env.mc_path, ap->msp_mc);
+		else
+			buf_printf(&b, _("Undo: smtls apply --undo --mc %s\n"), w->env.mc_path);
 		buf_printf(&b, _("Test: smtls check --mc %s --cf %s\n"), w->env.mc_path,
 		    w->env.cf_path);
 		if (ap->restart_command == NULL && !w->env.demo)
 			buf_printf(&b, _("sendmail reads the new sendmail.cf when it restarts.\n"));
-	} else if (ap->undone)
+	} else if (ap->undone) {
 		buf_printf(&b, _("Undone: %s and %s are as they were before the last apply.\n"),
 		    w->env.mc_path, w->env.cf_path);
-	else if (ap->unchanged)
+		if (ap->msp_mc != NULL)
+			buf_printf(&b, _("Undone: %s and %s are as they were before the last apply.\n"),
+			    ap->msp_mc, ap->msp_cf ? ap->msp_cf : "-");
+	} else if (ap->unchanged)
 		buf_printf(&b, _("No changes: %s already has these settings.\n"), w->env.mc_path);
 	else if (ap->aborted)
 		buf_printf(&b, _("Aborted, nothing was changed: %s\n"), ap->error ? ap->error : "");
@@ -180,6 +241,7 @@ apply_build(struct wizard *w)
 		    "backed up first as FILE.smtls-TIME), after m4, sendmail -bC and the proof "
 		    "(the new sendmail.cf as a second daemon on 127.0.0.1) passed:\n"),
 		    w->env.mc_path, w->env.cf_path);
+		msp_note(w);
 	} else if (ap->cd.reverted || ap->cd.failed)
 		wiz_countdown_outcome(w);
 	else if (ap->undone)
@@ -228,6 +290,7 @@ apply_build(struct wizard *w)
 	}
 	proof_body(w);
 	if (!ap->ran || ap->failed || ap->cd.reverted) {
+		msp_item(w);
 		it = wiz_item_add(w, WI_TOGGLE, APPLY_RESTART, 1, 'r',
 		    _("Restart sendmail afterwards"));
 		it->on = ap->restart;
@@ -273,7 +336,9 @@ apply_build(struct wizard *w)
 	if (ap->changed && !ap->undone && !ap->cd.reverted) {
 		it = wiz_item_add(w, WI_ACTION, APPLY_UNDO, 4, 'u',
 		    _("Undo: restore the backups"));
-		it->help = N_("Puts back sendmail.mc and sendmail.cf as they were before.");
+		it->help = w->ap.msp_mc != NULL ? N_("Puts back sendmail.mc and sendmail.cf, and "
+		    "the MSP's submit.mc and submit.cf, as they were before.") :
+		    N_("Puts back sendmail.mc and sendmail.cf as they were before.");
 	}
 	it = wiz_item_add(w, WI_ACTION, APPLY_HOOK, 5, 'h',
 	    _("Install the certbot renewal hook"));
@@ -311,9 +376,20 @@ apply_activate(struct wizard *w, struct wiz_item *it)
 	case APPLY_OVERRIDE:
 		w->m.override = !w->m.override;
 		return WK_HANDLED;
+	case APPLY_MSP:
+		w->env.submit_on = !w->env.submit_on;
+		w->ap.preview_valid = false;	/* the Review's dry run includes the MSP or not */
+		return WK_HANDLED;
 	case APPLY_NOW:
-		q = xstrprintf(_("Write %s and %s now? Backups are kept."), w->env.mc_path,
-		    w->env.cf_path);
+		if (w->env.submit_on && w->env.submit_mc != NULL) {
+			char *cf = apply_cf_beside(w->env.submit_mc);
+
+			q = xstrprintf(_("Write %s and %s, and the MSP's %s and %s, now? Backups are "
+			    "kept."), w->env.mc_path, w->env.cf_path, w->env.submit_mc, cf);
+			free(cf);
+		} else
+			q = xstrprintf(_("Write %s and %s now? Backups are kept."), w->env.mc_path,
+			    w->env.cf_path);
 		yes = w->confirm(w, q, false);
 		free(q);
 		if (yes)
@@ -342,7 +418,9 @@ apply_activate(struct wizard *w, struct wiz_item *it)
 		return WK_HANDLED;
 	}
 	case APPLY_UNDO:
-		yes = w->confirm(w, _("Restore the backups of sendmail.mc and sendmail.cf?"), false);
+		yes = w->confirm(w, w->ap.msp_mc != NULL ? _("Restore the backups of sendmail.mc "
+		    "and sendmail.cf, and of the MSP's submit.mc and submit.cf?") :
+		    _("Restore the backups of sendmail.mc and sendmail.cf?"), false);
 		if (yes)
 			(void)engine_undo(w);
 		return WK_HANDLED;

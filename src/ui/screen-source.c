@@ -35,10 +35,22 @@ source_build(struct wizard *w)
 	size_t i;
 
 	wiz_body(w, _("Which certificate will sendmail show to other servers?\n"));
+	if (w->env.update_tls_cert)
+		wiz_body(w, _("Now it shows %s, the self-signed certificate Debian's update_tls "
+		    "made: the host name is in its CN only and nobody vouches for it, so the "
+		    "servers and clients it meets cannot verify it (verify=FAIL in their logs), and "
+		    "those that check names refuse it. It still encrypts. To replace it, choose "
+		    "Let's Encrypt, Own CA, Self-signed (made by smtls, with the name in "
+		    "subjectAltName) or Commercial CA: Apply then points sendmail at the new files "
+		    "and leaves update_tls's where they are. Existing files keeps it.\n"),
+		    plan_get(&w->env.current, PF_SERVER_CERT));
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		it = wiz_item_add(w, WI_CHOICE, (int)rows[i].src, 1, rows[i].key, _(rows[i].label));
 		it->help = rows[i].help;
 		it->on = w->m.source == rows[i].src;
+		if (rows[i].src == SRC_EXISTING && w->env.update_tls_cert)
+			wiz_item_note(it, "%s", _("in force now: update_tls's self-signed "
+			    "certificate"));
 		if (rows[i].src == SRC_LETSENCRYPT) {
 			if (w->env.n_lineages == 0)
 				wiz_item_note(it, _("none found in %s"), w->env.le_live);

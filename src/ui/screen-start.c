@@ -49,7 +49,14 @@ start_build(struct wizard *w)
 
 		if (v == NULL)
 			continue;
-		if (!tls_options[i].tls && strlen(v) > 40)
+		if (tls_options[i].field == PF_DH_PARAMS && w->m.described[PF_DH_PARAMS] &&
+		    plan_get(&w->m.plan, PF_DH_PARAMS) != NULL &&
+		    strcmp(plan_get(&w->m.plan, PF_DH_PARAMS), v) == 0)
+			/* a keyword or a file: what sendmail makes of it (dh_params_describe, read
+			 * at the last check, never while drawing) */
+			wiz_body(w, "  %-16s %s: %s\n", tls_options[i].cf_name, v,
+			    w->m.described[PF_DH_PARAMS]);
+		else if (!tls_options[i].tls && strlen(v) > 40)
 			wiz_body(w, "  %-16s %.37s...\n", tls_options[i].cf_name, v);
 		else
 			wiz_body(w, "  %-16s %s\n", tls_options[i].cf_name, v);

@@ -60,7 +60,12 @@ struct wiz_env {
 	char			*system_roots;	/* /etc/ssl/certs, or the demo's roots */
 	char			*hostname;
 	char			*restart_command;	/* --restart-command, or NULL */
-	char			*submit_mc;	/* --submit-mc: the MSP's submit.mc too, or NULL */
+	char			*submit_mc;	/* --submit-mc, else the MSP's submit.mc beside mc_path
+						 * (check_submit_beside), or NULL */
+	bool			 submit_on;	/* the admin's choice: configure it too (Apply screen;
+						 * on with --submit-mc) */
+	bool			 update_tls_cert;	/* the certificate in force is Debian's
+						 * update_tls's (check_cert_is_update_tls) */
 	struct tls_plan		 submit_plan;	/* its settings (plan_msp_from) for the apply */
 };
 
