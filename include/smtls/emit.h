@@ -96,6 +96,9 @@ int dh_params_parse(const char *value, struct dh_params *out, char **why);
  * parameters and whether DHE is offered with them; for a file, the size of the DH
  * parameters it holds (dh_pem_bits), or why there are none; for a bad value, why. */
 char *dh_params_describe(const char *value);
+/* The size of the DH parameters in the file path, read as sendmail reads it (its first DH
+ * block): 0 with *bits; -1 when it holds none, -2 when it cannot be read (*why: caller frees). */
+int dh_params_file_bits(const char *path, int *bits, char **why);
 
 /* The ServerSSLOptions/ClientSSLOptions value for a minimum TLS version ("1.2", "1.3"), or NULL. */
 const char *emit_min_tls_options(const char *version);

@@ -231,6 +231,11 @@ json_dh_params(struct json *j, const char *value)
 		json_end(j);
 		return;
 	}
+	/* a file's size is in the file: null when it cannot be read or holds no DH block */
+	if (dh.kind == DH_FILE && dh_params_file_bits(value, &dh.bits, &why) != 0) {
+		dh.bits = 0;
+		free(why);
+	}
 	json_object(j, "dh_params", false);
 	json_str(j, "value", value);
 	json_str(j, "kind", dh.keyword);

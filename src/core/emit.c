@@ -143,9 +143,7 @@ char *
 dh_params_describe(const char *value)
 {
 	struct dh_params dh;
-	char *why = NULL, *data = NULL, *r;
-	enum file_status st;
-	size_t len;
+	char *why = NULL, *r;
 	int bits;
 
 	if (dh_params_parse(value, &dh, &why) == -1)
@@ -169,15 +167,34 @@ dh_params_describe(const char *value)
 		break;
 	}
 	/* a file: what it holds, as sendmail would read it (check judges whether it may) */
-	if (file_read(value, CERT_FILE_MAX, &data, &len, &st, &why) == -1)
+	switch (dh_params_file_bits(value, &bits, &why)) {
+	case -2:
 		r = xstrprintf(_("a file of DH parameters, which cannot be read: %s"), why);
-	else if (dh_pem_bits(data, len, &bits, &why) == -1)
+		break;
+	case -1:
 		r = xstrprintf(_("a file of DH parameters, but %s"), why);
-	else
+		break;
+	default:
 		r = xstrprintf(_("a file of %d-bit DH parameters"), bits);
-	free(data);
+		break;
+	}
 	free(why);
 	return r;
+}
+
+int
+dh_params_file_bits(const char *path, int *bits, char **why)
+{
+	enum file_status st;
+	char *data = NULL;
+	size_t len;
+	int r;
+
+	if (file_read(path, CERT_FILE_MAX, &data, &len, &st, why) == -1)
+		return -2;
+	r = dh_pem_bits(data, len, bits, why);
+	free(data);
+	return r == -1 ? -1 : 0;
 }
 
 int
