@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,6 +90,17 @@ report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char 
 	finding_set_reproduce(fd, "namei -l %s", path);
 }
 
+/*
+ * Whether sendmail, reading a TLS file as root, refuses it for its owner (safefile() with
+ * SFF_MUSTOWN: root must own it, or its TrustedUser, which check does not know; and the
+ * owner's read bit must be set): it logs 'unsafe: Permission denied'.
+ */
+static bool
+owner_refused(const struct stat *st)
+{
+	return st->st_uid != 0 || !(st->st_mode & S_IRUSR);
+}
+
 void
 check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool is_key)
 {
@@ -136,6 +149,25 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 		    "'STARTTLS=%s: file %s unsafe: %s')"), (unsigned)m, side, path,
 		    (m & S_IWGRP) ? _("Group writable file") : _("World writable file"));
 		finding_set_fix(fd, "chmod go-w %s", path);
+		finding_set_reproduce(fd, "stat -c '%%a %%U:%%G %%n' %s", path);
+		return;
+	}
+	if (owner_refused(&st)) {
+		const struct passwd *pw = getpwuid(st.st_uid);
+		char uid[32];
+
+		snprintf(uid, sizeof(uid), "%lu", (unsigned long)st.st_uid);
+		if (st.st_uid != 0)
+			fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
+			    _("sendmail refuses it: it belongs to %s, not root (sendmail logs "
+			    "'STARTTLS=%s: file %s unsafe: Permission denied'; only a file of root or of "
+			    "its TrustedUser is taken)"), pw != NULL ? pw->pw_name : uid, side, path);
+		else
+			fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
+			    _("sendmail refuses it: mode %04o does not let its owner read it (sendmail "
+			    "logs 'STARTTLS=%s: file %s unsafe: Permission denied')"), (unsigned)m, side,
+			    path);
+		finding_set_fix(fd, st.st_uid != 0 ? "chown root %s" : "chmod u+r %s", path);
 		finding_set_reproduce(fd, "stat -c '%%a %%U:%%G %%n' %s", path);
 		return;
 	}
@@ -194,7 +226,7 @@ sendmail_refusal(struct check_ctx *c, const char *path, char **dir)
 		return "Group writable file";
 	if (st.st_mode & S_IWOTH)
 		return "World writable file";
-	if (st.st_uid != 0 || !(st.st_mode & S_IRUSR))
+	if (owner_refused(&st))
 		return file_strerror(EACCES);
 	return NULL;
 }

@@ -13,7 +13,7 @@ const struct finding_def finding_defs[] = {
 	{ "file.missing", SEV_ERROR, N_("a configured file or directory does not exist") },
 	{ "file.unreadable", SEV_ERROR, N_("a file exists but cannot be read, or is a directory where a file is expected") },
 	{ "file.not-pem", SEV_ERROR, N_("no PEM block of the expected kind") },
-	{ "file.unsafe", SEV_ERROR, N_("sendmail would refuse the file: group/world-writable file or directory on its path") },
+	{ "file.unsafe", SEV_ERROR, N_("sendmail would refuse the file: group/world-writable file or directory on its path, or a file root does not own") },
 	{ "key.not-a-key", SEV_ERROR, N_("a key setting names a file with no private key") },
 	{ "key.encrypted", SEV_ERROR, N_("the key has a passphrase; sendmail cannot ask for it") },
 	{ "key.mismatch", SEV_ERROR, N_("the key does not belong to the certificate") },
