@@ -35,7 +35,7 @@ fragment_body(struct wizard *w, const char *frag)
 	}
 }
 
-/* Entered going forward: a preview the admin aborted runs again. */
+/* Entered going forward: a preview that was stopped (Ctrl-C in --text) runs again. */
 static void
 review_enter(struct wizard *w)
 {
