@@ -19,7 +19,7 @@ TESTS += tests/ui-demo.test tests/ui-keys.test tests/ui-own-files.test tests/ui-
 TESTS += tests/ui-picture.test tests/ui-wrap.test
 TESTS += tests/ui-certs-agree.test tests/ui-apply-request.test tests/ui-options-agree.test tests/ui-replay.test
 TESTS += tests/ui-draw-reads.test tests/ui-import-replace.test
-TESTS += tests/ui-abort.test tests/ui-abort-key.test tests/ui-abort-live.test
+TESTS += tests/ui-abort.test tests/ui-abort-key.test tests/ui-abort-preview.test tests/ui-abort-live.test
 TESTS += tests/ui-submit.test tests/ui-update-tls.test
 
 EXTRA_DIST += tests/lib-ui.sh bench/ui.sh

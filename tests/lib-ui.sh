@@ -129,9 +129,26 @@ ui_no_sanitizer_report() {
 	fi
 }
 
-# ui_to_buttons [HINT_REGEX]: Tab until the focus is on the buttons (the hint line says so).
+# ui_wait_idle [SECONDS]: waits (60 s unless told) until no long step of the wizard runs: no
+# "Running: ..., N s so far" or "Aborting: ..." on its status line (the Review's m4 preview,
+# making a key). Keys typed meanwhile act only after it: wait before asserting on their effect.
+UI_BUSY='(Running|Läuft): .*[0-9]+ s|(Aborting|Abbruch): '
+ui_wait_idle() {
+	local i=0 n=$(( ${1:-60} * 20 ))
+	while [ $i -lt $n ]; do
+		ui_screen
+		printf '%s\n' "$SCREEN" | grep -qE -- "$UI_BUSY" || return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# ui_to_buttons [HINT_REGEX]: Tab until the focus is on the buttons (the hint line says so),
+# once no long step runs (a key typed during one acts only after it).
 ui_to_buttons() {
 	local i=0 hint=${1:-'Left/Right Choose'}
+	ui_wait_idle
 	while [ $i -lt 12 ]; do
 		ui_screen
 		printf '%s\n' "$SCREEN" | tail -1 | grep -qE -- "$hint" && return 0
@@ -142,7 +159,9 @@ ui_to_buttons() {
 }
 
 # ui_next [HINT_REGEX]: Tab to the buttons, then Enter on Next; waits (up to 30 s) for
-# another title, or for a message that stops it (an error shown at its field, a question).
+# another title, or for a message that stops it (an error shown at its field, a question),
+# then for the end of a step the new screen runs (the Review's m4 preview: ui_wait_idle),
+# unless UI_NEXT_BUSY=1 (a test that looks at the running step).
 ui_next() {
 	local title i=0
 	ui_to_buttons "$@"
@@ -156,6 +175,7 @@ ui_next() {
 		i=$((i + 1))
 	done
 	ui_settle
+	[ "${UI_NEXT_BUSY:-0}" = 1 ] || ui_wait_idle
 }
 
 # ui_like_flat REGEX NAME / ui_unlike_flat: like ui_like, with every run of blanks and line

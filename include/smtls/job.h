@@ -1,6 +1,6 @@
 /*
  * job.h: work in a child process, so that a front end stays responsive while it runs (an
- * apply, making a key, the live check): the child, the leader of its own
+ * apply, making a key, m4's preview, the live check): the child, the leader of its own
  * process group, reports as records over a pipe; the caller polls job_fd() with its keyboard
  * and reads them with job_read(); job_cancel() asks the child to stop, job_kill() kills it
  * with every program it runs (proc.h) and waits until none of them is left.

@@ -1,6 +1,11 @@
 /* curses-step.c: the wizard's loop while a long step runs in its child (engine-step.c): the
- * screen with the running step and its seconds, redrawn each second and on each report;
- * q, F10 or Ctrl-C asks "Abort?" and, when confirmed, has the engine stop the child. */
+ * screen with the running step and its seconds, redrawn each second and on each report.
+ * A step the admin started (w->job.ask: the apply, making a key, the live check): q, F10 or
+ * Ctrl-C asks "Abort?" and, when confirmed, has the engine stop the child. A step of the
+ * screen itself (no ask: the Review's preview): q and F10 ask "Quit the wizard?" and Ctrl-C
+ * ends it, as on any screen; the step is stopped first. Any other key typed meanwhile is
+ * kept and handed back, in the order typed, when the step has ended: typing ahead loses
+ * nothing, as with a terminal's own buffer. */
 #include "config.h"
 
 #include <poll.h>
@@ -9,6 +14,11 @@
 
 #include "smtls/i18n.h"
 #include "ui.h"
+
+/* Keys typed while a step runs, handed back (ungetch) when it has ended; more are dropped. */
+#define TYPEAHEAD	32
+static int typed[TYPEAHEAD];
+static int n_typed;
 
 /* Asks whether to abort; true when confirmed (a second Ctrl-C in the question confirms). */
 static bool
@@ -24,6 +34,35 @@ ask_abort(struct wizard *w)
 	return yes || ui->interrupted;
 }
 
+/* q or Ctrl-C (interrupt) during the screen's own step: what they mean on any screen. True
+ * when the wizard ends (the step is then stopped). */
+static bool
+screen_quit(struct wizard *w, bool interrupt)
+{
+	struct wiz_ui *ui = w->ui;
+
+	if (interrupt)
+		ui->interrupted = true;
+	else if (ui_confirm_quit(w) && !ui->interrupted)
+		ui->quit = true;
+	return ui->quit || ui->interrupted;	/* Ctrl-C in the question ends it too */
+}
+
+/* The step has ended: the keys typed meanwhile go back to the wizard's loop, first typed
+ * first read (ungetch is last in, first out); when the wizard ends instead, one redraw key
+ * wakes its loop, which then sees ui->quit or ui->interrupted. */
+static void
+hand_back(struct wiz_ui *ui)
+{
+	if (ui->quit || ui->interrupted) {
+		n_typed = 0;
+		(void)ungetch(KEY_RESIZE);
+		return;
+	}
+	while (n_typed > 0)
+		(void)ungetch(typed[--n_typed]);
+}
+
 int
 ui_step_wait(struct wizard *w, int fd)
 {
@@ -34,6 +73,7 @@ ui_step_wait(struct wizard *w, int fd)
 
 	if (fd == -1) {
 		ui->step_drawn = 0;
+		hand_back(ui);
 		return 0;
 	}
 	if (ui_signal_pending()) {
@@ -49,6 +89,8 @@ ui_step_wait(struct wizard *w, int fd)
 	ch = getch();
 	timeout(200);
 	switch (ch) {
+	case ERR:
+		return 0;
 	case KEY_RESIZE:
 		ui->follow = true;
 		ui_draw(w);
@@ -59,10 +101,12 @@ ui_step_wait(struct wizard *w, int fd)
 	case KEY_F(10):
 		if (w->job.aborting)
 			return 0;	/* already stopping */
-		if (ask_abort(w))
+		if (w->job.ask == NULL ? screen_quit(w, ch == UI_KEY_INTERRUPT) : ask_abort(w))
 			return 1;
 		ui_draw(w);
 		return 0;
 	}
+	if (n_typed < TYPEAHEAD)
+		typed[n_typed++] = ch;
 	return 0;
 }

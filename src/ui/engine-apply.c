@@ -81,7 +81,7 @@ engine_command_line(const struct wizard *w)
 	return with_submit_mc(emitted_line(w), w->env.submit_on ? w->env.submit_mc : NULL);
 }
 
-void
+bool
 engine_preview(struct wizard *w)
 {
 	struct wiz_apply *ap = &w->ap;
@@ -90,9 +90,10 @@ engine_preview(struct wizard *w)
 	struct apply_request rq;
 	struct apply_result res;
 	char *cmd, *err = NULL;
+	bool ran = false;
 
-	if (ap->preview_valid)
-		return;
+	if (ap->preview_valid || w->job.running)
+		return false;	/* not again from the runner's redraw */
 	xfree(ap->fragment);
 	xfree(ap->mc_diff);
 	xfree(ap->cf_diff);
@@ -111,8 +112,11 @@ engine_preview(struct wizard *w)
 		rq.dry_run = true;
 		rq.force = true;
 		rq.no_prove = true;	/* the proof runs when the admin applies */
-		memset(&res, 0, sizeof(res));
-		if (apply_run(&rq, &res) == 0) {
+		ran = true;
+		if ((ap->preview_aborted = engine_run_dry(w, &rq, &res)))
+			ap->preview_err = xstrdup(_("the preview was aborted, so there are no "
+			    "diffs; no file was changed. Go back and come here again to run it"));
+		else if (res.outcome == APPLY_PREVIEW || res.outcome == APPLY_UNCHANGED) {
 			ap->mc_diff = xstrdup(res.mc_diff ? res.mc_diff : "");
 			ap->cf_diff = xstrdup(res.cf_diff ? res.cf_diff : "");
 		} else
@@ -123,6 +127,7 @@ engine_preview(struct wizard *w)
 	emit_options_free(&eo);
 	free(cmd);
 	ap->preview_valid = true;
+	return ran;
 }
 
 bool

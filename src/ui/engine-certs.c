@@ -103,21 +103,8 @@ gen_run(void *arg, const struct pki_out_file **files, size_t *n, const char **ca
 	return 0;
 }
 
-struct gen_read {
-	struct job		*j;
-	struct certmake_made	*made;
-};
-
-static int
-gen_read(void *ctx)
-{
-	struct gen_read *gr = ctx;
-
-	return job_read(gr->j, certmake_job_record, gr->made);
-}
-
 /*
- * Makes g in a child process through the wizard's runner (engine_run_job: what is shown,
+ * Makes g in a child process through the wizard's runner (engine_run_records: what is shown,
  * with its seconds, and q aborts): 0 with the files to write in made, or -1 with err saying
  * what happened. An aborted one writes nothing, even when the key was ready just then.
  */
@@ -125,7 +112,6 @@ static int
 generate(struct wizard *w, const char *what, struct gen *g, struct certmake_made *made,
     char **err)
 {
-	struct gen_read gr;
 	struct job *j;
 	char *title;
 	bool aborted;
@@ -135,10 +121,9 @@ generate(struct wizard *w, const char *what, struct gen *g, struct certmake_made
 	if (certmake_job_start(gen_run, g, &j, err) == -1)
 		return -1;
 	title = xstrprintf("%s (%s)", what, w->m.gen_key == 1 ? "RSA 3072" : "EC P-256");
-	gr.j = j;
-	gr.made = made;
-	aborted = engine_run_job(w, title, _("Abort making the key? Nothing is written: no key, "
-	    "no certificate."), j, gen_read, &gr);
+	aborted = engine_run_records(w, title, _("Abort making the key? Nothing is written: no "
+	    "key, no certificate."), _("Nothing is written: no key, no certificate."), j,
+	    certmake_job_record, made);
 	status = job_status(j);
 	job_free(j);
 	free(title);

@@ -59,19 +59,6 @@ live_summary(const struct confirm_live_result *r, void *arg)
 	return live_check_text(r);
 }
 
-struct live_read {
-	struct job			*j;
-	struct confirm_live_made	*made;
-};
-
-static int
-live_read(void *ctx)
-{
-	struct live_read *lr = ctx;
-
-	return job_read(lr->j, confirm_live_job_record, lr->made);
-}
-
 /* The live check (confirm_apply_live) in a child process through the runner: q stops it. */
 static void
 live_check(struct wizard *w, const struct apply_request *rq, const struct apply_result *res,
@@ -79,7 +66,6 @@ live_check(struct wizard *w, const struct apply_request *rq, const struct apply_
 {
 	struct wiz_countdown *cd = &w->ap.cd;
 	struct confirm_live_made made = { on_live, w, false, false, false, NULL };
-	struct live_read lr;
 	struct job *j;
 	char *err = NULL;
 	bool aborted;
@@ -92,12 +78,11 @@ live_check(struct wizard *w, const struct apply_request *rq, const struct apply_
 		free(err);
 		return;
 	}
-	lr.j = j;
-	lr.made = &made;
 	w->ap.step_at = (long long)time(NULL);	/* the running line's seconds */
-	aborted = engine_run_job(w, _("the live check of the restarted sendmail"),
+	aborted = engine_run_records(w, _("the live check of the restarted sendmail"),
 	    _("Abort the live check? The new files stay installed and sendmail keeps running "
-	    "them; only the probe stops."), j, live_read, &lr);
+	    "them; only the probe stops."), _("The new files stay installed and sendmail keeps "
+	    "running them; only the probe stops."), j, confirm_live_job_record, &made);
 	job_free(j);
 	xfree(cd->live_text);
 	if (aborted)

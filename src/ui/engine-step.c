@@ -1,6 +1,7 @@
 /* engine-step.c: the wizard's runner of long steps in a child process (job.h): an apply
  * (apply-child.h), making a key (certmake.h), m4's preview, the live check. The front end's
- * loop goes on while they run: the progress is shown, and q or Ctrl-C aborts cleanly. The
+ * loop goes on while they run: the progress is shown, and q or Ctrl-C aborts cleanly (the
+ * preview, a step of the Review screen itself: q quits the wizard, as on any screen). The
  * core stops the work and says what became of the files; this only asks, waits and notes.
  * No curses. */
 #include "config.h"
@@ -58,16 +59,22 @@ job_status_line(struct wizard *w)
 
 	if (w->ap.running)
 		return;		/* the Apply screen shows its own */
+	if (secs < 0)
+		secs = 0;
 	if (w->job.aborting)
-		wiz_set_status(w, _("Aborting: stopping \"%s\"..."), w->job.what);
+		wiz_set_status(w, _("Aborting: stopping \"%s\"... %s"), w->job.what,
+		    w->job.stopping ? w->job.stopping : "");
+	else if (w->job.ask == NULL)
+		wiz_set_status(w, _("Running: %s, %lld s so far. Keys typed now act when it is "
+		    "done; q quits"), w->job.what, secs);
 	else
 		wiz_set_status(w, _("Running: %s, %lld s so far. q or Ctrl-C: abort"), w->job.what,
-		    secs < 0 ? 0 : secs);
+		    secs);
 }
 
 bool
-engine_run_job(struct wizard *w, const char *what, const char *ask, struct job *j,
-    int (*read)(void *ctx), void *ctx)
+engine_run_job(struct wizard *w, const char *what, const char *ask, const char *stopping,
+    struct job *j, int (*read)(void *ctx), void *ctx)
 {
 	long long abort_at = 0;
 	bool killed = false;
@@ -75,6 +82,7 @@ engine_run_job(struct wizard *w, const char *what, const char *ask, struct job *
 	w->job.running = true;
 	w->job.what = what;
 	w->job.ask = ask;
+	w->job.stopping = stopping;
 	w->job.aborting = w->job.aborted = false;
 	w->job.at = (long long)time(NULL);
 	while (read(ctx) == 0) {
@@ -104,6 +112,33 @@ engine_run_job(struct wizard *w, const char *what, const char *ask, struct job *
 	return w->job.aborting;
 }
 
+/* A job whose records are read by on_record into ctx (making a key, the live check). */
+struct job_records {
+	struct job	*j;
+	void		(*on_record)(void *ctx, char type, struct job_rd *r);
+	void		*ctx;
+};
+
+static int
+job_records_read(void *arg)
+{
+	struct job_records *jr = arg;
+
+	return job_read(jr->j, jr->on_record, jr->ctx);
+}
+
+bool
+engine_run_records(struct wizard *w, const char *what, const char *ask, const char *stopping,
+    struct job *j, void (*on_record)(void *ctx, char type, struct job_rd *r), void *ctx)
+{
+	struct job_records jr;
+
+	jr.j = j;
+	jr.on_record = on_record;
+	jr.ctx = ctx;
+	return engine_run_job(w, what, ask, stopping, j, job_records_read, &jr);
+}
+
 struct apply_read {
 	struct apply_child	*c;
 	struct apply_result	*res;
@@ -118,20 +153,19 @@ apply_read(void *ctx)
 	return apply_child_read(ar->c, ar->res, ar->text);
 }
 
-int
-engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
+/* apply_run in a child through engine_run_job: -1 (res->error) when it could not start, 1
+ * aborted, 0 it ended (res as its result). */
+static int
+run_apply_child(struct wizard *w, const char *what, const char *ask, const char *stopping,
+    const struct apply_request *rq, struct apply_result *res,
     char *(*summary)(const struct apply_result *res, void *arg), char **text)
 {
-	struct wiz_apply *ap = &w->ap;
 	struct apply_read ar;
 	struct apply_child *c;
-	bool aborted;
 	char *err = NULL;
+	bool aborted;
 
 	*text = NULL;
-	ap->aborted = ap->abort_late = false;
-	xfree(ap->stopped);
-	ap->step_at = (long long)time(NULL);
 	memset(res, 0, sizeof(*res));
 	if (apply_child_start(rq, summary, NULL, &c, &err) == -1) {
 		res->outcome = APPLY_FAILED;
@@ -141,18 +175,47 @@ engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_
 	ar.c = c;
 	ar.res = res;
 	ar.text = text;
-	aborted = engine_run_job(w, NULL, _("Abort the apply? The running step is stopped and "
-	    "nothing is installed: sendmail.mc and sendmail.cf stay as they were. (An install "
-	    "already begun is finished instead; the screen then says so.)"), apply_child_job(c),
-	    apply_read, &ar);
+	aborted = engine_run_job(w, what, ask, stopping, apply_child_job(c), apply_read, &ar);
 	apply_child_free(c);
+	return aborted ? 1 : 0;
+}
+
+int
+engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
+    char *(*summary)(const struct apply_result *res, void *arg), char **text)
+{
+	struct wiz_apply *ap = &w->ap;
+	int r;
+
+	ap->aborted = ap->abort_late = false;
+	xfree(ap->stopped);
+	ap->step_at = (long long)time(NULL);
+	r = run_apply_child(w, NULL, _("Abort the apply? The running step is stopped and "
+	    "nothing is installed: sendmail.mc and sendmail.cf stay as they were. (An install "
+	    "already begun is finished instead; the screen then says so.)"),
+	    _("Nothing is installed unless the install has begun."), rq, res, summary, text);
+	if (r == -1)
+		return -1;
 	if (res->recovered != NULL)
 		ap->stopped = xstrdup(res->recovered);
-	if (aborted) {
+	if (r == 1) {
 		/* what the core's result says became of the files, never more */
 		ap->abort_late = res->outcome == APPLY_CHANGED;
 		ap->aborted = !ap->abort_late && !res->journal_kept && res->recovered == NULL;
 	}
 	return res->outcome == APPLY_CHANGED || res->outcome == APPLY_UNCHANGED ||
 	    res->outcome == APPLY_PREVIEW ? 0 : -1;
+}
+
+bool
+engine_run_dry(struct wizard *w, const struct apply_request *rq, struct apply_result *res)
+{
+	char *text = NULL;
+	int r;
+
+	/* the Review screen's own step: no question of its own, q quits the wizard */
+	r = run_apply_child(w, _("m4 for the preview of the changes"), NULL,
+	    _("m4 writes no file."), rq, res, NULL, &text);
+	free(text);
+	return r == 1;
 }

@@ -130,8 +130,9 @@ draw_hints(struct wizard *w, const struct wiz_item *it)
 	struct wiz_ui *ui = w->ui;
 	const char *h;
 
-	if (w->job.running)	/* a step runs in its child: only the abort is a key here */
+	if (w->job.running)	/* a step runs in its child: only the abort (quit) is a key here */
 		h = w->job.aborting ? _("Aborting: waiting for the running step to stop...") :
+		    w->job.ask == NULL ? _("Keys typed now act when it is done  q Quit") :
 		    _("The steps run by themselves  q or Ctrl-C Abort");
 	else if (ui->region == 1)
 		h = _("Left/Right Choose  Enter Press  Tab Items  Esc Back  F1/? Help  q Quit");
@@ -209,6 +210,7 @@ ui_draw(struct wizard *w)
 		return;
 	}
 	wiz_build(w);
+	erase();	/* a build that ran a long step drew meanwhile (the Review's preview) */
 	it = ui_focused(w);
 	/* the values of path and text fields line up after the longest label */
 	ui->label_w = 10;

@@ -35,6 +35,14 @@ fragment_body(struct wizard *w, const char *frag)
 	}
 }
 
+/* Entered going forward: a preview that was stopped (Ctrl-C in --text) runs again. */
+static void
+review_enter(struct wizard *w)
+{
+	if (w->ap.preview_aborted)
+		w->ap.preview_valid = false;
+}
+
 static void
 review_build(struct wizard *w)
 {
@@ -42,6 +50,9 @@ review_build(struct wizard *w)
 	char *cmd, *map;
 	struct wiz_item *it;
 
+	/* m4's dry run first: while it runs, the screen is redrawn (without it) */
+	if (engine_preview(w))
+		wiz_items_clear(w);
 	wiz_body(w, _("Findings: %zu errors, %zu warnings, %zu info, %zu passed\n"), errors,
 	    findings_count(&w->live, SEV_WARNING), findings_count(&w->live, SEV_INFO),
 	    findings_count(&w->live, SEV_OK));
@@ -63,11 +74,12 @@ review_build(struct wizard *w)
 	wiz_body(w, _("\nThe same, without the wizard:\n  %s\n"), cmd);
 	free(cmd);
 	wiz_body(w, _("\nThe .mc fragment:\n"));
-	engine_preview(w);
 	if (w->ap.preview_err != NULL)
 		wiz_body(w, "  %s: %s\n", severity_label(SEV_ERROR), w->ap.preview_err);
 	if (w->ap.fragment != NULL)
 		fragment_body(w, w->ap.fragment);
+	if (w->job.running && !w->ap.preview_valid)	/* drawn while m4 runs */
+		wiz_body(w, _("\nThe changes to the files: m4 is working them out...\n"));
 	if (w->ap.mc_diff != NULL)
 		wiz_body(w, _("\nChanges to %s:\n%s"), w->env.mc_path,
 		    *w->ap.mc_diff ? w->ap.mc_diff : _("  none\n"));
@@ -116,6 +128,7 @@ const struct wiz_screen screen_review = {
 	.help = N_("Everything smtls found for the chosen settings, errors first, each with "
 	    "what breaks, the fix, and a command that shows the same thing. Nothing has been "
 	    "written yet."),
+	.enter = review_enter,
 	.build = review_build,
 	.activate = review_activate,
 	.next = review_next,

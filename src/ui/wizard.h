@@ -96,6 +96,7 @@ struct wiz_apply {
 	char	*fragment;		/* the .mc block, or NULL */
 	char	*mc_diff, *cf_diff;	/* what apply would change ("" when nothing) */
 	char	*preview_err;		/* why there is no preview */
+	bool	 preview_aborted;	/* its m4 was stopped: run again when Review is entered */
 	bool	 ran;			/* apply ran (this session) */
 	bool	 restart;		/* the admin agreed to restart sendmail */
 	bool	 running;		/* apply_run is under way (progress redraws) */
@@ -132,7 +133,9 @@ struct wiz_apply {
 struct wiz_job {
 	bool		 running;
 	const char	*what;		/* what runs (translated); NULL: the apply's running step */
-	const char	*ask;		/* the question q asks: "Abort ...?" (translated) */
+	const char	*ask;		/* the question q asks: "Abort ...?" (translated); NULL:
+					 * the screen's own step (the preview): q quits */
+	const char	*stopping;	/* what an abort leaves, said while it stops */
 	long long	 at;		/* when it began (time()) */
 	bool		 aborting;	/* the admin asked to abort: the child was told to stop */
 	bool		 aborted;	/* the last one was aborted (until the next begins) */
@@ -268,8 +271,9 @@ struct wizard {
 	/* redraws while a long step runs (the front end's), or NULL */
 	void			(*progress)(struct wizard *w);
 	/* while a long step runs in a child (engine-step.c): waits up to about a second for
-	 * fd (the child's reports) or a key; returns 1 when the admin asks to abort. Called
-	 * once with fd -1 when the step has ended. NULL: just waits for fd */
+	 * fd (the child's reports) or a key; returns 1 when the step is to stop (the admin
+	 * aborts it, or quits). Called once with fd -1 when the step has ended (keys typed
+	 * meanwhile act then). NULL: just waits for fd */
 	int			(*step_wait)(struct wizard *w, int fd);
 	/* asks a yes/no question in the current front end; def is the answer on Enter */
 	bool			(*confirm)(struct wizard *w, const char *question, bool def);
@@ -347,8 +351,14 @@ int engine_file_mode(const char *path, char *owner, size_t owner_size);
 int engine_chmod_key(const char *path, char **err);
 /* Reads sendmail.mc/.cf again (they changed), then re-checks. */
 void engine_reload(struct wizard *w);
-/* The fragment and the diffs for the current plan (cached in w->ap until the plan changes). */
-void engine_preview(struct wizard *w);
+/*
+ * The fragment and the diffs for the current plan (cached in w->ap until the plan changes);
+ * m4's dry run goes through engine_run_job as the screen's own step (q quits the wizard;
+ * stopped, preview_err says so). Never from inside the runner (a redraw while a step runs).
+ * True when it ran a step: the screen was redrawn meanwhile, so a build that calls it first
+ * starts again (wiz_items_clear).
+ */
+bool engine_preview(struct wizard *w);
 /* Whether sendmail can be restarted here (never in the demo). */
 bool engine_can_restart(const struct wizard *w);
 /* The title of apply step i (translated), or NULL past the last. */
@@ -357,18 +367,31 @@ const char *engine_step_title(int i);
 bool engine_step_is_proof(int i);
 /* Runs apply (progress through w->progress); fills w->ap. 0 or -1. */
 int engine_apply(struct wizard *w);
-/* engine-step.c: a long step in a child process (job.h), with the front end's step_wait
+/*
+ * engine-step.c: a long step in a child process (job.h), with the front end's step_wait
  * between its reports (read: 0 while it runs, 1 once it ended): w->job says what runs; the
- * status line (not on the Apply screen) its seconds; q asks ask and job_cancel()s it. True when
- * the admin aborted it. */
+ * status line (not on the Apply screen) its seconds; q asks ask and job_cancel()s it, and
+ * while it stops, the line says stopping (translated, as what). With ask NULL it is a step
+ * of the screen itself: q and Ctrl-C mean what they mean on the screen (quit, interrupt),
+ * and the step is stopped when the wizard ends. Keys typed meanwhile act once it ended.
+ * True when it was aborted.
+ */
 struct job;
-bool engine_run_job(struct wizard *w, const char *what, const char *ask, struct job *j,
-    int (*read)(void *ctx), void *ctx);
+struct job_rd;
+bool engine_run_job(struct wizard *w, const char *what, const char *ask, const char *stopping,
+    struct job *j, int (*read)(void *ctx), void *ctx);
+/* engine_run_job with job_read(j, on_record, ctx) as the read: a job's records into ctx. */
+bool engine_run_records(struct wizard *w, const char *what, const char *ask,
+    const char *stopping, struct job *j, void (*on_record)(void *ctx, char type,
+    struct job_rd *r), void *ctx);
 /* apply_run in a child process through engine_run_job; an abort stops it cleanly
  * (ap.aborted, ap.abort_late, ap.stopped say what became of the files). The return value
  * and res as apply_run's; *summary: summary's text. */
 int engine_run_apply(struct wizard *w, const struct apply_request *rq, struct apply_result *res,
     char *(*summary)(const struct apply_result *res, void *arg), char **text);
+/* apply_run's dry run (rq->dry_run) in a child process through engine_run_job, as the
+ * preview's m4 (the screen's own step); res as apply_run's. True when it was stopped. */
+bool engine_run_dry(struct wizard *w, const struct apply_request *rq, struct apply_result *res);
 /* What the running step is (translated), for the progress line, or NULL. */
 const char *engine_running_step(const struct wizard *w);
 /* Restores the backups of the last apply. 0 or -1 (w->ap.error). */
