@@ -97,6 +97,10 @@ engine_preview(struct wizard *w)
 	xfree(ap->fragment);
 	xfree(ap->mc_diff);
 	xfree(ap->cf_diff);
+	xfree(ap->msp_mc_diff);
+	xfree(ap->msp_cf_diff);
+	xfree(ap->msp_mc_path);
+	xfree(ap->msp_cf_path);
 	xfree(ap->preview_err);
 	emit_opts(w, &eo);
 	cmd = engine_command_line(w);
@@ -119,6 +123,12 @@ engine_preview(struct wizard *w)
 		else if (res.outcome == APPLY_PREVIEW || res.outcome == APPLY_UNCHANGED) {
 			ap->mc_diff = xstrdup(res.mc_diff ? res.mc_diff : "");
 			ap->cf_diff = xstrdup(res.cf_diff ? res.cf_diff : "");
+			if (res.msp != NULL && res.msp->mc_path != NULL && res.msp->cf_path != NULL) {
+				ap->msp_mc_diff = xstrdup(res.msp->mc_diff ? res.msp->mc_diff : "");
+				ap->msp_cf_diff = xstrdup(res.msp->cf_diff ? res.msp->cf_diff : "");
+				ap->msp_mc_path = xstrdup(res.msp->mc_path);
+				ap->msp_cf_path = xstrdup(res.msp->cf_path);
+			}
 		} else
 			ap->preview_err = xstrdup(res.error ? res.error : _("the dry run failed"));
 		apply_result_free(&res);

@@ -330,6 +330,10 @@ wiz_free(struct wizard *w)
 	free(w->ap.fragment);
 	free(w->ap.mc_diff);
 	free(w->ap.cf_diff);
+	free(w->ap.msp_mc_diff);
+	free(w->ap.msp_cf_diff);
+	free(w->ap.msp_mc_path);
+	free(w->ap.msp_cf_path);
 	free(w->ap.preview_err);
 	for (i = 0; i < WIZ_MAX_STEPS; i++) {
 		free(w->ap.detail[i]);

@@ -143,8 +143,8 @@ running_line(struct wizard *w)
 	if (secs < 0)
 		secs = 0;
 	if (w->job.aborting)
-		wiz_body(w, _("Aborting: stopping \"%s\" (%lld s)... Nothing is installed unless "
-		    "the install has begun.\n"), now ? now : "-", secs);
+		wiz_body(w, _("Aborting: stopping \"%s\" (%lld s)... %s\n"), now ? now : "-", secs,
+		    w->job.stopping ? w->job.stopping : "");
 	else
 		wiz_body(w, _("Running: %s, %lld s so far (sendmail -bC and the proof may take a "
 		    "few seconds). q or Ctrl-C: abort\n"), now ? now : "-", secs);

@@ -86,6 +86,13 @@ review_build(struct wizard *w)
 	if (w->ap.cf_diff != NULL)
 		wiz_body(w, _("\nChanges to %s:\n%s"), w->env.cf_path,
 		    *w->ap.cf_diff ? w->ap.cf_diff : _("  none\n"));
+	/* the MSP's pair, when the Apply screen's box takes it in */
+	if (w->ap.msp_mc_diff != NULL)
+		wiz_body(w, _("\nChanges to %s:\n%s"), w->ap.msp_mc_path,
+		    *w->ap.msp_mc_diff ? w->ap.msp_mc_diff : _("  none\n"));
+	if (w->ap.msp_cf_diff != NULL)
+		wiz_body(w, _("\nChanges to %s:\n%s"), w->ap.msp_cf_path,
+		    *w->ap.msp_cf_diff ? w->ap.msp_cf_diff : _("  none\n"));
 	if (errors > 0) {
 		it = wiz_item_add(w, WI_TOGGLE, REV_OVERRIDE, 1, 'o',
 		    _("Continue despite the errors (override)"));

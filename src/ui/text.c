@@ -247,9 +247,12 @@ text_step_wait(struct wizard *w, int fd)
 	if (!text_step_interrupted)
 		(void)poll(&p, 1, 1000);
 	if (text_step_interrupted && !w->job.aborting) {
-		printf("\n%s\n", w->ap.running ? _("Interrupted: the running step is stopped; "
-		    "nothing is installed unless the install has begun...") :
-		    _("Interrupted: the running step is stopped..."));
+		/* in the step's own words of what an abort leaves (the apply's, the live check's) */
+		if (w->job.stopping != NULL)
+			printf("\n%s %s\n", _("Interrupted: the running step is stopped."),
+			    w->job.stopping);
+		else
+			printf("\n%s\n", _("Interrupted: the running step is stopped..."));
 		fflush(stdout);
 		return 1;
 	}

@@ -95,6 +95,8 @@ struct wiz_apply {
 	bool	 preview_valid;		/* fragment and diffs are for the current plan */
 	char	*fragment;		/* the .mc block, or NULL */
 	char	*mc_diff, *cf_diff;	/* what apply would change ("" when nothing) */
+	/* the same for the MSP's pair when its box is ticked (NULL otherwise), and its paths */
+	char	*msp_mc_diff, *msp_cf_diff, *msp_mc_path, *msp_cf_path;
 	char	*preview_err;		/* why there is no preview */
 	bool	 preview_aborted;	/* its m4 was stopped: run again when Review is entered */
 	bool	 ran;			/* apply ran (this session) */
