@@ -58,6 +58,7 @@ struct tls_plan {
 	char			*mc_path;		/* sendmail.mc the settings came from, or NULL */
 	char			*cf_path;		/* sendmail.cf to compare with, or NULL */
 	char			*sendmail_path;		/* the sendmail binary, or NULL */
+	char			*trusted_user;		/* the cf's TrustedUser (a name or uid), or NULL */
 	time_t			 now;			/* judge validity at this time */
 	bool			 want_ok;		/* check_plan() also adds SEV_OK findings for passed checks */
 	/* the MSP's configuration (submit.mc/submit.cf, FEATURE(`msp')): sendmail as a client
@@ -72,6 +73,9 @@ const char *plan_get(const struct tls_plan *p, enum plan_field f);
  * only what m4 computes for an mc that does not set it (LogLevel 9, DontBlameSendmail). */
 const char *plan_get_written(const struct tls_plan *p, enum plan_field f);
 void plan_free(struct tls_plan *p);
+/* What from says of sendmail itself besides the TLS fields (its TrustedUser), into to where
+ * to says nothing: a plan made of flags over the mc's keeps it. */
+void plan_fill_sendmail(struct tls_plan *to, const struct tls_plan *from);
 
 /* True for a setting only a listening daemon uses (server cert and key, DH parameters,
  * server SSL and TLS options): the MSP (submit.cf) never accepts connections. */

@@ -215,6 +215,7 @@ plan_fill(struct tls_plan *to, const struct tls_plan *from)
 		if (to->value[f] == NULL && from->value[f] != NULL)
 			plan_set(to, (enum plan_field)f, from->value[f], from->origin[f].file,
 			    from->origin[f].line);
+	plan_fill_sendmail(to, from);
 }
 
 /* s->next: the flags of s->plan over the mc's settings, judged like the plan. */

@@ -71,6 +71,11 @@ cf_to_plan(const struct cf_options *o, const char *file, struct tls_plan *p)
 		if (t != NULL)
 			plan_set(p, t->field, o->v[i].value, file, o->v[i].line);
 	}
+	/* confTRUSTED_USER: sendmail takes the TLS files it owns as it takes root's */
+	if (cf_get(o, "TrustedUser") != NULL) {
+		free(p->trusted_user);
+		p->trusted_user = xstrdup(cf_get(o, "TrustedUser"));
+	}
 	/* FEATURE(`msp') sets confUSE_MSP: the cf of the MSP (submit.cf) */
 	if (cf_get(o, "UseMSP") != NULL && strncasecmp(cf_get(o, "UseMSP"), "t", 1) == 0)
 		p->msp = true;

@@ -90,15 +90,32 @@ report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char 
 	finding_set_reproduce(fd, "namei -l %s", path);
 }
 
+/* Whether the cf's TrustedUser (a name or a number) is the user uid. */
+static bool
+is_trusted_user(const struct check_ctx *c, uid_t uid)
+{
+	const char *tu = c->plan->trusted_user;
+	const struct passwd *pw;
+	char *end;
+	unsigned long n;
+
+	if (tu == NULL || *tu == '\0')
+		return false;
+	n = strtoul(tu, &end, 10);
+	if (*end == '\0')
+		return n == (unsigned long)uid;
+	return (pw = getpwnam(tu)) != NULL && pw->pw_uid == uid;
+}
+
 /*
  * Whether sendmail, reading a TLS file as root, refuses it for its owner (safefile() with
- * SFF_MUSTOWN: root must own it, or its TrustedUser, which check does not know; and the
- * owner's read bit must be set): it logs 'unsafe: Permission denied'.
+ * SFF_MUSTOWN: root must own it, or the TrustedUser; and the owner's read bit must be set):
+ * it logs 'unsafe: Permission denied'.
  */
 static bool
-owner_refused(const struct stat *st)
+owner_refused(const struct check_ctx *c, const struct stat *st)
 {
-	return st->st_uid != 0 || !(st->st_mode & S_IRUSR);
+	return (st->st_uid != 0 && !is_trusted_user(c, st->st_uid)) || !(st->st_mode & S_IRUSR);
 }
 
 void
@@ -153,7 +170,7 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 		return;
 	}
 	/* the MSP reads them as smmsp, whose own files it takes too (check-msp.c judges it) */
-	if (!c->plan->msp && owner_refused(&st)) {
+	if (!c->plan->msp && owner_refused(c, &st)) {
 		const struct passwd *pw = getpwuid(st.st_uid);
 		char uid[32];
 
@@ -227,7 +244,7 @@ sendmail_refusal(struct check_ctx *c, const char *path, char **dir)
 		return "Group writable file";
 	if (st.st_mode & S_IWOTH)
 		return "World writable file";
-	if (owner_refused(&st))
+	if (owner_refused(c, &st))
 		return file_strerror(EACCES);
 	return NULL;
 }

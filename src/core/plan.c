@@ -108,6 +108,13 @@ plan_get_written(const struct tls_plan *p, enum plan_field f)
 }
 
 void
+plan_fill_sendmail(struct tls_plan *to, const struct tls_plan *from)
+{
+	if (to->trusted_user == NULL && from->trusted_user != NULL)
+		to->trusted_user = xstrdup(from->trusted_user);
+}
+
+void
 plan_free(struct tls_plan *p)
 {
 	int i;
@@ -121,6 +128,7 @@ plan_free(struct tls_plan *p)
 	free(p->mc_path);
 	free(p->cf_path);
 	free(p->sendmail_path);
+	free(p->trusted_user);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -85,6 +85,7 @@ plan_copy(struct tls_plan *dst, const struct tls_plan *src)
 			plan_set(dst, (enum plan_field)f, src->value[f], src->origin[f].file,
 			    src->origin[f].line);
 	dst->no_client_cert = src->no_client_cert;
+	plan_fill_sendmail(dst, src);
 }
 
 /*
