@@ -406,6 +406,7 @@ do_check(struct apply_ctx *c)
 	memset(chosen->origin, 0, sizeof(chosen->origin));
 	chosen->mc_path = NULL;
 	chosen->cf_path = NULL;
+	chosen->trusted_user = NULL;	/* the new cf's own: freed with the values */
 	c->have_cfplan = true;
 	cf_parse(c->new_cf, &cfo);
 	cf_to_plan(&cfo, c->res->cf_path, chosen);
@@ -992,11 +993,13 @@ ctx_free(struct apply_ctx *c, const char *scratch)
 		if (c->cf_in != NULL && c->cf_changed)
 			unlink(c->cf_in);
 	}
-	if (c->have_cfplan)
+	if (c->have_cfplan) {
 		for (i = 0; i < PF_COUNT; i++) {
 			free(c->cfplan.value[i]);
 			free(c->cfplan.origin[i].file);
 		}
+		free(c->cfplan.trusted_user);
+	}
 	emit_result_free(&c->em);
 	free(c->sfx);
 	free(c->mc_in);
