@@ -10,7 +10,10 @@
 #   directory of one certificate per file, freshly split for each run: both do the same work
 #   (read and hash every file, make the HASH.N links), the work `openssl rehash` does. smtls
 #   then fsyncs the directory (the links durable); openssl never does, and that cost is in
-#   the figures.
+#   the figures. Beside it, "symlinks alone" (bench/symlinks.c) makes the same number of
+#   symbolic links in the same directory and nothing else: the file system's own cost of the
+#   links, which both tools pay alike (on an ext4 without a journal it grows for minutes
+#   after many files were deleted, pushing both tools' times, and their ratio, up).
 # - from: `smtls rehash DIR --from BUNDLE` into an empty directory against `openssl rehash
 #   DIR` on the same certificates already split into DIR (the split untimed). smtls also
 #   writes the files and, on disk, makes each durable before it is renamed into place,
@@ -46,6 +49,7 @@ if nm "$SMTLS" 2>/dev/null | grep -q __asan_init; then
 	echo "note: $SMTLS is a sanitizer build; its figures are several times slower" >&2
 fi
 cc -O2 -o "$W/gencerts" "$HERE/gencerts.c" $(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
+cc -O2 -o "$W/symlinks" "$HERE/symlinks.c"
 for n in ${SIZES:-144 1000 5000}; do
 	if [ "$n" = 144 ]; then
 		[ -r "$SYS" ] || continue
@@ -78,6 +82,10 @@ for place in ${PLACES:-tmpfs disk}; do
 		echo "  links (the files already there; the goal row):"
 		python3 "$HERE/pair.py" --runs "$RUNS" --prep-a "$split" --prep-b "$split" \
 		    "smtls rehash" "$SMTLS rehash $D --quiet" \
+		    "openssl rehash" "openssl rehash $D"
+		# the kernel's part of both: the same number of symlinks made by a bare C loop
+		python3 "$HERE/pair.py" --runs "$RUNS" --prep-a "$split" --prep-b "$split" \
+		    "symlinks alone" "$W/symlinks $D" \
 		    "openssl rehash" "openssl rehash $D" ;;
 		esac
 		case " ${ROWS:-links from} " in *" from "*)

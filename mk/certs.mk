@@ -20,7 +20,7 @@ TESTS += tests/certs-selfsigned.test tests/certs-ca.test tests/certs-import.test
 	tests/certs-bad-input.test tests/certs-e2e.test tests/certs-cli.test \
 	tests/certs-import-replace.test
 
-EXTRA_DIST += bench/rehash.sh bench/gencerts.c
+EXTRA_DIST += bench/rehash.sh bench/gencerts.c bench/symlinks.c
 EXTRA_DIST += tests/lib-letsencrypt.sh tests/data/letsencrypt-certs/README \
 	tests/data/letsencrypt-certs/r11.pem tests/data/letsencrypt-certs/int-yr1.pem \
 	tests/data/letsencrypt-certs/root-yr-by-x1.pem tests/data/letsencrypt-certs/lets-encrypt-r3.pem \
