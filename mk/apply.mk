@@ -1,6 +1,6 @@
 # mk/apply.mk: `smtls emit' and `smtls apply': the fragment, the mc editor, the transaction, their tests.
 libsmtls_a_SOURCES += \
-	include/smtls/emit.h src/core/emit.c \
+	include/smtls/emit.h src/core/emit.c include/smtls/dh.h src/core/dh.c \
 	include/smtls/mcedit.h src/core/mcedit.c \
 	include/smtls/udiff.h src/core/udiff.c \
 	include/smtls/apply.h src/core/apply.c \

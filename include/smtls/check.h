@@ -2,6 +2,7 @@
 #ifndef SMTLS_CHECK_H
 #define SMTLS_CHECK_H
 
+#include "smtls/dh.h"
 #include "smtls/finding.h"
 #include "smtls/plan.h"
 #include "smtls/sendmail.h"
@@ -60,14 +61,5 @@ void check_judge_stale(struct findings *now, const struct findings *next);
  * makes (the certificates cert.update-tls is said of). */
 bool check_cert_is_update_tls(const char *path);
 
-/* The fewest bits of DH parameters OpenSSL's default security level (2) takes for DHE. */
-#define DH_MIN_BITS	2048
-
-/*
- * The size of the DH parameters in data (a DHParameters file), read as sendmail reads them
- * (PEM_read_bio_DHparams(): the first DH PARAMETERS or X9.42 DH PARAMETERS block, other PEM
- * blocks skipped): 0 and *bits, or -1 with *why (caller frees) saying what it holds instead.
- */
-int dh_pem_bits(const char *data, size_t len, int *bits, char **why);
 
 #endif

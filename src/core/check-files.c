@@ -249,46 +249,6 @@ sendmail_refusal(struct check_ctx *c, const char *path, char **dir)
 	return NULL;
 }
 
-int
-dh_pem_bits(const char *data, size_t len, int *bits, char **why)
-{
-	BIO *bio = len <= INT_MAX ? BIO_new_mem_buf(data, (int)len) : NULL;
-	char *name = NULL, *header = NULL;
-	unsigned char *der = NULL;
-	long dlen = 0;
-	int r = -1;
-	bool found = false;
-
-	*bits = 0;
-	/* as PEM_read_bio_DHparams(): the first DH PARAMETERS block, other blocks skipped */
-	while (!found && bio != NULL && PEM_read_bio(bio, &name, &header, &der, &dlen) == 1) {
-		bool dh = strcmp(name, PEM_STRING_DHPARAMS) == 0;
-
-		if (dh || strcmp(name, PEM_STRING_DHXPARAMS) == 0) {
-			const unsigned char *p = der;
-			EVP_PKEY *pk = d2i_KeyParams(dh ? EVP_PKEY_DH : EVP_PKEY_DHX, NULL, &p, dlen);
-
-			found = true;
-			if (pk != NULL && (*bits = EVP_PKEY_get_bits(pk)) > 0)
-				r = 0;
-			else
-				err_set(why, _("its %s block is damaged"), name);
-			EVP_PKEY_free(pk);
-		}
-		OPENSSL_free(name);
-		OPENSSL_free(header);
-		OPENSSL_free(der);
-		name = header = NULL;
-		der = NULL;
-	}
-	BIO_free(bio);
-	ERR_clear_error();
-	if (!found)
-		err_set(why, memmem(data, len, "-----BEGIN ", 11) != NULL ? _("it holds PEM blocks, "
-		    "none of them DH PARAMETERS") : _("it holds no PEM block at all"));
-	return r;
-}
-
 /* The fix of a DH parameter file at path: first (NULL: none; freed here), or new parameters
  * there, or the keyword that needs no file. */
 static void
