@@ -24,11 +24,19 @@
 # "disk" must be a real file system: when $TMPDIR or /var/tmp is tmpfs, the build tree is
 # used instead; the file system type of each place is printed.
 # Every run gets a fresh directory; on disk the last one is moved aside, never removed (nor
-# its links): ext4 without a journal (this VM's root) scans past every inode deleted in the
-# last ~30 s for each new one, so deleting thousands of files or links before each run would
-# add milliseconds of the kernel's to both sides, the same for both, and hide the difference.
+# its links): ext4 without a journal (this VM's root) skips, for each new inode, every free
+# inode of the group whose inode-table block is still in the buffer cache and whose deletion
+# time is less than 60 s old (360 s while that block is dirty: fs/ext4/ialloc.c,
+# recently_deleted()), so deleting thousands of files or links before a run adds
+# milliseconds of the kernel's to both sides alike and hides the difference. For the same
+# reason the disk place starts from a settled file system: `sync` and, when run as root,
+# `echo 1 > /proc/sys/vm/drop_caches` (clean cached blocks, the inode tables among them,
+# dropped; the deletions of an earlier run, a build or anything else no longer count). The
+# line "settle:" says which was done; SETTLE=no measures the file system as it is, and the
+# "symlinks alone" row shows what state the runs met (~4-6 ms for 144 links when settled;
+# 15-25 ms in the minutes after ~12,000 deletions without the drop).
 # Usage: bench/rehash.sh [RUNS]   (SMTLS=path/to/smtls; build without sanitizers for figures;
-#        SIZES="144 1000 5000", PLACES="tmpfs disk", ROWS="links" to run a part)
+#        SIZES="144 1000 5000", PLACES="tmpfs disk", ROWS="links" to run a part; SETTLE=no)
 set -eu
 RUNS=${1:-11}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -65,6 +73,16 @@ for place in ${PLACES:-tmpfs disk}; do
 	disk) D=$W/d ;;
 	esac
 	echo "== $place: $(dirname "$D") ($(fstype "$(dirname "$D")"))"
+	if [ "$place" = disk ] && [ "${SETTLE:-yes}" != no ]; then
+		sync
+		if { echo 1 > /proc/sys/vm/drop_caches; } 2>/dev/null; then
+			echo "settle: sync, and clean cached blocks dropped (recently deleted inodes no longer skipped)"
+		else
+			echo "settle: sync only (not root: caches kept; deletions of the last minutes may slow both sides' links alike)"
+		fi
+	elif [ "$place" = disk ]; then
+		echo "settle: no (SETTLE=no: the file system as it is)"
+	fi
 	export SMTLS_STATE_DIR=$(dirname "$D")/state
 	for n in ${SIZES:-144 1000 5000}; do
 		B=$W/b$n.pem
