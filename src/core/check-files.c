@@ -31,63 +31,67 @@ absolute(const char *path)
 }
 
 /*
- * The first directory on the way to path (from / down) that sendmail's safedirpath() refuses,
- * or NULL; *why gets sendmail's words for it.
+ * sendmail's verdict on a TLS file it reads as root: safefile() with SFF_MUSTOWN and
+ * SFF_REGONLY, in its order, as the real daemon showed (tests/dh-params-file.test,
+ * tests/check-sendmail.test). Every caller judges a file through sf_verdict(), so the order
+ * lives here once; what a caller says and advises for each refusal is its own.
  */
-static char *
-unsafe_dir(struct check_ctx *c, const char *path, const char **why)
+enum sf_refusal {
+	SF_TAKEN,
+	SF_DIR_WORLD,		/* a directory on the path: "World writable directory" */
+	SF_DIR_GROUP,		/* "Group writable directory" */
+	SF_MISSING,		/* stat() failed: strerror's words */
+	SF_NOT_REGULAR,		/* "Regular files only" */
+	SF_GROUP_WRITABLE,	/* "Group writable file" (checked before world) */
+	SF_WORLD_WRITABLE,	/* "World writable file" */
+	SF_NOT_OWNED,		/* neither root's nor the TrustedUser's: "Permission denied" */
+	SF_OWNER_UNREADABLE,	/* its owner's read bit is off: "Permission denied" */
+};
+
+/* sendmail's words for a directory it refuses (it logs them untranslated) */
+static const char *
+dir_words(enum sf_refusal r)
+{
+	return r == SF_DIR_WORLD ? "World writable directory" : "Group writable directory";
+}
+
+/* Whether safedirpath() refuses the directory st: SF_DIR_WORLD, SF_DIR_GROUP or SF_TAKEN. */
+static enum sf_refusal
+dir_refusal(const struct check_ctx *c, const struct stat *st)
+{
+	bool sticky_ok = (st->st_mode & S_ISVTX) && c->trust_sticky;
+
+	if ((st->st_mode & S_IWOTH) && !sticky_ok)
+		return SF_DIR_WORLD;
+	if ((st->st_mode & S_IWGRP) && !sticky_ok && !c->group_writable_dir)
+		return SF_DIR_GROUP;
+	return SF_TAKEN;
+}
+
+/*
+ * The first directory on the way to path (from / down) that sendmail's safedirpath() refuses
+ * (*dir; the caller frees it), and why; SF_TAKEN when none.
+ */
+static enum sf_refusal
+unsafe_dir(struct check_ctx *c, const char *path, char **dir)
 {
 	char *abs = absolute(path), *p;
+	enum sf_refusal r;
 	struct stat st;
 
 	/* each slash ends a directory: "/", "/etc", "/etc/mail", ... up to the file's own */
 	for (p = abs; (p = strchr(p, '/')) != NULL; p++) {
-		char *dir = p == abs ? xstrdup("/") : xstrndup(abs, (size_t)(p - abs));
+		char *d = p == abs ? xstrdup("/") : xstrndup(abs, (size_t)(p - abs));
 
-		if (stat(dir, &st) == 0) {
-			bool sticky_ok = (st.st_mode & S_ISVTX) && c->trust_sticky;
-
-			if ((st.st_mode & S_IWOTH) && !sticky_ok) {
-				*why = _("World writable directory");
-				free(abs);
-				return dir;
-			}
-			if ((st.st_mode & S_IWGRP) && !sticky_ok && !c->group_writable_dir) {
-				*why = _("Group writable directory");
-				free(abs);
-				return dir;
-			}
+		if (stat(d, &st) == 0 && (r = dir_refusal(c, &st)) != SF_TAKEN) {
+			free(abs);
+			*dir = d;
+			return r;
 		}
-		free(dir);
+		free(d);
 	}
 	free(abs);
-	return NULL;
-}
-
-static void
-report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char *dir,
-    const char *why)
-{
-	struct finding *fd;
-	struct stat st;
-	bool sticky = stat(dir, &st) == 0 && (st.st_mode & S_ISVTX);
-
-	fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
-	    _("sendmail refuses it: the directory %s on its path can be written by others than "
-	    "root (sendmail logs 'STARTTLS=%s: file %s unsafe: %s'), so it uses no STARTTLS"),
-	    dir, check_side(c, f), path, why);
-	/* never advise chmod on a sticky directory such as /tmp: others rely on it */
-	if (sticky)
-		finding_set_fix(fd, _("move the file to a directory only root can write (e.g. "
-		    "/etc/mail/tls), or accept sticky directories: "
-		    "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')"));
-	else if (strcmp(why, _("World writable directory")) == 0)
-		finding_set_fix(fd, _("chmod o-w %s, or move the file to a directory only root "
-		    "can write (e.g. /etc/mail/tls)"), dir);
-	else
-		finding_set_fix(fd, _("chmod g-w %s, or move the file to a directory only root "
-		    "can write (e.g. /etc/mail/tls)"), dir);
-	finding_set_reproduce(fd, "namei -l %s", path);
+	return SF_TAKEN;
 }
 
 /* Whether the cf's TrustedUser (a name or a number) is the user uid. */
@@ -108,23 +112,83 @@ is_trusted_user(const struct check_ctx *c, uid_t uid)
 }
 
 /*
- * Whether sendmail, reading a TLS file as root, refuses it for its owner (safefile() with
- * SFF_MUSTOWN: root must own it, or the TrustedUser; and the owner's read bit must be set):
- * it logs 'unsafe: Permission denied'.
+ * Why sendmail refuses path, read as root, or SF_TAKEN; *why gets the words it logs
+ * ('STARTTLS=server: file PATH unsafe: WHY'), *st the file's stat (when it has one), *dir the
+ * directory refused (SF_DIR_*: the caller frees it). In sendmail's order: a directory on the
+ * path others can write, no such file, a directory on the way to a symbolic link's target,
+ * not a regular file, a group- then a world-writable file, a file neither root nor the
+ * TrustedUser owns (SFF_MUSTOWN), a file its owner cannot read.
  */
-static bool
-owner_refused(const struct check_ctx *c, const struct stat *st)
+static enum sf_refusal
+sf_verdict(struct check_ctx *c, const char *path, struct stat *st, char **dir, const char **why)
 {
-	return (st->st_uid != 0 && !is_trusted_user(c, st->st_uid)) || !(st->st_mode & S_IRUSR);
+	char real[PATH_MAX];
+	enum sf_refusal r;
+
+	*dir = NULL;
+	if ((r = unsafe_dir(c, path, dir)) != SF_TAKEN) {
+		*why = dir_words(r);
+		return r;
+	}
+	if (stat(path, st) == -1) {
+		*why = file_strerror(errno);
+		return SF_MISSING;
+	}
+	/* a symbolic link (Let's Encrypt's live/ -> archive/): the target's path counts too */
+	if (realpath(path, real) != NULL && strcmp(real, path) != 0 &&
+	    (r = unsafe_dir(c, real, dir)) != SF_TAKEN) {
+		*why = dir_words(r);
+		return r;
+	}
+	*why = "Permission denied";	/* sendmail's strerror(EACCES), in its C locale */
+	if (!S_ISREG(st->st_mode))
+		return (*why = "Regular files only"), SF_NOT_REGULAR;
+	if (st->st_mode & S_IWGRP)
+		return (*why = "Group writable file"), SF_GROUP_WRITABLE;
+	if (st->st_mode & S_IWOTH)
+		return (*why = "World writable file"), SF_WORLD_WRITABLE;
+	if (st->st_uid != 0 && !is_trusted_user(c, st->st_uid))
+		return SF_NOT_OWNED;
+	if (!(st->st_mode & S_IRUSR))
+		return SF_OWNER_UNREADABLE;
+	*why = NULL;
+	return SF_TAKEN;
+}
+
+static void
+report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char *dir,
+    enum sf_refusal r)
+{
+	struct finding *fd;
+	struct stat st;
+	bool sticky = stat(dir, &st) == 0 && (st.st_mode & S_ISVTX);
+
+	fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
+	    _("sendmail refuses it: the directory %s on its path can be written by others than "
+	    "root (sendmail logs 'STARTTLS=%s: file %s unsafe: %s'), so it uses no STARTTLS"),
+	    dir, check_side(c, f), path, dir_words(r));
+	/* never advise chmod on a sticky directory such as /tmp: others rely on it */
+	if (sticky)
+		finding_set_fix(fd, _("move the file to a directory only root can write (e.g. "
+		    "/etc/mail/tls), or accept sticky directories: "
+		    "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')"));
+	else if (r == SF_DIR_WORLD)
+		finding_set_fix(fd, _("chmod o-w %s, or move the file to a directory only root "
+		    "can write (e.g. /etc/mail/tls)"), dir);
+	else
+		finding_set_fix(fd, _("chmod g-w %s, or move the file to a directory only root "
+		    "can write (e.g. /etc/mail/tls)"), dir);
+	finding_set_reproduce(fd, "namei -l %s", path);
 }
 
 void
 check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool is_key)
 {
-	const char *side = check_side(c, f), *why = NULL;
-	char real[PATH_MAX], *dir;
+	const char *side = check_side(c, f), *why;
+	char *dir;
 	struct finding *fd;
 	struct stat st;
+	enum sf_refusal r;
 	mode_t m;
 
 	if (stat(path, &st) == -1)
@@ -133,61 +197,58 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 	 * refuses it for each use, but it is one file with one fix */
 	if (findings_has(c->out, "file.unsafe", path))
 		return;
+	r = sf_verdict(c, path, &st, &dir, &why);
 	m = st.st_mode & 07777;
-	if ((dir = unsafe_dir(c, path, &why)) != NULL) {
-		report_dir(c, f, path, dir, why);
+	switch (r) {
+	case SF_DIR_WORLD:
+	case SF_DIR_GROUP:
+		report_dir(c, f, path, dir, r);
 		free(dir);
 		return;
-	}
-	/* a symbolic link (Let's Encrypt's live/ -> archive/): the target's path counts too */
-	if (realpath(path, real) != NULL && strcmp(real, path) != 0 &&
-	    (dir = unsafe_dir(c, real, &why)) != NULL) {
-		report_dir(c, f, path, dir, why);
-		free(dir);
+	case SF_MISSING:
+		return;		/* gone since: the loader reports it */
+	case SF_NOT_REGULAR:
+		/* a directory named as a file: its own mode as safedirpath() judges it; a FIFO,
+		 * socket or device: the loader says "not a regular file", as sendmail's
+		 * safefile() does; its mode means nothing here (no chmod advice) */
+		if (S_ISDIR(st.st_mode) && (r = dir_refusal(c, &st)) != SF_TAKEN)
+			report_dir(c, f, path, path, r);
 		return;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		bool sticky_ok = (st.st_mode & S_ISVTX) && c->trust_sticky;
-
-		if ((m & S_IWOTH) && !sticky_ok)
-			report_dir(c, f, path, path, _("World writable directory"));
-		else if ((m & S_IWGRP) && !sticky_ok && !c->group_writable_dir)
-			report_dir(c, f, path, path, _("Group writable directory"));
-		return;
-	}
-	/* a FIFO, socket or device: the loader says "not a regular file", as sendmail's
-	 * safefile() does; its mode means nothing here (no chmod advice) */
-	if (!S_ISREG(st.st_mode))
-		return;
-	/* sendmail checks group before world: mode 0666 is a 'Group writable file' */
-	if (m & (S_IWGRP | S_IWOTH)) {
+	case SF_GROUP_WRITABLE:
+	case SF_WORLD_WRITABLE:
+		/* sendmail checks group before world: mode 0666 is a 'Group writable file' */
 		fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 		    _("sendmail refuses it: mode %04o lets others than root change it (sendmail logs "
-		    "'STARTTLS=%s: file %s unsafe: %s')"), (unsigned)m, side, path,
-		    (m & S_IWGRP) ? _("Group writable file") : _("World writable file"));
+		    "'STARTTLS=%s: file %s unsafe: %s')"), (unsigned)m, side, path, why);
 		finding_set_fix(fd, "chmod go-w %s", path);
 		finding_set_reproduce(fd, "stat -c '%%a %%U:%%G %%n' %s", path);
 		return;
-	}
-	/* the MSP reads them as smmsp, whose own files it takes too (check-msp.c judges it) */
-	if (!c->plan->msp && owner_refused(c, &st)) {
-		const struct passwd *pw = getpwuid(st.st_uid);
-		char uid[32];
+	case SF_NOT_OWNED:
+	case SF_OWNER_UNREADABLE:
+		/* the MSP reads them as smmsp, whose own files it takes too (check-msp.c) */
+		if (c->plan->msp)
+			break;
+		if (r == SF_NOT_OWNED) {
+			const struct passwd *pw = getpwuid(st.st_uid);
+			char uid[32];
 
-		snprintf(uid, sizeof(uid), "%lu", (unsigned long)st.st_uid);
-		if (st.st_uid != 0)
+			snprintf(uid, sizeof(uid), "%lu", (unsigned long)st.st_uid);
 			fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 			    _("sendmail refuses it: it belongs to %s, not root (sendmail logs "
 			    "'STARTTLS=%s: file %s unsafe: Permission denied'; only a file of root or of "
 			    "its TrustedUser is taken)"), pw != NULL ? pw->pw_name : uid, side, path);
-		else
+			finding_set_fix(fd, "chown root %s", path);
+		} else {
 			fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 			    _("sendmail refuses it: mode %04o does not let its owner read it (sendmail "
 			    "logs 'STARTTLS=%s: file %s unsafe: Permission denied')"), (unsigned)m, side,
 			    path);
-		finding_set_fix(fd, st.st_uid != 0 ? "chown root %s" : "chmod u+r %s", path);
+			finding_set_fix(fd, "chmod u+r %s", path);
+		}
 		finding_set_reproduce(fd, "stat -c '%%a %%U:%%G %%n' %s", path);
 		return;
+	case SF_TAKEN:
+		break;
 	}
 	if (!is_key)
 		return;
@@ -217,38 +278,6 @@ check_file_safety(struct check_ctx *c, enum plan_field f, const char *path, bool
 		check_ok(c, "key.readable", path, _("only root can read the private key"));
 }
 
-/*
- * Why sendmail refuses a TLS file it reads as root, in the words it logs ('STARTTLS=server:
- * file PATH unsafe: WHY'), or NULL when it takes it. In its order, as the real daemon showed
- * with DHParameters files (tests/dh-params-file.test): a directory on the path others can
- * write (*dir: that directory; caller frees), no such file, not a regular file, a group-
- * then a world-writable file, and a file not owned by root or not readable by its owner.
- */
-static const char *
-sendmail_refusal(struct check_ctx *c, const char *path, char **dir)
-{
-	const char *why = NULL;
-	char real[PATH_MAX];
-	struct stat st;
-
-	if ((*dir = unsafe_dir(c, path, &why)) != NULL)
-		return why;
-	if (stat(path, &st) == -1)
-		return file_strerror(errno);
-	if (realpath(path, real) != NULL && strcmp(real, path) != 0 &&
-	    (*dir = unsafe_dir(c, real, &why)) != NULL)
-		return why;
-	if (!S_ISREG(st.st_mode))
-		return "Regular files only";
-	if (st.st_mode & S_IWGRP)
-		return "Group writable file";
-	if (st.st_mode & S_IWOTH)
-		return "World writable file";
-	if (owner_refused(c, &st))
-		return file_strerror(EACCES);
-	return NULL;
-}
-
 /* The fix of a DH parameter file at path: first (NULL: none; freed here), or new parameters
  * there, or the keyword that needs no file. */
 static void
@@ -267,29 +296,45 @@ check_dh_file(struct check_ctx *c, const char *path)
 	const char *why;
 	char *dir = NULL, *data = NULL, *err = NULL;
 	enum file_status st;
+	enum sf_refusal r;
+	struct stat sb;
 	struct finding *f;
 	size_t len;
 	int bits;
 
 	/* sendmail's fall-back in every case below: its included prime, as it logs
 	 * 'Diffie-Hellman init, key=2048 bit (I)'; STARTTLS goes on */
-	if ((why = sendmail_refusal(c, path, &dir)) != NULL) {
+	if ((r = sf_verdict(c, path, &sb, &dir, &why)) != SF_TAKEN) {
 		f = findings_add(c->out, "dh.file-unusable", SEV_WARNING, path,
 		    _("DHParameters names this file, but sendmail refuses it: it logs "
 		    "'STARTTLS=server: file %s unsafe: %s' and uses its included 2048-bit prime "
 		    "instead ('Diffie-Hellman init, key=2048 bit (I)'); STARTTLS works, without "
 		    "these parameters"), path, why);
-		if (dir != NULL)
+		switch (r) {
+		case SF_DIR_WORLD:
+		case SF_DIR_GROUP:
 			dh_fix(f, path, xstrprintf(_("chmod go-w %s, or move the file to a directory "
 			    "only root can write"), dir));
-		else if (strcmp(why, file_strerror(ENOENT)) == 0)
+			break;
+		case SF_MISSING:
 			dh_fix(f, path, NULL);
-		else if (strcmp(why, "Regular files only") == 0)
+			break;
+		case SF_NOT_REGULAR:
 			dh_fix(f, path, xstrdup(_("point confDH_PARAMETERS at a regular file")));
-		else if (strstr(why, "writable") != NULL)
+			break;
+		case SF_GROUP_WRITABLE:
+		case SF_WORLD_WRITABLE:
 			dh_fix(f, path, xstrprintf("chmod go-w %s", path));
-		else
-			dh_fix(f, path, xstrprintf("chown root %s && chmod u+r %s", path, path));
+			break;
+		case SF_NOT_OWNED:
+			dh_fix(f, path, xstrprintf("chown root %s", path));
+			break;
+		case SF_OWNER_UNREADABLE:
+			dh_fix(f, path, xstrprintf("chmod u+r %s", path));
+			break;
+		case SF_TAKEN:
+			break;
+		}
 		finding_set_reproduce(f, "ls -lL %s", path);
 		free(dir);
 		return;
