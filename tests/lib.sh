@@ -13,6 +13,13 @@ TMPDIR=$T/tmp; mkdir -p "$TMPDIR"; export TMPDIR
 SMTLS_STATE_DIR=$T/state; export SMTLS_STATE_DIR
 # what check keeps between runs (smtls(8) FILES): this test's own, never /var/cache/smtls
 SMTLS_CACHE_DIR=$T/cache; export SMTLS_CACHE_DIR
+# what no test may change (done_testing checks it): the system's sendmail configuration
+# (/etc/mail and the directory below it, tls/ among them) and its daemon's pid file
+_system_state() {
+	find /etc/mail -maxdepth 2 -printf '%p %y %s %T@ %C@ %m %u\n' 2>/dev/null | sort
+	find /run/sendmail -maxdepth 2 -name '*.pid' -printf '%p %s %T@\n' 2>/dev/null | sort
+}
+_system_before=$(_system_state)
 _tap_n=0
 _tap_fail=0
 _tap_cleanup_hooks=""
@@ -90,6 +97,14 @@ PY
 # no_finding JSON ID [FILE]: a findings document without that finding (not merely no document)
 no_finding() { has_finding "$@"; [ $? -eq 1 ]; }
 done_testing() {
+	local now
+	now=$(_system_state)
+	if [ "$now" = "$_system_before" ]; then
+		pass "the system's /etc/mail and sendmail daemon are as they were before the test"
+	else
+		fail "the system's /etc/mail and sendmail daemon are as they were before the test" \
+		    "$(diff <(printf '%s\n' "$_system_before") <(printf '%s\n' "$now"))"
+	fi
 	echo "1..$_tap_n"
 	[ "$_tap_fail" -eq 0 ]
 }
