@@ -161,7 +161,10 @@ report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char 
 {
 	struct finding *fd;
 	struct stat st;
-	bool sticky = stat(dir, &st) == 0 && (st.st_mode & S_ISVTX);
+	bool known = stat(dir, &st) == 0, sticky = known && (st.st_mode & S_ISVTX);
+	/* a 0777 directory: o-w alone would leave it group writable, which sendmail refuses
+	 * too unless GroupWritableDirPathSafe is set */
+	bool group_too = known && (st.st_mode & S_IWGRP) && !c->group_writable_dir;
 
 	fd = findings_add(c->out, "file.unsafe", SEV_ERROR, path,
 	    _("sendmail refuses it: the directory %s on its path can be written by others than "
@@ -172,8 +175,11 @@ report_dir(struct check_ctx *c, enum plan_field f, const char *path, const char 
 		finding_set_fix(fd, _("move the file to a directory only root can write (e.g. "
 		    "/etc/mail/tls), or accept sticky directories: "
 		    "define(`confDONT_BLAME_SENDMAIL', `TrustStickyBit')"));
-	else if (r == SF_DIR_WORLD)
+	else if (r == SF_DIR_WORLD && !group_too)
 		finding_set_fix(fd, _("chmod o-w %s, or move the file to a directory only root "
+		    "can write (e.g. /etc/mail/tls)"), dir);
+	else if (r == SF_DIR_WORLD)
+		finding_set_fix(fd, _("chmod go-w %s, or move the file to a directory only root "
 		    "can write (e.g. /etc/mail/tls)"), dir);
 	else
 		finding_set_fix(fd, _("chmod g-w %s, or move the file to a directory only root "
