@@ -68,6 +68,9 @@ struct capath_scan {
 	size_t	  n_unhashed;
 	char	**stale;		/* "NAME: why" for dangling or wrong hash links */
 	size_t	  n_stale;
+	char	**misnamed;		/* of those, NAMEs that are files, not links (rehash
+					 * leaves them: they need a name of their own) */
+	size_t	  n_misnamed;
 	char	**expired_roots;	/* "NAME (SUBJECT, expired DATE)" */
 	size_t	  n_expired_roots;
 	char	**issued;		/* hash names holding a certificate that is not self-issued */

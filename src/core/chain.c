@@ -978,7 +978,7 @@ struct hashed {
 /*
  * What capath_scan() learns from a directory, whatever the time, as lines that statcache
  * keeps while the directory is unchanged: "N count", "U name" (unhashed), "S text" (stale),
- * "I name" (issued), "R end label subject date" (each root: end is the last second of its
+ * "M name" (a stale hash name that is a file, not a link), "I name" (issued), "R end label subject date" (each root: end is the last second of its
  * validity as a time_t, "-" when X509_cmp_time() cannot read it), "P 0|1" (has a public
  * root); fields tab-separated, with \\, \t and \n escaped.
  */
@@ -1097,6 +1097,8 @@ scan_from_blob(const char *blob, time_t now, struct capath_scan *out)
 				add_str(&out->unhashed, &out->n_unhashed, xstrdup(v));
 			else if (tag == 'S')
 				add_str(&out->stale, &out->n_stale, xstrdup(v));
+			else if (tag == 'M')
+				add_str(&out->misnamed, &out->n_misnamed, xstrdup(v));
 			else if (tag == 'I')
 				add_str(&out->issued, &out->n_issued, xstrdup(v));
 			free(v);
@@ -1124,8 +1126,9 @@ capath_scan_dir(const char *dir, const struct trust *pub, struct buf *b, char **
 	while ((de = readdir(d)) != NULL) {
 		char *path;
 		unsigned long hash;
-		struct stat st;
+		struct stat st, lst;
 		struct lite l;
+		bool misnamed;
 		int r;
 
 		if (de->d_name[0] == '.')
@@ -1150,15 +1153,22 @@ capath_scan_dir(const char *dir, const struct trust *pub, struct buf *b, char **
 			continue;
 		}
 		r = lite_read_first(path, &l);
+		/* a file, not a link, under a hash name (copied there by hand, or named by an old
+		 * OpenSSL's hash): rehash removes and remakes links only, so it stays */
+		misnamed = lstat(path, &lst) == 0 && S_ISREG(lst.st_mode);
 		free(path);
 		if (r == -1) {
 			blob_line_own(b, 'S', xstrprintf(_("%s: holds no certificate"), de->d_name));
+			if (misnamed)
+				blob_line(b, 'M', de->d_name);
 			continue;
 		}
 		if (X509_NAME_hash_ex(l.subject, NULL, NULL, NULL) != hash) {
 			blob_line_own(b, 'S', xstrprintf(_("%s: the certificate's subject hash is "
 			    "%08lx, so OpenSSL never finds it under this name"), de->d_name,
 			    X509_NAME_hash_ex(l.subject, NULL, NULL, NULL)));
+			if (misnamed)
+				blob_line(b, 'M', de->d_name);
 			lite_clear(&l);
 			continue;
 		}
@@ -1220,7 +1230,7 @@ capath_scan(const char *dir, const struct trust *pub, time_t now, struct capath_
 
 	memset(out, 0, sizeof(*out));
 	/* the blob's format, the language of its messages, the public roots it was judged by */
-	extra = xstrprintf("2\t%s\t%s", loc ? loc : "", pub && pub->id ? pub->id : "-");
+	extra = xstrprintf("3\t%s\t%s", loc ? loc : "", pub && pub->id ? pub->id : "-");
 	if (keyed)
 		blob = statcache_get("capath", dir, extra, &k, &blen);
 	if (blob == NULL) {
@@ -1244,6 +1254,7 @@ capath_scan_free(struct capath_scan *s)
 {
 	strv_free(s->unhashed, s->n_unhashed);
 	strv_free(s->stale, s->n_stale);
+	strv_free(s->misnamed, s->n_misnamed);
 	strv_free(s->expired_roots, s->n_expired_roots);
 	strv_free(s->issued, s->n_issued);
 	memset(s, 0, sizeof(*s));

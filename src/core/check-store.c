@@ -232,6 +232,29 @@ check_unhashed(struct check_ctx *c, const char *dir, const struct capath_scan *s
 	free(hidden);
 }
 
+/*
+ * "mv DIR/NAME DIR/NAME.pem && ..." for each file of the scan that sits under a hash name:
+ * each to a name that is free now (NAME.pem, else NAME-2.pem, ...), never over a file.
+ */
+static char *
+misnamed_moves(const char *dir, const struct capath_scan *scan)
+{
+	struct buf b = { 0 };
+	struct stat st;
+
+	for (size_t i = 0; i < scan->n_misnamed; i++) {
+		char *to = xstrprintf("%s/%s.pem", dir, scan->misnamed[i]);
+
+		for (int n = 2; lstat(to, &st) == 0 && n < 1000; n++) {
+			free(to);
+			to = xstrprintf("%s/%s-%d.pem", dir, scan->misnamed[i], n);
+		}
+		buf_printf(&b, "%smv %s/%s %s", i ? " && " : "", dir, scan->misnamed[i], to);
+		free(to);
+	}
+	return buf_release(&b);
+}
+
 static void
 check_ca_path(struct check_ctx *c, bool *has_public)
 {
@@ -293,8 +316,17 @@ check_ca_path(struct check_ctx *c, bool *has_public)
 		join_names(&names, scan.stale, scan.n_stale, "; ");
 		f = findings_add(c->out, "store.capath-stale", SEV_WARNING, dir,
 		    _("%zu hash link(s) are stale: %s"), scan.n_stale, names.data);
-		finding_set_fix(f, _("rebuild the links: openssl rehash %s (or smtls rehash %s)"),
-		    dir, dir);
+		if (scan.n_misnamed == 0)
+			finding_set_fix(f, _("rebuild the links: openssl rehash %s (or smtls rehash "
+			    "%s)"), dir, dir);
+		else {
+			char *mv = misnamed_moves(dir, &scan);
+
+			finding_set_fix(f, _("give each file under a hash name a name of its own "
+			    "(rehash remakes links, never files), then rebuild the links: %s && "
+			    "openssl rehash %s (or %s && smtls rehash %s)"), mv, dir, mv, dir);
+			free(mv);
+		}
 		buf_free(&names);
 	}
 	if (scan.n_expired_roots > 0) {
