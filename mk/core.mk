@@ -66,7 +66,7 @@ TESTS += tests/unit_journal
 # Debian's update_tls layout (starttls.m4 included from sendmail.mc), made by the real script
 TESTS += tests/debian-update-tls.test
 # --dh-params: every value sendmail documents, each run by the real daemon
-TESTS += tests/dh-params.test tests/dh-params-file.test tests/safefile-fixes.test
+TESTS += tests/dh-params.test tests/dh-params-file.test tests/safefile-fixes.test tests/fixes-run.test
 
 check_PROGRAMS += tests/unit_job
 tests_unit_job_SOURCES = tests/tap.h tests/unit_job.c
