@@ -60,6 +60,27 @@ check_trust(struct check_ctx *c)
 	    "(here: apply --submit-mc with --ca-cert and --ca-path)"));
 }
 
+/* Whether file is one of the comma-separated files of list (the same file, however named). */
+static bool
+file_in_list(const char *file, const char *list)
+{
+	struct stat a, b;
+
+	if (list == NULL || stat(file, &a) == -1)
+		return false;
+	while (*list != '\0') {
+		size_t n = strcspn(list, ",");
+		char *one = xstrndup(list, n);
+		bool same = stat(one, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+
+		free(one);
+		if (same)
+			return true;
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
 /*
  * msp.key-unreadable: the MSP runs as smmsp (even when root submits), so it reads its client
  * key as smmsp. A key only root can read gives no client certificate.
@@ -95,9 +116,18 @@ check_key_access(struct check_ctx *c)
 		    "sendmail logs 'STARTTLS=client: file %s unsafe: Permission denied' and submits without a client "
 		    "certificate"), MSP_USER, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
 		    (unsigned)st.st_gid, first);
-		finding_set_fix(f, _("give the MSP a key of its own: chown %s %s && chmod 600 %s "
-		    "(or keys 0640 root:%s with --group-readable-key)"), MSP_USER, first, first,
-		    gr ? gr->gr_name : MSP_USER);
+		if (file_in_list(first, c->plan->mta_keys))
+			/* chown smmsp would make the MTA refuse it (root must own its keys) */
+			finding_set_fix(f, _("the MTA reads this key too and takes it only while root "
+			    "owns it, so do not give it to %s: let the group %s read it: chgrp %s %s && "
+			    "chmod 640 %s, and accept group-readable keys in sendmail.mc and submit.mc: "
+			    "define(`confDONT_BLAME_SENDMAIL', `GroupReadableKeyFile'), then rebuild "
+			    "both (apply --group-readable-key)"), MSP_USER,
+			    gr ? gr->gr_name : MSP_USER, gr ? gr->gr_name : MSP_USER, first, first);
+		else
+			finding_set_fix(f, _("give the MSP a key of its own: chown %s %s && chmod 600 "
+			    "%s (or keys 0640 root:%s with --group-readable-key)"), MSP_USER, first,
+			    first, gr ? gr->gr_name : MSP_USER);
 		finding_set_reproduce(f, "su -s /bin/sh %s -c 'head -c1 %s'", MSP_USER, first);
 	}
 	free(first);
@@ -184,23 +214,33 @@ check_msp_relay(const struct tls_plan *msp, const struct tls_plan *mta,
 	trust_free(&msp_store);
 }
 
+/* The plan of the sendmail.cf in the directory of msp_file, into *mta (plan_free it always). */
+static bool
+mta_beside(const char *msp_file, time_t now, struct tls_plan *mta)
+{
+	char *dir, *cf;
+	bool ok;
+
+	plan_init(mta, now);
+	if (msp_file == NULL)
+		return false;
+	dir = path_dirname(msp_file);
+	cf = xstrprintf("%s/sendmail.cf", dir);
+	ok = access(cf, F_OK) == 0 && cf_load(cf, mta, NULL) == 0;
+	free(cf);
+	free(dir);
+	return ok;
+}
+
 void
 check_msp_relay_beside(const char *msp_file, const struct tls_plan *msp,
     const struct sendmail_info *sm, struct findings *out)
 {
-	char *dir, *cf;
 	struct tls_plan mta;
 
-	if (msp_file == NULL)
-		return;
-	dir = path_dirname(msp_file);
-	cf = xstrprintf("%s/sendmail.cf", dir);
-	plan_init(&mta, msp->now);
-	if (access(cf, F_OK) == 0 && cf_load(cf, &mta, NULL) == 0)
+	if (mta_beside(msp_file, msp->now, &mta))
 		check_msp_relay(msp, &mta, sm, out);
 	plan_free(&mta);
-	free(cf);
-	free(dir);
 }
 
 char *
@@ -227,9 +267,10 @@ check_msp_file(const char *path, const char *m4_path, const char *cf_dir,
     const struct tls_plan *base, const struct tls_plan *relay,
     const struct sendmail_info *sm, struct findings *out)
 {
-	struct tls_plan msp;
+	struct tls_plan msp, beside;
 
 	plan_init(&msp, base->now);
+	plan_init(&beside, base->now);
 	if (mc_load(path, m4_path, cf_dir, &msp, out, NULL) == -1) {
 		plan_free(&msp);
 		return -1;
@@ -241,11 +282,16 @@ check_msp_file(const char *path, const char *m4_path, const char *cf_dir,
 		msp.hostname = xstrdup(base->hostname);
 	if (base->public_roots != NULL)
 		msp.public_roots = xstrdup(base->public_roots);
+	/* the relay: the one given, else the MTA whose sendmail.cf is beside; its keys tell
+	 * msp.key-unreadable's fix whether the key is shared */
+	if (relay == NULL && mta_beside(path, msp.now, &beside))
+		relay = &beside;
+	if (relay != NULL)
+		plan_set_mta_keys(&msp, relay);
 	check_plan(&msp, sm, out);
 	if (relay != NULL)
 		check_msp_relay(&msp, relay, sm, out);
-	else
-		check_msp_relay_beside(path, &msp, sm, out);
+	plan_free(&beside);
 	plan_free(&msp);
 	return 0;
 }

@@ -108,6 +108,16 @@ plan_get_written(const struct tls_plan *p, enum plan_field f)
 }
 
 void
+plan_set_mta_keys(struct tls_plan *msp, const struct tls_plan *mta)
+{
+	const char *sk = plan_get(mta, PF_SERVER_KEY), *ck = plan_get(mta, PF_CLIENT_KEY);
+
+	free(msp->mta_keys);
+	msp->mta_keys = sk == NULL && ck == NULL ? NULL :
+	    xstrprintf("%s%s%s", sk ? sk : "", sk && ck ? "," : "", ck ? ck : "");
+}
+
+void
 plan_fill_sendmail(struct tls_plan *to, const struct tls_plan *from)
 {
 	if (to->trusted_user == NULL && from->trusted_user != NULL)
@@ -129,6 +139,7 @@ plan_free(struct tls_plan *p)
 	free(p->cf_path);
 	free(p->sendmail_path);
 	free(p->trusted_user);
+	free(p->mta_keys);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -157,6 +168,7 @@ plan_msp_from(const struct tls_plan *mta, bool with_client_cert, struct tls_plan
 	msp->no_client_cert = mta->no_client_cert;
 	msp->want_ok = mta->want_ok;
 	msp->msp = true;
+	plan_set_mta_keys(msp, mta);
 #define MSP_STR(x)	msp->x = mta->x ? xstrdup(mta->x) : NULL
 	MSP_STR(hostname);
 	MSP_STR(public_roots);
