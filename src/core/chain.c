@@ -978,9 +978,10 @@ struct hashed {
 /*
  * What capath_scan() learns from a directory, whatever the time, as lines that statcache
  * keeps while the directory is unchanged: "N count", "U name" (unhashed), "S text" (stale),
- * "M name" (a stale hash name that is a file, not a link), "I name" (issued), "R end label subject date" (each root: end is the last second of its
- * validity as a time_t, "-" when X509_cmp_time() cannot read it), "P 0|1" (has a public
- * root); fields tab-separated, with \\, \t and \n escaped.
+ * "M name" (a stale hash name that is a file, not a link), "I name" (issued), "R end label
+ * subject date" (each root: end is the last second of its validity as a time_t, "-" when
+ * X509_cmp_time() cannot read it), "P 0|1" (has a public root); fields tab-separated, with
+ * \\, \t and \n escaped.
  */
 static void
 blob_field(struct buf *b, const char *s)
