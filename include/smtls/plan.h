@@ -64,8 +64,8 @@ struct tls_plan {
 	/* the MSP's configuration (submit.mc/submit.cf, FEATURE(`msp')): sendmail as a client
 	 * only, submitting to its relay as user smmsp; server settings mean nothing there */
 	bool			 msp;
-	/* the MSP's only: the key files its MTA reads too (the sendmail.cf beside it, or the
-	 * relay given), comma-separated, or NULL when unknown */
+	/* the MSP's only: the key files its MTA reads too, comma-separated, when the plan's
+	 * maker knows that MTA (apply of both, a relay given); NULL: the sendmail.cf beside */
 	char			*mta_keys;
 };
 
@@ -76,10 +76,10 @@ const char *plan_get(const struct tls_plan *p, enum plan_field f);
  * only what m4 computes for an mc that does not set it (LogLevel 9, DontBlameSendmail). */
 const char *plan_get_written(const struct tls_plan *p, enum plan_field f);
 void plan_free(struct tls_plan *p);
-/* What from says of sendmail itself besides the TLS fields (its TrustedUser), into to where
- * to says nothing: a plan made of flags over the mc's keeps it. */
 /* msp->mta_keys from the MTA's plan: its ServerKeyFile and ClientKeyFile. */
 void plan_set_mta_keys(struct tls_plan *msp, const struct tls_plan *mta);
+/* What from says of sendmail itself besides the TLS fields (its TrustedUser), into to where
+ * to says nothing: a plan made of flags over the mc's keeps it. */
 void plan_fill_sendmail(struct tls_plan *to, const struct tls_plan *from);
 
 /* True for a setting only a listening daemon uses (server cert and key, DH parameters,

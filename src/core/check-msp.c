@@ -81,6 +81,44 @@ file_in_list(const char *file, const char *list)
 	return false;
 }
 
+/* The plan of the sendmail.cf in the directory of msp_file, into *mta (plan_free it always). */
+static bool
+mta_beside(const char *msp_file, time_t now, struct tls_plan *mta)
+{
+	char *dir, *cf;
+	bool ok;
+
+	plan_init(mta, now);
+	if (msp_file == NULL)
+		return false;
+	dir = path_dirname(msp_file);
+	cf = xstrprintf("%s/sendmail.cf", dir);
+	ok = access(cf, F_OK) == 0 && cf_load(cf, mta, NULL) == 0;
+	free(cf);
+	free(dir);
+	return ok;
+}
+
+/*
+ * Whether the MTA reads file too, as one of its keys: the MTA the MSP's plan names
+ * (mta_keys: apply's plan of both, or the relay given), else the one whose sendmail.cf is
+ * beside the MSP's submit.mc or submit.cf. Read only when the MSP cannot read its key.
+ */
+static bool
+key_shared_with_mta(const struct tls_plan *msp, const char *file)
+{
+	struct tls_plan mta;
+	bool shared;
+
+	if (msp->mta_keys != NULL)
+		return file_in_list(file, msp->mta_keys);
+	shared = mta_beside(msp->mc_path ? msp->mc_path : msp->cf_path, msp->now, &mta) &&
+	    (file_in_list(file, plan_get(&mta, PF_SERVER_KEY)) ||
+	    file_in_list(file, plan_get(&mta, PF_CLIENT_KEY)));
+	plan_free(&mta);
+	return shared;
+}
+
 /*
  * msp.key-unreadable: the MSP runs as smmsp (even when root submits), so it reads its client
  * key as smmsp. A key only root can read gives no client certificate.
@@ -116,7 +154,7 @@ check_key_access(struct check_ctx *c)
 		    "sendmail logs 'STARTTLS=client: file %s unsafe: Permission denied' and submits without a client "
 		    "certificate"), MSP_USER, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
 		    (unsigned)st.st_gid, first);
-		if (file_in_list(first, c->plan->mta_keys))
+		if (key_shared_with_mta(c->plan, first))
 			/* chown smmsp would make the MTA refuse it (root must own its keys) */
 			finding_set_fix(f, _("the MTA reads this key too and takes it only while root "
 			    "owns it, so do not give it to %s: let the group %s read it: chgrp %s %s && "
@@ -214,24 +252,6 @@ check_msp_relay(const struct tls_plan *msp, const struct tls_plan *mta,
 	trust_free(&msp_store);
 }
 
-/* The plan of the sendmail.cf in the directory of msp_file, into *mta (plan_free it always). */
-static bool
-mta_beside(const char *msp_file, time_t now, struct tls_plan *mta)
-{
-	char *dir, *cf;
-	bool ok;
-
-	plan_init(mta, now);
-	if (msp_file == NULL)
-		return false;
-	dir = path_dirname(msp_file);
-	cf = xstrprintf("%s/sendmail.cf", dir);
-	ok = access(cf, F_OK) == 0 && cf_load(cf, mta, NULL) == 0;
-	free(cf);
-	free(dir);
-	return ok;
-}
-
 void
 check_msp_relay_beside(const char *msp_file, const struct tls_plan *msp,
     const struct sendmail_info *sm, struct findings *out)
@@ -267,10 +287,9 @@ check_msp_file(const char *path, const char *m4_path, const char *cf_dir,
     const struct tls_plan *base, const struct tls_plan *relay,
     const struct sendmail_info *sm, struct findings *out)
 {
-	struct tls_plan msp, beside;
+	struct tls_plan msp;
 
 	plan_init(&msp, base->now);
-	plan_init(&beside, base->now);
 	if (mc_load(path, m4_path, cf_dir, &msp, out, NULL) == -1) {
 		plan_free(&msp);
 		return -1;
@@ -282,16 +301,13 @@ check_msp_file(const char *path, const char *m4_path, const char *cf_dir,
 		msp.hostname = xstrdup(base->hostname);
 	if (base->public_roots != NULL)
 		msp.public_roots = xstrdup(base->public_roots);
-	/* the relay: the one given, else the MTA whose sendmail.cf is beside; its keys tell
-	 * msp.key-unreadable's fix whether the key is shared */
-	if (relay == NULL && mta_beside(path, msp.now, &beside))
-		relay = &beside;
 	if (relay != NULL)
-		plan_set_mta_keys(&msp, relay);
+		plan_set_mta_keys(&msp, relay);	/* else the MTA beside is the one */
 	check_plan(&msp, sm, out);
 	if (relay != NULL)
 		check_msp_relay(&msp, relay, sm, out);
-	plan_free(&beside);
+	else
+		check_msp_relay_beside(path, &msp, sm, out);
 	plan_free(&msp);
 	return 0;
 }
